@@ -1,0 +1,3 @@
+"""Integrated Review scheduler: link practitioners, termly joint review slots, calendars."""
+
+__version__ = "0.1.0"

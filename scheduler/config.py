@@ -1,0 +1,172 @@
+"""The authority's settings (``config.toml``): the contract's defaults, validated strictly.
+
+Unknown keys are errors, not silently ignored: a misspelt weight would otherwise leave a
+service lead believing a priority had changed when it had not.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+Nation = Literal["england", "wales", "scotland", "northern_ireland", "none"]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TermConfig(_Section):
+    """The term being planned and the days inside it when no reviews happen."""
+
+    name: str = "Autumn 2026"
+    start: date = date(2026, 9, 7)
+    end: date = date(2026, 12, 18)
+    exclude: tuple[tuple[date, date], ...] = ((date(2026, 10, 26), date(2026, 10, 30)),)
+    bank_holidays: Nation = "england"
+
+    @field_validator("exclude", mode="before")
+    @classmethod
+    def _pairs(cls, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            out = []
+            for item in value:
+                if isinstance(item, str | date):  # a single day is a range of one
+                    out.append((item, item))
+                else:
+                    out.append(item)
+            return out
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> TermConfig:
+        if self.end < self.start:
+            raise ValueError(f"term end {self.end} is before term start {self.start}")
+        for lo, hi in self.exclude:
+            if hi < lo:
+                raise ValueError(f"excluded range ends ({hi}) before it starts ({lo})")
+        return self
+
+
+class ReviewConfig(_Section):
+    """How the review is run: model, durations and the age window."""
+
+    model: Literal["joint", "separate"] = "joint"
+    meeting_minutes: int = Field(45, ge=5, le=480)
+    pre_meeting_minutes: int = Field(15, ge=0, le=240)
+    prior_concerns_extra_minutes: int = Field(15, ge=0, le=240)
+    window_months: tuple[int, int] = (24, 30)
+    overdue_until_months: int = Field(36, ge=0, le=120)
+
+    @model_validator(mode="after")
+    def _window(self) -> ReviewConfig:
+        lo, hi = self.window_months
+        if not 0 <= lo <= hi:
+            raise ValueError(f"window_months must be [low, high], 0 <= low <= high: {[lo, hi]}")
+        if self.overdue_until_months < hi:
+            raise ValueError(
+                f"overdue_until_months ({self.overdue_until_months}) is before the window ends ({hi})"
+            )
+        return self
+
+
+class TravelConfig(_Section):
+    """How straight-line distance becomes travel minutes."""
+
+    speed_kmh: float = Field(20.0, gt=0, le=200)
+    detour_factor: float = Field(1.3, ge=1.0, le=5.0)
+
+
+class Priorities(_Section):
+    """Relative weights of the objective's terms; service leads change these."""
+
+    funded_two: float = Field(3.0, ge=0, le=100)
+    urgency: float = Field(2.0, ge=0, le=100)
+    send: float = Field(1.0, ge=0, le=100)
+    earlier_in_window: float = Field(0.5, ge=0, le=100)
+    continuity: float = Field(1.0, ge=0, le=100)
+    travel: float = Field(1.0, ge=0, le=100)
+    balance: float = Field(1.0, ge=0, le=100)
+
+
+class Organiser(_Section):
+    """Who sends the invitations (the ``ORGANIZER`` of every invitation)."""
+
+    name: str = "Integrated Review Coordinator"
+    email: str = "coordinator@example.org"
+
+
+class Privacy(_Section):
+    """How children are named where other people read them (setting and practitioner calendars)."""
+
+    calendar_names: Literal["initials", "full", "id"] = "initials"
+
+
+class SmtpConfig(_Section):
+    """Mail server for sending invitations; credentials come from the environment only."""
+
+    host: str = "localhost"
+    port: int = Field(25, ge=1, le=65535)
+    starttls: bool = False
+    username_env: str = "SCHEDULER_SMTP_USERNAME"
+    password_env: str = "SCHEDULER_SMTP_PASSWORD"
+
+
+class Config(_Section):
+    """All of ``config.toml``; every section optional, defaults as in the contract."""
+
+    term: TermConfig = TermConfig()
+    review: ReviewConfig = ReviewConfig()
+    travel: TravelConfig = TravelConfig()
+    priorities: Priorities = Priorities()
+    organiser: Organiser = Organiser()
+    privacy: Privacy = Privacy()
+    smtp: SmtpConfig = SmtpConfig()
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used; ``problems`` are ``(key, message, value)`` triples."""
+
+    def __init__(self, path: str, problems: list[tuple[str, str, str]]) -> None:
+        self.path = path
+        self.problems = problems
+        super().__init__("; ".join(f"{k}: {m} ({v})" for k, m, v in problems))
+
+
+def parse_config(data: dict[str, Any], path: str = "config.toml") -> Config:
+    """Validate a parsed TOML document; raises :class:`ConfigError` listing every problem."""
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            key = ".".join(str(p) for p in err["loc"]) or "(file)"
+            message = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                message = "unknown key"
+            problems.append((key, message, _short(err.get("input"))))
+        raise ConfigError(path, problems) from None
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate a ``config.toml``; raises :class:`ConfigError`."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(str(path), [("(file)", "cannot read file", exc.strerror or "")]) from None
+    except UnicodeDecodeError:
+        raise ConfigError(str(path), [("(file)", "not UTF-8 text", "")]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(str(path), [("(file)", f"not valid TOML: {exc}", "")]) from None
+    return parse_config(data, str(path))
+
+
+def _short(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else value
+    return text if len(text) <= 60 else text[:57] + "..."

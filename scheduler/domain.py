@@ -1,0 +1,181 @@
+"""The authority's data as immutable, typed records: what the optimiser, checker and exports share.
+
+Everything here is already validated (see :mod:`scheduler.io.load`): ids are unique, foreign keys
+resolve, times are minutes since midnight and day lists are sets of weekday numbers (Mon = 0).
+Keeping the records frozen means no stage can quietly change another stage's input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from types import MappingProxyType
+from typing import Literal, TypeVar
+
+from scheduler.config import Config
+
+WEEKDAY_NAMES: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+SettingType = Literal["children_centre", "maintained", "pvi", "childminder"]
+SETTING_TYPES: tuple[SettingType, ...] = ("children_centre", "maintained", "pvi", "childminder")
+
+Days = frozenset[int]
+"""A set of weekday numbers, Monday = 0 … Sunday = 6 (as :meth:`datetime.date.weekday`)."""
+
+
+def format_days(days: Days) -> str:
+    """Days as the contract writes them (``Mon,Tue``), in week order."""
+    return ",".join(WEEKDAY_NAMES[d] for d in sorted(days))
+
+
+def describe_days(days: Days) -> str:
+    """Days for a sentence a coordinator reads: ``Mon/Tue``, ``Wed–Fri`` or ``no days``."""
+    ordered = sorted(days)
+    if not ordered:
+        return "no days"
+    if len(ordered) >= 3 and ordered == list(range(ordered[0], ordered[-1] + 1)):
+        return f"{WEEKDAY_NAMES[ordered[0]]}–{WEEKDAY_NAMES[ordered[-1]]}"
+    return "/".join(WEEKDAY_NAMES[d] for d in ordered)
+
+
+def format_time(minutes: int) -> str:
+    """Minutes since midnight as ``HH:MM``."""
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class Practitioner:
+    """A health visitor or community nursery nurse who carries out reviews."""
+
+    practitioner_id: str
+    name: str
+    email: str
+    base_lat: float
+    base_lon: float
+    working_days: Days
+    day_start: int
+    day_end: int
+    max_reviews_per_day: int
+    role: str | None = None
+    team: str | None = None
+    base_name: str | None = None
+    languages: frozenset[str] = frozenset()
+    """Lower-cased languages spoken besides English."""
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """An early years setting: children's centre, nursery or childminder."""
+
+    setting_id: str
+    name: str
+    type: SettingType
+    lat: float
+    lon: float
+    email: str
+    open_days: Days
+    open_time: int
+    close_time: int
+    rooms: int = 1
+    address: str | None = None
+    link_practitioner_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KeyPerson:
+    """The early years practitioner who knows the child best; works set days."""
+
+    key_person_id: str
+    setting_id: str
+    name: str
+    working_days: Days
+    """Already defaulted to the setting's open days when the file left it empty."""
+    email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Child:
+    """A child who may need the review; personal data, so never logged."""
+
+    child_id: str
+    name: str
+    date_of_birth: date
+    setting_id: str
+    key_person_id: str
+    funded_two: bool
+    send: bool = False
+    prior_concerns: bool = False
+    home_language: str | None = None
+    parent_name: str | None = None
+    parent_email: str | None = None
+    parent_unavailable_days: Days = frozenset()
+    reviewed_on: date | None = None
+    starts_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Absence:
+    """A period (inclusive) when a practitioner or key person is away."""
+
+    person_id: str
+    start_date: date
+    end_date: date
+    reason: str | None = None
+
+    def covers(self, day: date) -> bool:
+        return self.start_date <= day <= self.end_date
+
+
+ALL_SETTINGS = "*"
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+@dataclass(frozen=True, slots=True)
+class Closure:
+    """A day a setting (or, with ``setting_id == "*"``, every setting) is closed."""
+
+    setting_id: str
+    date: date
+
+
+def _freeze(items: Mapping[K, V]) -> Mapping[K, V]:
+    return MappingProxyType(dict(items))
+
+
+@dataclass(frozen=True)
+class Authority:
+    """One authority's validated data for a term: the single input of every stage.
+
+    Mappings keep the files' row order, so everything derived from them is deterministic.
+    """
+
+    practitioners: Mapping[str, Practitioner]
+    settings: Mapping[str, Setting]
+    key_persons: Mapping[str, KeyPerson]
+    children: Mapping[str, Child]
+    absences: tuple[Absence, ...] = ()
+    closures: tuple[Closure, ...] = ()
+    config: Config = field(default_factory=Config)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "practitioners", _freeze(self.practitioners))
+        object.__setattr__(self, "settings", _freeze(self.settings))
+        object.__setattr__(self, "key_persons", _freeze(self.key_persons))
+        object.__setattr__(self, "children", _freeze(self.children))
+        object.__setattr__(self, "absences", tuple(self.absences))
+        object.__setattr__(self, "closures", tuple(self.closures))
+
+    def with_config(self, config: Config) -> Authority:
+        """The same data under other settings (a service lead's what-if)."""
+        return Authority(
+            self.practitioners,
+            self.settings,
+            self.key_persons,
+            self.children,
+            self.absences,
+            self.closures,
+            config,
+        )

@@ -1,0 +1,91 @@
+"""The plan: what the scheduler hands back (links, appointments, unscheduled children, KPIs).
+
+These records mirror the contract's output files column for column; :mod:`scheduler.io.plan_files`
+writes and reads them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+
+class ReasonCode(StrEnum):
+    """Why a due child has no appointment (the contract's codes)."""
+
+    NO_LINK_PRACTITIONER = "NO_LINK_PRACTITIONER"
+    NO_COMMON_DAY = "NO_COMMON_DAY"
+    CAPACITY = "CAPACITY"
+    INFEASIBLE_DATA = "INFEASIBLE_DATA"
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A setting's named link health practitioner for the term."""
+
+    setting_id: str
+    practitioner_id: str
+    children_due: int
+    workload_minutes: int
+    distance_km: float
+    kept_existing_link: bool
+    explanation: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Appointment:
+    """One scheduled review. Times are minutes since midnight, local time (Europe/London)."""
+
+    child_id: str
+    setting_id: str
+    practitioner_id: str
+    key_person_id: str
+    date: date
+    pre_meeting_start: int | None
+    start: int
+    end: int
+    location: Literal["setting", "clinic"]
+    age_months: float
+    in_window: bool
+
+    @property
+    def block_start(self) -> int:
+        """When the practitioner's time starts (the pre-meeting in the joint model)."""
+        return self.pre_meeting_start if self.pre_meeting_start is not None else self.start
+
+
+@dataclass(frozen=True, slots=True)
+class Unscheduled:
+    """A due child the plan could not fit, and a sentence a coordinator can act on."""
+
+    child_id: str
+    setting_id: str
+    reason_code: ReasonCode
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Pin:
+    """Something a coordinator fixed by hand: a link, or a child's appointment slot."""
+
+    kind: Literal["link", "appointment"]
+    setting_id: str | None = None
+    practitioner_id: str | None = None
+    child_id: str | None = None
+    date: date | None = None
+    start: int | None = None
+
+
+@dataclass
+class Plan:
+    """A complete termly rota; ``summary`` holds the contract's KPIs and solver figures."""
+
+    links: list[Link]
+    appointments: list[Appointment]
+    unscheduled: list[Unscheduled]
+    summary: dict[str, Any] = field(default_factory=dict)
+    created_at: datetime | None = None
+    sequences: dict[str, int] = field(default_factory=dict)
+    """Calendar ``SEQUENCE`` per event UID, carried from plan to plan so updates supersede."""
