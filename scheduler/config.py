@@ -69,7 +69,7 @@ class ReviewConfig(_Section):
             raise ValueError(f"window_months must be [low, high], 0 <= low <= high: {[lo, hi]}")
         if self.overdue_until_months < hi:
             raise ValueError(
-                f"overdue_until_months ({self.overdue_until_months}) is before the window ends ({hi})"
+                f"overdue_until_months ({self.overdue_until_months}) ends before the window ({hi})"
             )
         return self
 
