@@ -47,7 +47,7 @@ VALID: dict[str, str] = {
         "C001,Amy A,2024-06-15,S001,K001,true,no,0,English,Ann A,ann@example.org,Fri,,\n"
         "C002,Bo B,2024-09-30,S001,K002,no,yes,1,Polish,,,,,2026-09-07\n"
         "C003,Cy C,2023-11-02,S002,K003,YES,,,,,,,2025-12-01,\n"
-        "C004,Di D,2024-02-29,S002,K003,False,,,,,,\"Mon,Wed\",,\n"
+        'C004,Di D,2024-02-29,S002,K003,False,,,,,,"Mon,Wed",,\n'
     ),
     "absences.csv": ("person_id,start_date,end_date,reason\nP001,2026-10-05,2026-10-09,leave\n"),
     "closures.csv": ("setting_id,date\nS001,2026-11-02\n*,2026-12-18\n"),
@@ -106,7 +106,7 @@ def drop_column(text: str, column: str) -> str:
 def add_column(text: str, column: str, value: str) -> str:
     """A CSV text with one more column, every row holding ``value``."""
     rows = _parse(text)
-    return _unparse([rows[0] + [column]] + [row + [value] for row in rows[1:]])
+    return _unparse([[*rows[0], column]] + [[*row, value] for row in rows[1:]])
 
 
 def changed(name: str, line: int, column: str, value: str) -> dict[str, str | bytes | None]:

@@ -44,6 +44,7 @@ from scheduler.io.schemas import (
     PRACTITIONERS,
     SETTINGS,
     TABLES,
+    TABLES_BY_NAME,
     Column,
     Kind,
     Table,
@@ -106,8 +107,9 @@ def load_authority(
         _read_into(archive, path, problems)
         if archive:
             unpacked, zip_problems = readers.unzip(path.name, archive[path.name])
+            if zip_problems:
+                raise InputError(zip_problems)
             files.update(unpacked)
-            problems += zip_problems
     elif path.suffix.lower() == ".xlsx":
         config_dir = path.parent
         _read_into(files, path, problems)
@@ -145,7 +147,8 @@ def load_authority_from_upload(
         )
     if zips:
         unpacked, zip_problems = readers.unzip(zips[0], named.pop(zips[0]))
-        problems += zip_problems
+        if zip_problems:
+            raise InputError(zip_problems)  # a broken archive: missing files would be noise
         for name, content in unpacked.items():
             named.setdefault(name, content)  # a config.toml given beside the zip wins
     return _load(named, problems, today, CONFIG_NAME)
@@ -175,9 +178,10 @@ def _load(
     raw, missing = _find_tables(files, problems, warnings)
     results: list[_Parsed] = []
     for table in TABLES:
-        if table.name in raw:
-            results.append(_parse_table(table, raw[table.name], today))
-        elif table.required and (problem := missing(table)) is not None:
+        found = raw.get(table.name)
+        if found is not None:
+            results.append(_parse_table(table, found, today))
+        elif table.required and table.name not in raw and (problem := missing(table)):
             problems.append(problem)
     parsed = {r.table.name: r for r in results if r.usable}
     _check_cross_table(parsed)
@@ -193,11 +197,12 @@ def _load(
 
 def _find_tables(
     files: dict[str, bytes], problems: list[Problem], warnings: list[Problem]
-) -> tuple[dict[str, RawTable], Callable[[Table], Problem | None]]:
+) -> tuple[dict[str, RawTable | None], Callable[[Table], Problem | None]]:
     """Decide between CSV files and one workbook, and read the tables they hold.
 
     Also returns how to report a required table that is not there (nothing, when the
-    workbook itself could not be read: that one problem says it all)."""
+    workbook itself could not be read: that one problem says it all). A table that is there
+    but unreadable maps to ``None``."""
     names = {t.name for t in TABLES}
     csvs = {n: b for n, b in files.items() if n.lower().endswith(".csv")}
     books = sorted(n for n, _ in files.items() if n.lower().endswith(".xlsx") and "~$" not in n)
@@ -206,15 +211,17 @@ def _find_tables(
         warnings.append(Problem(name, 0, "-", "not one of the data files; ignored", ""))
     for name in sorted(n for n in files if not n.lower().endswith((".csv", ".xlsx"))):
         warnings.append(Problem(name, 0, "-", "not a data file; ignored", ""))
-    tables: dict[str, RawTable] = {}
+    tables: dict[str, RawTable | None] = {}
     if known_csvs or not books:
         for name in books:
             warnings.append(Problem(name, 0, "-", "workbook ignored: the CSV files are used", ""))
         for name, content in known_csvs.items():
+            key = name[: -len(".csv")].strip().lower()
+            if not TABLES_BY_NAME[key].required and not content.strip(b"\xef\xbb\xbf \t\r\n"):
+                continue  # an empty optional file just means "none"
             result = readers.read_csv(name, content)
             problems += result.problems
-            if result.table is not None:
-                tables[name[: -len(".csv")].strip().lower()] = result.table
+            tables[key] = result.table
         return tables, lambda t: Problem(t.file_name, 0, "-", "required file is missing", "")
     if len(books) > 1:
         problems.append(
@@ -235,8 +242,7 @@ def _find_tables(
         else:
             result = readers.read_sheet(workbook, book, sheet)
             problems += result.problems
-            if result.table is not None:
-                tables[key] = result.table
+            tables[key] = result.table
     return tables, lambda t: Problem(book, f"{t.name}!0", "-", "required sheet is missing", "")
 
 
@@ -311,6 +317,8 @@ class _Parsed:
     text: pl.DataFrame
     typed: pl.DataFrame
     lines: list[int | str]
+    present: set[str]
+    """Columns the file has (a missing one is reported once, not on every row)."""
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     usable: bool = True
@@ -330,8 +338,8 @@ def _cell(value: object) -> str:
 
 
 def _parse_table(table: Table, raw: RawTable, today: date) -> _Parsed:
-    text, lines, header_problems, warnings = _select_columns(table, raw)
-    parsed = _Parsed(table, raw.file, text, text, lines, header_problems, warnings)
+    text, lines, present, header_problems, warnings = _select_columns(table, raw)
+    parsed = _Parsed(table, raw.file, text, text, lines, present, header_problems, warnings)
     if text.height == 0 and table.required:
         whole = raw.header_line.replace("!1", "!0") if isinstance(raw.header_line, str) else 0
         parsed.problems.append(Problem(raw.file, whole, "-", "no data rows", ""))
@@ -351,7 +359,7 @@ def _parse_table(table: Table, raw: RawTable, today: date) -> _Parsed:
 
 def _select_columns(
     table: Table, raw: RawTable
-) -> tuple[pl.DataFrame, list[int | str], list[Problem], list[Problem]]:
+) -> tuple[pl.DataFrame, list[int | str], set[str], list[Problem], list[Problem]]:
     """The spec's columns as stripped text (null when empty or absent), blank rows dropped."""
     problems: list[Problem] = []
     warnings: list[Problem] = []
@@ -394,14 +402,14 @@ def _select_columns(
         else pl.Series(c.name, [None] * len(lines), dtype=pl.String)
         for c in table.columns
     )
-    return text, lines, problems, warnings
+    return text, lines, set(positions), problems, warnings
 
 
 def _convert(parsed: _Parsed, column: Column) -> pl.Series:
     """One column from text to values; reports empty required cells and unparseable text."""
     name = column.name
     raw = parsed.text[name]
-    if column.required:
+    if column.required and name in parsed.present:
         parsed.report(raw.is_null(), name, "required value is empty")
     kind = column.kind
     if kind in (Kind.DAYS, Kind.LIST):
@@ -536,8 +544,8 @@ def _check_cross_table(parsed: Mapping[str, _Parsed]) -> None:
         _foreign(parsed, ABSENCES, "person_id", people, "unknown practitioner or key person")
     if setting_ids is not None:
         _foreign(parsed, CLOSURES, "setting_id", setting_ids | {ALL_SETTINGS}, "unknown setting")
-    if CHILDREN.name in parsed and KEY_PERSONS.name in parsed:
-        _key_person_setting(parsed[CHILDREN.name], parsed[KEY_PERSONS.name])
+    if CHILDREN.name in parsed and KEY_PERSONS.name in parsed and setting_ids is not None:
+        _key_person_setting(parsed[CHILDREN.name], parsed[KEY_PERSONS.name], setting_ids)
 
 
 def _after(
@@ -560,14 +568,16 @@ def _foreign(
     p.report(values.is_not_null() & ~values.is_in(list(known)), column, what)
 
 
-def _key_person_setting(children: _Parsed, key_persons: _Parsed) -> None:
+def _key_person_setting(children: _Parsed, key_persons: _Parsed, setting_ids: set[str]) -> None:
+    """A child's key person works at the child's setting (both settings known: an unknown one
+    is already reported)."""
     kp = key_persons.text.select("key_person_id", pl.col("setting_id").alias("kp_setting"))
     kp = kp.filter(pl.col("key_person_id").is_first_distinct())
     joined = children.text.select("key_person_id", "setting_id").join(
         kp, on="key_person_id", how="left", maintain_order="left"
     )
     kp_setting, own = joined["kp_setting"], joined["setting_id"]
-    bad = kp_setting.is_not_null() & own.is_not_null() & (kp_setting != own)
+    bad = kp_setting.is_in(list(setting_ids)) & own.is_in(list(setting_ids)) & (kp_setting != own)
     children.report(
         bad,
         "key_person_id",
