@@ -1,0 +1,176 @@
+"""What ``plan`` and ``replan`` share: options, progress on stderr, writing the plan folder
+(tables, calendars, rota workbook) atomically, and the closing human summary."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from scheduler.domain import Authority
+from scheduler.io.load import load_authority
+from scheduler.io.pins import read_pins
+from scheduler.io.plan_files import write_plan
+from scheduler.pipeline import PlanOptions, PlanResult, make_plan
+from scheduler.plan import Pin, Plan
+from scheduler.scheduling.solve import Progress
+
+
+def add_plan_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("data", type=Path, help="data folder (CSV files) or .xlsx workbook")
+    parser.add_argument("--out", type=Path, required=True, help="plan folder to write")
+    parser.add_argument("--config", type=Path, help="config.toml (default: the data folder's)")
+    parser.add_argument(
+        "--time-limit", type=float, default=60.0, help="seconds for the whole solve (default 60)"
+    )
+    parser.add_argument(
+        "--link-time-limit",
+        type=float,
+        default=10.0,
+        help="seconds for choosing link practitioners (default 10)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="parallel solver processes (default: CPU count)",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--pins", type=Path, help="pins.csv: links and appointments to keep")
+    parser.add_argument("--no-ics", action="store_true", help="do not write calendar files")
+    parser.add_argument("--quiet", action="store_true", help="no progress output")
+
+
+def _progress_printer(quiet: bool):  # type: ignore[no-untyped-def]
+    def show(p: Progress) -> None:
+        if quiet:
+            return
+        if p.stage == "scheduling" and p.total:
+            print(
+                f"\r  scheduling {p.done}/{p.total} pieces  objective {p.objective:,.1f}  "
+                f"bound {p.bound:,.1f}  {p.elapsed:5.1f}s",
+                end="",
+                file=sys.stderr,
+                flush=True,
+            )
+            if p.done == p.total:
+                print(file=sys.stderr)
+        else:
+            print(f"  {p.stage} ({p.elapsed:.1f}s)", file=sys.stderr, flush=True)
+
+    return show
+
+
+def run_plan(args: argparse.Namespace, previous: Plan | None = None) -> int:
+    """Load, plan, write; exit 0 when the plan checks clean, 1 if the checker objects."""
+    quiet = args.quiet
+    if not quiet:
+        print(f"Loading {args.data}", file=sys.stderr)
+    loaded = load_authority(args.data, args.config)
+    for warning in loaded.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    pins: list[Pin] = read_pins(args.pins) if args.pins else []
+    options = PlanOptions(
+        time_limit=args.time_limit,
+        link_time_limit=args.link_time_limit,
+        workers=max(1, args.workers),
+        seed=args.seed,
+        relink=getattr(args, "relink", False),
+    )
+    result = make_plan(
+        loaded.authority,
+        options,
+        pins=pins,
+        previous=previous,
+        progress=_progress_printer(quiet),
+        data_path=str(args.data.resolve()),
+    )
+    write_plan_folder(
+        loaded.authority, result, args.out, previous=previous, calendars=not args.no_ics
+    )
+    print(human_summary(loaded.authority, result))
+    print(f"Plan written to {args.out}")
+    if not result.check.ok:
+        for v in result.check.violations:
+            print(f"check: {v}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def write_plan_folder(
+    authority: Authority, result: PlanResult, out: Path, *, previous: Plan | None, calendars: bool
+) -> None:
+    """Tables, calendars and workbook go into a staging folder that replaces ``out`` whole."""
+    from scheduler.export.bundle import write_calendars
+    from scheduler.export.ics import build_calendars
+    from scheduler.export.workbook import rota_workbook
+
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.exists() and any(out.iterdir()) and not (out / "summary.json").exists():
+        raise SystemExit(f"{out} is not empty and is not a plan folder; choose another --out")
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        plan = result.plan
+        if calendars:
+            calendar_set = build_calendars(authority, plan, previous=previous)
+            plan.sequences = dict(calendar_set.sequences)
+            write_calendars(calendar_set, staging / "ics")
+        write_plan(plan, staging / "plan")
+        final = staging / "final"
+        (staging / "plan").rename(final)
+        if calendars:
+            (staging / "ics").rename(final / "ics")
+        (final / "rota.xlsx").write_bytes(rota_workbook(authority, plan))
+        backup = None
+        if out.exists():
+            backup = out.parent / f".{out.name}.old-{os.getpid()}"
+            out.rename(backup)
+        final.rename(out)
+        if backup is not None:
+            shutil.rmtree(backup, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def human_summary(authority: Authority, result: PlanResult) -> str:
+    """The closing lines a coordinator reads in the terminal."""
+    s = result.plan.summary
+    due = s["children_due"] or 1
+
+    def pct(n: int, d: int) -> str:
+        return f"{n}/{d} ({100 * n / d:.0f}%)" if d else "0/0"
+
+    base = result.baseline
+    lines = [
+        f"{s['term_name']} ({s['model']} model): {len(authority.settings)} settings, "
+        f"{len(authority.practitioners)} practitioners",
+        f"  children seen        {pct(s['scheduled'], s['children_due'])}",
+        f"  funded two-year-olds {pct(s['funded_two_scheduled'], s['funded_two_due'])}",
+        f"  overdue seen         {pct(s['overdue_scheduled'], s['overdue_due'])}",
+        f"  in window            {pct(s['in_window'], max(1, s['scheduled']))} of reviews",
+        f"  travel               {s['travel_km']:,.0f} km in {s['visits']} visits",
+        f"  unscheduled          {s['children_due'] - s['scheduled']} "
+        + ", ".join(f"{k} {v}" for k, v in s["unscheduled_by_reason"].items()),
+        f"  solver               {s['status']}, objective {s['objective']:,.1f}, bound "
+        f"{s['best_bound']:,.1f}, gap {100 * s['gap']:.2f}%, {s['solve_seconds']:.1f}s",
+        f"  vs hand-made rota    seen {base['scheduled']}, funded {base['funded_two_scheduled']},"
+        f" overdue {base['overdue_scheduled']}, priority coverage "
+        f"{100 * base['priority_coverage']:.1f}% vs {100 * s['priority_coverage']:.1f}%",
+        f"  check                {'valid' if result.check.ok else 'VIOLATIONS: see above'}",
+    ]
+    busy = sorted(s["practitioners"].items(), key=lambda kv: -kv[1]["utilisation"])[:5]
+    lines.append(
+        "  busiest practitioners "
+        + ", ".join(f"{pid} {100 * u['utilisation']:.0f}%" for pid, u in busy)
+    )
+    if s["overcommitted_practitioners"]:
+        lines.append(
+            f"  over-committed links {len(s['overcommitted_practitioners'])} practitioners "
+            f"(total {sum(s['overcommitted_practitioners'].values()):,} min over capacity)"
+        )
+    del due
+    return "\n".join(lines)

@@ -1,0 +1,173 @@
+"""The coordinator's rota workbook: a summary, links, unscheduled children, then one sheet per
+practitioner and one per setting. Child names appear (coordinators contact families) but no
+date of birth, funded status, SEND or concerns."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import defaultdict
+
+import xlsxwriter
+
+from scheduler.domain import Authority, format_time
+from scheduler.plan import Appointment, Plan
+
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+APPOINTMENT_HEADER = [
+    "Date",
+    "Day",
+    "Pre-meeting",
+    "Start",
+    "End",
+    "Child",
+    "Child ID",
+    "Setting",
+    "Key person",
+    "Practitioner",
+    "Location",
+    "In window",
+]
+
+
+def _sheet_name(text: str, used: set[str]) -> str:
+    base = _BAD_SHEET_CHARS.sub(" ", text).strip()[:31] or "Sheet"
+    name = base
+    n = 2
+    while name.lower() in used:
+        suffix = f" ({n})"
+        name = base[: 31 - len(suffix)] + suffix
+        n += 1
+    used.add(name.lower())
+    return name
+
+
+def _row(a: Appointment, authority: Authority) -> list[object]:
+    child = authority.children[a.child_id]
+    setting = authority.settings[a.setting_id]
+    practitioner = authority.practitioners[a.practitioner_id]
+    key_person = authority.key_persons[a.key_person_id]
+    return [
+        a.date.isoformat(),
+        f"{a.date:%a}",
+        format_time(a.pre_meeting_start) if a.pre_meeting_start is not None else "",
+        format_time(a.start),
+        format_time(a.end),
+        child.name,
+        a.child_id,
+        setting.name,
+        key_person.name if a.location == "setting" else f"{key_person.name} (summary only)",
+        practitioner.name,
+        setting.address or setting.name
+        if a.location == "setting"
+        else practitioner.base_name or "clinic",
+        "yes" if a.in_window else "no",
+    ]
+
+
+def rota_workbook(authority: Authority, plan: Plan) -> bytes:
+    """The rota as ``.xlsx`` bytes."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    bold = book.add_format({"bold": True})
+    used: set[str] = set()
+
+    def table(title: str, header: list[str], rows: list[list[object]]) -> None:
+        sheet = book.add_worksheet(_sheet_name(title, used))
+        sheet.write_row(0, 0, header, bold)
+        for r, row in enumerate(rows, start=1):
+            sheet.write_row(r, 0, row)
+        sheet.freeze_panes(1, 0)
+        for c, name in enumerate(header):
+            width = max([len(str(name))] + [len(str(row[c])) for row in rows[:200]])
+            sheet.set_column(c, c, min(60, width + 2))
+
+    s = plan.summary
+    table(
+        "Summary",
+        ["Figure", "Value"],
+        [
+            [key, s[key]]
+            for key in (
+                "term_name",
+                "model",
+                "children_due",
+                "scheduled",
+                "in_window",
+                "funded_two_due",
+                "funded_two_scheduled",
+                "overdue_due",
+                "overdue_scheduled",
+                "travel_km",
+                "status",
+                "objective",
+                "best_bound",
+                "gap",
+                "solve_seconds",
+            )
+            if key in s
+        ],
+    )
+    table(
+        "Links",
+        [
+            "Setting",
+            "Setting ID",
+            "Practitioner",
+            "Children due",
+            "Workload (min)",
+            "Distance (km)",
+            "Kept existing link",
+            "Why",
+        ],
+        [
+            [
+                authority.settings[link.setting_id].name,
+                link.setting_id,
+                authority.practitioners[link.practitioner_id].name,
+                link.children_due,
+                link.workload_minutes,
+                link.distance_km,
+                "yes" if link.kept_existing_link else "no",
+                link.explanation,
+            ]
+            for link in plan.links
+        ],
+    )
+    table(
+        "Unscheduled",
+        ["Child", "Child ID", "Setting", "Reason code", "Reason"],
+        [
+            [
+                authority.children[u.child_id].name,
+                u.child_id,
+                authority.settings[u.setting_id].name,
+                u.reason_code.value,
+                u.reason,
+            ]
+            for u in plan.unscheduled
+        ],
+    )
+    ordered = sorted(plan.appointments, key=lambda a: (a.date, a.block_start, a.child_id))
+    by_practitioner: dict[str, list[Appointment]] = defaultdict(list)
+    by_setting: dict[str, list[Appointment]] = defaultdict(list)
+    for a in ordered:
+        by_practitioner[a.practitioner_id].append(a)
+        by_setting[a.setting_id].append(a)
+    for pid, practitioner in authority.practitioners.items():
+        if by_practitioner.get(pid):
+            table(
+                f"{pid} {practitioner.name}",
+                APPOINTMENT_HEADER,
+                [_row(a, authority) for a in by_practitioner[pid]],
+            )
+    for sid, setting in authority.settings.items():
+        if by_setting.get(sid):
+            table(
+                f"{sid} {setting.name}",
+                APPOINTMENT_HEADER,
+                [_row(a, authority) for a in by_setting[sid]],
+            )
+    book.close()
+    return buffer.getvalue()

@@ -1,0 +1,113 @@
+"""The plan's key figures: what ``summary.json``, the CLI's closing summary and the dashboard's
+cards show. Computed from the plan alone, so every consumer agrees."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from typing import Any
+
+from scheduler.domain import Authority
+from scheduler.matching.links import LinkResult
+from scheduler.plan import Appointment, Unscheduled
+from scheduler.scheduling.availability import Availability
+from scheduler.travel import haversine_km
+
+
+def route_km(authority: Authority, appointments: list[Appointment]) -> float:
+    """Estimated road kilometres: each practitioner's day from base, through the settings in
+    time order, back to base (straight line × detour factor). Zero in the separate model."""
+    if authority.config.review.model != "joint":
+        return 0.0
+    detour = authority.config.travel.detour_factor
+    days: dict[tuple[str, object], list[Appointment]] = defaultdict(list)
+    for a in appointments:
+        days[(a.practitioner_id, a.date)].append(a)
+    total = 0.0
+    for (pid, _), items in days.items():
+        p = authority.practitioners[pid]
+        here = (p.base_lat, p.base_lon)
+        for a in sorted(items, key=lambda a: a.start):
+            s = authority.settings[a.setting_id]
+            if (s.lat, s.lon) != here:
+                total += haversine_km(*here, s.lat, s.lon)
+                here = (s.lat, s.lon)
+        total += haversine_km(*here, p.base_lat, p.base_lon)
+    return round(total * detour, 1)
+
+
+def summarise(
+    authority: Authority,
+    availability: Availability,
+    links: LinkResult,
+    appointments: list[Appointment],
+    unscheduled: list[Unscheduled],
+    priority: Mapping[str, float],
+    *,
+    status: str,
+    objective: float,
+    best_bound: float,
+    solve_seconds: float,
+) -> dict[str, Any]:
+    """The contract's KPIs plus utilisation and reasons, for ``summary.json``."""
+    due = availability.due
+    seen = {a.child_id for a in appointments}
+    windows = availability.windows
+    funded = [c for c in due if c.funded_two]
+    overdue = [c for c in due if windows[c.child_id].overdue]
+    send = [c for c in due if c.send]
+    reviews_by_practitioner = Counter(a.practitioner_id for a in appointments)
+    minutes_by_practitioner: Counter[str] = Counter()
+    for a in appointments:
+        minutes_by_practitioner[a.practitioner_id] += a.end - a.block_start
+    utilisation = {
+        pid: {
+            "reviews": reviews_by_practitioner.get(pid, 0),
+            "review_minutes": minutes_by_practitioner.get(pid, 0),
+            "capacity_minutes": links.capacity_minutes.get(pid, 0),
+            "link_load_minutes": links.load_minutes.get(pid, 0),
+            "utilisation": round(
+                minutes_by_practitioner.get(pid, 0) / links.capacity_minutes[pid], 3
+            )
+            if links.capacity_minutes.get(pid)
+            else 0.0,
+        }
+        for pid in authority.practitioners
+    }
+    gap = (best_bound - objective) / abs(best_bound) if best_bound else 0.0
+    return {
+        "children_due": len(due),
+        "scheduled": len(seen),
+        "in_window": sum(1 for a in appointments if a.in_window),
+        "funded_two_due": len(funded),
+        "funded_two_scheduled": sum(1 for c in funded if c.child_id in seen),
+        "overdue_due": len(overdue),
+        "overdue_scheduled": sum(1 for c in overdue if c.child_id in seen),
+        "send_due": len(send),
+        "send_scheduled": sum(1 for c in send if c.child_id in seen),
+        "priority_coverage": round(sum(priority[c] for c in seen) / sum(priority.values()), 4)
+        if priority
+        else 1.0,
+        "travel_km": route_km(authority, appointments),
+        "visits": len({(a.practitioner_id, a.setting_id, a.date) for a in appointments}),
+        "unscheduled_by_reason": dict(
+            sorted(Counter(u.reason_code.value for u in unscheduled).items())
+        ),
+        "settings": len(authority.settings),
+        "settings_linked": len(links.links),
+        "links_kept": sum(1 for link in links.links if link.kept_existing_link),
+        "overcommitted_practitioners": dict(sorted(links.overcommitted.items())),
+        "practitioners": utilisation,
+        "link_stage": {
+            "status": links.status,
+            "objective": round(links.objective, 3),
+            "best_bound": round(links.best_bound, 3),
+            "gap": round(links.gap, 5),
+            "seconds": round(links.seconds, 2),
+        },
+        "status": status,
+        "objective": round(objective, 3),
+        "best_bound": round(best_bound, 3),
+        "gap": round(max(0.0, gap), 5),
+        "solve_seconds": round(solve_seconds, 2),
+    }

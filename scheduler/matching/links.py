@@ -1,0 +1,347 @@
+"""Stage 1: a named link health practitioner for every setting.
+
+Builds the generic assignment problem (:mod:`scheduler.matching.core`) from the authority:
+the load of a setting for a practitioner is the term's review minutes there plus travel for
+the visits that needs; the cost adds travel, a change of existing link, unspoken home
+languages, a change of locality team and — decisive — each child the pair could not see this
+term at all (no common day), which costs as much as leaving that child out. Capacities are soft:
+every setting keeps a link even when there is not enough time to go round, and the
+over-committed practitioners are reported.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from scheduler.domain import Authority, Child, Practitioner, Setting
+from scheduler.matching import AssignmentProblem, solve_assignment
+from scheduler.plan import Link
+from scheduler.scheduling.availability import Availability, block_minutes, time_window
+from scheduler.scheduling.priority import (
+    CONTINUITY_POINTS,
+    KM_POINTS,
+    LANGUAGE_POINTS,
+    TEAM_POINTS,
+    UTILISATION_POINTS,
+    VISIT_POINTS,
+    child_priority,
+)
+from scheduler.travel import haversine_km, travel_minutes
+
+ENGLISH = {"english", "en", ""}
+
+
+@dataclass(frozen=True, slots=True)
+class LinkOptions:
+    """Knobs of the link stage; defaults suit authorities up to a few thousand settings."""
+
+    time_limit: float = 10.0
+    workers: int = 2
+    seed: int = 0
+    candidates_per_setting: int = 10
+
+
+@dataclass(frozen=True, slots=True)
+class PairFacts:
+    """Why a practitioner would or would not suit a setting: the parts of the pair's cost."""
+
+    setting_id: str
+    practitioner_id: str
+    distance_km: float
+    visits: int
+    load_minutes: int
+    unseeable: int
+    unseeable_points: float
+    language_misses: int
+    changes_link: bool
+    crosses_team: bool
+    cost: float
+
+
+@dataclass
+class LinkResult:
+    """Chosen links, who is over-committed, and the solver's figures."""
+
+    links: list[Link]
+    unlinked: list[str]
+    capacity_minutes: dict[str, int]
+    load_minutes: dict[str, int]
+    overcommitted: dict[str, int]
+    status: str
+    objective: float
+    best_bound: float
+    gap: float
+    seconds: float
+    facts: dict[tuple[str, str], PairFacts] = field(default_factory=dict)
+
+
+def practitioner_capacity(
+    practitioner: Practitioner, availability: Availability, typical_block: int
+) -> int:
+    """Review minutes available in the term: each working, non-absent review day gives the
+    day's hours, limited by ``max_reviews_per_day`` typical blocks."""
+    days = bin(availability.practitioner_days[practitioner.practitioner_id]).count("1")
+    per_day = min(
+        practitioner.day_end - practitioner.day_start,
+        practitioner.max_reviews_per_day * typical_block,
+    )
+    return days * max(0, per_day)
+
+
+def can_serve(
+    practitioner: Practitioner, setting: Setting, authority: Authority, shortest_block: int
+) -> bool:
+    """A practitioner can hold a setting's link when they could ever review there: they do
+    reviews, and in the joint model share a weekday and enough hours with the setting."""
+    if practitioner.max_reviews_per_day <= 0:
+        return False
+    if authority.config.review.model == "separate":
+        return practitioner.day_end - practitioner.day_start >= shortest_block
+    if not practitioner.working_days & setting.open_days:
+        return False
+    return time_window(practitioner, setting, authority).length >= shortest_block
+
+
+def _candidates(
+    setting: Setting,
+    authority: Authority,
+    children: Sequence[Child],
+    keep: set[str],
+    k: int,
+    shortest_block: int,
+) -> list[tuple[str, float]]:
+    """Nearest capable practitioners, plus the existing/pinned link and language speakers."""
+    ranked = sorted(
+        (
+            (haversine_km(p.base_lat, p.base_lon, setting.lat, setting.lon), p.practitioner_id)
+            for p in authority.practitioners.values()
+        ),
+    )
+    capable = [
+        (pid, km)
+        for km, pid in ranked
+        if can_serve(authority.practitioners[pid], setting, authority, shortest_block)
+    ]
+    chosen = dict(capable[:k])
+    languages = {(c.home_language or "").strip().lower() for c in children} - ENGLISH
+    if languages and capable:
+        reach = capable[min(k, len(capable)) - 1][1] * 3
+        for pid, km in capable[k:]:
+            if km > reach:
+                break
+            if authority.practitioners[pid].languages & languages:
+                chosen[pid] = km
+    by_id = dict(capable)
+    for pid in keep:
+        if pid in by_id:
+            chosen[pid] = by_id[pid]
+    return sorted(chosen.items(), key=lambda item: (item[1], item[0]))
+
+
+def choose_links(
+    authority: Authority,
+    availability: Availability,
+    *,
+    pinned: Mapping[str, str] | None = None,
+    previous: Mapping[str, str] | None = None,
+    options: LinkOptions = LinkOptions(),
+) -> LinkResult:
+    """Link every setting that some practitioner can serve; report the rest as unlinked.
+
+    ``pinned`` (setting -> practitioner) are kept whatever they cost; ``previous`` links (from
+    the last plan) count as existing links for continuity, overriding ``link_practitioner_id``.
+    """
+    pinned = dict(pinned or {})
+    config = authority.config
+    w = config.priorities
+    travel = config.travel
+    due_by_setting: dict[str, list[Child]] = {s: [] for s in authority.settings}
+    for child in availability.due:
+        due_by_setting[child.setting_id].append(child)
+
+    blocks = [block_minutes(c, authority) for c in availability.due]
+    typical_block = round(sum(blocks) / len(blocks)) if blocks else block_minutes_default(authority)
+    shortest_block = min(blocks) if blocks else typical_block
+    points = {
+        c.child_id: child_priority(c, availability.windows[c.child_id], config.term, w)
+        for c in availability.due
+    }
+    capacity = {
+        pid: practitioner_capacity(p, availability, typical_block)
+        for pid, p in authority.practitioners.items()
+    }
+    existing = {
+        sid: s.link_practitioner_id
+        for sid, s in authority.settings.items()
+        if s.link_practitioner_id
+    }
+    existing.update(previous or {})
+    teams = {pid: p.team for pid, p in authority.practitioners.items()}
+    joint = config.review.model == "joint"
+
+    rows: list[dict[str, object]] = []
+    facts: dict[tuple[str, str], PairFacts] = {}
+    unlinked: list[str] = []
+    for sid, setting in authority.settings.items():
+        children = due_by_setting[sid]
+        keep = {pid for pid in (pinned.get(sid), existing.get(sid)) if pid}
+        candidates = _candidates(
+            setting, authority, children, keep, options.candidates_per_setting, shortest_block
+        )
+        if sid in pinned and pinned[sid] not in dict(candidates):
+            candidates.append(
+                (
+                    pinned[sid],
+                    haversine_km(
+                        authority.practitioners[pinned[sid]].base_lat,
+                        authority.practitioners[pinned[sid]].base_lon,
+                        setting.lat,
+                        setting.lon,
+                    ),
+                )
+            )
+        if not candidates:
+            unlinked.append(sid)
+            continue
+        current = existing.get(sid)
+        current_team = teams.get(current) if current else None
+        languages = [(c.home_language or "").strip().lower() for c in children]
+        for pid, km in candidates:
+            practitioner = authority.practitioners[pid]
+            per_visit = max(1, min(practitioner.max_reviews_per_day, 6))
+            visits = math.ceil(len(children) / per_visit) if joint else 0
+            leg = travel_minutes(km, travel.speed_kmh, travel.detour_factor)
+            load = sum(block_minutes(c, authority) for c in children) + visits * 2 * leg
+            unseeable = [c for c in children if not availability.feasible_days(c, pid)]
+            unseeable_points = sum(points[c.child_id] for c in unseeable)
+            misses = sum(
+                1
+                for lang in languages
+                if lang not in ENGLISH and lang not in practitioner.languages
+            )
+            changes = current is not None and current != pid
+            crosses = (
+                current_team is not None
+                and practitioner.team is not None
+                and practitioner.team != current_team
+            )
+            cost = (
+                unseeable_points
+                + w.travel * visits * (VISIT_POINTS + 2 * km * KM_POINTS)
+                + w.continuity * CONTINUITY_POINTS * changes
+                + LANGUAGE_POINTS * misses
+                + TEAM_POINTS * crosses
+            )
+            facts[(sid, pid)] = PairFacts(
+                sid,
+                pid,
+                km,
+                visits,
+                load,
+                len(unseeable),
+                unseeable_points,
+                misses,
+                changes,
+                crosses,
+                cost,
+            )
+            rows.append({"item": sid, "agent": pid, "cost": cost, "load": load})
+
+    if not rows:
+        return LinkResult([], unlinked, capacity, {}, {}, "OPTIMAL", 0.0, 0.0, 0.0, 0.0, facts)
+
+    pairs = pl.DataFrame(
+        rows, schema={"item": pl.String, "agent": pl.String, "cost": pl.Float64, "load": pl.Int64}
+    )
+    capacities = pl.DataFrame(
+        {"agent": list(capacity), "capacity": list(capacity.values())},
+        schema={"agent": pl.String, "capacity": pl.Int64},
+    )
+    mean_points = sum(points.values()) / len(points) if points else 1.0
+    problem = AssignmentProblem(
+        pairs=pairs,
+        capacities=capacities,
+        pinned={s: p for s, p in pinned.items() if s in authority.settings},
+        overload_penalty=mean_points / max(1, typical_block),
+        balance_weight=w.balance * UTILISATION_POINTS,
+    )
+    hint = {sid: pid for sid, pid in existing.items() if (sid, pid) in facts}
+    result = solve_assignment(
+        problem,
+        time_limit=options.time_limit,
+        workers=options.workers,
+        seed=options.seed,
+        hint=hint,
+    )
+    links: list[Link] = []
+    load: dict[str, int] = {pid: 0 for pid in authority.practitioners}
+    for sid in authority.settings:
+        pid = result.assignment.get(sid)
+        if pid is None:
+            if sid not in unlinked:
+                unlinked.append(sid)
+            continue
+        f = facts[(sid, pid)]
+        load[pid] += f.load_minutes
+        links.append(
+            Link(
+                setting_id=sid,
+                practitioner_id=pid,
+                children_due=len(due_by_setting[sid]),
+                workload_minutes=f.load_minutes,
+                distance_km=round(f.distance_km, 2),
+                kept_existing_link=existing.get(sid) == pid,
+                explanation=explain_link(f, authority, existing.get(sid), pinned.get(sid)),
+            )
+        )
+    overcommitted = {
+        pid: load[pid] - capacity[pid]
+        for pid in authority.practitioners
+        if load[pid] > capacity[pid]
+    }
+    return LinkResult(
+        links=links,
+        unlinked=unlinked,
+        capacity_minutes=capacity,
+        load_minutes=load,
+        overcommitted=overcommitted,
+        status=result.status,
+        objective=result.objective,
+        best_bound=result.best_bound,
+        gap=result.gap,
+        seconds=result.seconds,
+        facts=facts,
+    )
+
+
+def block_minutes_default(authority: Authority) -> int:
+    review = authority.config.review
+    pre = review.pre_meeting_minutes if review.model == "joint" else 0
+    return pre + review.meeting_minutes
+
+
+def explain_link(
+    f: PairFacts, authority: Authority, existing: str | None, pinned: str | None
+) -> str:
+    """Why this practitioner: a short sentence for the coordinator."""
+    name = authority.practitioners[f.practitioner_id].name
+    parts = [f"{name}, {f.distance_km:.1f} km from base"]
+    if pinned == f.practitioner_id:
+        parts.append("pinned by a coordinator")
+    elif existing == f.practitioner_id:
+        parts.append("existing link kept")
+    elif existing:
+        old = authority.practitioners.get(existing)
+        parts.append(f"replaces {old.name if old else existing}")
+    else:
+        parts.append("new link")
+    if f.language_misses:
+        parts.append(f"{f.language_misses} child(ren)'s home language not spoken")
+    if f.unseeable:
+        parts.append(f"{f.unseeable} child(ren) have no day in common with this practitioner")
+    parts.append(f"{f.load_minutes} min of reviews and travel this term")
+    return "; ".join(parts)
