@@ -1,0 +1,169 @@
+"""Greedy construction and shift-move descent: the baseline, and the solver's first incumbent.
+
+Kept deliberately simple and fast (numpy per item, no search) so it can run on every solve.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+
+from scheduler.matching.problem import (
+    AssignmentProblem,
+    AssignmentResult,
+    Compiled,
+    IntArray,
+    to_result,
+)
+
+
+def _hardest_first(compiled: Compiled) -> list[int]:
+    """Items with fewest candidates first, then those whose lightest fit is the largest."""
+    cap = np.maximum(compiled.capacity, 1).astype(np.float64)
+    ratio = compiled.pair_load / cap[compiled.pair_agent]
+    lightest = np.full(compiled.n_items, np.inf)
+    np.minimum.at(lightest, compiled.pair_item, ratio)
+    count = np.bincount(compiled.pair_item, minlength=compiled.n_items)
+    return sorted(range(compiled.n_items), key=lambda j: (count[j], -lightest[j], j))
+
+
+class _State:
+    """Loads, counts and utilisations of a partial solution, with move costs."""
+
+    def __init__(self, compiled: Compiled, choice: IntArray) -> None:
+        self.c = compiled
+        self.choice = choice
+        self.loads = compiled.agent_loads(choice)
+        self.counts = compiled.agent_counts(choice)
+        cap = compiled.capacity
+        self.inv_cap = np.where(cap > 0, 100.0 / np.maximum(cap, 1), 0.0)
+
+    def penalty(self, agent: int, load: int) -> float:
+        """Overload cost of ``agent`` carrying ``load``."""
+        return self.c.overload_penalty * max(0, load - int(self.c.capacity[agent]))
+
+    def max_util_without(self, skip: tuple[int, ...]) -> float:
+        util = self.loads * self.inv_cap
+        if skip:
+            util = util.copy()
+            util[list(skip)] = 0.0
+        return float(util.max()) if util.size else 0.0
+
+    def fits(self, agent: int, extra_load: int, extra_count: int) -> bool:
+        c = self.c
+        if not c.soft and self.loads[agent] + extra_load > c.capacity[agent]:
+            return False
+        return c.max_items is None or self.counts[agent] + extra_count <= c.max_items[agent]
+
+    def move_delta(self, item: int, new_pair: int) -> float:
+        """Objective change of moving ``item`` to ``new_pair`` (or placing it, if unset)."""
+        c = self.c
+        old_pair = int(self.choice[item])
+        b = int(c.pair_agent[new_pair])
+        lb = int(c.pair_load[new_pair])
+        delta = float(c.pair_cost[new_pair])
+        touched: dict[int, int] = {b: int(self.loads[b]) + lb}
+        if old_pair >= 0:
+            a = int(c.pair_agent[old_pair])
+            delta -= float(c.pair_cost[old_pair])
+            touched[a] = touched.get(a, int(self.loads[a])) - int(c.pair_load[old_pair])
+        if c.soft:
+            for agent, load in touched.items():
+                delta += self.penalty(agent, load) - self.penalty(agent, int(self.loads[agent]))
+        if c.balance_weight:
+            before = float((self.loads * self.inv_cap).max())
+            after = max(
+                [self.max_util_without(tuple(touched))]
+                + [load * self.inv_cap[agent] for agent, load in touched.items()]
+            )
+            delta += c.balance_weight * (after - before)
+        return delta
+
+    def apply(self, item: int, new_pair: int) -> None:
+        c = self.c
+        old_pair = int(self.choice[item])
+        if old_pair >= 0:
+            a = int(c.pair_agent[old_pair])
+            self.loads[a] -= c.pair_load[old_pair]
+            self.counts[a] -= 1
+        b = int(c.pair_agent[new_pair])
+        self.loads[b] += c.pair_load[new_pair]
+        self.counts[b] += 1
+        self.choice[item] = new_pair
+
+
+def _construct(compiled: Compiled, by_cost: bool) -> IntArray:
+    state = _State(compiled, np.full(compiled.n_items, -1, dtype=np.int64))
+    for item in _hardest_first(compiled):
+        best, best_key = -1, (math.inf, math.inf)
+        for k in compiled.item_pairs[item]:
+            agent, load = int(compiled.pair_agent[k]), int(compiled.pair_load[k])
+            if not state.fits(agent, load, 1):
+                continue
+            room = (load + 1) / (int(compiled.capacity[agent]) - int(state.loads[agent]) + 1)
+            cost = state.move_delta(item, int(k))
+            key = (cost, room) if by_cost else (room, cost)
+            if key < best_key:
+                best, best_key = int(k), key
+        if best >= 0:
+            state.apply(item, best)
+    return state.choice
+
+
+def greedy_choice(compiled: Compiled) -> IntArray:
+    """Hardest item first, each to the cheapest agent with room (soft: cheapest overall).
+
+    When hard capacities leave some item without room, a second pass puts each item where it
+    takes the smallest share of the room left (a packing rule, cost breaking ties) and that
+    pass is kept if it places more items. Items that fit nowhere stay ``-1``.
+    """
+    choice = _construct(compiled, by_cost=True)
+    if (choice < 0).any():
+        packed = _construct(compiled, by_cost=False)
+        if (packed < 0).sum() < (choice < 0).sum():
+            return packed
+    return choice
+
+
+def shift_descent(compiled: Compiled, choice: IntArray, deadline: float) -> IntArray:
+    """Move single items to better agents while that lowers the objective and stays feasible."""
+    state = _State(compiled, choice.copy())
+    improved = True
+    while improved and time.monotonic() < deadline:
+        improved = False
+        for item in range(compiled.n_items):
+            current = int(state.choice[item])
+            if current < 0:
+                continue
+            for k in compiled.item_pairs[item]:
+                if k == current:
+                    continue
+                agent = int(compiled.pair_agent[k])
+                same = agent == int(compiled.pair_agent[current])
+                extra = int(compiled.pair_load[k]) - (
+                    int(compiled.pair_load[current]) if same else 0
+                )
+                if not state.fits(agent, extra, 0 if same else 1):
+                    continue
+                if state.move_delta(item, int(k)) < -1e-9:
+                    state.apply(item, int(k))
+                    current = int(k)
+                    improved = True
+    return state.choice
+
+
+def greedy_assignment(problem: AssignmentProblem) -> AssignmentResult:
+    """The baseline: greedy construction only; ``UNKNOWN`` when some item found no room."""
+    start = time.monotonic()
+    compiled = problem.compiled
+    choice = greedy_choice(compiled)
+    complete = bool((choice >= 0).all())
+    return to_result(
+        compiled,
+        choice if complete else None,
+        "FEASIBLE" if complete else "UNKNOWN",
+        -math.inf,
+        time.monotonic() - start,
+    )
