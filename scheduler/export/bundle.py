@@ -1,0 +1,172 @@
+"""The ``ics/`` folder and its zips: what a coordinator sends out and settings download.
+
+Layout (every name an id made file-safe by :func:`scheduler.export.uids.file_stem`)::
+
+    settings/<setting_id>.ics        the setting's feed (PUBLISH)
+    practitioners/<id>.ics           the practitioner's feed (PUBLISH)
+    invites/<child_id>.ics           the emailed invitation (REQUEST)
+    cancellations/<child_id>.ics     a cancellation to email (CANCEL)
+    family/<child_id>.ics            the family's copy to download or print (PUBLISH)
+    letters/<child_id>.html          the printable appointment letter
+    zips/<setting_id>.zip            one setting's download: its feed, families' copies, letters
+    all.zip                          everything above except the zips
+
+The folder is written next to its final place and swapped in, so a reader never sees half of it.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from scheduler.export.ics import CalendarSet
+from scheduler.export.uids import file_stem
+
+ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+"""Every zip member's timestamp: fixed, so the same plan gives the same zip bytes."""
+
+MARKER = "all.zip"
+"""Present in every folder this module writes; a folder without it is not replaced."""
+
+README = """Calendar files for the integrated reviews of {term}
+
+settings/        one feed per setting (subscribe to it, or import it)
+practitioners/   one feed per practitioner
+invites/         invitations emailed to practitioners, key persons and parents
+cancellations/   cancellations emailed when a review is dropped or someone is taken off it
+family/          each family's calendar entry, to download (opens as "add to calendar")
+letters/         printable appointment letters for families
+zips/            one download per setting: its feed, families' entries and letters
+
+See docs/calendars.md for how to subscribe in Outlook and Google Calendar.
+"""
+
+
+def _zip(files: Mapping[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, files[name])
+    return buffer.getvalue()
+
+
+def _setting_files(
+    calendars: CalendarSet, setting_id: str, children: list[str]
+) -> dict[str, bytes]:
+    files = {f"{file_stem(setting_id)}.ics": calendars.settings[setting_id]}
+    for child_id in children:
+        stem = file_stem(child_id)
+        if child_id in calendars.family:
+            files[f"family/{stem}.ics"] = calendars.family[child_id]
+        if child_id in calendars.letters:
+            files[f"letters/{stem}.html"] = calendars.letters[child_id].encode("utf-8")
+    return files
+
+
+def _children_of(calendars: CalendarSet, setting_id: str) -> list[str]:
+    return [c for c, s in calendars.child_settings.items() if s == setting_id]
+
+
+def setting_bundle(calendars: CalendarSet, setting_id: str) -> bytes:
+    """One setting's zip: its feed, its families' calendar entries and letters (all PUBLISH)."""
+    return _zip(_setting_files(calendars, setting_id, _children_of(calendars, setting_id)))
+
+
+def calendar_files(calendars: CalendarSet, *, only_changes: bool = False) -> dict[str, bytes]:
+    """Every file of the ``ics/`` folder by relative path.
+
+    ``only_changes`` (needs a set built against a previous plan) keeps what must go out again:
+    changed feeds, new or changed invitations, and all cancellations; the zip of every setting
+    touched is complete, so a setting can always replace what it downloaded before.
+    """
+    if only_changes and not calendars.incremental:
+        raise ValueError("only_changes needs calendars built with a previous plan")
+    invites = calendars.changed_invites if only_changes else dict(calendars.invites)
+    settings = (
+        sorted(
+            calendars.changed_settings
+            | {calendars.child_settings[c] for c in invites}
+            | {i.setting_id for i in calendars.cancellations.values()}
+        )
+        if only_changes
+        else list(calendars.settings)
+    )
+    settings = [s for s in settings if s in calendars.settings]
+    practitioners = (
+        sorted(calendars.changed_practitioners) if only_changes else list(calendars.practitioners)
+    )
+    files: dict[str, bytes] = {}
+    for setting_id in settings:
+        files[f"settings/{file_stem(setting_id)}.ics"] = calendars.settings[setting_id]
+    for practitioner_id in practitioners:
+        files[f"practitioners/{file_stem(practitioner_id)}.ics"] = calendars.practitioners[
+            practitioner_id
+        ]
+    for child_id, invitation in invites.items():
+        stem = file_stem(child_id)
+        files[f"invites/{stem}.ics"] = invitation.ics
+        files[f"family/{stem}.ics"] = calendars.family[child_id]
+        files[f"letters/{stem}.html"] = calendars.letters[child_id].encode("utf-8")
+    for child_id, cancellation in calendars.cancellations.items():
+        files[f"cancellations/{file_stem(child_id)}.ics"] = cancellation.ics
+    files["README.txt"] = README.format(term=calendars.term_name).encode("utf-8")
+    everything = dict(files)
+    for setting_id in settings:
+        files[f"zips/{file_stem(setting_id)}.zip"] = setting_bundle(calendars, setting_id)
+    files[MARKER] = _zip(everything)
+    return files
+
+
+def write_calendars(calendars: CalendarSet, out_dir: Path, *, only_changes: bool = False) -> None:
+    """Write the ``ics/`` folder atomically: built in a temporary sibling, then swapped in.
+
+    Replaces a folder this function wrote before (it holds ``all.zip``) or an empty one;
+    refuses (``ValueError``) anything else, so a mistyped ``--out`` cannot wipe other files.
+    """
+    out_dir = Path(out_dir)
+    files = calendar_files(calendars, only_changes=only_changes)
+    if out_dir.exists() or out_dir.is_symlink():
+        if not out_dir.is_dir() or out_dir.is_symlink():
+            raise ValueError(f"{out_dir} exists and is not a folder; not replacing it")
+        if any(out_dir.iterdir()) and not (out_dir / MARKER).is_file():
+            raise ValueError(
+                f"{out_dir} is not empty and was not written by export-ics; not replacing it"
+            )
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+    try:
+        for name, data in files.items():
+            path = staging / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        _swap_in(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _swap_in(staging: Path, folder: Path) -> None:
+    """Put ``staging`` where ``folder`` is; the old one is removed only once the new is in."""
+    if not folder.exists():
+        os.replace(staging, folder)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old-", dir=folder.parent))
+    os.rmdir(retired)
+    os.replace(folder, retired)
+    try:
+        os.replace(staging, folder)
+    except BaseException:
+        os.replace(retired, folder)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)

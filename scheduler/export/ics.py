@@ -1,0 +1,575 @@
+"""iCalendar files for a plan: settings' and practitioners' feeds, invitations and cancellations.
+
+What calendar clients rely on, and how it is met here:
+
+* times are local Europe/London times with ``TZID`` and a ``VTIMEZONE`` written with yearly
+  ``RRULE``s, the form Outlook understands (it ignores ``RDATE`` transitions, which is what
+  :meth:`icalendar.Calendar.add_missing_timezones` writes);
+* every entry's ``UID`` comes from the term and the child (:mod:`scheduler.export.uids`), so a
+  re-plan updates the event instead of adding a second one, and ``SEQUENCE`` goes up only when
+  the date, time, place or people change;
+* ``DTSTAMP`` is the plan's creation time, so the same plan always gives the same bytes;
+* downloads and feeds use ``METHOD:PUBLISH`` (a downloaded ``REQUEST`` opens in Outlook with
+  Accept/Decline greyed out); only emailed invitations use ``REQUEST``/``CANCEL``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+from icalendar import (
+    Alarm,
+    Calendar,
+    Event,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    Todo,
+    vCalAddress,
+)
+
+from scheduler.config import Organiser
+from scheduler.domain import Authority, format_time
+from scheduler.export.entries import (
+    PRACTITIONERS,
+    SETTINGS,
+    Attendee,
+    Entry,
+    plan_entries,
+)
+from scheduler.export.letters import (
+    cancellation_text,
+    clean,
+    family_letter_text,
+    letter_html,
+    removed_attendee_text,
+    short_date,
+)
+from scheduler.export.uids import (
+    EventKind,
+    calendar_uid,
+    cancelled_sequence,
+    next_sequence,
+)
+from scheduler.plan import Plan
+
+PRODID = "-//Integrated Review Scheduler//scheduler//EN"
+TZID = "Europe/London"
+FEED_REFRESH = timedelta(hours=12)
+"""How often subscribed clients should fetch a feed again (a hint; Outlook and Google decide)."""
+EPOCH_STAMP = datetime(2000, 1, 1, tzinfo=UTC)
+"""``DTSTAMP`` for a plan without a creation time (hand-built plans); still deterministic."""
+
+Method = Literal["REQUEST", "CANCEL", "PUBLISH"]
+
+
+@dataclass(frozen=True, slots=True)
+class Invitation:
+    """One iTIP message: the ``.ics`` to email, to whom, and the text around it."""
+
+    child_id: str
+    setting_id: str
+    uid: str
+    method: Literal["REQUEST", "CANCEL"]
+    sequence: int
+    ics: bytes
+    recipients: tuple[Attendee, ...]
+    subject: str
+    text: str
+    changed: bool
+    """New or changed since the previous plan (always true when there is none)."""
+
+
+@dataclass(frozen=True)
+class CalendarSet:
+    """Every calendar file of a plan, in memory, and the sequences the plan must remember."""
+
+    term_name: str
+    settings: Mapping[str, bytes]
+    """Setting id → the setting's feed (PUBLISH)."""
+    practitioners: Mapping[str, bytes]
+    """Practitioner id → the practitioner's feed (PUBLISH)."""
+    invites: Mapping[str, Invitation]
+    """Child id → the invitation (REQUEST) for the child's review."""
+    cancellations: Mapping[str, Invitation]
+    """Child id → a CANCEL: the review was dropped, or some people were taken off it."""
+    family: Mapping[str, bytes]
+    """Child id → the family's copy to download (PUBLISH, same UID as the invitation)."""
+    letters: Mapping[str, str]
+    """Child id → the printable appointment letter (HTML)."""
+    child_settings: Mapping[str, str]
+    """Child id → setting id, for the per-setting bundles."""
+    sequences: dict[str, int]
+    """UID → SEQUENCE after this plan: store it in the plan (``Plan.sequences``)."""
+    incremental: bool = False
+    """Built against a previous plan: ``changed_*`` and ``Invitation.changed`` are meaningful."""
+    changed_settings: frozenset[str] = field(default_factory=frozenset)
+    changed_practitioners: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def changed_invites(self) -> dict[str, Invitation]:
+        """Invitations to send: all of them at first, only new or changed ones after a re-plan."""
+        return {k: v for k, v in self.invites.items() if v.changed}
+
+
+# --------------------------------------------------------------------------- components
+
+
+def london_vtimezone() -> Timezone:
+    """Europe/London as Outlook, Google and Apple all read it: GMT/BST with yearly rules.
+
+    Since 1996 the UK changes at 01:00 UTC on the last Sunday of March and of October; each
+    rule's ``DTSTART`` is that moment in the local time in force before the change.
+    """
+    daylight = TimezoneDaylight()
+    daylight.add("tzname", "BST")
+    daylight.add("tzoffsetfrom", timedelta(0))
+    daylight.add("tzoffsetto", timedelta(hours=1))
+    daylight.add("dtstart", datetime(1996, 3, 31, 1, 0))
+    daylight.add("rrule", {"freq": "yearly", "bymonth": 3, "byday": "-1su"})
+    standard = TimezoneStandard()
+    standard.add("tzname", "GMT")
+    standard.add("tzoffsetfrom", timedelta(hours=1))
+    standard.add("tzoffsetto", timedelta(0))
+    standard.add("dtstart", datetime(1996, 10, 27, 2, 0))
+    standard.add("rrule", {"freq": "yearly", "bymonth": 10, "byday": "-1su"})
+    zone = Timezone()
+    zone.add("tzid", TZID)
+    zone.add("x-lic-location", TZID)
+    zone.add_component(daylight)
+    zone.add_component(standard)
+    return zone
+
+
+def _address(person: Attendee, *, attendee: bool) -> vCalAddress:
+    # A parameter value cannot hold a double quote; RFC 6868's ^' escape is not read by
+    # Outlook or vobject, so quotes become apostrophes instead.
+    name = clean(person.name).replace('"', "'")
+    if attendee:
+        return vCalAddress.new(
+            person.email,
+            cn=name,
+            cutype="INDIVIDUAL",
+            role=person.role,
+            partstat="NEEDS-ACTION",
+            rsvp=True,
+        )
+    return vCalAddress.new(person.email, cn=name)
+
+
+def _organiser(organiser: Organiser) -> vCalAddress:
+    return _address(Attendee(organiser.name, organiser.email), attendee=False)
+
+
+def _event(
+    entry: Entry,
+    *,
+    sequence: int,
+    stamp: datetime,
+    organiser: Organiser,
+    cancelled: bool = False,
+    attendees: Iterable[Attendee] = (),
+    description: str | None = None,
+    alarm: bool = False,
+    private: bool = False,
+) -> Event:
+    event = Event.new(
+        uid=entry.uid,
+        stamp=stamp,
+        sequence=sequence,
+        start=entry.start,
+        end=entry.end,
+        summary=entry.summary,
+        description=description if description is not None else entry.description,
+        location=entry.location,
+        organizer=_organiser(organiser),
+        attendees=[_address(a, attendee=True) for a in attendees] or None,
+    )
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    if private:
+        event.add("class", "PRIVATE")
+    if entry.geo is not None:
+        event.add("geo", entry.geo)
+    if alarm and not cancelled:
+        reminder = Alarm()
+        reminder.add("action", "DISPLAY")
+        reminder.add("description", f"Tomorrow: {entry.summary}")
+        reminder.add("trigger", timedelta(days=-1))
+        event.add_component(reminder)
+    return event
+
+
+def _todo(
+    entry: Entry, *, sequence: int, stamp: datetime, organiser: Organiser, cancelled: bool
+) -> Todo:
+    todo = Todo.new(
+        uid=entry.uid,
+        stamp=stamp,
+        sequence=sequence,
+        summary=entry.summary,
+        description=entry.description,
+        organizer=_organiser(organiser),
+    )
+    todo.add("due", entry.due)
+    todo.add("status", "CANCELLED" if cancelled else "NEEDS-ACTION")
+    return todo
+
+
+def _calendar(method: Method, *, name: str | None, uid: str, components: Iterable[object]) -> bytes:
+    calendar = Calendar.new(prodid=PRODID, method=method, uid=uid, calscale="GREGORIAN", name=name)
+    if method == "PUBLISH" and name is not None:
+        calendar.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", "PT12H")
+        calendar.add("x-wr-timezone", TZID)
+    calendar.add_component(london_vtimezone())
+    for component in components:
+        calendar.add_component(component)  # type: ignore[arg-type]
+    data: bytes = calendar.to_ical()
+    return data
+
+
+def plan_stamp(plan: Plan) -> datetime:
+    """The plan's creation time in UTC: every ``DTSTAMP`` of its files."""
+    created = plan.created_at
+    if created is None:
+        text = plan.summary.get("created_at")
+        if isinstance(text, str):
+            try:
+                created = datetime.fromisoformat(text)
+            except ValueError:
+                created = None
+    if created is None:
+        return EPOCH_STAMP
+    if created.tzinfo is None:
+        created = created.replace(tzinfo=UTC)
+    return created.astimezone(UTC).replace(microsecond=0)
+
+
+# --------------------------------------------------------------------------- building
+
+
+@dataclass(frozen=True, slots=True)
+class _FeedItem:
+    entry: Entry
+    sequence: int
+    cancelled: bool
+
+
+def _sequences(
+    new: Mapping[str, Entry], old: Mapping[str, Entry], plan: Plan, previous: Plan | None
+) -> dict[str, int]:
+    """SEQUENCE of every UID this plan knows: live ones, cancelled ones, and older history."""
+    stored = plan.sequences
+    before = previous.sequences if previous is not None else {}
+    out: dict[str, int] = {}
+    for source in (before, stored):
+        for uid, value in source.items():
+            out[uid] = max(out.get(uid, 0), value)
+    for uid, entry in new.items():
+        if previous is None:
+            out[uid] = stored.get(uid, 0)
+            continue
+        was = old.get(uid)
+        out[uid] = next_sequence(
+            uid,
+            previous=before,
+            stored=stored,
+            existed_before=was is not None,
+            changed=was is not None and was.fingerprint != entry.fingerprint,
+        )
+    for uid in old.keys() - new.keys():
+        out[uid] = cancelled_sequence(uid, previous=before, stored=stored)
+    return dict(sorted(out.items()))
+
+
+def _feed_items(
+    feed: tuple[str, str],
+    new_by_feed: Mapping[tuple[str, str], list[Entry]],
+    old_by_feed: Mapping[tuple[str, str], list[Entry]],
+    sequences: Mapping[str, int],
+) -> tuple[list[_FeedItem], bool]:
+    """A feed's entries, with those it had in the previous plan but lost marked cancelled
+    (so a client that imported the old file sees them cancelled); and whether it changed."""
+    live = new_by_feed.get(feed, [])
+    live_uids = {e.uid for e in live}
+    old = {e.uid: e for e in old_by_feed.get(feed, [])}
+    items = [_FeedItem(e, sequences[e.uid], False) for e in live]
+    dropped = [_FeedItem(e, sequences[e.uid], True) for e in old.values() if e.uid not in live_uids]
+    changed = bool(dropped) or any(
+        e.uid not in old or old[e.uid].fingerprint != e.fingerprint for e in live
+    )
+    items.extend(dropped)
+    items.sort(key=_item_order)
+    return items, changed
+
+
+def _item_order(item: _FeedItem) -> tuple[datetime, str]:
+    entry = item.entry
+    if entry.start is not None:
+        return entry.start, entry.uid
+    assert entry.due is not None
+    return datetime(entry.due.year, entry.due.month, entry.due.day, tzinfo=UTC), entry.uid
+
+
+def _render_feed(
+    items: list[_FeedItem], *, name: str, uid: str, stamp: datetime, organiser: Organiser
+) -> bytes:
+    components: list[object] = []
+    for item in items:
+        if item.entry.kind is EventKind.SUMMARY_TODO:
+            components.append(
+                _todo(
+                    item.entry,
+                    sequence=item.sequence,
+                    stamp=stamp,
+                    organiser=organiser,
+                    cancelled=item.cancelled,
+                )
+            )
+        else:
+            components.append(
+                _event(
+                    item.entry,
+                    sequence=item.sequence,
+                    stamp=stamp,
+                    organiser=organiser,
+                    cancelled=item.cancelled,
+                )
+            )
+    return _calendar("PUBLISH", name=name, uid=uid, components=components)
+
+
+def _subject(prefix: str, entry: Entry) -> str:
+    facts = entry.facts
+    return f"{prefix}: {entry.summary}, {short_date(facts.day)} {format_time(facts.start)}"
+
+
+def _invitation(entry: Entry, sequence: int, stamp: datetime, organiser: Organiser) -> bytes:
+    update = sequence > 0
+    event = _event(
+        entry,
+        sequence=sequence,
+        stamp=stamp,
+        organiser=organiser,
+        attendees=entry.attendees,
+        description=family_letter_text(entry.facts, update=update),
+        alarm=True,
+        private=True,
+    )
+    return _calendar("REQUEST", name=None, uid=f"cal-{entry.uid}", components=[event])
+
+
+def _family_copy(entry: Entry, sequence: int, stamp: datetime, organiser: Organiser) -> bytes:
+    event = _event(
+        entry, sequence=sequence, stamp=stamp, organiser=organiser, alarm=True, private=True
+    )
+    return _calendar("PUBLISH", name=None, uid=f"cal-{entry.uid}", components=[event])
+
+
+def _cancellation(
+    entry: Entry,
+    sequence: int,
+    stamp: datetime,
+    organiser: Organiser,
+    recipients: tuple[Attendee, ...],
+    text: str,
+) -> bytes:
+    event = _event(
+        entry,
+        sequence=sequence,
+        stamp=stamp,
+        organiser=organiser,
+        cancelled=True,
+        attendees=recipients,
+        description=text,
+        private=True,
+    )
+    return _calendar("CANCEL", name=None, uid=f"cal-{entry.uid}", components=[event])
+
+
+def _by_feed(entries: Iterable[Entry]) -> dict[tuple[str, str], list[Entry]]:
+    out: dict[tuple[str, str], list[Entry]] = {}
+    for entry in entries:
+        out.setdefault(entry.feed, []).append(entry)
+    return out
+
+
+def build_calendars(
+    authority: Authority, plan: Plan, *, previous: Plan | None = None
+) -> CalendarSet:
+    """Every calendar of ``plan``; with ``previous``, sequences and cancellations against it.
+
+    Without ``previous`` the plan's own ``sequences`` are used as they are (re-exporting a
+    stored plan gives the same files). With it, an event whose date, time, place or people
+    changed gets the next sequence, a review that disappeared gets a ``CANCEL``, and people
+    taken off a review that still happens get a ``CANCEL`` of their own.
+    """
+    config = authority.config
+    organiser = config.organiser
+    term = config.term.name
+    stamp = plan_stamp(plan)
+    new = plan_entries(authority, plan)
+    old = plan_entries(authority, previous) if previous is not None else {}
+    sequences = _sequences(new, old, plan, previous)
+    new_by_feed, old_by_feed = _by_feed(new.values()), _by_feed(old.values())
+
+    settings: dict[str, bytes] = {}
+    changed_settings: set[str] = set()
+    for setting_id, setting in authority.settings.items():
+        items, changed = _feed_items((SETTINGS, setting_id), new_by_feed, old_by_feed, sequences)
+        settings[setting_id] = _render_feed(
+            items,
+            name=f"Integrated reviews at {clean(setting.name)} — {term}",
+            uid=calendar_uid(term, SETTINGS, setting_id),
+            stamp=stamp,
+            organiser=organiser,
+        )
+        if changed:
+            changed_settings.add(setting_id)
+
+    practitioners: dict[str, bytes] = {}
+    changed_practitioners: set[str] = set()
+    for practitioner_id, practitioner in authority.practitioners.items():
+        feed = (PRACTITIONERS, practitioner_id)
+        items, changed = _feed_items(feed, new_by_feed, old_by_feed, sequences)
+        practitioners[practitioner_id] = _render_feed(
+            items,
+            name=f"Integrated reviews — {clean(practitioner.name)} — {term}",
+            uid=calendar_uid(term, PRACTITIONERS, practitioner_id),
+            stamp=stamp,
+            organiser=organiser,
+        )
+        if changed:
+            changed_practitioners.add(practitioner_id)
+
+    invites: dict[str, Invitation] = {}
+    family: dict[str, bytes] = {}
+    letters: dict[str, str] = {}
+    cancellations: dict[str, Invitation] = {}
+    child_settings: dict[str, str] = {}
+    for entry in new.values():
+        if entry.kind is not EventKind.INVITE:
+            continue
+        child_id = entry.child_id
+        sequence = sequences[entry.uid]
+        was = old.get(entry.uid)
+        changed = previous is None or was is None or was.fingerprint != entry.fingerprint
+        update = sequence > 0
+        invites[child_id] = Invitation(
+            child_id=child_id,
+            setting_id=entry.facts.setting_id,
+            uid=entry.uid,
+            method="REQUEST",
+            sequence=sequence,
+            ics=_invitation(entry, sequence, stamp, organiser),
+            recipients=entry.attendees,
+            subject=_subject("Updated invitation" if update else "Invitation", entry),
+            text=family_letter_text(entry.facts, update=update),
+            changed=changed,
+        )
+        family[child_id] = _family_copy(entry, sequence, stamp, organiser)
+        letters[child_id] = letter_html(entry.facts)
+        child_settings[child_id] = entry.facts.setting_id
+        if was is not None:
+            still = {a.email.lower() for a in entry.attendees}
+            removed = tuple(a for a in was.attendees if a.email.lower() not in still)
+            if removed:
+                text = removed_attendee_text(was.facts)
+                cancellations[child_id] = Invitation(
+                    child_id=child_id,
+                    setting_id=entry.facts.setting_id,
+                    uid=entry.uid,
+                    method="CANCEL",
+                    sequence=sequence,
+                    ics=_cancellation(was, sequence, stamp, organiser, removed, text),
+                    recipients=removed,
+                    subject=_subject("Cancelled for you", was),
+                    text=text,
+                    changed=True,
+                )
+    for uid in sorted(old.keys() - new.keys()):
+        was = old[uid]
+        if was.kind is not EventKind.INVITE:
+            continue
+        sequence = sequences[uid]
+        text = cancellation_text(was.facts)
+        cancellations[was.child_id] = Invitation(
+            child_id=was.child_id,
+            setting_id=was.facts.setting_id,
+            uid=uid,
+            method="CANCEL",
+            sequence=sequence,
+            ics=_cancellation(was, sequence, stamp, organiser, was.attendees, text),
+            recipients=was.attendees,
+            subject=_subject("Cancelled", was),
+            text=text,
+            changed=True,
+        )
+        child_settings.setdefault(was.child_id, was.facts.setting_id)
+
+    return CalendarSet(
+        term_name=term,
+        settings=settings,
+        practitioners=practitioners,
+        invites=invites,
+        cancellations=dict(sorted(cancellations.items())),
+        family=family,
+        letters=letters,
+        child_settings=child_settings,
+        sequences=sequences,
+        incremental=previous is not None,
+        changed_settings=frozenset(changed_settings) if previous is not None else frozenset(),
+        changed_practitioners=(
+            frozenset(changed_practitioners) if previous is not None else frozenset()
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- dashboard
+
+
+def _only(plan: Plan, keep: str, attribute: str) -> Plan:
+    return replace(
+        plan, appointments=[a for a in plan.appointments if getattr(a, attribute) == keep]
+    )
+
+
+def setting_feed(authority: Authority, plan: Plan, setting_id: str) -> bytes:
+    """The setting's feed for the term (PUBLISH): what the setting downloads or subscribes to."""
+    if setting_id not in authority.settings:
+        raise KeyError(f"unknown setting {setting_id}")
+    return build_calendars(authority, _only(plan, setting_id, "setting_id")).settings[setting_id]
+
+
+def practitioner_feed(authority: Authority, plan: Plan, practitioner_id: str) -> bytes:
+    """The practitioner's feed for the term (PUBLISH)."""
+    if practitioner_id not in authority.practitioners:
+        raise KeyError(f"unknown practitioner {practitioner_id}")
+    subset = _only(plan, practitioner_id, "practitioner_id")
+    return build_calendars(authority, subset).practitioners[practitioner_id]
+
+
+def family_invite(authority: Authority, plan: Plan, child_id: str) -> bytes:
+    """The family's calendar entry to download (PUBLISH: it opens as "add to calendar").
+
+    Same UID and SEQUENCE as the emailed invitation, so the two never show up twice.
+    ``KeyError`` when the child has no appointment in the plan.
+    """
+    calendars = build_calendars(authority, _only(plan, child_id, "child_id"))
+    if child_id not in calendars.family:
+        raise KeyError(f"no appointment for child {child_id} in this plan")
+    return calendars.family[child_id]
+
+
+def setting_zip(authority: Authority, plan: Plan, setting_id: str) -> bytes:
+    """Everything a setting downloads: its feed, families' calendar entries and letters."""
+    from scheduler.export.bundle import setting_bundle  # bundle imports this module
+
+    if setting_id not in authority.settings:
+        raise KeyError(f"unknown setting {setting_id}")
+    calendars = build_calendars(authority, _only(plan, setting_id, "setting_id"))
+    return setting_bundle(calendars, setting_id)
