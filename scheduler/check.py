@@ -26,7 +26,15 @@ from typing import Any
 
 from scheduler.calendar import add_months, age_months, is_due, is_excluded, review_days
 from scheduler.config import Config
-from scheduler.domain import WEEKDAY_NAMES, Authority, Child, Setting, format_time
+from scheduler.domain import (
+    ALL_SETTINGS,
+    WEEKDAY_NAMES,
+    Absence,
+    Authority,
+    Child,
+    Setting,
+    format_time,
+)
 from scheduler.plan import Appointment, Plan, ReasonCode
 from scheduler.travel import haversine_km, travel_minutes
 
@@ -128,13 +136,24 @@ class Facts:
     def is_overdue(self, child: Child) -> bool:
         return add_months(child.date_of_birth, self.hi) < self.config.term.start
 
+    @cached_property
+    def _absences(self) -> dict[str, list[Absence]]:
+        by_person: dict[str, list[Absence]] = defaultdict(list)
+        for absence in self.authority.absences:
+            by_person[absence.person_id].append(absence)
+        return by_person
+
+    @cached_property
+    def _closures(self) -> frozenset[tuple[str, date]]:
+        return frozenset((c.setting_id, c.date) for c in self.authority.closures)
+
     def absent(self, person_id: str, day: date) -> bool:
-        return any(a.person_id == person_id and a.covers(day) for a in self.authority.absences)
+        """Away that day (an absence's end date is inclusive)."""
+        return any(a.covers(day) for a in self._absences.get(person_id, ()))
 
     def closed(self, setting_id: str, day: date) -> bool:
-        return any(
-            c.date == day and c.setting_id in ("*", setting_id) for c in self.authority.closures
-        )
+        """Closed that day, by a closure of this setting or of every setting (``*``)."""
+        return (setting_id, day) in self._closures or (ALL_SETTINGS, day) in self._closures
 
 
 # --------------------------------------------------------------------------- helpers
@@ -224,7 +243,7 @@ def links_valid(f: Facts) -> Iterator[Finding]:
         if link.children_due != due_at[link.setting_id]:
             yield (
                 link.setting_id,
-                f"children_due is {link.children_due} but {due_at[link.setting_id]} are due",
+                f"children_due is {link.children_due}, but {due_at[link.setting_id]} due here",
             )
         kept = link.practitioner_id == setting.link_practitioner_id
         if link.kept_existing_link != kept:
@@ -270,10 +289,10 @@ def appointment_matches_data(f: Facts) -> Iterator[Finding]:
             yield cid, f"setting_id {a.setting_id}, but the child attends {child.setting_id}"
         if a.key_person_id != child.key_person_id:
             yield cid, f"key_person_id {a.key_person_id}, but the child's is {child.key_person_id}"
+        link = f.link_of.get(child.setting_id)
         if a.practitioner_id not in f.authority.practitioners:
             yield cid, f"practitioner {a.practitioner_id} is not in practitioners.csv"
-        link = f.link_of.get(child.setting_id)
-        if link is not None and a.practitioner_id != link:
+        elif link is not None and a.practitioner_id != link:
             yield (
                 cid,
                 f"run by {a.practitioner_id}, but {child.setting_id}'s link practitioner is {link}",
@@ -483,7 +502,7 @@ def travel_time(f: Facts) -> Iterator[Finding]:
                 yield (
                     f"{pid} {day}",
                     f"{gap} min from {a.child_id} at {here.setting_id} (ends {format_time(a.end)}) "
-                    f"to {b.child_id} at {there.setting_id} (starts "
+                    f"to {b.child_id} at {there.setting_id} (block starts "
                     f"{format_time(b.block_start)}), but travel takes {need} min",
                 )
 
@@ -510,6 +529,11 @@ def summary_consistent(f: Facts) -> Iterator[Finding]:
     for key, expected in _expected_counts(f).items():
         if key in summary and not _same_count(summary[key], expected):
             yield "summary", f"{key} is {summary[key]!r}, but the data and plan give {expected}"
+    # Optional keys that say which data the plan was made for: checking against other data
+    # (another term, the other model) would make every other finding meaningless.
+    for key, actual in (("model", f.config.review.model), ("term_name", f.config.term.name)):
+        if key in summary and summary[key] != actual:
+            yield "summary", f"{key} is {summary[key]!r}, but the data's config says {actual!r}"
 
 
 def _expected_counts(f: Facts) -> dict[str, int]:

@@ -303,7 +303,9 @@ def _rows(path: Path, columns: Sequence[str], problems: list[Problem]) -> Iterat
     """The file's records as :class:`_Row`; file-level problems go to ``problems``."""
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        # newline="" keeps line breaks inside quoted cells exactly as written
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            text = handle.read()
     except FileNotFoundError:
         problems.append(Problem(name, 0, "-", "missing file", path.name))
         return
