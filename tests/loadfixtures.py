@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 
 import xlsxwriter
@@ -116,16 +116,47 @@ def changed(name: str, line: int, column: str, value: str) -> dict[str, str | by
     return files
 
 
-def workbook_bytes(tables: Mapping[str, str] = VALID, path: Path | None = None) -> bytes:
-    """The CSV tables as one ``.xlsx`` (one text sheet per file), written to ``path`` if given."""
+def workbook_bytes(
+    tables: Mapping[str, str | bytes | None] = VALID,
+    path: Path | None = None,
+    cells: Mapping[tuple[str, int, str], object] | None = None,
+) -> bytes:
+    """The CSV tables as one ``.xlsx`` (one sheet of text cells per file; blank lines stay
+    blank rows), written to ``path`` if given.
+
+    ``cells`` puts real Excel values in place of text: ``{("children", 2, "date_of_birth"):
+    date(2024, 6, 15)}`` writes a date cell (times and dates get a number format, as Excel
+    would); ``line`` counts the header as 1, like the CSV.
+    """
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True})
+    formats = {
+        time: book.add_format({"num_format": "hh:mm"}),
+        date: book.add_format({"num_format": "dd/mm/yyyy"}),
+        datetime: book.add_format({"num_format": "dd/mm/yyyy hh:mm"}),
+    }
     for name, text in tables.items():
-        sheet = book.add_worksheet(name.removesuffix(".csv"))
-        for r, row in enumerate(_parse(text)):
+        if not name.endswith(".csv") or not isinstance(text, str):
+            continue
+        sheet_name = name.removesuffix(".csv")
+        sheet = book.add_worksheet(sheet_name)
+        rows = _parse(text)
+        for r, row in enumerate(rows):
             for c, value in enumerate(row):
                 if value != "":
                     sheet.write_string(r, c, value)
+        for (target, line, column), cell in (cells or {}).items():
+            if target.strip().lower() != sheet_name.strip().lower():
+                continue
+            c = [h.strip().lower() for h in rows[0]].index(column)
+            if isinstance(cell, date | time):
+                sheet.write_datetime(line - 1, c, cell, formats[type(cell)])
+            elif isinstance(cell, bool):
+                sheet.write_boolean(line - 1, c, cell)
+            elif isinstance(cell, int | float):
+                sheet.write_number(line - 1, c, cell)
+            else:
+                sheet.write(line - 1, c, cell)
     book.close()
     data = out.getvalue()
     if path is not None:

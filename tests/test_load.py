@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import time
 import zipfile
+from collections.abc import Mapping
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from scheduler.errors import InputError, Problem
 from scheduler.io import readers
 from scheduler.io.load import LoadResult, load_authority, load_authority_from_upload
 
-Files = dict[str, str | bytes | None]
+Files = Mapping[str, str | bytes | None]
 
 
 def load(tmp_path: Path, files: Files | None = None, config_path: Path | None = None) -> LoadResult:
