@@ -92,18 +92,15 @@ def practitioner_capacity(
     return days * max(0, per_day)
 
 
-def can_serve(
-    practitioner: Practitioner, setting: Setting, authority: Authority, shortest_block: int
-) -> bool:
-    """A practitioner can hold a setting's link when they could ever review there: they do
-    reviews, and in the joint model share a weekday and enough hours with the setting."""
+def can_serve(practitioner: Practitioner, setting: Setting, authority: Authority) -> bool:
+    """A practitioner can hold a setting's link when they do reviews and, in the joint model,
+    work on at least one of its open days. (Hours that are too short for a review are the
+    data's problem, explained per child, not a reason to leave the setting without a link.)"""
     if practitioner.max_reviews_per_day <= 0:
         return False
     if authority.config.review.model == "separate":
-        return practitioner.day_end - practitioner.day_start >= shortest_block
-    if not practitioner.working_days & setting.open_days:
-        return False
-    return time_window(practitioner, setting, authority).length >= shortest_block
+        return True
+    return bool(practitioner.working_days & setting.open_days)
 
 
 def _candidates(
@@ -112,7 +109,6 @@ def _candidates(
     children: Sequence[Child],
     keep: set[str],
     k: int,
-    shortest_block: int,
 ) -> list[tuple[str, float]]:
     """Nearest capable practitioners, plus the existing/pinned link and language speakers."""
     ranked = sorted(
@@ -124,7 +120,7 @@ def _candidates(
     capable = [
         (pid, km)
         for km, pid in ranked
-        if can_serve(authority.practitioners[pid], setting, authority, shortest_block)
+        if can_serve(authority.practitioners[pid], setting, authority)
     ]
     chosen = dict(capable[:k])
     languages = {(c.home_language or "").strip().lower() for c in children} - ENGLISH
@@ -165,7 +161,6 @@ def choose_links(
 
     blocks = [block_minutes(c, authority) for c in availability.due]
     typical_block = round(sum(blocks) / len(blocks)) if blocks else block_minutes_default(authority)
-    shortest_block = min(blocks) if blocks else typical_block
     points = {
         c.child_id: child_priority(c, availability.windows[c.child_id], config.term, w)
         for c in availability.due
@@ -189,9 +184,7 @@ def choose_links(
     for sid, setting in authority.settings.items():
         children = due_by_setting[sid]
         keep = {pid for pid in (pinned.get(sid), existing.get(sid)) if pid}
-        candidates = _candidates(
-            setting, authority, children, keep, options.candidates_per_setting, shortest_block
-        )
+        candidates = _candidates(setting, authority, children, keep, options.candidates_per_setting)
         if sid in pinned and pinned[sid] not in dict(candidates):
             candidates.append(
                 (

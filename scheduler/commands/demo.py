@@ -1,0 +1,51 @@
+"""``scheduler demo``: plan the bundled sample authority, then open the dashboard."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from scheduler.commands.planning import run_plan
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(args: argparse.Namespace) -> int:
+    plan_args = argparse.Namespace(
+        data=args.data,
+        out=args.out,
+        config=None,
+        time_limit=args.time_limit,
+        link_time_limit=10.0,
+        workers=args.workers,
+        seed=0,
+        pins=None,
+        no_ics=False,
+        quiet=False,
+    )
+    code = run_plan(plan_args)
+    if code != 0 or args.no_dashboard:
+        return code
+    app = ROOT / "streamlit_app.py"
+    print(f"Starting the dashboard: {app}", file=sys.stderr)
+    return subprocess.call(
+        [sys.executable, "-m", "streamlit", "run", str(app), "--server.address", "localhost"]
+    )
+
+
+def register(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "demo",
+        help="plan the bundled sample authority, then start the dashboard",
+        description="Plan data/sample into ./plan, print the summary, then run the Streamlit "
+        "dashboard on http://localhost:8501.",
+    )
+    parser.add_argument("--data", type=Path, default=ROOT / "data" / "sample")
+    parser.add_argument("--out", type=Path, default=Path("plan"))
+    parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-dashboard", action="store_true", help="only plan")
+    parser.set_defaults(func=_run)
