@@ -164,7 +164,22 @@ LANGUAGE_HERITAGE: dict[str, str] = {
 }
 """Which name pool a family speaking a language draws from."""
 
-COMMUNITY_LANGUAGES: tuple[str, ...] = tuple(k for k in LANGUAGE_HERITAGE if k != "English")
+COMMUNITY_LANGUAGES: tuple[tuple[str, float], ...] = (
+    ("Polish", 3.0),
+    ("Urdu", 3.0),
+    ("Bengali", 2.0),
+    ("Punjabi", 2.0),
+    ("Romanian", 2.0),
+    ("Somali", 1.5),
+    ("Arabic", 1.5),
+    ("Gujarati", 1.0),
+    ("Portuguese", 1.0),
+    ("Turkish", 1.0),
+    ("Yoruba", 0.5),
+    ("Twi", 0.5),
+    ("Mandarin", 0.5),
+)
+"""Home languages other than English, weighted by how common they are in English towns."""
 
 # English-speaking families come from every heritage, most from the English pool.
 ENGLISH_SPEAKER_HERITAGES: tuple[tuple[str, float], ...] = (

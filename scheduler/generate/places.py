@@ -86,7 +86,10 @@ def make_towns(rng: random.Random, count: int) -> list[Town]:
 def _town_languages(rng: random.Random, weight: float) -> tuple[tuple[str, float], ...]:
     """Two to four community languages; larger towns are more diverse."""
     count = 2 + (weight > 0.5) + (weight > 0.9)
-    chosen = rng.sample(COMMUNITY_LANGUAGES, count)
+    chosen: list[str] = []
+    while len(chosen) < count:
+        left = [(lang, w) for lang, w in COMMUNITY_LANGUAGES if lang not in chosen]
+        chosen += rng.choices([lang for lang, _ in left], [w for _, w in left])
     total_share = rng.uniform(0.12, 0.22) * (0.6 + 0.5 * weight)
     raw = [rng.uniform(0.5, 1.5) for _ in chosen]
     scale = total_share / sum(raw)

@@ -21,7 +21,7 @@ from scheduler.generate.names import AREAS, PRACTITIONER_DOMAIN, STREETS, EmailB
 from scheduler.generate.places import Town, point_near
 from scheduler.travel import haversine_km
 
-DAYS_PER_WEEK: tuple[tuple[int, float], ...] = ((2, 0.3), (3, 0.35), (4, 0.2), (5, 0.15))
+DAYS_PER_WEEK: tuple[tuple[int, float], ...] = ((2, 0.4), (3, 0.35), (4, 0.15), (5, 0.1))
 HOURS: tuple[tuple[int, int], ...] = (
     (8 * 60 + 30, 16 * 60 + 30),
     (9 * 60, 17 * 60),
@@ -29,7 +29,7 @@ HOURS: tuple[tuple[int, int], ...] = (
     (9 * 60, 15 * 60),
     (9 * 60 + 30, 14 * 60 + 30),
 )
-DAILY_LIMIT: tuple[tuple[int, float], ...] = ((1, 0.55), (2, 0.3), (3, 0.12), (4, 0.03))
+DAILY_LIMIT: tuple[tuple[int, float], ...] = ((1, 0.65), (2, 0.25), (3, 0.08), (4, 0.02))
 LINK_SHARE = 0.8
 """Share of settings that already have a named link practitioner."""
 
