@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import time
 import zipfile
 from collections.abc import Mapping
@@ -25,6 +26,7 @@ from loadfixtures import (
 from scheduler.errors import InputError, Problem
 from scheduler.io import readers
 from scheduler.io.load import LoadResult, load_authority, load_authority_from_upload
+from scheduler.io.schemas import TABLES
 
 Files = Mapping[str, str | bytes | None]
 
@@ -691,10 +693,12 @@ def test_upload_never_writes_to_disk(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 
 def test_load_a_zip_file_from_disk(tmp_path: Path) -> None:
-    """``load_authority`` also takes a .zip of the folder."""
+    """``load_authority`` also takes a .zip of the folder, with the config.toml inside it."""
     path = tmp_path / "data.zip"
-    path.write_bytes(_zip(_encoded()))
-    assert len(load_authority(path, today=TODAY).authority.children) == 4
+    path.write_bytes(_zip(_encoded(with_files(config_toml=CONFIG))))
+    authority = load_authority(path, today=TODAY).authority
+    assert len(authority.children) == 4
+    assert authority.config.term.name == "Spring 2027"
 
 
 # --- scale -----------------------------------------------------------------------------------
@@ -730,3 +734,31 @@ def test_twenty_thousand_bad_rows_are_all_reported_quickly(tmp_path: Path) -> No
     assert len(caught.value.problems) == 20_000
     assert caught.value.problems[-1].line == 20_001
     assert time.perf_counter() - started < 3.0
+
+
+# --- the user documentation ------------------------------------------------------------------
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "data-format.md"
+
+
+def test_documentation_names_every_table_and_column() -> None:
+    """docs/data-format.md has a section per file and a row per column of the schemas."""
+    text = DOC.read_text(encoding="utf-8")
+    for table in TABLES:
+        assert f"## `{table.file_name}`" in text, table.name
+        for column in table.columns:
+            assert f"| `{column.name}` |" in text, f"{table.name}.{column.name}"
+
+
+def test_documentation_examples_load(tmp_path: Path) -> None:
+    """The CSV examples in docs/data-format.md form a valid folder."""
+    text = DOC.read_text(encoding="utf-8")
+    blocks = re.findall(r"```csv\n(.*?)```", text, flags=re.DOTALL)
+    by_header = {",".join(table.names): table for table in TABLES}
+    files: dict[str, str] = {}
+    for block in blocks:
+        table = by_header[block.splitlines()[0]]  # every example lists every column
+        files[table.file_name] = block
+    assert set(files) == {t.file_name for t in TABLES}
+    authority = load(tmp_path, files).authority
+    assert list(authority.children) == ["C001", "C002"]

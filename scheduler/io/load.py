@@ -117,19 +117,17 @@ def load_authority(
         raise InputError(
             [Problem(path.name, 0, "-", "give a data folder, an .xlsx workbook or a .zip", "")]
         )
-    files.pop(CONFIG_NAME, None)
     config_file: Path | None = config_path
     if config_file is None and config_dir is not None and (config_dir / CONFIG_NAME).is_file():
         config_file = config_dir / CONFIG_NAME
+    config_label = CONFIG_NAME  # else the one inside a .zip, if any
     if config_file is not None:
+        config_label = config_file.name
+        files.pop(CONFIG_NAME, None)
         if config_file.is_file():
             _read_into(files, config_file, problems, as_name=CONFIG_NAME)
-            config_label = config_file.name
         else:
             problems.append(Problem(config_file.name, 0, "-", "no such file", str(config_file)))
-            config_label = config_file.name
-    else:
-        config_label = CONFIG_NAME
     return _load(files, problems, today, config_label)
 
 

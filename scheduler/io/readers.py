@@ -68,11 +68,11 @@ def read_csv(name: str, data: bytes) -> ReadResult:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        bad = data[exc.start : exc.start + 4]
-        return ReadResult(
-            None,
-            [Problem(name, line, "-", "not UTF-8 text: save it as 'CSV UTF-8'", repr(bad))],
-        )
+        begin = data.rfind(b"\n", 0, exc.start) + 1
+        end = data.find(b"\n", exc.start)
+        shown = data[begin : end if end >= 0 else len(data)].decode("utf-8", errors="replace")
+        message = "not UTF-8 text: save it as 'CSV UTF-8'"
+        return ReadResult(None, [Problem(name, line, "-", message, _excerpt(shown.strip()))])
     if not text.strip():
         return ReadResult(None, [Problem(name, 0, "-", "file is empty", "")])
     problems: list[Problem] = []
