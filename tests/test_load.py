@@ -11,6 +11,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from loadfixtures import (
     CONFIG,
     TODAY,
@@ -26,7 +28,7 @@ from loadfixtures import (
 from scheduler.errors import InputError, Problem
 from scheduler.io import readers
 from scheduler.io.load import LoadResult, load_authority, load_authority_from_upload
-from scheduler.io.schemas import TABLES
+from scheduler.io.schemas import CHILDREN, TABLES
 
 Files = Mapping[str, str | bytes | None]
 
@@ -762,3 +764,29 @@ def test_documentation_examples_load(tmp_path: Path) -> None:
     assert set(files) == {t.file_name for t in TABLES}
     authority = load(tmp_path, files).authority
     assert list(authority.children) == ["C001", "C002"]
+
+
+# --- robustness ------------------------------------------------------------------------------
+
+CHILD_COLUMNS = list(CHILDREN.names)
+_CSV_ALPHABET = st.sampled_from([*list('ab1-:,;"\n\r \t\x00é'), "\ufeff", "yes", "Mon", "S001"])
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    header=st.lists(st.sampled_from([*CHILD_COLUMNS, "", "x"]), min_size=0, max_size=16),
+    body=st.lists(_CSV_ALPHABET, max_size=200).map("".join),
+    raw=st.one_of(st.just(b""), st.binary(max_size=40)),
+)
+def test_any_children_file_gives_a_result_or_input_error(
+    tmp_path: Path, header: list[str], body: str, raw: bytes
+) -> None:
+    """Whatever children.csv holds, loading ends in a result or InputError, never a crash."""
+    content = (",".join(header) + "\n" + body).encode("utf-8") + raw
+    try:
+        load_authority_from_upload(_encoded(with_files(children_csv=content)), today=TODAY)
+    except InputError as exc:
+        assert exc.problems
+        assert all(isinstance(p, Problem) and str(p) for p in exc.problems)
