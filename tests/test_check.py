@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 from typing import Any, cast
 
 import pytest
@@ -35,7 +36,10 @@ from builders import (
 
 from scheduler.calendar import add_months
 from scheduler.check import RULES, RULES_BY_NAME, CheckReport, Violation, check_plan
+from scheduler.cli import main
 from scheduler.domain import Authority
+from scheduler.io.plan_files import write_plan
+from scheduler.io.write_data import write_authority
 from scheduler.plan import Appointment, Plan, ReasonCode
 from scheduler.travel import haversine_km, travel_minutes
 
@@ -320,7 +324,7 @@ def case_max_reviews(broken: bool) -> World:
     )
 
 
-S002_FAR = {"lat": 51.60, "lon": -0.10}
+S002_FAR: dict[str, Any] = {"lat": 51.60, "lon": -0.10}
 """5.56 km north of S001: 22 minutes at 20 km/h with a 1.3 detour."""
 
 
@@ -697,3 +701,60 @@ def test_messages_carry_no_names_or_dates_of_birth() -> None:
     assert report.violations
     text = "\n".join(str(v) for v in report.violations)
     assert "Amy" not in text and "2024-03-08" not in text
+
+
+# --------------------------------------------------------------------------- the command
+
+
+def _data_and_plan(tmp_path: Path, world: World) -> tuple[str, str]:
+    """Write the case's data folder and plan folder; return their paths for the command line."""
+    authority, plan = world
+    write_authority(authority, tmp_path / "data")
+    write_plan(plan, tmp_path / "plan")
+    return str(tmp_path / "data"), str(tmp_path / "plan")
+
+
+def test_command_accepts_a_valid_plan(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`scheduler check DATA PLAN` exits 0 and says so when every rule holds."""
+    data, plan = _data_and_plan(tmp_path, case_travel(False))
+    assert main(["check", data, plan]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1].startswith("valid: 2 scheduled and 0 unscheduled of 2 due children")
+
+
+def test_command_prints_each_violation_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each violation is a `rule: subject: message` line; exit status 1."""
+    data, plan = _data_and_plan(tmp_path, case_travel(True))
+    assert main(["check", data, plan]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("travel_time: P001 2026-09-08: 21 min from C001")
+    assert out[-1] == "invalid: 1 violation(s) of 1 rule(s) (travel_time)"
+
+
+def test_command_reports_a_missing_child_after_reading_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A due child missing from the plan folder fails the check (exit 1)."""
+    data, plan = _data_and_plan(tmp_path, case_missing_child(True))
+    assert main(["check", data, plan]) == 1
+    assert "every_due_child_once: C002: due this term" in capsys.readouterr().out
+
+
+def test_command_separate_model_from_the_data_config(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The review model comes from the data folder's config.toml: a clinic plan checks clean."""
+    data, plan = _data_and_plan(tmp_path, case_practitioner_clash(False))
+    assert main(["check", data, plan]) == 0, capsys.readouterr().out
+
+
+def test_command_malformed_plan_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A plan folder that cannot be read is an input error: exit 2, located problems."""
+    data, plan = _data_and_plan(tmp_path, case_travel(False))
+    path = Path(plan) / "appointments.csv"
+    path.write_text(path.read_text().replace("2026-09-08", "08/09/2026", 1))
+    assert main(["check", data, plan]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}:2: date: not a date (YYYY-MM-DD) (08/09/2026)" in err

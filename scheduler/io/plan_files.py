@@ -155,8 +155,12 @@ def _render(plan: Plan) -> dict[str, str]:
 def _csv_text(columns: Sequence[str], rows: Iterator[list[str]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
+    # With "\n" line ends the csv module would leave a lone "\r" unquoted, and readers take
+    # it for a line break: quote every cell of such a (rare) row.
+    quoting_all = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(columns)
-    writer.writerows(rows)
+    for row in rows:
+        (quoting_all if any("\r" in cell for cell in row) else writer).writerow(row)
     return buffer.getvalue()
 
 
