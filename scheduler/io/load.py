@@ -44,7 +44,6 @@ from scheduler.io.schemas import (
     PRACTITIONERS,
     SETTINGS,
     TABLES,
-    TABLES_BY_NAME,
     Column,
     Kind,
     Table,
@@ -161,7 +160,7 @@ def _read_into(
         problems.append(Problem(path.name, 0, "-", "cannot read file", exc.strerror or str(exc)))
 
 
-# --- finding the tables ---------------------------------------------------------------------
+# --- the whole load ------------------------------------------------------------------------
 
 
 def _load(
@@ -173,7 +172,7 @@ def _load(
     if CONFIG_NAME in files:
         config, config_problems = read_config(config_label, files.pop(CONFIG_NAME))
         problems += config_problems
-    raw, missing = _find_tables(files, problems, warnings)
+    raw, missing = readers.find_tables(files, problems, warnings)
     results: list[_Parsed] = []
     for table in TABLES:
         found = raw.get(table.name)
@@ -191,57 +190,6 @@ def _load(
         raise InputError(sorted(problems, key=_order))
     authority = _build(parsed, config)
     return LoadResult(authority, sorted(warnings, key=_order))
-
-
-def _find_tables(
-    files: dict[str, bytes], problems: list[Problem], warnings: list[Problem]
-) -> tuple[dict[str, RawTable | None], Callable[[Table], Problem | None]]:
-    """Decide between CSV files and one workbook, and read the tables they hold.
-
-    Also returns how to report a required table that is not there (nothing, when the
-    workbook itself could not be read: that one problem says it all). A table that is there
-    but unreadable maps to ``None``."""
-    names = {t.name for t in TABLES}
-    csvs = {n: b for n, b in files.items() if n.lower().endswith(".csv")}
-    books = sorted(n for n, _ in files.items() if n.lower().endswith(".xlsx") and "~$" not in n)
-    known_csvs = {n: b for n, b in csvs.items() if n[: -len(".csv")].strip().lower() in names}
-    for name in sorted(set(csvs) - set(known_csvs)):
-        warnings.append(Problem(name, 0, "-", "not one of the data files; ignored", ""))
-    for name in sorted(n for n in files if not n.lower().endswith((".csv", ".xlsx"))):
-        warnings.append(Problem(name, 0, "-", "not a data file; ignored", ""))
-    tables: dict[str, RawTable | None] = {}
-    if known_csvs or not books:
-        for name in books:
-            warnings.append(Problem(name, 0, "-", "workbook ignored: the CSV files are used", ""))
-        for name, content in known_csvs.items():
-            key = name[: -len(".csv")].strip().lower()
-            if not TABLES_BY_NAME[key].required and not content.strip(b"\xef\xbb\xbf \t\r\n"):
-                continue  # an empty optional file just means "none"
-            result = readers.read_csv(name, content)
-            problems += result.problems
-            tables[key] = result.table
-        return tables, lambda t: Problem(t.file_name, 0, "-", "required file is missing", "")
-    if len(books) > 1:
-        problems.append(
-            Problem(", ".join(books), 0, "-", "several workbooks: keep one, or name it", "")
-        )
-        return tables, lambda t: None
-    book = books[0]
-    workbook, open_problems = readers.open_workbook(book, files[book])
-    problems += open_problems
-    if workbook is None:
-        return tables, lambda t: None
-    for sheet in workbook.sheet_names:
-        key = sheet.strip().lower()
-        if key not in names:
-            warnings.append(Problem(book, f"{sheet}!0", "-", "not one of the data sheets", ""))
-        elif key in tables:
-            problems.append(Problem(book, f"{sheet}!0", "-", "sheet appears twice", sheet))
-        else:
-            result = readers.read_sheet(workbook, book, sheet)
-            problems += result.problems
-            tables[key] = result.table
-    return tables, lambda t: Problem(book, f"{t.name}!0", "-", "required sheet is missing", "")
 
 
 # --- config ---------------------------------------------------------------------------------

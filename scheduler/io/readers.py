@@ -1,4 +1,5 @@
-"""Turning bytes into tables of text: CSV files, workbook sheets and uploaded zip archives.
+"""Turning bytes into tables of text: CSV files, workbook sheets and uploaded zip archives,
+and deciding which of a folder's files (the CSVs, or one workbook) hold the tables.
 
 Only structure is checked here (encoding, quoting, ragged rows, missing sheets); what the
 cells mean is :mod:`scheduler.io.load`'s business. Every cell stays a string so that each bad
@@ -11,13 +12,14 @@ import csv
 import io
 import posixpath
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import fastexcel
 import polars as pl
 
 from scheduler.errors import Problem
+from scheduler.io.schemas import TABLES, TABLES_BY_NAME, Table
 
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 """Refuse archives that would unpack to more than this (a zip bomb, or the wrong archive)."""
@@ -213,6 +215,57 @@ def unzip(name: str, data: bytes) -> tuple[dict[str, bytes], list[Problem]]:
             )
         )
     return out, problems
+
+
+def find_tables(
+    files: dict[str, bytes], problems: list[Problem], warnings: list[Problem]
+) -> tuple[dict[str, RawTable | None], Callable[[Table], Problem | None]]:
+    """Decide between CSV files and one workbook, and read the tables they hold.
+
+    Also returns how to report a required table that is not there (nothing, when the
+    workbook itself could not be read: that one problem says it all). A table that is there
+    but unreadable maps to ``None``."""
+    names = {t.name for t in TABLES}
+    csvs = {n: b for n, b in files.items() if n.lower().endswith(".csv")}
+    books = sorted(n for n, _ in files.items() if n.lower().endswith(".xlsx") and "~$" not in n)
+    known_csvs = {n: b for n, b in csvs.items() if n[: -len(".csv")].strip().lower() in names}
+    for name in sorted(set(csvs) - set(known_csvs)):
+        warnings.append(Problem(name, 0, "-", "not one of the data files; ignored", ""))
+    for name in sorted(n for n in files if not n.lower().endswith((".csv", ".xlsx"))):
+        warnings.append(Problem(name, 0, "-", "not a data file; ignored", ""))
+    tables: dict[str, RawTable | None] = {}
+    if known_csvs or not books:
+        for name in books:
+            warnings.append(Problem(name, 0, "-", "workbook ignored: the CSV files are used", ""))
+        for name, content in known_csvs.items():
+            key = name[: -len(".csv")].strip().lower()
+            if not TABLES_BY_NAME[key].required and not content.strip(b"\xef\xbb\xbf \t\r\n"):
+                continue  # an empty optional file just means "none"
+            result = read_csv(name, content)
+            problems += result.problems
+            tables[key] = result.table
+        return tables, lambda t: Problem(t.file_name, 0, "-", "required file is missing", "")
+    if len(books) > 1:
+        problems.append(
+            Problem(", ".join(books), 0, "-", "several workbooks: keep one, or name it", "")
+        )
+        return tables, lambda t: None
+    book = books[0]
+    workbook, open_problems = open_workbook(book, files[book])
+    problems += open_problems
+    if workbook is None:
+        return tables, lambda t: None
+    for sheet in workbook.sheet_names:
+        key = sheet.strip().lower()
+        if key not in names:
+            warnings.append(Problem(book, f"{sheet}!0", "-", "not one of the data sheets", ""))
+        elif key in tables:
+            problems.append(Problem(book, f"{sheet}!0", "-", "sheet appears twice", sheet))
+        else:
+            result = read_sheet(workbook, book, sheet)
+            problems += result.problems
+            tables[key] = result.table
+    return tables, lambda t: Problem(book, f"{t.name}!0", "-", "required sheet is missing", "")
 
 
 def _too_big(name: str) -> Problem:
