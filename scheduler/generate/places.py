@@ -27,6 +27,8 @@ REGION_CENTRES: tuple[tuple[float, float], ...] = (
 )
 
 KM_PER_DEGREE_LAT = 111.2
+MAX_FROM_CENTRE_KM = 35.0
+"""Towns stay within one county-sized area around the region's centre."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +74,8 @@ def make_towns(rng: random.Random, count: int) -> list[Town]:
         distance = rng.uniform(7.0, 22.0)
         bearing = rng.uniform(0, 2 * math.pi)
         lat, lon = offset(*anchor, distance * math.cos(bearing), distance * math.sin(bearing))
-        if all(haversine_km(lat, lon, p[0], p[1]) >= 6.0 for p in points):
+        near_centre = haversine_km(lat, lon, centre_lat, centre_lon) <= MAX_FROM_CENTRE_KM
+        if near_centre and all(haversine_km(lat, lon, p[0], p[1]) >= 6.0 for p in points):
             points.append((lat, lon))
     towns = []
     for i, (name, (lat, lon)) in enumerate(zip(names, points, strict=True)):
