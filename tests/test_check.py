@@ -28,11 +28,14 @@ from builders import (
     make_closure,
     make_config,
     make_key_person,
+    make_link,
     make_plan,
     make_practitioner,
     make_setting,
     make_unscheduled,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scheduler.calendar import add_months
 from scheduler.check import RULES, RULES_BY_NAME, CheckReport, Violation, check_plan
@@ -758,3 +761,57 @@ def test_command_malformed_plan_exits_2(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["check", data, plan]) == 2
     err = capsys.readouterr().err
     assert f"{path}:2: date: not a date (YYYY-MM-DD) (08/09/2026)" in err
+
+
+# --------------------------------------------------------------------------- robustness
+
+pool = st.sampled_from
+
+
+@st.composite
+def messy_plans(draw: st.DrawFn) -> Plan:
+    """Plans mixing known and unknown ids, any times and dates: what a hand-edited folder holds."""
+    appointments = [
+        Appointment(
+            child_id=draw(pool(["C001", "C002", "C003", "C999"])),
+            setting_id=draw(pool(["S001", "S002", "S999"])),
+            practitioner_id=draw(pool(["P001", "P002", "P999"])),
+            key_person_id=draw(pool(["K001", "K002", "K003", "K999"])),
+            date=draw(st.dates(date(2026, 8, 1), date(2027, 1, 31))),
+            pre_meeting_start=draw(st.none() | st.integers(0, 1439)),
+            start=draw(st.integers(0, 1439)),
+            end=draw(st.integers(0, 1439)),
+            location=draw(pool(["setting", "clinic"])),
+            age_months=draw(st.floats(0, 60)),
+            in_window=draw(st.booleans()),
+        )
+        for _ in range(draw(st.integers(0, 6)))
+    ]
+    unscheduled = [
+        make_unscheduled(
+            draw(pool(["C001", "C002", "C003", "C999"])),
+            draw(pool(["S001", "S002", "S999"])),
+            draw(pool(list(ReasonCode))),
+            draw(pool(["", "A reason."])),
+        )
+        for _ in range(draw(st.integers(0, 3)))
+    ]
+    links = [
+        make_link(draw(pool(["S001", "S002", "S999"])), draw(pool(["P001", "P002", "P999"])))
+        for _ in range(draw(st.integers(0, 3)))
+    ]
+    summary = draw(st.dictionaries(pool(SUMMARY_COUNTS), st.integers(0, 3) | st.none()))
+    return Plan(links, appointments, unscheduled, summary)
+
+
+@settings(max_examples=80, deadline=None)
+@given(plan=messy_plans(), joint=st.booleans())
+def test_checker_never_crashes_and_names_only_known_rules(plan: Plan, joint: bool) -> None:
+    """Whatever the plan holds, the checker reports violations instead of raising."""
+    a = two_settings(
+        practitioners=[make_practitioner("P001"), make_practitioner("P002")],
+        config=None if joint else SEPARATE,
+    )
+    report = check_plan(a, plan)
+    assert report.rules_broken <= set(RULES_BY_NAME)
+    assert report.ok == (report.violations == [])
