@@ -203,10 +203,15 @@ def solve_day_model(
     solver.parameters.max_time_in_seconds = max(0.05, time_limit)
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
+    # The LP with cuts gives a near-exact bound here and guides the search (measured: gap
+    # 0.3% vs 2.4% at 10 s on a 155-child piece).
+    solver.parameters.linearization_level = 2
     status = solver.solve(m.model)
     name = solver.status_name(status)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return DayModelResult(name, {}, 0, 0, solver.wall_time)
+        bound = solver.best_objective_bound
+        usable = status == cp_model.UNKNOWN and abs(bound) < 1e18
+        return DayModelResult(name, {}, 0, round(bound) if usable else 0, solver.wall_time)
     day_of = {cid: day for (cid, day), var in m.see.items() if solver.boolean_value(var)}
     return DayModelResult(
         name,

@@ -34,11 +34,16 @@ UTILISATION_POINTS = 0.05
 """Cost per percentage point of the most loaded practitioner's utilisation (links)."""
 
 
+OVERDUE_URGENCY = 3.0
+"""Overdue children come first: with the default weights an overdue child (7 points) outranks
+any child still in window (at most 6) unless SEND or concerns add to theirs."""
+
+
 def urgency(window: ChildWindow, term: TermConfig) -> float:
-    """1 for an overdue child, falling to 0 for a child whose window closes a term or more
-    after this term starts (they can still be seen next term)."""
+    """3 for an overdue child; otherwise 1 for a window closing as the term starts, falling to
+    0 for a window closing a term or more later (they can still be seen next term)."""
     if window.overdue:
-        return 1.0
+        return OVERDUE_URGENCY
     term_days = (term.end - term.start).days + 1
     remaining = (window.in_window_end - term.start).days
     return min(1.0, max(0.0, 1.0 - remaining / (2 * term_days)))

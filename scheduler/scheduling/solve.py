@@ -45,6 +45,8 @@ def solve_group(
     if use_model and problem.children:
         model = build_day_model(problem)
         result = solve_day_model(model, hint=best.day_of, time_limit=time_limit, seed=seed)
+        if result.status == "UNKNOWN" and result.bound:
+            bound = result.bound
         if result.day_of or result.status in ("OPTIMAL", "FEASIBLE"):
             rota = GroupRota(problem)
             rota.set_day(result.day_of)
@@ -100,7 +102,14 @@ def solve_groups(
     order = sorted(range(len(groups)), key=lambda i: -len(groups[i].children))
     outcomes: dict[int, GroupOutcome] = {}
     parallel = max(1, workers)
-    per_group = min(time_limit, max(1.0, 3.0 * time_limit * parallel / max(1, len(groups))))
+    # Share the processors' time in proportion to each piece's size (children × days).
+    sizes = [sum(len(c.days) for c in g.children) for g in groups]
+    budget = 0.8 * time_limit * parallel
+    total_size = max(1, sum(sizes))
+
+    def piece_limit(i: int) -> float:
+        share = budget * sizes[i] / total_size
+        return max(1.0, min(time_limit, share, remaining()))
 
     def report() -> None:
         if progress is None:
@@ -127,8 +136,7 @@ def solve_groups(
     if parallel == 1 or len(groups) <= 1:
         for i in order:
             use_model = not halted()
-            limit = max(0.1, min(per_group, remaining()))
-            outcomes[i] = solve_group(groups[i], limit, seed, use_model)
+            outcomes[i] = solve_group(groups[i], piece_limit(i), seed, use_model)
             report()
     else:
         context = multiprocessing.get_context("spawn")
@@ -138,8 +146,8 @@ def solve_groups(
             while queue or pending:
                 while queue and len(pending) < parallel * 2 and not halted():
                     i = queue.pop(0)
-                    limit = max(0.1, min(per_group, remaining()))
-                    pending[pool.submit(solve_group, groups[i], limit, seed, True)] = i
+                    future = pool.submit(solve_group, groups[i], piece_limit(i), seed, True)
+                    pending[future] = i
                 if halted() and queue:
                     for i in queue:
                         outcomes[i] = solve_group(groups[i], 0.0, seed, use_model=False)
