@@ -1,0 +1,161 @@
+"""Running a solve off the page's thread, so a long plan never freezes the dashboard.
+
+A :class:`SolveJob` wraps one :func:`scheduler.pipeline.make_plan` call in a daemon thread. The
+page keeps the job in the user's session state (never in a module global: the data are
+personal) and polls it; the Stop button sets the job's event and the pipeline returns the best
+plan found so far. Nothing here imports Streamlit, so the runner is tested on its own.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from scheduler.domain import Authority
+from scheduler.errors import InputError, Problem
+from scheduler.pipeline import PlanOptions, PlanResult, make_plan
+from scheduler.plan import Pin, Plan
+from scheduler.scheduling.solve import Progress
+
+logger = logging.getLogger(__name__)
+
+JobKind = Literal["plan", "replan"]
+
+
+@dataclass
+class SolveJob:
+    """One solve in flight: its inputs, live progress and, once finished, its outcome."""
+
+    kind: JobKind
+    authority: Authority
+    """The data the plan is made for (a re-plan may carry a service lead's what-if config)."""
+    options: PlanOptions
+    pins: tuple[Pin, ...]
+    previous: Plan | None
+    stop: threading.Event = field(default_factory=threading.Event)
+    started: float = field(default_factory=time.monotonic)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _progress: Progress | None = None
+    _result: PlanResult | None = None
+    _problems: list[Problem] | None = None
+    _failed: bool = False
+    _thread: threading.Thread | None = field(default=None, repr=False)
+
+    def start(self) -> SolveJob:
+        """Begin solving in a daemon thread (a closed browser tab must not keep the server up)."""
+        self._thread = threading.Thread(target=self._run, name=f"solve-{self.kind}", daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        try:
+            result = make_plan(
+                self.authority,
+                self.options,
+                pins=self.pins,
+                previous=self.previous,
+                progress=self._report,
+                stop=self.stop,
+            )
+        except InputError as exc:  # bad pins: the coordinator fixes them
+            with self._lock:
+                self._problems = list(exc.problems)
+        except Exception:  # a bug: logged (no personal data), shown as a plain sentence
+            logger.exception("the %s solve failed", self.kind)
+            with self._lock:
+                self._failed = True
+        else:
+            with self._lock:
+                self._result = result
+
+    def _report(self, progress: Progress) -> None:
+        with self._lock:
+            self._progress = progress
+
+    @property
+    def running(self) -> bool:
+        """True until the thread has finished (successfully or not)."""
+        return self._thread is not None and self._thread.is_alive()
+
+    @property
+    def progress(self) -> Progress | None:
+        """The latest progress report, or ``None`` before the first one."""
+        with self._lock:
+            return self._progress
+
+    @property
+    def result(self) -> PlanResult | None:
+        """The plan, once the solve finished without error."""
+        with self._lock:
+            return self._result
+
+    @property
+    def problems(self) -> list[Problem] | None:
+        """Input problems (bad pins) that stopped the solve, if any."""
+        with self._lock:
+            return self._problems
+
+    @property
+    def failed(self) -> bool:
+        """True when the solve crashed (a bug); the log has the details."""
+        with self._lock:
+            return self._failed
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds since the job started."""
+        return time.monotonic() - self.started
+
+    def request_stop(self) -> None:
+        """Ask the solver to finish now with the best plan so far."""
+        self.stop.set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the job ends (tests and scripts); True if it has ended."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return not self.running
+
+
+def start_solve(
+    authority: Authority,
+    options: PlanOptions,
+    *,
+    kind: JobKind = "plan",
+    pins: Sequence[Pin] = (),
+    previous: Plan | None = None,
+) -> SolveJob:
+    """Start planning in the background and return the job to poll."""
+    return SolveJob(kind, authority, options, tuple(pins), previous).start()
+
+
+STAGE_LABELS: dict[str, str] = {
+    "preparing": "Preparing the data",
+    "matching": "Choosing each setting's link practitioner",
+    "scheduling": "Scheduling reviews",
+    "explaining": "Explaining who could not be seen",
+    "checking": "Checking the plan against every rule",
+    "done": "Done",
+}
+
+
+def describe_progress(progress: Progress | None, elapsed: float) -> tuple[float, str]:
+    """A progress fraction and a one-line status a coordinator can read."""
+    if progress is None:
+        return 0.0, f"Starting… ({elapsed:.0f} s)"
+    label = STAGE_LABELS.get(progress.stage, progress.stage)
+    order = list(STAGE_LABELS)
+    step = order.index(progress.stage) if progress.stage in order else 0
+    if progress.stage == "scheduling" and progress.total:
+        fraction = 0.15 + 0.7 * progress.done / progress.total
+        label = (
+            f"{label}: practitioner group {progress.done} of {progress.total}"
+            f" · objective {progress.objective:,.1f} · bound {progress.bound:,.1f}"
+        )
+    else:
+        fraction = {0: 0.02, 1: 0.08, 2: 0.15, 3: 0.87, 4: 0.93, 5: 1.0}.get(step, 0.0)
+    return min(1.0, fraction), f"{label} ({elapsed:.0f} s)"

@@ -1,0 +1,1 @@
+"""Pure render helpers and frame builders shared by the dashboard pages."""

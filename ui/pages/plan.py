@@ -1,0 +1,279 @@
+"""Coordinator · Plan: make the termly rota, watch it being made, read and download it."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from scheduler.domain import Authority
+from scheduler.pipeline import PlanOptions, PlanResult
+from scheduler.plan import Plan, ReasonCode
+from ui import state
+from ui.components import charts, downloads, tables
+from ui.components.kpis import plan_kpis, show_kpis
+from ui.components.progress import solve_panel
+
+
+def controls(authority: Authority) -> None:
+    """Time limit, solver options and the Generate button."""
+    running = state.job()
+    with st.container(border=True):
+        left, right = st.columns([3, 2], vertical_alignment="bottom")
+        time_limit = left.slider(
+            "Time limit (seconds)",
+            min_value=5,
+            max_value=600,
+            value=60,
+            step=5,
+            key="ir_time_limit",
+            help="The solver stops searching then and keeps the best plan found. Longer can be "
+            "better on large authorities; the Stop button ends it early too.",
+        )
+        with st.expander("Solver options"):
+            link_limit = st.number_input(
+                "Time for choosing link practitioners (seconds)", 1, 120, 10, key="ir_link_limit"
+            )
+            seed = st.number_input("Random seed", 0, 10_000, 0, key="ir_seed")
+        if right.button(
+            "Generate the plan",
+            type="primary",
+            icon=":material/play_arrow:",
+            disabled=running is not None,
+            key="ir_generate",
+        ):
+            options = PlanOptions(
+                time_limit=float(time_limit),
+                link_time_limit=float(min(link_limit, time_limit)),
+                workers=1,
+                seed=int(seed),
+            )
+            state.start_job("plan", authority, options)
+        pins_in_use = len(state.pins())
+        if pins_in_use:
+            st.caption(f"{pins_in_use} pin(s) from the Priorities page are kept.")
+
+
+def overview(authority: Authority, result: PlanResult) -> None:
+    """Status line, KPI cards and downloads."""
+    plan = result.plan
+    summary = plan.summary
+    status = summary.get("status", "?")
+    stopped = (
+        " It was stopped early, so some practitioners got a quick rota."
+        if summary.get("stopped_early")
+        else ""
+    )
+    violations = len(result.check.violations)
+    checked = (
+        "The independent check found no broken rule."
+        if violations == 0
+        else f"The independent check found {violations} broken rule(s): see the Checks tab."
+    )
+    headline = (
+        f"Plan for {summary.get('term_name', authority.config.term.name)} made in "
+        f"{summary.get('solve_seconds', 0):.0f} s (solver status {status}).{stopped} {checked}"
+    )
+    if violations == 0:
+        st.success(headline, icon=":material/check_circle:")
+    else:
+        st.warning(headline, icon=":material/warning:")
+
+    st.subheader("Key figures")
+    st.caption(
+        "Changes are against the hand-made rota (children by 30-month date, first day that fits)."
+    )
+    show_kpis(plan_kpis(summary, result.baseline))
+
+    st.subheader("Downloads")
+    cols = st.columns(3)
+    slug = downloads.term_slug(authority)
+    cols[0].download_button(
+        "Rota workbook (.xlsx)",
+        downloads.deferred(downloads.rota_xlsx, authority, plan),
+        file_name=f"rota-{slug}.xlsx",
+        mime=downloads.XLSX,
+        icon=":material/table:",
+        on_click="ignore",
+    )
+    cols[1].download_button(
+        "Plan files (CSV, zip)",
+        lambda: downloads.plan_csv_zip(plan),
+        file_name=f"plan-{slug}.zip",
+        mime=downloads.ZIP,
+        icon=":material/folder_zip:",
+        on_click="ignore",
+    )
+    cols[2].download_button(
+        "All calendars (.ics, zip)",
+        downloads.deferred(downloads.all_calendars_zip, authority, plan),
+        file_name=f"calendars-{slug}.zip",
+        mime=downloads.ZIP,
+        icon=":material/calendar_month:",
+        on_click="ignore",
+    )
+
+
+def timeline(authority: Authority, plan: Plan) -> None:
+    visits = state.memo("visits", lambda: tables.visits_frame(authority, plan))
+    if visits.height == 0:
+        st.info("No reviews are scheduled in this plan.")
+    else:
+        chart, text = charts.timeline_chart(visits)
+        st.caption(text)
+        st.altair_chart(chart, width="stretch", alt=text)
+        with st.expander("The visits as a table"):
+            st.dataframe(visits, hide_index=True, alt="Every practitioner visit")
+
+
+def week(authority: Authority, plan: Plan) -> None:
+    weeks = tables.term_weeks(plan)
+    if not weeks:
+        st.info("No reviews are scheduled in this plan.")
+    else:
+        pick_week, pick_who = st.columns(2)
+        monday = pick_week.selectbox(
+            "Week beginning", weeks, format_func=lambda d: f"{d:%a %d %b %Y}", key="ir_week"
+        )
+        busy = sorted({a.practitioner_id for a in plan.appointments})
+        who = pick_who.selectbox(
+            "Practitioner",
+            busy,
+            format_func=lambda p: tables.practitioner_name(authority, p),
+            key="ir_week_who",
+        )
+        if monday is not None and who is not None:
+            week = tables.week_frame(authority, plan, monday, who)
+            if week.height == 0:
+                st.info("No reviews for this practitioner that week.")
+            else:
+                chart, text = charts.week_chart(
+                    week, tables.practitioner_name(authority, who), monday
+                )
+                st.caption(text)
+                st.altair_chart(chart, width="stretch", alt=text)
+                st.dataframe(
+                    week.select("day", "times", "child", "setting"),
+                    hide_index=True,
+                    alt="The week's reviews",
+                )
+
+
+def places(authority: Authority, plan: Plan) -> None:
+    settings_frame, bases_frame = state.memo("map", lambda: tables.map_frames(authority, plan))
+    chart, text = charts.map_chart(settings_frame, bases_frame)
+    st.caption(text)
+    st.altair_chart(chart, width="stretch", alt=text)
+    with st.expander("Settings and bases as tables"):
+        st.dataframe(
+            settings_frame.drop("lat", "lon"), hide_index=True, alt="Settings and their link"
+        )
+        st.dataframe(bases_frame.drop("lat", "lon"), hide_index=True, alt="Practitioners' bases")
+
+
+def not_scheduled(authority: Authority, plan: Plan) -> None:
+    summary = plan.summary
+    unscheduled = state.memo("unscheduled", lambda: tables.unscheduled_frame(authority, plan))
+    if unscheduled.height == 0:
+        st.success("Every due child has an appointment.")
+    else:
+        by_reason = summary.get("unscheduled_by_reason", {})
+        st.markdown(
+            f"**{unscheduled.height:,}** due children have no appointment: "
+            + ", ".join(f"{code} {n:,}" for code, n in by_reason.items())
+            + "."
+        )
+        filter_reason, filter_setting = st.columns(2)
+        reasons = filter_reason.multiselect(
+            "Reason",
+            [code.value for code in ReasonCode],
+            default=[],
+            placeholder="All reasons",
+            key="ir_filter_reason",
+        )
+        setting_names = sorted(unscheduled["setting"].unique().to_list())
+        chosen = filter_setting.multiselect(
+            "Setting", setting_names, placeholder="All settings", key="ir_filter_setting"
+        )
+        funded_only = st.toggle("Only funded two-year-olds", key="ir_filter_funded")
+        shown = unscheduled
+        if reasons:
+            shown = shown.filter(pl.col("reason_code").is_in(reasons))
+        if chosen:
+            shown = shown.filter(pl.col("setting").is_in(chosen))
+        if funded_only:
+            shown = shown.filter(pl.col("funded_two") == "yes")
+        st.caption(f"Showing {shown.height:,} of {unscheduled.height:,}.")
+        st.dataframe(
+            shown.drop("setting_id"),
+            hide_index=True,
+            alt="Children not scheduled, with the reason",
+            column_config={"reason": st.column_config.TextColumn("Reason", width="large")},
+        )
+
+
+def links(authority: Authority, plan: Plan) -> None:
+    summary = plan.summary
+    links = state.memo("links", lambda: tables.links_frame(authority, plan))
+    stage = summary.get("link_stage", {})
+    st.markdown(
+        f"**{summary.get('settings_linked', links.height)}** of {summary.get('settings', '?')} "
+        f"settings have a link practitioner; **{summary.get('links_kept', 0)}** kept their "
+        f"existing one (link stage {stage.get('status', '?')}, gap "
+        f"{100 * float(stage.get('gap', 0)):.1f}%)."
+    )
+    st.dataframe(
+        links,
+        hide_index=True,
+        alt="Each setting's link practitioner",
+        column_config={"why": st.column_config.TextColumn("Why", width="large")},
+    )
+
+
+def checks(result: PlanResult) -> None:
+    if not result.check.violations:
+        st.success("The independent checker re-tested every rule of the contract: all hold.")
+    else:
+        st.error(f"{len(result.check.violations)} rule(s) broken.")
+        st.dataframe(
+            pl.DataFrame({"violation": [str(v) for v in result.check.violations]}),
+            hide_index=True,
+            alt="Broken rules",
+        )
+
+
+def main() -> None:
+    state.prepare()
+    st.title("Termly rota")
+    authority = state.authority()
+    if authority is None:
+        st.error("There is no valid data to plan with yet.", icon=":material/error:")
+        st.page_link("ui/pages/data.py", label="Go to the Data page", icon=":material/upload_file:")
+        return
+    controls(authority)
+    solve_panel()
+    result = state.result()
+    if result is None:
+        st.info(
+            f"No plan yet for {authority.config.term.name}. Choose a time limit and press "
+            "**Generate the plan**.",
+            icon=":material/info:",
+        )
+        return
+    overview(authority, result)
+    plan = result.plan
+    tabs = st.tabs(["Timeline", "Week", "Map", "Not scheduled", "Links", "Checks"])
+    with tabs[0]:
+        timeline(authority, plan)
+    with tabs[1]:
+        week(authority, plan)
+    with tabs[2]:
+        places(authority, plan)
+    with tabs[3]:
+        not_scheduled(authority, plan)
+    with tabs[4]:
+        links(authority, plan)
+    with tabs[5]:
+        checks(result)
+
+
+main()

@@ -1,0 +1,252 @@
+"""What one user's session holds: the loaded data, the current plan, pins and the running solve.
+
+Everything lives in ``st.session_state``, so it belongs to one browser session and disappears
+with it. Nothing personal is cached across users (no ``st.cache_data``/``st.cache_resource``)
+and nothing is written to disk.
+
+The data a session starts on is the bundled sample authority, or the folder named by the
+environment variable ``SCHEDULER_UI_DATA`` (the seam tests use to start on a small authority).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import streamlit as st
+
+from scheduler.config import Config
+from scheduler.domain import Authority
+from scheduler.errors import InputError, Problem
+from scheduler.io.load import LoadResult, load_authority, load_authority_from_upload
+from scheduler.pipeline import PlanOptions, PlanResult
+from scheduler.plan import Pin
+from ui.background import JobKind, SolveJob, start_solve
+
+DATA_ENV = "SCHEDULER_UI_DATA"
+"""Environment variable: the data folder (or workbook, or zip) a new session starts on."""
+
+SAMPLE_DATA = Path(__file__).resolve().parent.parent / "data" / "sample"
+
+# Session state keys (one place, so pages and tests agree).
+AUTHORITY = "ir_authority"
+BASE_CONFIG = "ir_base_config"
+SOURCE = "ir_source"
+WARNINGS = "ir_warnings"
+UPLOAD_PROBLEMS = "ir_upload_problems"
+RESULT = "ir_result"
+BEFORE = "ir_before"
+JOB = "ir_job"
+JOB_PROBLEMS = "ir_job_problems"
+JOB_FAILED = "ir_job_failed"
+PINS = "ir_pins"
+PINS_VERSION = "ir_pins_version"
+PLAN_VERSION = "ir_plan_version"
+MEMO = "ir_memo"
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class DataSource:
+    """Where the session's data came from, for the Data page's heading."""
+
+    label: str
+    sample: bool
+
+
+def start_path() -> Path:
+    """The data a new session starts on."""
+    configured = os.environ.get(DATA_ENV)
+    return Path(configured) if configured else SAMPLE_DATA
+
+
+def prepare() -> None:
+    """Run at the top of every page: load the starting data once, collect a finished solve."""
+    if AUTHORITY not in st.session_state:
+        path = start_path()
+        try:
+            loaded = load_authority(path)
+        except InputError as exc:
+            st.session_state[AUTHORITY] = None
+            st.session_state[UPLOAD_PROBLEMS] = list(exc.problems)
+            st.session_state[SOURCE] = DataSource(f"the bundled data at {path.name}", True)
+        else:
+            _install(loaded, DataSource(_describe(path), path == SAMPLE_DATA))
+    collect_finished_job()
+
+
+def _describe(path: Path) -> str:
+    return "the bundled sample authority" if path == SAMPLE_DATA else f"the data in {path.name}"
+
+
+def _install(loaded: LoadResult, source: DataSource) -> None:
+    """Make ``loaded`` the session's data; a plan made on other data no longer applies."""
+    st.session_state[AUTHORITY] = loaded.authority
+    st.session_state[BASE_CONFIG] = loaded.authority.config
+    st.session_state[SOURCE] = source
+    st.session_state[WARNINGS] = list(loaded.warnings)
+    st.session_state[UPLOAD_PROBLEMS] = None
+    st.session_state[RESULT] = None
+    st.session_state[BEFORE] = None
+    st.session_state[PINS] = []
+    st.session_state[PINS_VERSION] = st.session_state.get(PINS_VERSION, 0) + 1
+    st.session_state[MEMO] = {}
+    job = st.session_state.get(JOB)
+    if isinstance(job, SolveJob):
+        job.request_stop()
+    st.session_state[JOB] = None
+
+
+def load_upload(files: Mapping[str, bytes]) -> list[Problem] | None:
+    """Validate uploaded files; install them when clean, else keep the current data.
+
+    Returns the problems (also kept for the Data page), or ``None`` when the data loaded.
+    """
+    try:
+        loaded = load_authority_from_upload(files)
+    except InputError as exc:
+        st.session_state[UPLOAD_PROBLEMS] = list(exc.problems)
+        return list(exc.problems)
+    names = ", ".join(sorted(files))
+    _install(loaded, DataSource(f"your upload ({names})", False))
+    return None
+
+
+def load_start_data() -> None:
+    """Go back to the data the session started on."""
+    st.session_state.pop(AUTHORITY, None)
+    prepare()
+
+
+def authority() -> Authority | None:
+    """The session's validated data under the current (possibly what-if) config."""
+    value = st.session_state.get(AUTHORITY)
+    return value if isinstance(value, Authority) else None
+
+
+def base_config() -> Config | None:
+    """The config as loaded from the data, before any what-if."""
+    value = st.session_state.get(BASE_CONFIG)
+    return value if isinstance(value, Config) else None
+
+
+def source() -> DataSource | None:
+    value = st.session_state.get(SOURCE)
+    return value if isinstance(value, DataSource) else None
+
+
+def warnings() -> list[Problem]:
+    return list(st.session_state.get(WARNINGS) or [])
+
+
+def upload_problems() -> list[Problem] | None:
+    """Problems of the last rejected upload (``None`` once data loaded cleanly)."""
+    value = st.session_state.get(UPLOAD_PROBLEMS)
+    return list(value) if value is not None else None
+
+
+def result() -> PlanResult | None:
+    """The current plan, if one was made."""
+    value = st.session_state.get(RESULT)
+    return value if isinstance(value, PlanResult) else None
+
+
+def before() -> PlanResult | None:
+    """The plan the last re-plan replaced (for before/after)."""
+    value = st.session_state.get(BEFORE)
+    return value if isinstance(value, PlanResult) else None
+
+
+def plan_version() -> int:
+    """Increases with every plan that lands; keys the per-plan download cache."""
+    return int(st.session_state.get(PLAN_VERSION, 0))
+
+
+# --- pins -----------------------------------------------------------------------------------
+
+
+def pins() -> list[Pin]:
+    return list(st.session_state.get(PINS) or [])
+
+
+def pins_version() -> int:
+    """Changes whenever pins are replaced outside the editor (resets the editor's edits)."""
+    return int(st.session_state.get(PINS_VERSION, 0))
+
+
+def set_pins(new: Sequence[Pin], *, from_editor: bool = False) -> None:
+    """Replace the pins; unless they came from the editor itself, redraw the editor."""
+    st.session_state[PINS] = list(new)
+    if not from_editor:
+        st.session_state[PINS_VERSION] = pins_version() + 1
+
+
+# --- the solve ------------------------------------------------------------------------------
+
+
+def job() -> SolveJob | None:
+    value = st.session_state.get(JOB)
+    return value if isinstance(value, SolveJob) else None
+
+
+def start_job(
+    kind: JobKind, data: Authority, options: PlanOptions, *, replan: bool = False
+) -> SolveJob:
+    """Start a solve for this session (a running one is stopped first)."""
+    running = job()
+    if running is not None:
+        running.request_stop()
+    current = result()
+    previous = current.plan if replan and current is not None else None
+    started = start_solve(data, options, kind=kind, pins=pins(), previous=previous)
+    st.session_state[JOB] = started
+    st.session_state[JOB_PROBLEMS] = None
+    st.session_state[JOB_FAILED] = False
+    return started
+
+
+def collect_finished_job() -> SolveJob | None:
+    """If the session's solve has ended, keep its plan (or its problems); returns the job."""
+    finished = job()
+    if finished is None or finished.running:
+        return None
+    st.session_state[JOB] = None
+    outcome = finished.result
+    if outcome is not None:
+        current = result()
+        st.session_state[BEFORE] = current if finished.kind == "replan" else None
+        st.session_state[RESULT] = outcome
+        st.session_state[AUTHORITY] = finished.authority
+        st.session_state[PLAN_VERSION] = plan_version() + 1
+        st.session_state[MEMO] = {}
+    else:
+        st.session_state[JOB_PROBLEMS] = finished.problems
+        st.session_state[JOB_FAILED] = finished.failed
+    return finished
+
+
+def job_problems() -> list[Problem] | None:
+    """Problems (bad pins) that stopped the last solve."""
+    value = st.session_state.get(JOB_PROBLEMS)
+    return list(value) if value else None
+
+
+def job_failed() -> bool:
+    return bool(st.session_state.get(JOB_FAILED))
+
+
+# --- per-plan memo for downloads ------------------------------------------------------------
+
+
+def memo(key: str, build: Callable[[], T]) -> T:
+    """Build something from the current plan once per plan (per session, in memory)."""
+    store: dict[tuple[int, str], Any] = st.session_state.setdefault(MEMO, {})
+    slot = (plan_version(), key)
+    if slot not in store:
+        store[slot] = build()
+    value: T = store[slot]
+    return value
