@@ -16,8 +16,10 @@ import ssl
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from email import encoders
 from email.headerregistry import Address
 from email.message import EmailMessage
+from email.policy import compat32
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
@@ -43,6 +45,17 @@ def _domain(email: str) -> str:
     return email.rpartition("@")[2] or "localhost"
 
 
+def _calendar_part(invitation: Invitation) -> EmailMessage:
+    """The ``.ics`` as a MIME part whose header reads exactly ``text/calendar; method=REQUEST;
+    charset=UTF-8``, as Outlook and Google write it (the modern email API would quote the
+    values; legal, but not what every client has been tested against)."""
+    part = EmailMessage(policy=compat32)  # keeps the header exactly as written
+    part["Content-Type"] = f"text/calendar; method={invitation.method}; charset=UTF-8"
+    part.set_payload(invitation.ics)
+    encoders.encode_base64(part)
+    return part
+
+
 def invitation_email(
     invitation: Invitation, organiser: Organiser, *, sent_at: datetime
 ) -> EmailMessage:
@@ -55,13 +68,8 @@ def invitation_email(
     message["Message-ID"] = make_msgid(domain=_domain(organiser.email))
     message["Content-Class"] = "urn:content-classes:calendarmessage"
     message.set_content(invitation.text, charset="utf-8", cte="quoted-printable")
-    message.add_alternative(invitation.ics, maintype="text", subtype="calendar", cte="base64")
-    for part in message.iter_parts():
-        if part.get_content_type() == "text/calendar":
-            # Written out by hand: some clients only match the unquoted form method=REQUEST.
-            part.replace_header(
-                "Content-Type", f"text/calendar; method={invitation.method}; charset=UTF-8"
-            )
+    message.make_alternative()
+    message.attach(_calendar_part(invitation))
     return message
 
 
