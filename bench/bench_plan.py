@@ -27,8 +27,9 @@ def run_one(size: str, time_limit: float, workers: int, seed: int) -> dict[str, 
 
     authority = generate_authority(SIZES[size], seed)
     began = time.perf_counter()
-    result = make_plan(authority, PlanOptions(time_limit=time_limit, link_time_limit=5,
-                                              workers=workers, seed=seed))
+    result = make_plan(
+        authority, PlanOptions(time_limit=time_limit, link_time_limit=5, workers=workers, seed=seed)
+    )
     seconds = time.perf_counter() - began
     s = result.plan.summary
     b = result.baseline
@@ -51,7 +52,8 @@ def run_one(size: str, time_limit: float, workers: int, seed: int) -> dict[str, 
         "greedy_overdue": b["overdue_scheduled"],
         "obj_ratio": round(s["objective"] / b["objective"], 3) if b["objective"] else None,
         "coverage_ratio": round(s["priority_coverage"] / b["priority_coverage"], 3)
-        if b["priority_coverage"] else None,
+        if b["priority_coverage"]
+        else None,
         "link_gap_pct": round(100 * s["link_stage"]["gap"], 2),
         "valid": result.check.ok,
     }
@@ -72,14 +74,25 @@ def main() -> None:
     import ortools
     import polars
 
-    revision = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                              text=True).stdout.strip()
-    print(f"git {revision}; python {platform.python_version()}; ortools {ortools.__version__}; "
-          f"polars {polars.__version__}; workers {args.workers}; seed {args.seed}")
+    revision = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    print(
+        f"git {revision}; python {platform.python_version()}; ortools {ortools.__version__}; "
+        f"polars {polars.__version__}; workers {args.workers}; seed {args.seed}"
+    )
     rows = []
     for size in args.sizes:
-        cmd = [sys.executable, __file__, "--one", size, "--workers", str(args.workers),
-               "--seed", str(args.seed)]
+        cmd = [
+            sys.executable,
+            __file__,
+            "--one",
+            size,
+            "--workers",
+            str(args.workers),
+            "--seed",
+            str(args.seed),
+        ]
         if args.time_limit:
             cmd += ["--time-limit", str(args.time_limit)]
         out = subprocess.run(cmd, capture_output=True, text=True, cwd=tempfile.gettempdir())

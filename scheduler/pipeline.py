@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from scheduler.calendar import age_months
 from scheduler.check import CheckReport, check_plan
@@ -54,9 +54,12 @@ def _progress(callback: ProgressCallback | None, stage: str, began: float) -> No
         callback(Progress(stage, 0, 0, 0.0, 0.0, time.perf_counter() - began))
 
 
-def _pins(pins: Sequence[Pin], authority: Authority) -> tuple[dict[str, str], dict[str, tuple]]:
+AppointmentPins = dict[str, tuple[date, int | None]]
+
+
+def _pins(pins: Sequence[Pin], authority: Authority) -> tuple[dict[str, str], AppointmentPins]:
     link_pins: dict[str, str] = {}
-    appointment_pins: dict[str, tuple] = {}
+    appointment_pins: AppointmentPins = {}
     problems = []
     for number, pin in enumerate(pins, start=2):
         if pin.kind == "link":
@@ -75,7 +78,7 @@ def _pins(pins: Sequence[Pin], authority: Authority) -> tuple[dict[str, str], di
                     )
                 )
             else:
-                link_pins[pin.setting_id] = pin.practitioner_id
+                link_pins[str(pin.setting_id)] = str(pin.practitioner_id)
         else:
             if pin.child_id not in authority.children:
                 problems.append(
@@ -86,7 +89,7 @@ def _pins(pins: Sequence[Pin], authority: Authority) -> tuple[dict[str, str], di
                     Problem("pins", number, "date", "an appointment pin needs a date", "")
                 )
             else:
-                appointment_pins[pin.child_id] = (pin.date, pin.start)
+                appointment_pins[str(pin.child_id)] = (pin.date, pin.start)
     if problems:
         raise InputError(problems)
     return link_pins, appointment_pins
@@ -272,7 +275,7 @@ def _appointment(
 
 
 def _check_appointment_pins(
-    pins: dict[str, tuple], authority: Authority, availability: Availability, links: LinkResult
+    pins: AppointmentPins, authority: Authority, availability: Availability, links: LinkResult
 ) -> None:
     """A pinned appointment must be possible by the rules, else the coordinator is told."""
     link_of = {link.setting_id: link.practitioner_id for link in links.links}

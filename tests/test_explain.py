@@ -31,8 +31,7 @@ def only_unscheduled(authority) -> Unscheduled:  # type: ignore[no-untyped-def]
 def test_no_link_practitioner_when_nobody_works_open_days() -> None:
     """A setting open only on Saturdays has no link: NO_LINK_PRACTITIONER naming its days."""
     setting = make_setting(open_days=days("Sat"), link_practitioner_id=None)
-    row = only_unscheduled(make_authority(settings=[setting],
-                                          config=make_config(term=TWO_WEEKS)))
+    row = only_unscheduled(make_authority(settings=[setting], config=make_config(term=TWO_WEEKS)))
     assert row.reason_code == ReasonCode.NO_LINK_PRACTITIONER
     assert "Sat" in row.reason
 
@@ -41,8 +40,9 @@ def test_no_common_day_names_both_parties() -> None:
     """Key person Mon/Tue, practitioner Wed–Fri: NO_COMMON_DAY saying exactly that."""
     kp = make_key_person(working_days=days("Mon", "Tue"))
     p = make_practitioner(working_days=days("Wed", "Thu", "Fri"))
-    row = only_unscheduled(make_authority(key_persons=[kp], practitioners=[p],
-                                          config=make_config(term=TWO_WEEKS)))
+    row = only_unscheduled(
+        make_authority(key_persons=[kp], practitioners=[p], config=make_config(term=TWO_WEEKS))
+    )
     assert row.reason_code == ReasonCode.NO_COMMON_DAY
     assert "Mon/Tue" in row.reason
     assert "Wed–Fri" in row.reason
@@ -60,8 +60,9 @@ def test_infeasible_data_when_hours_too_short() -> None:
     """Setting and practitioner hours overlap less than a review block: INFEASIBLE_DATA."""
     setting = make_setting(open_time=hm("08:00"), close_time=hm("09:15"))
     p = make_practitioner(day_start=hm("08:30"))
-    row = only_unscheduled(make_authority(settings=[setting], practitioners=[p],
-                                          config=make_config(term=TWO_WEEKS)))
+    row = only_unscheduled(
+        make_authority(settings=[setting], practitioners=[p], config=make_config(term=TWO_WEEKS))
+    )
     assert row.reason_code == ReasonCode.INFEASIBLE_DATA
     assert "45 minutes" in row.reason and "60 minutes" in row.reason
 
@@ -71,8 +72,9 @@ def test_capacity_when_time_went_to_higher_priority() -> None:
     one_day = {"start": "2026-09-08", "end": "2026-09-08", "exclude": [], "bank_holidays": "none"}
     p = make_practitioner(max_reviews_per_day=1, name="Ms Ada Smith")
     children = [make_child("C001", funded=False), make_child("C002", funded=True)]
-    row = only_unscheduled(make_authority(practitioners=[p], children=children,
-                                          config=make_config(term=one_day)))
+    row = only_unscheduled(
+        make_authority(practitioners=[p], children=children, config=make_config(term=one_day))
+    )
     assert row.child_id == "C001"
     assert row.reason_code == ReasonCode.CAPACITY
     assert "Ms Ada Smith" in row.reason

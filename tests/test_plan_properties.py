@@ -20,8 +20,12 @@ from scheduler.calendar import is_due
 from scheduler.domain import Authority
 from scheduler.pipeline import PlanOptions, make_plan
 
-TERM = {"start": "2026-09-07", "end": "2026-09-25", "exclude": [["2026-09-16", "2026-09-16"]],
-        "bank_holidays": "none"}
+TERM = {
+    "start": "2026-09-07",
+    "end": "2026-09-25",
+    "exclude": [["2026-09-16", "2026-09-16"]],
+    "bank_holidays": "none",
+}
 weekday_sets = st.frozensets(st.integers(0, 4), min_size=1, max_size=5)
 
 
@@ -53,13 +57,15 @@ def authorities(draw: st.DrawFn) -> Authority:
                 close_time=hm(draw(st.sampled_from(["12:00", "15:00", "18:00"]))),
                 lat=51.5 + draw(st.floats(-0.08, 0.08)),
                 lon=-0.1 + draw(st.floats(-0.08, 0.08)),
-                link_practitioner_id=draw(st.sampled_from([None, *[p.practitioner_id
-                                                                   for p in practitioners]])),
+                link_practitioner_id=draw(
+                    st.sampled_from([None, *[p.practitioner_id for p in practitioners]])
+                ),
             )
         )
         for k in range(1 if childminder else draw(st.integers(1, 2))):
-            key_persons.append(make_key_person(f"K{s}{k}", setting_id=f"S{s}",
-                                               working_days=draw(weekday_sets)))
+            key_persons.append(
+                make_key_person(f"K{s}{k}", setting_id=f"S{s}", working_days=draw(weekday_sets))
+            )
     children = []
     for c in range(draw(st.integers(1, 10))):
         kp = draw(st.sampled_from(key_persons))
@@ -77,9 +83,13 @@ def authorities(draw: st.DrawFn) -> Authority:
             )
         )
     model = draw(st.sampled_from(["joint", "separate"]))
-    return make_authority(practitioners=practitioners, settings=settings_,
-                          key_persons=key_persons, children=children,
-                          config=make_config(term=TERM, review={"model": model}))
+    return make_authority(
+        practitioners=practitioners,
+        settings=settings_,
+        key_persons=key_persons,
+        children=children,
+        config=make_config(term=TERM, review={"model": model}),
+    )
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -88,9 +98,13 @@ def test_every_plan_passes_the_checker(authority: Authority) -> None:
     """The independent checker finds nothing wrong, and every due child is accounted for."""
     result = make_plan(authority, PlanOptions(time_limit=2, link_time_limit=1, workers=1))
     assert result.check.ok, result.check.violations
-    due = {c.child_id for c in authority.children.values()
-           if is_due(c, authority.config.term, authority.config.review)}
+    due = {
+        c.child_id
+        for c in authority.children.values()
+        if is_due(c, authority.config.term, authority.config.review)
+    }
     accounted = [a.child_id for a in result.plan.appointments] + [
-        u.child_id for u in result.plan.unscheduled]
+        u.child_id for u in result.plan.unscheduled
+    ]
     assert sorted(accounted) == sorted(due)
     assert result.plan.summary["objective"] <= result.plan.summary["best_bound"] + 1e-6

@@ -6,6 +6,7 @@ asserts that rule holds; every plan also passes the independent checker.
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 
 import pytest
@@ -32,8 +33,7 @@ TWO_WEEKS = {"start": "2026-09-07", "end": "2026-09-18", "exclude": [], "bank_ho
 
 def plan(authority: Authority, **kwargs: object) -> PlanResult:
     """Plan with a short time limit and one worker; the checker must pass."""
-    result = make_plan(authority, PlanOptions(time_limit=5, link_time_limit=2, workers=1),
-                       **kwargs)  # type: ignore[arg-type]
+    result = make_plan(authority, PlanOptions(time_limit=5, link_time_limit=2, workers=1), **kwargs)  # type: ignore[arg-type]
     assert result.check.ok, result.check.violations
     return result
 
@@ -44,8 +44,9 @@ def short_term(**review: object) -> dict[str, object]:
 
 def test_no_reviews_in_excluded_range_or_bank_holiday() -> None:
     """Only review days are used: half term and bank holidays are skipped even when free."""
-    config = make_config(term={"start": "2026-12-21", "end": "2027-01-08",
-                               "exclude": [["2027-01-04", "2027-01-06"]]})
+    config = make_config(
+        term={"start": "2026-12-21", "end": "2027-01-08", "exclude": [["2027-01-04", "2027-01-06"]]}
+    )
     children = [make_child(f"C{i:03d}") for i in range(1, 7)]
     result = plan(make_authority(children=children, config=config))
     used = {a.date for a in result.plan.appointments}
@@ -74,8 +75,14 @@ def test_practitioner_working_days_and_absence() -> None:
     p = make_practitioner(working_days=days("Wed", "Thu"))
     absence = make_absence("P001", date(2026, 9, 9), date(2026, 9, 10))
     children = [make_child(f"C{i:03d}") for i in range(1, 4)]
-    result = plan(make_authority(practitioners=[p], children=children, absences=[absence],
-                                 config=make_config(**short_term())))
+    result = plan(
+        make_authority(
+            practitioners=[p],
+            children=children,
+            absences=[absence],
+            config=make_config(**short_term()),
+        )
+    )
     assert result.plan.appointments
     for a in result.plan.appointments:
         assert a.date.weekday() in (2, 3)
@@ -88,8 +95,15 @@ def test_key_person_setting_and_parent_days() -> None:
     setting = make_setting(open_days=days("Tue", "Wed", "Thu", "Fri"))
     closure = make_closure("S001", date(2026, 9, 8))
     child = make_child(parent_unavailable_days=days("Wed"))
-    result = plan(make_authority(key_persons=[kp], settings=[setting], closures=[closure],
-                                 children=[child], config=make_config(**short_term())))
+    result = plan(
+        make_authority(
+            key_persons=[kp],
+            settings=[setting],
+            closures=[closure],
+            children=[child],
+            config=make_config(**short_term()),
+        )
+    )
     (appointment,) = result.plan.appointments
     assert appointment.date == date(2026, 9, 15)  # the only Tuesday left
 
@@ -99,8 +113,14 @@ def test_block_inside_setting_and_practitioner_hours() -> None:
     setting = make_setting(open_time=hm("13:00"), close_time=hm("15:30"))
     p = make_practitioner(day_start=hm("09:00"), day_end=hm("15:00"))
     children = [make_child(f"C{i:03d}") for i in range(1, 4)]
-    result = plan(make_authority(settings=[setting], practitioners=[p], children=children,
-                                 config=make_config(term=TWO_WEEKS)))
+    result = plan(
+        make_authority(
+            settings=[setting],
+            practitioners=[p],
+            children=children,
+            config=make_config(term=TWO_WEEKS),
+        )
+    )
     for a in result.plan.appointments:
         assert a.pre_meeting_start is not None
         assert a.pre_meeting_start >= hm("13:00")
@@ -111,15 +131,16 @@ def test_no_double_booking_and_daily_limit() -> None:
     """Many children at one setting: blocks never overlap and the daily limit holds."""
     p = make_practitioner(max_reviews_per_day=3)
     children = [make_child(f"C{i:03d}") for i in range(1, 13)]
-    result = plan(make_authority(practitioners=[p], children=children,
-                                 config=make_config(**short_term())))
+    result = plan(
+        make_authority(practitioners=[p], children=children, config=make_config(**short_term()))
+    )
     by_day: dict[date, list[tuple[int, int]]] = {}
     for a in result.plan.appointments:
         by_day.setdefault(a.date, []).append((a.pre_meeting_start or a.start, a.end))
     for blocks in by_day.values():
         assert len(blocks) <= 3
         blocks.sort()
-        for (_, end), (start, _) in zip(blocks, blocks[1:], strict=False):
+        for (_, end), (start, _) in itertools.pairwise(blocks):
             assert end <= start
     assert len(result.plan.appointments) == 12
 
@@ -132,9 +153,15 @@ def test_travel_time_between_settings() -> None:
     one_day = {"start": "2026-09-08", "end": "2026-09-08", "exclude": [], "bank_holidays": "none"}
     p = make_practitioner(day_start=hm("09:00"), day_end=hm("12:00"))
     children = [make_child("C001"), make_child("C002", setting_id="S002", key_person_id="K002")]
-    result = plan(make_authority(settings=[s1, s2], key_persons=[make_key_person(), k2],
-                                 practitioners=[p], children=children,
-                                 config=make_config(term=one_day)))
+    result = plan(
+        make_authority(
+            settings=[s1, s2],
+            key_persons=[make_key_person(), k2],
+            practitioners=[p],
+            children=children,
+            config=make_config(term=one_day),
+        )
+    )
     a, b = sorted(result.plan.appointments, key=lambda x: x.start)
     assert b.pre_meeting_start is not None
     # 10 km * 1.3 / 20 km/h = 39.0 min
@@ -167,16 +194,22 @@ def test_siblings_not_in_two_places_at_once() -> None:
     s2 = make_setting("S002", link_practitioner_id="P002")
     k2 = make_key_person("K002", setting_id="S002")
     p2 = make_practitioner("P002")
-    one_week = {"start": "2026-09-07", "end": "2026-09-08", "exclude": [],
-                "bank_holidays": "none"}
+    one_week = {"start": "2026-09-07", "end": "2026-09-08", "exclude": [], "bank_holidays": "none"}
     children = [
         make_child("C001", parent_email="parent@example.org"),
-        make_child("C002", setting_id="S002", key_person_id="K002",
-                   parent_email="parent@example.org"),
+        make_child(
+            "C002", setting_id="S002", key_person_id="K002", parent_email="parent@example.org"
+        ),
     ]
-    result = plan(make_authority(settings=[make_setting(), s2], practitioners=[
-        make_practitioner(), p2], key_persons=[make_key_person(), k2], children=children,
-        config=make_config(term=one_week)))
+    result = plan(
+        make_authority(
+            settings=[make_setting(), s2],
+            practitioners=[make_practitioner(), p2],
+            key_persons=[make_key_person(), k2],
+            children=children,
+            config=make_config(term=one_week),
+        )
+    )
     dates = [a.date for a in result.plan.appointments]
     assert len(dates) == 2
     assert dates[0] != dates[1]
@@ -191,8 +224,9 @@ def test_priorities_funded_and_overdue_first() -> None:
         make_child("C001", funded=False),
         make_child("C002", funded=True, dob=overdue_dob),
     ]
-    result = plan(make_authority(practitioners=[p], children=children,
-                                 config=make_config(term=one_day)))
+    result = plan(
+        make_authority(practitioners=[p], children=children, config=make_config(term=one_day))
+    )
     assert [a.child_id for a in result.plan.appointments] == ["C002"]
     (u,) = result.plan.unscheduled
     assert u.child_id == "C001"

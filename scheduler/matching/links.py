@@ -20,7 +20,7 @@ import polars as pl
 from scheduler.domain import Authority, Child, Practitioner, Setting
 from scheduler.matching import AssignmentProblem, solve_assignment
 from scheduler.plan import Link
-from scheduler.scheduling.availability import Availability, block_minutes, time_window
+from scheduler.scheduling.availability import Availability, block_minutes
 from scheduler.scheduling.priority import (
     CONTINUITY_POINTS,
     KM_POINTS,
@@ -208,7 +208,7 @@ def choose_links(
             per_visit = max(1, min(practitioner.max_reviews_per_day, 6))
             visits = math.ceil(len(children) / per_visit) if joint else 0
             leg = travel_minutes(km, travel.speed_kmh, travel.detour_factor)
-            load = sum(block_minutes(c, authority) for c in children) + visits * 2 * leg
+            pair_load = sum(block_minutes(c, authority) for c in children) + visits * 2 * leg
             unseeable = [c for c in children if not availability.feasible_days(c, pid)]
             unseeable_points = sum(points[c.child_id] for c in unseeable)
             misses = sum(
@@ -234,7 +234,7 @@ def choose_links(
                 pid,
                 km,
                 visits,
-                load,
+                pair_load,
                 len(unseeable),
                 unseeable_points,
                 misses,
@@ -242,7 +242,7 @@ def choose_links(
                 crosses,
                 cost,
             )
-            rows.append({"item": sid, "agent": pid, "cost": cost, "load": load})
+            rows.append({"item": sid, "agent": pid, "cost": cost, "load": pair_load})
 
     if not rows:
         return LinkResult([], unlinked, capacity, {}, {}, "OPTIMAL", 0.0, 0.0, 0.0, 0.0, facts)
@@ -273,12 +273,13 @@ def choose_links(
     links: list[Link] = []
     load: dict[str, int] = {pid: 0 for pid in authority.practitioners}
     for sid in authority.settings:
-        pid = result.assignment.get(sid)
-        if pid is None:
+        chosen = result.assignment.get(sid)
+        if chosen is None:
             if sid not in unlinked:
                 unlinked.append(sid)
             continue
-        f = facts[(sid, pid)]
+        f = facts[(sid, chosen)]
+        pid = chosen
         load[pid] += f.load_minutes
         links.append(
             Link(
