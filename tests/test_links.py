@@ -1,0 +1,72 @@
+"""Link matching in the domain: continuity, languages, availability fit, unreachable settings."""
+
+from __future__ import annotations
+
+from builders import (
+    days,
+    make_authority,
+    make_child,
+    make_key_person,
+    make_practitioner,
+    make_setting,
+)
+
+from scheduler.domain import Authority
+from scheduler.matching.links import LinkOptions, LinkResult, choose_links
+from scheduler.scheduling.availability import Availability
+
+
+def links(authority: Authority) -> LinkResult:
+    return choose_links(
+        authority, Availability(authority), options=LinkOptions(time_limit=2, workers=1)
+    )
+
+
+def chosen(result: LinkResult) -> dict[str, str]:
+    return {link.setting_id: link.practitioner_id for link in result.links}
+
+
+def test_existing_link_kept_when_close_enough() -> None:
+    """Continuity: the existing link stays even if another practitioner is a little nearer."""
+    near = make_practitioner("P002", base_lat=51.5501, base_lon=-0.1)
+    existing = make_practitioner("P001", base_lat=51.552, base_lon=-0.1)
+    setting = make_setting(link_practitioner_id="P001")
+    result = links(make_authority(practitioners=[near, existing], settings=[setting]))
+    assert chosen(result) == {"S001": "P001"}
+    assert result.links[0].kept_existing_link
+
+
+def test_home_language_spoken_preferred() -> None:
+    """A practitioner who speaks the children's home language wins over a slightly nearer one."""
+    near = make_practitioner("P001", base_lat=51.5501)
+    speaker = make_practitioner("P002", base_lat=51.552, languages=frozenset({"polish"}))
+    setting = make_setting(link_practitioner_id=None)
+    children = [make_child(f"C{i}", home_language="Polish") for i in range(3)]
+    result = links(
+        make_authority(practitioners=[near, speaker], settings=[setting], children=children)
+    )
+    assert chosen(result) == {"S001": "P002"}
+
+
+def test_availability_fit_beats_distance() -> None:
+    """A nearer practitioner who never works the key person's days loses to one who does."""
+    near = make_practitioner("P001", working_days=days("Thu", "Fri"))
+    far = make_practitioner("P002", base_lat=51.60, working_days=days("Mon", "Tue"))
+    kp = make_key_person(working_days=days("Mon", "Tue"))
+    result = links(make_authority(practitioners=[near, far], key_persons=[kp]))
+    assert chosen(result) == {"S001": "P002"}
+
+
+def test_unreachable_setting_has_no_link() -> None:
+    """A setting open only when nobody works gets no link (children NO_LINK_PRACTITIONER)."""
+    setting = make_setting(open_days=days("Sun"), link_practitioner_id=None)
+    result = links(make_authority(settings=[setting]))
+    assert result.links == []
+    assert result.unlinked == ["S001"]
+
+
+def test_settings_without_due_children_still_linked() -> None:
+    """Links are standing relationships: a setting with no one due this term keeps one."""
+    result = links(make_authority(children=[]))
+    assert chosen(result) == {"S001": "P001"}
+    assert result.links[0].children_due == 0
