@@ -184,6 +184,14 @@ def test_family_invitation_reads_like_an_appointment_letter() -> None:
         assert phrase in text, phrase
 
 
+def test_letter_calls_a_childminder_a_childminder() -> None:
+    """At a childminder the key person is the childminder, and the letter says so."""
+    data = fx.authority()
+    text = build_calendars(data, fx.plan(data)).invites["C003"].text
+    assert "Bea Bee, Łucja's childminder." in text
+    assert "key person at Busy Bees" not in text
+
+
 def test_separate_model_letter_asks_for_the_progress_summary() -> None:
     """In the separate model the family brings the key person's EYFS progress summary."""
     data = fx.authority("separate")

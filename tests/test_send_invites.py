@@ -147,6 +147,7 @@ def test_invitation_email_is_an_itip_message_matching_the_file() -> None:
     names = {a.display_name for a in parsed["To"].addresses}
     assert "Mary O'Brien, Sr; Jr" in names  # quoted, not split at the comma
     assert parsed["From"].addresses[0].addr_spec == fx.COORDINATOR
+    assert parsed["Content-Class"] == "urn:content-classes:calendarmessage"  # Outlook's marker
     assert "Zoë Ann O'Brien" in str(parsed["Subject"])
 
 

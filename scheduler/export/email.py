@@ -66,10 +66,11 @@ def invitation_email(
     message["To"] = [_address(person.name, person.email) for person in invitation.recipients]
     message["Date"] = format_datetime(sent_at)
     message["Message-ID"] = make_msgid(domain=_domain(organiser.email))
-    message["Content-Class"] = "urn:content-classes:calendarmessage"
     message.set_content(invitation.text, charset="utf-8", cte="quoted-printable")
     message.make_alternative()
     message.attach(_calendar_part(invitation))
+    # After make_alternative, which moves every Content-* header into the text part.
+    message["Content-Class"] = "urn:content-classes:calendarmessage"
     return message
 
 

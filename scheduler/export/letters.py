@@ -136,9 +136,17 @@ class LetterFacts:
     summary_due: date | None
     """Separate model only: when the key person's EYFS progress summary must be ready."""
 
+    childminder: bool = False
+    """The setting is a childminder: the key person is the childminder themself."""
+
     @property
     def first_name(self) -> str:
         return first_name(self.child_name)
+
+    @property
+    def key_role(self) -> str:
+        """``key person at Little Acorns``, or ``childminder`` when that is who they are."""
+        return "childminder" if self.childminder else f"key person at {self.setting_name}"
 
     @property
     def place(self) -> str:
@@ -201,6 +209,7 @@ def letter_facts(authority: Authority, appointment: Appointment) -> LetterFacts:
         organiser_name=clean(config.organiser.name),
         organiser_email=clean(config.organiser.email),
         summary_due=due,
+        childminder=setting is not None and setting.type == "childminder",
     )
 
 
@@ -227,13 +236,13 @@ def _letter_blocks(facts: LetterFacts, *, update: bool) -> list[Block]:
     if facts.model == "joint":
         intro = (
             f"It is time for {first}'s review at age two to two-and-a-half, which every child "
-            f"in England is offered. You, {first}'s key person at {facts.setting_name} and a "
+            f"in England is offered. You, {first}'s {facts.key_role} and a "
             f"health practitioner will meet together to talk about how {first} is growing, "
             "playing, talking and learning, and to agree what might help next."
         )
         who = (
             f"You and {first}; {facts.practitioner_name} ({facts.practitioner_role}); and "
-            f"{facts.key_person_name}, {first}'s key person at {facts.setting_name}."
+            f"{facts.key_person_name}, {first}'s {facts.key_role}."
         )
     else:
         intro = (
@@ -260,8 +269,8 @@ def _letter_blocks(facts: LetterFacts, *, update: bool) -> list[Block]:
     if facts.model == "separate":
         due = long_date(facts.summary_due) if facts.summary_due else "the day before"
         bring.append(
-            f"{first}'s EYFS progress summary from {facts.key_person_name}, {first}'s key "
-            f"person at {facts.setting_name}. They will give it to you before the review; if "
+            f"{first}'s EYFS progress summary from {facts.key_person_name}, {first}'s "
+            f"{facts.key_role}. They will give it to you before the review; if "
             f"you do not have it by {due}, please ask them for it."
         )
     blocks.append(("ul", ("Please bring:", bring)))
