@@ -127,12 +127,14 @@ def greedy_choice(compiled: Compiled) -> IntArray:
     return choice
 
 
-def shift_descent(compiled: Compiled, choice: IntArray, deadline: float) -> IntArray:
+def shift_descent(
+    compiled: Compiled, choice: IntArray, deadline: float, max_passes: int = 20
+) -> IntArray:
     """Move single items to better agents while that lowers the objective and stays feasible."""
     state = _State(compiled, choice.copy())
-    improved = True
-    while improved and time.monotonic() < deadline:
-        improved = False
+    improved, passes = True, 0
+    while improved and passes < max_passes and time.monotonic() < deadline:
+        improved, passes = False, passes + 1
         for item in range(compiled.n_items):
             current = int(state.choice[item])
             if current < 0:
@@ -140,12 +142,8 @@ def shift_descent(compiled: Compiled, choice: IntArray, deadline: float) -> IntA
             for k in compiled.item_pairs[item]:
                 if k == current:
                     continue
-                agent = int(compiled.pair_agent[k])
-                same = agent == int(compiled.pair_agent[current])
-                extra = int(compiled.pair_load[k]) - (
-                    int(compiled.pair_load[current]) if same else 0
-                )
-                if not state.fits(agent, extra, 0 if same else 1):
+                agent = int(compiled.pair_agent[k])  # never the current agent: pairs are unique
+                if not state.fits(agent, int(compiled.pair_load[k]), 1):
                     continue
                 if state.move_delta(item, int(k)) < -1e-9:
                     state.apply(item, int(k))
