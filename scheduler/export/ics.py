@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Literal
 
 from icalendar import (
@@ -144,6 +145,12 @@ def london_vtimezone() -> Timezone:
     return zone
 
 
+@lru_cache(maxsize=1)
+def _shared_vtimezone() -> Timezone:
+    """One VTIMEZONE for every calendar built here (serialising never changes it)."""
+    return london_vtimezone()
+
+
 def _address(person: Attendee, *, attendee: bool) -> vCalAddress:
     # A parameter value cannot hold a double quote; RFC 6868's ^' escape is not read by
     # Outlook or vobject, so quotes become apostrophes instead.
@@ -225,7 +232,7 @@ def _calendar(method: Method, *, name: str | None, uid: str, components: Iterabl
         calendar.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", "PT12H")
         calendar.add("x-wr-timezone", TZID)
-    calendar.add_component(london_vtimezone())
+    calendar.add_component(_shared_vtimezone())
     for component in components:
         calendar.add_component(component)  # type: ignore[arg-type]
     data: bytes = calendar.to_ical()
