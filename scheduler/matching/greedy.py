@@ -102,7 +102,8 @@ def _construct(compiled: Compiled, by_cost: bool) -> IntArray:
             agent, load = int(compiled.pair_agent[k]), int(compiled.pair_load[k])
             if not state.fits(agent, load, 1):
                 continue
-            room = (load + 1) / (int(compiled.capacity[agent]) - int(state.loads[agent]) + 1)
+            left = int(compiled.capacity[agent]) - int(state.loads[agent])
+            room = (load + 1) / max(1, left + 1)  # share of the room left (soft: may be none)
             cost = state.move_delta(item, int(k))
             key = (cost, room) if by_cost else (room, cost)
             if key < best_key:

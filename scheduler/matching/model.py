@@ -65,6 +65,9 @@ def choose_scaling(compiled: Compiled) -> Scaling:
         if _integral(distinct, factor):
             exact = True
             break
+    if weight > 0 and exact and largest * factor * 100 <= MAX_COEFFICIENT:
+        # Finer steps of utilisation, so the balance term's rounding up rarely decides ties.
+        factor *= 100
     pair_cost = np.rint(costs * factor).astype(np.int64)
     penalty = round(compiled.overload_penalty * factor)
     steps, coefficient = 0, 0
