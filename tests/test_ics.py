@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,6 +13,8 @@ from zoneinfo import ZoneInfo
 import ics_fixtures as fx
 import pytest
 from builders import appointment_for, hm, make_plan
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
 
 from scheduler.export.bundle import MARKER, calendar_files, write_calendars
@@ -26,7 +29,9 @@ from scheduler.export.ics import (
 )
 from scheduler.export.letters import (
     child_label,
+    clean,
     family_letter_html,
+    first_name,
     initials,
     working_days_before,
 )
@@ -434,6 +439,41 @@ def test_escaping_round_trips_commas_semicolons_accents_and_newlines() -> None:
     assert "\n\nPlease bring:\n- Zoë's red book" in description
     p002 = fx.vobject_calendar(calendars.invites["C003"].ics).vevent.contents["attendee"][0]
     assert p002.params["CN"] == ["Zoë 'Zee' Ängström"]
+
+
+ANY_TEXT = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=40)
+"""Any Unicode a spreadsheet cell can hold (lone surrogates cannot be UTF-8)."""
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    child=ANY_TEXT,
+    parent=ANY_TEXT | st.sampled_from(["^", "a ^ b", '"Mum"', "Zoë, Jr;\n\tSr"]),
+)
+def test_any_name_round_trips_through_both_parsers(child: str, parent: str) -> None:
+    """Whatever a spreadsheet holds in a name, both parsers read back the cleaned name."""
+    data = fx.authority()
+    children = dict(data.children)
+    children["C001"] = replace(children["C001"], name=child, parent_name=parent)
+    data = replace(data, children=children)
+    ics = build_calendars(data, fx.plan(data)).invites["C001"].ics
+    for line in ics.split(b"\r\n"):
+        assert len(line) <= 75
+    shown_child = clean(child) or "C001"
+    shown_parent = (
+        clean(
+            (clean(parent) or f"Parent or carer of {first_name(shown_child)}")
+            .replace('"', "'")
+            .replace("^", "")
+        )
+        or "mary.obrien@example.com"
+    )
+    event = fx.events(ics)[0]
+    assert str(event["SUMMARY"]) == f"Integrated review for {shown_child}"
+    independent = fx.vobject_calendar(ics).vevent
+    assert independent.summary.value == f"Integrated review for {shown_child}"
+    cns = [a.params["CN"][0] for a in independent.contents["attendee"]]
+    assert shown_parent in cns
 
 
 def test_output_is_deterministic_for_the_same_plan(tmp_path: Path) -> None:

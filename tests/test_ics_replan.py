@@ -263,3 +263,21 @@ def test_export_ics_without_data_path_is_an_input_error(
     assert main(["export-ics", str(tmp_path / "bare"), "--out", str(tmp_path / "x")]) == 2
     assert "data_path" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
+
+
+def test_child_gone_from_the_data_still_gets_a_cancellation() -> None:
+    """A previous review of a child no longer in the data is cancelled, named by id."""
+    data = fx.authority()
+    old = _stored(data, fx.appointments(data), None)
+    children = {k: v for k, v in data.children.items() if k != "C001"}
+    without = replace(data, children=children)
+    kept = [a for a in fx.appointments(data) if a.child_id != "C001"]
+    calendars = build_calendars(without, make_plan(without, kept, created_at=LATER), previous=old)
+    cancel = calendars.cancellations["C001"]
+    (event,) = fx.events(cancel.ics)
+    assert str(event["UID"]) == _uid("C001") and event["STATUS"] == "CANCELLED"
+    assert str(event["SUMMARY"]) == "Integrated review for C001"
+    assert {r.email for r in cancel.recipients} == {
+        "p001@health.example.org",
+        "ana@acorns.example.org",
+    }

@@ -152,9 +152,9 @@ def _shared_vtimezone() -> Timezone:
 
 
 def _address(person: Attendee, *, attendee: bool) -> vCalAddress:
-    # A parameter value cannot hold a double quote; RFC 6868's ^' escape is not read by
-    # Outlook or vobject, so quotes become apostrophes instead.
-    name = clean(person.name).replace('"', "'")
+    # A parameter value cannot hold a double quote, and RFC 6868's ^-escapes are not read by
+    # Outlook or vobject: quotes become apostrophes and carets are dropped instead.
+    name = clean(person.name.replace('"', "'").replace("^", "")) or person.email
     if attendee:
         return vCalAddress.new(
             person.email,

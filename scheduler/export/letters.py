@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
@@ -34,12 +35,16 @@ ROLE_NAMES: dict[str, str] = {
 
 
 def clean(text: str | None) -> str:
-    """One line of text: newlines, tabs and runs of spaces become single spaces.
+    """One line of text: newlines, tabs and runs of spaces become single spaces, and other
+    control characters (not allowed in iCalendar text) are dropped.
 
     Names and addresses come from spreadsheets; a stray line break must not end up splitting
     a calendar property or an email header.
     """
-    return _SPACE.sub(" ", text or "").strip()
+    spaced = _SPACE.sub(" ", text or "")
+    if any(unicodedata.category(ch) == "Cc" for ch in spaced):
+        spaced = "".join(ch for ch in spaced if unicodedata.category(ch) != "Cc")
+    return spaced.strip()
 
 
 def initials(name: str) -> str:
@@ -184,7 +189,7 @@ def letter_facts(authority: Authority, appointment: Appointment) -> LetterFacts:
     )
     return LetterFacts(
         child_id=appointment.child_id,
-        child_name=clean(child.name) if child else appointment.child_id,
+        child_name=(clean(child.name) if child else "") or appointment.child_id,
         parent_name=(clean(child.parent_name) or None) if child else None,
         parent_email=(clean(child.parent_email) or None) if child else None,
         model=model,
