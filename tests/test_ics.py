@@ -18,11 +18,11 @@ from hypothesis import strategies as st
 from icalendar import Calendar
 
 from scheduler.export.bundle import MARKER, calendar_files, write_calendars
+from scheduler.export.components import london_vtimezone
 from scheduler.export.entries import LONDON
 from scheduler.export.ics import (
     build_calendars,
     family_invite,
-    london_vtimezone,
     practitioner_feed,
     setting_feed,
     setting_zip,

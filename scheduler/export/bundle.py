@@ -9,6 +9,7 @@ Layout (every name an id made file-safe by :func:`scheduler.export.uids.file_ste
     family/<child_id>.ics            the family's copy to download or print (PUBLISH)
     letters/<child_id>.html          the printable appointment letter
     zips/<setting_id>.zip            one setting's download: its feed, families' copies, letters
+    README.txt                       what each folder is for
     all.zip                          everything above except the zips
 
 The folder is written next to its final place and swapped in, so a reader never sees half of it.

@@ -4,7 +4,8 @@ What calendar clients rely on, and how it is met here:
 
 * times are local Europe/London times with ``TZID`` and a ``VTIMEZONE`` written with yearly
   ``RRULE``s, the form Outlook understands (it ignores ``RDATE`` transitions, which is what
-  :meth:`icalendar.Calendar.add_missing_timezones` writes);
+  :meth:`icalendar.Calendar.add_missing_timezones` writes); see
+  :mod:`scheduler.export.components`;
 * every entry's ``UID`` comes from the term and the child (:mod:`scheduler.export.uids`), so a
   re-plan updates the event instead of adding a second one, and ``SEQUENCE`` goes up only when
   the date, time, place or people change;
@@ -17,23 +18,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
-from functools import lru_cache
+from datetime import UTC, datetime
 from typing import Literal
 
-from icalendar import (
-    Alarm,
-    Calendar,
-    Event,
-    Timezone,
-    TimezoneDaylight,
-    TimezoneStandard,
-    Todo,
-    vCalAddress,
-)
+from icalendar import Component
 
 from scheduler.config import Organiser
 from scheduler.domain import Authority, format_time
+from scheduler.export.components import (
+    calendar_bytes,
+    event_component,
+    todo_component,
+)
 from scheduler.export.entries import (
     PRACTITIONERS,
     SETTINGS,
@@ -57,14 +53,8 @@ from scheduler.export.uids import (
 )
 from scheduler.plan import Plan
 
-PRODID = "-//Integrated Review Scheduler//scheduler//EN"
-TZID = "Europe/London"
-FEED_REFRESH = timedelta(hours=12)
-"""How often subscribed clients should fetch a feed again (a hint; Outlook and Google decide)."""
 EPOCH_STAMP = datetime(2000, 1, 1, tzinfo=UTC)
 """``DTSTAMP`` for a plan without a creation time (hand-built plans); still deterministic."""
-
-Method = Literal["REQUEST", "CANCEL", "PUBLISH"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,129 +104,6 @@ class CalendarSet:
     def changed_invites(self) -> dict[str, Invitation]:
         """Invitations to send: all of them at first, only new or changed ones after a re-plan."""
         return {k: v for k, v in self.invites.items() if v.changed}
-
-
-# --------------------------------------------------------------------------- components
-
-
-def london_vtimezone() -> Timezone:
-    """Europe/London as Outlook, Google and Apple all read it: GMT/BST with yearly rules.
-
-    Since 1996 the UK changes at 01:00 UTC on the last Sunday of March and of October; each
-    rule's ``DTSTART`` is that moment in the local time in force before the change.
-    """
-    daylight = TimezoneDaylight()
-    daylight.add("tzname", "BST")
-    daylight.add("tzoffsetfrom", timedelta(0))
-    daylight.add("tzoffsetto", timedelta(hours=1))
-    daylight.add("dtstart", datetime(1996, 3, 31, 1, 0))
-    daylight.add("rrule", {"freq": "yearly", "bymonth": 3, "byday": "-1su"})
-    standard = TimezoneStandard()
-    standard.add("tzname", "GMT")
-    standard.add("tzoffsetfrom", timedelta(hours=1))
-    standard.add("tzoffsetto", timedelta(0))
-    standard.add("dtstart", datetime(1996, 10, 27, 2, 0))
-    standard.add("rrule", {"freq": "yearly", "bymonth": 10, "byday": "-1su"})
-    zone = Timezone()
-    zone.add("tzid", TZID)
-    zone.add("x-lic-location", TZID)
-    zone.add_component(daylight)
-    zone.add_component(standard)
-    return zone
-
-
-@lru_cache(maxsize=1)
-def _shared_vtimezone() -> Timezone:
-    """One VTIMEZONE for every calendar built here (serialising never changes it)."""
-    return london_vtimezone()
-
-
-def _address(person: Attendee, *, attendee: bool) -> vCalAddress:
-    # A parameter value cannot hold a double quote, and RFC 6868's ^-escapes are not read by
-    # Outlook or vobject: quotes become apostrophes and carets are dropped instead.
-    name = clean(person.name.replace('"', "'").replace("^", "")) or person.email
-    if attendee:
-        return vCalAddress.new(
-            person.email,
-            cn=name,
-            cutype="INDIVIDUAL",
-            role=person.role,
-            partstat="NEEDS-ACTION",
-            rsvp=True,
-        )
-    return vCalAddress.new(person.email, cn=name)
-
-
-def _organiser(organiser: Organiser) -> vCalAddress:
-    return _address(Attendee(organiser.name, organiser.email), attendee=False)
-
-
-def _event(
-    entry: Entry,
-    *,
-    sequence: int,
-    stamp: datetime,
-    organiser: Organiser,
-    cancelled: bool = False,
-    attendees: Iterable[Attendee] = (),
-    description: str | None = None,
-    alarm: bool = False,
-    private: bool = False,
-) -> Event:
-    event = Event.new(
-        uid=entry.uid,
-        stamp=stamp,
-        sequence=sequence,
-        start=entry.start,
-        end=entry.end,
-        summary=entry.summary,
-        description=description if description is not None else entry.description,
-        location=entry.location,
-        organizer=_organiser(organiser),
-        attendees=[_address(a, attendee=True) for a in attendees] or None,
-    )
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    event.add("transp", "OPAQUE")
-    if private:
-        event.add("class", "PRIVATE")
-    if entry.geo is not None:
-        event.add("geo", entry.geo)
-    if alarm and not cancelled:
-        reminder = Alarm()
-        reminder.add("action", "DISPLAY")
-        reminder.add("description", f"Tomorrow: {entry.summary}")
-        reminder.add("trigger", timedelta(days=-1))
-        event.add_component(reminder)
-    return event
-
-
-def _todo(
-    entry: Entry, *, sequence: int, stamp: datetime, organiser: Organiser, cancelled: bool
-) -> Todo:
-    todo = Todo.new(
-        uid=entry.uid,
-        stamp=stamp,
-        sequence=sequence,
-        summary=entry.summary,
-        description=entry.description,
-        organizer=_organiser(organiser),
-    )
-    todo.add("due", entry.due)
-    todo.add("status", "CANCELLED" if cancelled else "NEEDS-ACTION")
-    return todo
-
-
-def _calendar(method: Method, *, name: str | None, uid: str, components: Iterable[object]) -> bytes:
-    calendar = Calendar.new(prodid=PRODID, method=method, uid=uid, calscale="GREGORIAN", name=name)
-    if method == "PUBLISH" and name is not None:
-        calendar.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
-        calendar.add("x-published-ttl", "PT12H")
-        calendar.add("x-wr-timezone", TZID)
-    calendar.add_component(_shared_vtimezone())
-    for component in components:
-        calendar.add_component(component)  # type: ignore[arg-type]
-    data: bytes = calendar.to_ical()
-    return data
 
 
 def plan_stamp(plan: Plan) -> datetime:
@@ -325,11 +192,11 @@ def _item_order(item: _FeedItem) -> tuple[datetime, str]:
 def _render_feed(
     items: list[_FeedItem], *, name: str, uid: str, stamp: datetime, organiser: Organiser
 ) -> bytes:
-    components: list[object] = []
+    components: list[Component] = []
     for item in items:
         if item.entry.kind is EventKind.SUMMARY_TODO:
             components.append(
-                _todo(
+                todo_component(
                     item.entry,
                     sequence=item.sequence,
                     stamp=stamp,
@@ -339,7 +206,7 @@ def _render_feed(
             )
         else:
             components.append(
-                _event(
+                event_component(
                     item.entry,
                     sequence=item.sequence,
                     stamp=stamp,
@@ -347,7 +214,7 @@ def _render_feed(
                     cancelled=item.cancelled,
                 )
             )
-    return _calendar("PUBLISH", name=name, uid=uid, components=components)
+    return calendar_bytes("PUBLISH", name=name, uid=uid, components=components)
 
 
 def _subject(prefix: str, entry: Entry) -> str:
@@ -357,7 +224,7 @@ def _subject(prefix: str, entry: Entry) -> str:
 
 def _invitation(entry: Entry, sequence: int, stamp: datetime, organiser: Organiser) -> bytes:
     update = sequence > 0
-    event = _event(
+    event = event_component(
         entry,
         sequence=sequence,
         stamp=stamp,
@@ -367,14 +234,14 @@ def _invitation(entry: Entry, sequence: int, stamp: datetime, organiser: Organis
         alarm=True,
         private=True,
     )
-    return _calendar("REQUEST", name=None, uid=f"cal-{entry.uid}", components=[event])
+    return calendar_bytes("REQUEST", name=None, uid=f"cal-{entry.uid}", components=[event])
 
 
 def _family_copy(entry: Entry, sequence: int, stamp: datetime, organiser: Organiser) -> bytes:
-    event = _event(
+    event = event_component(
         entry, sequence=sequence, stamp=stamp, organiser=organiser, alarm=True, private=True
     )
-    return _calendar("PUBLISH", name=None, uid=f"cal-{entry.uid}", components=[event])
+    return calendar_bytes("PUBLISH", name=None, uid=f"cal-{entry.uid}", components=[event])
 
 
 def _cancellation(
@@ -385,7 +252,7 @@ def _cancellation(
     recipients: tuple[Attendee, ...],
     text: str,
 ) -> bytes:
-    event = _event(
+    event = event_component(
         entry,
         sequence=sequence,
         stamp=stamp,
@@ -395,7 +262,7 @@ def _cancellation(
         description=text,
         private=True,
     )
-    return _calendar("CANCEL", name=None, uid=f"cal-{entry.uid}", components=[event])
+    return calendar_bytes("CANCEL", name=None, uid=f"cal-{entry.uid}", components=[event])
 
 
 def _by_feed(entries: Iterable[Entry]) -> dict[tuple[str, str], list[Entry]]:
