@@ -15,13 +15,18 @@ from datetime import UTC, date, datetime
 
 from scheduler.calendar import age_months
 from scheduler.check import CheckReport, check_plan
-from scheduler.domain import Authority
+from scheduler.domain import Authority, format_time
 from scheduler.errors import InputError, Problem
 from scheduler.explain import explain_unscheduled
 from scheduler.kpis import summarise
 from scheduler.matching.links import LinkOptions, LinkResult, choose_links
 from scheduler.plan import Appointment, Pin, Plan
-from scheduler.scheduling.availability import Availability, pre_meeting_minutes
+from scheduler.scheduling.availability import (
+    Availability,
+    block_minutes,
+    pre_meeting_minutes,
+    time_window,
+)
 from scheduler.scheduling.priority import SCALE, child_priority
 from scheduler.scheduling.problem import build_groups
 from scheduler.scheduling.solve import Progress, ProgressCallback, solve_groups
@@ -280,7 +285,7 @@ def _check_appointment_pins(
     """A pinned appointment must be possible by the rules, else the coordinator is told."""
     link_of = {link.setting_id: link.practitioner_id for link in links.links}
     problems = []
-    for number, (child_id, (day, _start)) in enumerate(pins.items(), start=2):
+    for number, (child_id, (day, start)) in enumerate(pins.items(), start=2):
         child = authority.children[child_id]
         if child_id not in availability.windows:
             problems.append(
@@ -309,6 +314,24 @@ def _check_appointment_pins(
                     day.isoformat(),
                 )
             )
+        elif start is not None:
+            window = time_window(
+                authority.practitioners[pid], authority.settings[child.setting_id], authority
+            )
+            block_start = start - pre_meeting_minutes(authority)
+            if block_start < window.start or block_start + block_minutes(child, authority) > (
+                window.end
+            ):
+                problems.append(
+                    Problem(
+                        "pins",
+                        number,
+                        "start",
+                        f"outside the hours available ({format_time(window.start)}–"
+                        f"{format_time(window.end)}, pre-meeting included)",
+                        format_time(start),
+                    )
+                )
     if problems:
         raise InputError(problems)
 

@@ -19,6 +19,7 @@ from scheduler.scheduling.availability import (
     Availability,
     bits,
     block_minutes,
+    pre_meeting_minutes,
     time_window,
 )
 from scheduler.scheduling.priority import (
@@ -123,6 +124,7 @@ def build_groups(
     """
     config = authority.config
     w = config.priorities
+    pre = pre_meeting_minutes(authority)  # a pinned time is the meeting's start, as in the plan
     pinned = pinned or {}
     previous = previous or {}
     term = availability.term
@@ -178,7 +180,7 @@ def build_groups(
                 priority=round(SCALE * priority),
                 window_end_day=in_window_days[-1] if in_window_days else -1,
                 pinned_day=term.index.get(pin[0]) if pin else None,
-                pinned_start=pin[1] if pin else None,
+                pinned_start=pin[1] - pre if pin and pin[1] is not None else None,
                 previous_day=prev_day,
                 previous_start=prev_start,
             )

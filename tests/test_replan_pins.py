@@ -1,0 +1,161 @@
+"""Re-plans change as little as possible; pins are kept; the rota workbook has every review."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from builders import (
+    hm,
+    make_absence,
+    make_authority,
+    make_child,
+    make_config,
+    make_key_person,
+    make_practitioner,
+    make_setting,
+)
+from openpyxl import load_workbook
+
+from scheduler.domain import Authority
+from scheduler.errors import InputError
+from scheduler.export.workbook import rota_workbook
+from scheduler.io.pins import parse_pins, pins_csv
+from scheduler.pipeline import PlanOptions, PlanResult, make_plan
+from scheduler.plan import Pin, Plan
+
+TERM = {"start": "2026-09-07", "end": "2026-09-25", "exclude": [], "bank_holidays": "none"}
+
+
+def two_practitioners(absences: tuple = ()) -> Authority:  # type: ignore[type-arg]
+    """P001 at S001 and P002 at S002 (far apart), four children each, limits that bind."""
+    practitioners = [
+        make_practitioner("P001", max_reviews_per_day=1),
+        make_practitioner("P002", base_lat=52.0, max_reviews_per_day=1),
+    ]
+    settings = [
+        make_setting("S001", link_practitioner_id="P001"),
+        make_setting("S002", lat=52.0, link_practitioner_id="P002"),
+    ]
+    key_persons = [make_key_person("K001"), make_key_person("K002", setting_id="S002")]
+    children = [make_child(f"C1{i}") for i in range(4)] + [
+        make_child(f"C2{i}", setting_id="S002", key_person_id="K002") for i in range(4)
+    ]
+    return make_authority(
+        practitioners=practitioners,
+        settings=settings,
+        key_persons=key_persons,
+        children=children,
+        absences=absences,
+        config=make_config(term=TERM),
+    )
+
+
+def plan(authority: Authority, **kwargs: object) -> PlanResult:
+    result = make_plan(
+        authority,
+        PlanOptions(time_limit=5, link_time_limit=2, workers=1),
+        **kwargs,  # type: ignore[arg-type]
+    )
+    assert result.check.ok, result.check.violations
+    return result
+
+
+def slots(p: Plan, practitioner: str) -> dict[str, tuple[date, int]]:
+    return {
+        a.child_id: (a.date, a.start) for a in p.appointments if a.practitioner_id == practitioner
+    }
+
+
+def test_sick_practitioner_moves_only_their_reviews() -> None:
+    """Two weeks' sickness for P002 moves P002's reviews only; P001's rota is untouched."""
+    before = plan(two_practitioners()).plan
+    sick = make_absence("P002", date(2026, 9, 7), date(2026, 9, 18), "sickness")
+    after = plan(two_practitioners((sick,)), previous=before).plan
+    assert slots(after, "P001") == slots(before, "P001")
+    assert {link.setting_id: link.practitioner_id for link in after.links} == {
+        "S001": "P001",
+        "S002": "P002",
+    }
+    for _, (day, _) in slots(after, "P002").items():
+        assert day > date(2026, 9, 18)
+
+
+def test_unchanged_data_replans_identically() -> None:
+    """Re-planning unchanged data keeps every appointment where it was."""
+    before = plan(two_practitioners()).plan
+    after = plan(two_practitioners(), previous=before).plan
+    assert {(a.child_id, a.date, a.start) for a in after.appointments} == {
+        (a.child_id, a.date, a.start) for a in before.appointments
+    }
+
+
+def test_appointment_and_link_pins_are_kept() -> None:
+    """A pinned appointment happens exactly then; a pinned link overrides the nearer one."""
+    pins = [
+        Pin("appointment", child_id="C10", date=date(2026, 9, 24), start=hm("14:00")),
+        Pin("link", setting_id="S002", practitioner_id="P001"),
+    ]
+    result = plan(two_practitioners(), pins=pins)
+    got = {a.child_id: a for a in result.plan.appointments}
+    assert (got["C10"].date, got["C10"].start) == (date(2026, 9, 24), hm("14:00"))
+    assert {link.setting_id: link.practitioner_id for link in result.plan.links}["S002"] == "P001"
+
+
+def test_impossible_pin_is_reported() -> None:
+    """A pin on a day the rules forbid (a Saturday) is an input error naming the date."""
+    pins = [Pin("appointment", child_id="C10", date=date(2026, 9, 12))]
+    with pytest.raises(InputError) as info:
+        plan(two_practitioners(), pins=pins)
+    assert "2026-09-12" in str(info.value)
+
+
+def test_pin_outside_hours_is_reported() -> None:
+    """A pinned time outside the practitioner's and setting's hours is an input error."""
+    pins = [Pin("appointment", child_id="C10", date=date(2026, 9, 24), start=hm("08:00"))]
+    with pytest.raises(InputError) as info:
+        plan(two_practitioners(), pins=pins)
+    assert "pins:2: start: outside the hours available" in str(info.value)
+
+
+def test_pins_csv_round_trip_and_errors() -> None:
+    """pins.csv reads back what was written; bad rows are reported with their line."""
+    pins = [
+        Pin("link", setting_id="S001", practitioner_id="P002"),
+        Pin("appointment", child_id="C10", date=date(2026, 9, 24), start=hm("09:30")),
+    ]
+    assert parse_pins(pins_csv(pins)) == pins
+    with pytest.raises(InputError) as info:
+        parse_pins("kind,child_id,date\nappointment,C1,2026-13-01\nvisit,,\n")
+    lines = [str(p) for p in info.value.problems]
+    assert lines == [
+        "pins.csv:2: date: not a date YYYY-MM-DD (2026-13-01)",
+        "pins.csv:3: kind: must be link or appointment (visit)",
+    ]
+
+
+def test_rota_workbook_has_every_review_and_no_sensitive_fields() -> None:
+    """One sheet per practitioner and setting; every review listed; no date of birth."""
+    authority = two_practitioners()
+    result = plan(authority)
+    book = load_workbook(io.BytesIO(rota_workbook(authority, result.plan)))
+    names = book.sheetnames
+    assert names[:3] == ["Summary", "Links", "Unscheduled"]
+    assert any(n.startswith("P001") for n in names) and any(n.startswith("S002") for n in names)
+    practitioner_rows = [
+        row
+        for n in names
+        if n.startswith("P0")
+        for row in book[n].iter_rows(min_row=2, values_only=True)
+    ]
+    assert sorted(r[6] for r in practitioner_rows) == sorted(
+        a.child_id for a in result.plan.appointments
+    )
+    text = " ".join(
+        str(c) for n in names for row in book[n].iter_rows(values_only=True) for c in row
+    )
+    assert "2024-06-15" not in text  # the default date of birth
+    for n in names[1:]:
+        header = " ".join(str(c) for c in next(book[n].iter_rows(values_only=True)))
+        assert "funded" not in header.lower() and "send" not in header.lower()
