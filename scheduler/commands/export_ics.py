@@ -9,10 +9,7 @@ re-plan continues from the numbers clients now hold.
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +19,7 @@ from scheduler.errors import InputError, Problem
 from scheduler.export.bundle import write_calendars
 from scheduler.export.ics import CalendarSet, build_calendars
 from scheduler.io.load import load_authority
-from scheduler.io.plan_files import SEQUENCES, SUMMARY, read_plan
+from scheduler.io.plan_files import SEQUENCES, SUMMARY, read_plan, write_sequences
 from scheduler.plan import Plan
 
 
@@ -97,24 +94,11 @@ def load_inputs(args: argparse.Namespace) -> Inputs:
 def remember_sequences(plan_folder: Path, plan: Plan, calendars: CalendarSet) -> bool:
     """Store the sequences the calendars now carry in the plan folder, if they moved on.
 
-    Written to a temporary file and renamed over ``sequences.json``, in the format
-    :mod:`scheduler.io.plan_files` reads. Returns whether anything changed.
+    Returns whether anything changed.
     """
     if calendars.sequences == plan.sequences:
         return False
-    text = (
-        json.dumps(dict(calendars.sequences), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    )
-    handle, temporary = tempfile.mkstemp(prefix=f".{SEQUENCES}.", dir=plan_folder)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, plan_folder / SEQUENCES)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_sequences(plan_folder, calendars.sequences)
     return True
 
 

@@ -18,7 +18,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -226,6 +226,21 @@ def _json_text(document: dict[str, Any]) -> str:
     return (
         json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
     )
+
+
+def write_sequences(folder: Path, sequences: Mapping[str, int]) -> None:
+    """Replace only ``sequences.json`` of an existing plan folder (after calendars were sent),
+    atomically: a temporary file renamed over the old one."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{SEQUENCES}.", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(_json_text(dict(sequences)))
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, folder / SEQUENCES)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 # --------------------------------------------------------------------------- reading
