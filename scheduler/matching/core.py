@@ -33,7 +33,8 @@ from scheduler.matching.problem import (
 
 log = logging.getLogger(__name__)
 
-PHASES = (0.7, 0.3)  # shares of the time limit; each phase re-filters pairs by reduced cost
+# (pairs per item or None for all, share of the time limit); each re-filters by reduced cost.
+PHASES: tuple[tuple[int | None, float], ...] = ((2, 0.4), (3, 0.3), (None, 0.3))
 LINEARIZATION = 1
 HINT_GAP = 0.01  # hint CP-SAT with the incumbent only when within this of the bound
 
@@ -139,23 +140,48 @@ class _Search:
             return -math.inf
         return float(solver.best_objective_bound) / self.scaling.factor - self.scaling.slack
 
-    def phase(self, seconds: float, phase: int) -> None:
-        """One CP-SAT solve of every pair that could beat the incumbent, hinted with it.
+    def hint_worthy(self) -> bool:
+        """A poor hint (e.g. the packing greedy's) steers CP-SAT's LP search badly: omit it."""
+        value = self.incumbent.objective
+        return value <= self.bound + HINT_GAP * max(1.0, abs(value))
 
-        Any solution using a pair left out costs more than the incumbent did when the pairs
-        were chosen, so the model's bound, capped at that cost, bounds the whole problem.
+    def kernel(self, per_item: int) -> IntArray:
+        """Each item's ``per_item`` pairs of least reduced cost, the LP's support, the incumbent.
+
+        Kernel search: good solutions use almost only such pairs, and CP-SAT searches a
+        model of two or three pairs per item far better than the full one.
+        """
+        c, lp = self.compiled, self.lp
+        assert lp is not None
+        order = np.lexsort((lp.reduced_cost, c.pair_item))  # by item, then reduced cost
+        starts = np.searchsorted(c.pair_item[order], np.arange(c.n_items))
+        rank = np.empty(c.n_pairs, dtype=np.int64)
+        rank[order] = np.arange(c.n_pairs) - np.repeat(starts, np.diff([*starts, c.n_pairs]))
+        keep = (rank < per_item) | (lp.value > 1e-9)
+        if self.incumbent.choice is not None and self.hint_worthy():
+            keep[self.incumbent.choice] = True
+        return np.flatnonzero(keep)
+
+    def phase(self, seconds: float, phase: int, per_item: int | None) -> None:
+        """One CP-SAT solve of the pairs that could beat the incumbent, hinted with it.
+
+        Any solution using a pair left out by the reduced-cost test costs more than the
+        incumbent did when the pairs were chosen, so the model's bound, capped at that cost,
+        bounds the whole problem. A kernel phase (``per_item`` pairs per item) bounds nothing.
         """
         c = self.compiled
         cutoff = self.incumbent.objective
         pairs = _promising(self.lp, cutoff, c)
+        full = per_item is None or self.lp is None or not self.lp.optimal
+        if not full:
+            assert per_item is not None
+            pairs = np.intersect1d(pairs, self.kernel(per_item))
         reduced = pairs.size < c.n_pairs
         if (np.bincount(c.pair_item[pairs], minlength=c.n_items) == 0).any():
-            self.proven = self.incumbent.choice is not None  # nothing can beat the incumbent
+            if full:
+                self.proven = self.incumbent.choice is not None  # nothing beats the incumbent
             return
-        # A poor hint (e.g. the packing greedy's) steers CP-SAT's LP search badly: omit it.
-        hinted = self.incumbent.choice is not None and cutoff <= self.bound + HINT_GAP * max(
-            1.0, abs(cutoff)
-        )
+        hinted = self.incumbent.choice is not None and self.hint_worthy()
         base = self.incumbent.choice if hinted else np.full(c.n_items, -1, dtype=np.int64)
         assert base is not None
         sub = build_model(c, self.scaling, pairs, base, hint=hinted)
@@ -176,10 +202,11 @@ class _Search:
         )
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             self.incumbent.offer(sub.read(solver, base))
-            bound = self.model_bound(solver)
-            self.bound = max(self.bound, min(bound, cutoff) if reduced else bound)
-            self.proven = status == cp_model.OPTIMAL
-        elif status == cp_model.INFEASIBLE:
+            if full:
+                bound = self.model_bound(solver)
+                self.bound = max(self.bound, min(bound, cutoff) if reduced else bound)
+                self.proven = status == cp_model.OPTIMAL
+        elif status == cp_model.INFEASIBLE and full:
             if reduced:
                 self.proven = hinted
             else:
@@ -218,9 +245,9 @@ def solve_assignment(
     search.lp = lp
     search.bound = lp.bound
     if incumbent.objective > lp.bound + 1e-9 * max(1.0, abs(lp.bound)):
-        for phase, share in enumerate(PHASES):
+        for phase, (per_item, share) in enumerate(PHASES):
             last = phase == len(PHASES) - 1
-            search.phase(clock.remaining() if last else share * time_limit, phase)
+            search.phase(clock.remaining() if last else share * time_limit, phase, per_item)
             if search.proven or search.infeasible or clock.remaining() <= 0:
                 break
     else:
