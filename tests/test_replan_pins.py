@@ -159,3 +159,22 @@ def test_rota_workbook_has_every_review_and_no_sensitive_fields() -> None:
     for n in names[1:]:
         header = " ".join(str(c) for c in next(book[n].iter_rows(values_only=True)))
         assert "funded" not in header.lower() and "send" not in header.lower()
+
+
+def test_workbook_sheet_names_are_always_valid() -> None:
+    """Setting names with apostrophes, brackets or great length still make valid sheets."""
+    awkward = [
+        make_setting("S001", name="Ashmere Central Childrens' Centre"),
+        make_setting("S002", name="St. Mary's [Annexe]: Room 1/2?", lat=52.0),
+    ]
+    authority = make_authority(
+        settings=awkward,
+        practitioners=[make_practitioner("P001"), make_practitioner("P002", base_lat=52.0)],
+        key_persons=[make_key_person("K001"), make_key_person("K002", setting_id="S002")],
+        children=[make_child("C1"), make_child("C2", setting_id="S002", key_person_id="K002")],
+        config=make_config(term=TERM),
+    )
+    result = plan(authority)
+    book = load_workbook(io.BytesIO(rota_workbook(authority, result.plan)))
+    for name in book.sheetnames:
+        assert len(name) <= 31 and not name.startswith("'") and not name.endswith("'")

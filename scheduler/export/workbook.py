@@ -32,12 +32,12 @@ APPOINTMENT_HEADER = [
 
 
 def _sheet_name(text: str, used: set[str]) -> str:
-    base = _BAD_SHEET_CHARS.sub(" ", text).strip()[:31] or "Sheet"
+    base = _BAD_SHEET_CHARS.sub(" ", text)[:31].strip(" '") or "Sheet"
     name = base
     n = 2
     while name.lower() in used:
         suffix = f" ({n})"
-        name = base[: 31 - len(suffix)] + suffix
+        name = base[: 31 - len(suffix)].rstrip(" '") + suffix
         n += 1
     used.add(name.lower())
     return name
