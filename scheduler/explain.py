@@ -21,6 +21,11 @@ def _d(day: date) -> str:
 
 def _no_link(child: Child, authority: Authority) -> str:
     setting = authority.settings[child.setting_id]
+    if not any(p.max_reviews_per_day > 0 for p in authority.practitioners.values()):
+        return (
+            f"{setting.name} has no link practitioner: no practitioner currently does reviews "
+            "(every max_reviews_per_day is 0)."
+        )
     if authority.config.review.model == "joint":
         return (
             f"{setting.name} has no link practitioner: no practitioner doing reviews works on "
@@ -28,10 +33,7 @@ def _no_link(child: Child, authority: Authority) -> str:
             f"{format_time(setting.open_time)}–{format_time(setting.close_time)}. "
             "Agree a visiting day with a practitioner or record extra opening hours."
         )
-    return (
-        f"{setting.name} has no link practitioner: no practitioner currently does reviews. "
-        "Check practitioners' max_reviews_per_day."
-    )
+    return f"{setting.name} has no link practitioner."
 
 
 def _data_problem(
