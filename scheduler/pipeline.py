@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -356,6 +356,3 @@ def summarise_baseline(
         ),
         "objective": objective,
     }
-
-
-Callback = Callable[[Progress], None]

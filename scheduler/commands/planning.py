@@ -16,7 +16,7 @@ from scheduler.io.pins import read_pins
 from scheduler.io.plan_files import write_plan
 from scheduler.pipeline import PlanOptions, PlanResult, make_plan
 from scheduler.plan import Pin, Plan
-from scheduler.scheduling.solve import Progress
+from scheduler.scheduling.solve import Progress, ProgressCallback
 
 
 def add_plan_options(parser: argparse.ArgumentParser) -> None:
@@ -44,7 +44,7 @@ def add_plan_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress output")
 
 
-def _progress_printer(quiet: bool):  # type: ignore[no-untyped-def]
+def _progress_printer(quiet: bool) -> ProgressCallback:
     def show(p: Progress) -> None:
         if quiet:
             return
@@ -139,7 +139,6 @@ def write_plan_folder(
 def human_summary(authority: Authority, result: PlanResult) -> str:
     """The closing lines a coordinator reads in the terminal."""
     s = result.plan.summary
-    due = s["children_due"] or 1
 
     def pct(n: int, d: int) -> str:
         return f"{n}/{d} ({100 * n / d:.0f}%)" if d else "0/0"
@@ -172,5 +171,4 @@ def human_summary(authority: Authority, result: PlanResult) -> str:
             f"  over-committed links {len(s['overcommitted_practitioners'])} practitioners "
             f"(total {sum(s['overcommitted_practitioners'].values()):,} min over capacity)"
         )
-    del due
     return "\n".join(lines)
