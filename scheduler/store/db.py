@@ -1,0 +1,207 @@
+"""The one database layer: where the store lives, engines, and transactions that survive contention.
+
+By default the store is an SQLite file, ``<data dir>/scheduler.db``; ``SCHEDULER_DB_URL`` (or an
+explicit URL, e.g. the CLI's ``--db``) points it at PostgreSQL instead
+(``postgresql+psycopg://user:password@host/db``). Everything else in :mod:`scheduler.store`
+goes through :class:`Store`, so both databases behave alike:
+
+- every write runs in one transaction that also holds the store's *write lock* (SQLite:
+  ``BEGIN IMMEDIATE``; PostgreSQL: a transaction-scoped advisory lock), so two processes saving
+  at once are serialised instead of both picking the same version number;
+- a crash anywhere inside a write leaves nothing of it (the transaction is never committed);
+- a write that meets a busy database, a deadlock or a serialisation failure is retried whole.
+
+The schema is made only by migrations (:mod:`scheduler.store.migrations`), never ``create_all``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar, cast
+
+from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy.engine import URL, CursorResult, Result
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
+
+DB_URL_ENV = "SCHEDULER_DB_URL"
+"""Environment variable: the database URL (overrides the default SQLite file)."""
+
+DATA_DIR_ENV = "SCHEDULER_DATA_DIR"
+"""Environment variable: the folder holding ``scheduler.db`` (when no URL is given)."""
+
+DB_FILE = "scheduler.db"
+
+SQLITE_BUSY_MS = 30_000
+"""How long an SQLite connection waits for another writer before giving up."""
+
+WRITE_LOCK_KEY = 0x5343_4845_4455_4C45  # "SCHEDULE": the PostgreSQL advisory lock's key
+WRITE_LOCK_KEY_SIGNED = WRITE_LOCK_KEY - (1 << 64) if WRITE_LOCK_KEY >= 1 << 63 else WRITE_LOCK_KEY
+
+_WRITE_OPTION = "scheduler_write"
+_RETRIES = 8
+_TRANSIENT_PG_CODES = frozenset({"40001", "40P01", "55P03"})
+"""serialization_failure, deadlock_detected, lock_not_available."""
+
+T = TypeVar("T")
+
+
+def data_dir() -> Path:
+    """Where the default SQLite file lives: ``$SCHEDULER_DATA_DIR``, else the user's data folder."""
+    configured = os.environ.get(DATA_DIR_ENV)
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "integrated-review-scheduler"
+
+
+def database_url(url: str | None = None) -> str:
+    """The URL to use: the one given, else ``$SCHEDULER_DB_URL``, else the default SQLite file."""
+    if url:
+        return url
+    configured = os.environ.get(DB_URL_ENV)
+    if configured:
+        return configured
+    return URL.create("sqlite+pysqlite", database=str(data_dir() / DB_FILE)).render_as_string()
+
+
+def safe_url(url: str) -> str:
+    """The URL with any password hidden, fit for messages and logs."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url`` with this store's SQLite discipline (WAL, FULL sync, foreign keys,
+    explicit ``BEGIN``/``BEGIN IMMEDIATE``); a file's folder is created when missing."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    database = parsed.database or ""
+    in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
+    if not in_memory:
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_MS / 1000})
+    _sqlite_discipline(engine, wal=not in_memory)
+    return engine
+
+
+def _sqlite_discipline(engine: Engine, *, wal: bool) -> None:
+    """Take transaction control from the driver so SQLite obeys SQLAlchemy's ``begin``.
+
+    The driver's own implicit ``BEGIN`` would start write transactions lazily, at the first
+    ``INSERT``; two savers could then both read the same "last version" before either locks.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # no implicit transactions
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
+            cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.execute("PRAGMA secure_delete = ON")  # deleted personal data is overwritten
+            if wal:
+                cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = FULL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        writing = connection.get_execution_options().get(_WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+
+def take_write_lock(session_or_connection: Any, backend: str) -> None:
+    """Hold the store's write lock until the transaction ends (PostgreSQL; SQLite already
+    holds it from ``BEGIN IMMEDIATE``)."""
+    if backend == "postgresql":
+        session_or_connection.execute(
+            text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY_SIGNED}
+        )
+
+
+def rowcount(result: Result[Any]) -> int:
+    """Rows an UPDATE or DELETE touched (the ORM types its result as a plain ``Result``)."""
+    return int(cast(CursorResult[Any], result).rowcount)
+
+
+def _transient(exc: DBAPIError) -> bool:
+    """A failure that a later attempt of the same transaction may not meet."""
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    if code in _TRANSIENT_PG_CODES:
+        return True
+    message = str(exc.orig).lower()
+    return isinstance(exc, OperationalError) and (
+        "database is locked" in message or "database is busy" in message
+    )
+
+
+class Store:
+    """An open store: the engine and the two ways in (a read snapshot, a locked write)."""
+
+    def __init__(self, url: str, engine: Engine) -> None:
+        self.url = url
+        self.engine = engine
+        self.backend: str = engine.dialect.name
+        self._reader = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer = sessionmaker(
+            self.engine.execution_options(**{_WRITE_OPTION: True}), expire_on_commit=False
+        )
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session in one read transaction: a consistent snapshot, never committed."""
+        with self._reader() as session, session.begin():
+            yield session
+            session.rollback()
+
+    def write(self, work: Callable[[Session], T]) -> T:
+        """Run ``work`` in one write transaction holding the write lock; commit when it returns.
+
+        Any exception (or the process dying) leaves the store exactly as before. A transient
+        database error (busy, deadlock, serialisation failure) re-runs ``work`` from the start,
+        so ``work`` must only touch the database and build its result from what it did.
+        """
+        for attempt in range(_RETRIES):
+            try:
+                with self._writer() as session, session.begin():
+                    take_write_lock(session, self.backend)
+                    return work(session)
+            except DBAPIError as exc:
+                if attempt == _RETRIES - 1 or not _transient(exc):
+                    raise
+                delay = min(2.0, 0.05 * 2**attempt) * (0.5 + random.random())
+                log.info("store busy (%s); retrying in %.2fs", type(exc.orig).__name__, delay)
+                time.sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def dispose(self) -> None:
+        """Close every pooled connection (before the process forks or ends)."""
+        self.engine.dispose()
+
+
+def open_store(url: str | None = None, *, upgrade: bool = True) -> Store:
+    """Open the store at ``url`` (see :func:`database_url`), migrating it to the latest schema.
+
+    ``upgrade=False`` opens it as it is (for tools that inspect an old store).
+    """
+    resolved = database_url(url)
+    engine = make_engine(resolved)
+    if upgrade:
+        from scheduler.store.migrations import upgrade_to_head
+
+        upgrade_to_head(engine)
+    return Store(resolved, engine)

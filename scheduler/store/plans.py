@@ -1,0 +1,580 @@
+"""Datasets, configs, numbered plan versions, the published marker and pins.
+
+Every change is one transaction under the store's write lock (:meth:`Store.write`) and
+carries its audit entry, so either the change and its entry are both there or neither is.
+Version numbers run 1, 2, 3 … across the whole store (a re-plan on corrected data is the next
+version of the same term's rota, not version 1 of something new); each version records the
+dataset and config it was made from.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from scheduler.config import Config
+from scheduler.domain import Authority
+from scheduler.plan import Appointment, Link, Pin, Plan, ReasonCode, Unscheduled
+from scheduler.store import datasets
+from scheduler.store.audit import check_actor, record
+from scheduler.store.compare import PlanComparison, compare_plans
+from scheduler.store.db import Store, rowcount
+from scheduler.store.models import (
+    Dataset,
+    DatasetFile,
+    PlanAppointment,
+    PlanLink,
+    PlanSequence,
+    PlanUnscheduled,
+    PlanVersion,
+    Publication,
+    StoredConfig,
+    StoredPin,
+)
+from scheduler.store.records import (
+    KPI_KEYS,
+    AuditAction,
+    DatasetInfo,
+    PinRecord,
+    PurgedData,
+    StoredVersion,
+    StoreError,
+    UnknownVersion,
+    VersionInfo,
+)
+
+# --------------------------------------------------------------------------- datasets
+
+
+def _dataset_info(row: Dataset) -> DatasetInfo:
+    return DatasetInfo(
+        dataset_id=row.id,
+        content_hash=row.content_hash,
+        label=row.label,
+        created_at=row.created_at,
+        created_by=row.created_by,
+        settings_count=row.settings_count,
+        children_count=row.children_count,
+        term_name=row.term_name,
+        term_end=row.term_end,
+        purged_at=row.purged_at,
+    )
+
+
+def _upsert_dataset(session: Session, authority: Authority, actor: str, label: str) -> Dataset:
+    """The dataset row for these data: found by hash, else added (with an audit entry)."""
+    files = datasets.authority_files(authority)
+    digest = datasets.content_hash(files)
+    term = authority.config.term
+    row = session.scalars(select(Dataset).where(Dataset.content_hash == digest)).one_or_none()
+    if row is None:
+        row = Dataset(
+            content_hash=digest,
+            label=label[:200],
+            created_at=datetime.now(UTC),
+            created_by=actor,
+            settings_count=len(authority.settings),
+            children_count=len(authority.children),
+            term_name=term.name[:200],
+            term_end=term.end,
+            files=[DatasetFile(name=name, content=content) for name, content in files.items()],
+        )
+        session.add(row)
+        session.flush()
+        record(
+            session,
+            actor,
+            AuditAction.DATASET_SAVED,
+            f"dataset:{row.id}",
+            {
+                "dataset": row.id,
+                "hash": digest[:12],
+                "settings": row.settings_count,
+                "children": row.children_count,
+            },
+        )
+        return row
+    if row.purged_at is not None:  # the same data brought back after retention: keep them again
+        row.files = [DatasetFile(name=name, content=content) for name, content in files.items()]
+        row.purged_at = None
+    if term.end > row.term_end:
+        row.term_end, row.term_name = term.end, term.name[:200]
+    return row
+
+
+def save_dataset(store: Store, authority: Authority, *, actor: str, label: str = "") -> DatasetInfo:
+    """Keep the authority's data (once per distinct content); returns its record."""
+    actor = check_actor(actor)
+    return store.write(
+        lambda session: _dataset_info(_upsert_dataset(session, authority, actor, label))
+    )
+
+
+def list_datasets(store: Store) -> list[DatasetInfo]:
+    with store.read() as session:
+        rows = session.scalars(select(Dataset).order_by(Dataset.id.desc()))
+        return [_dataset_info(row) for row in rows]
+
+
+def load_dataset(store: Store, dataset_id: int, config: Config | None = None) -> Authority:
+    """The dataset as an authority, under ``config`` (default: the contract's defaults)."""
+    with store.read() as session:
+        row = session.get(Dataset, dataset_id)
+        if row is None:
+            raise StoreError(f"no dataset {dataset_id} in the store")
+        if row.purged_at is not None:
+            raise PurgedData(f"dataset {dataset_id} was deleted by retention")
+        files = {f.name: f.content for f in row.files}
+    return datasets.authority_from_files(files, config or Config())
+
+
+def _upsert_config(session: Session, config: Config) -> StoredConfig:
+    document = datasets.config_document(config)
+    digest = datasets.text_hash(document)
+    row = session.scalars(
+        select(StoredConfig).where(StoredConfig.content_hash == digest)
+    ).one_or_none()
+    if row is None:
+        row = StoredConfig(content_hash=digest, document=document, created_at=datetime.now(UTC))
+        session.add(row)
+        session.flush()
+    return row
+
+
+# --------------------------------------------------------------------------- plan versions
+
+
+def _summary_text(summary: dict[str, Any]) -> str:
+    """Exact JSON (floats by ``repr``; infinities and NaN kept); other types are refused."""
+    try:
+        return json.dumps(summary, ensure_ascii=False, allow_nan=True)
+    except TypeError as exc:
+        raise ValueError(f"plan.summary must hold JSON values only: {exc}") from None
+
+
+def _plan_rows(plan: Plan) -> dict[str, list[Any]]:
+    return {
+        "links": [
+            PlanLink(
+                position=i,
+                setting_id=link.setting_id,
+                practitioner_id=link.practitioner_id,
+                children_due=link.children_due,
+                workload_minutes=link.workload_minutes,
+                distance_km=link.distance_km,
+                kept_existing_link=link.kept_existing_link,
+                explanation=link.explanation,
+            )
+            for i, link in enumerate(plan.links)
+        ],
+        "appointments": [
+            PlanAppointment(
+                position=i,
+                child_id=a.child_id,
+                setting_id=a.setting_id,
+                practitioner_id=a.practitioner_id,
+                key_person_id=a.key_person_id,
+                day=a.date,
+                pre_meeting_start=a.pre_meeting_start,
+                start_minute=a.start,
+                end_minute=a.end,
+                location=a.location,
+                age_months=a.age_months,
+                in_window=a.in_window,
+            )
+            for i, a in enumerate(plan.appointments)
+        ],
+        "unscheduled": [
+            PlanUnscheduled(
+                position=i,
+                child_id=u.child_id,
+                setting_id=u.setting_id,
+                reason_code=ReasonCode(u.reason_code).value,
+                reason=u.reason,
+            )
+            for i, u in enumerate(plan.unscheduled)
+        ],
+        "sequences": [
+            PlanSequence(position=i, uid=uid, sequence=seq)
+            for i, (uid, seq) in enumerate(plan.sequences.items())
+        ],
+    }
+
+
+def _kpis(summary: dict[str, Any]) -> dict[str, Any]:
+    return {key: summary[key] for key in KPI_KEYS if key in summary}
+
+
+def _published_plan_id(session: Session) -> int | None:
+    return session.scalar(select(Publication.plan_id).where(Publication.slot == 1))
+
+
+def _version_info(session: Session, row: PlanVersion, published_id: int | None) -> VersionInfo:
+    dataset = session.get(Dataset, row.dataset_id)
+    assert dataset is not None
+    return VersionInfo(
+        version=row.version,
+        saved_at=row.saved_at,
+        saved_by=row.saved_by,
+        note=row.note,
+        created_at=row.created_at,
+        dataset_id=row.dataset_id,
+        dataset_hash=dataset.content_hash,
+        config_id=row.config_id,
+        term_name=row.term_name,
+        term_end=row.term_end,
+        published=row.id == published_id,
+        purged=row.purged_at is not None,
+        kpis=_kpis(json.loads(row.summary)),
+    )
+
+
+def _weights_diff(session: Session, before_id: int, after: Config) -> dict[str, list[float]]:
+    """Priority weights that differ from the config of the version before (old, new)."""
+    row = session.get(StoredConfig, before_id)
+    assert row is not None
+    old = datasets.config_from_document(row.document).priorities
+    new = after.priorities
+    return {
+        name: [getattr(old, name), getattr(new, name)]
+        for name in type(new).model_fields
+        if getattr(old, name) != getattr(new, name)
+    }
+
+
+def save_plan(
+    store: Store, plan: Plan, authority: Authority, *, actor: str, note: str = ""
+) -> VersionInfo:
+    """Save ``plan`` (made from ``authority``) as the next version, in one transaction.
+
+    Also keeps the data and config it was made from, and audits ``plan_generated`` (plus
+    ``dataset_saved`` for new data and ``weights_changed`` when the priorities differ from
+    the previous version's). A crash or error part-way leaves the store as it was.
+    """
+    actor = check_actor(actor)
+    summary = _summary_text(plan.summary)
+    _plan_rows(plan)  # refuse a malformed plan (e.g. an unknown reason code) before locking
+
+    def work(session: Session) -> VersionInfo:  # ORM rows are built afresh on each attempt
+        dataset = _upsert_dataset(session, authority, actor, note)
+        config = _upsert_config(session, authority.config)
+        last = session.scalars(
+            select(PlanVersion).order_by(PlanVersion.version.desc()).limit(1)
+        ).one_or_none()
+        number = (last.version if last else 0) + 1
+        version = PlanVersion(
+            version=number,
+            dataset_id=dataset.id,
+            config_id=config.id,
+            created_at=plan.created_at,
+            saved_at=datetime.now(UTC),
+            saved_by=actor,
+            note=note[:500],
+            summary=summary,
+            term_name=authority.config.term.name[:200],
+            term_end=authority.config.term.end,
+            **_plan_rows(plan),
+        )
+        session.add(version)
+        session.flush()
+        record(
+            session,
+            actor,
+            AuditAction.PLAN_GENERATED,
+            f"version:{number}",
+            {
+                "version": number,
+                "dataset": dataset.id,
+                "children_due": plan.summary.get("children_due"),
+                "scheduled": plan.summary.get("scheduled"),
+                "status": plan.summary.get("status"),
+            },
+        )
+        changed = _weights_diff(session, last.config_id, authority.config) if last else {}
+        if changed:
+            record(session, actor, AuditAction.WEIGHTS_CHANGED, f"version:{number}", changed)
+        return _version_info(session, version, _published_plan_id(session))
+
+    return store.write(work)
+
+
+def _row(session: Session, version: int) -> PlanVersion:
+    row = session.scalars(select(PlanVersion).where(PlanVersion.version == version)).one_or_none()
+    if row is None:
+        raise UnknownVersion(version)
+    return row
+
+
+def _plan_of(row: PlanVersion) -> Plan:
+    return Plan(
+        links=[
+            Link(
+                setting_id=r.setting_id,
+                practitioner_id=r.practitioner_id,
+                children_due=r.children_due,
+                workload_minutes=r.workload_minutes,
+                distance_km=r.distance_km,
+                kept_existing_link=r.kept_existing_link,
+                explanation=r.explanation,
+            )
+            for r in row.links
+        ],
+        appointments=[
+            Appointment(
+                child_id=r.child_id,
+                setting_id=r.setting_id,
+                practitioner_id=r.practitioner_id,
+                key_person_id=r.key_person_id,
+                date=r.day,
+                pre_meeting_start=r.pre_meeting_start,
+                start=r.start_minute,
+                end=r.end_minute,
+                location=_location(r.location),
+                age_months=r.age_months,
+                in_window=r.in_window,
+            )
+            for r in row.appointments
+        ],
+        unscheduled=[
+            Unscheduled(r.child_id, r.setting_id, ReasonCode(r.reason_code), r.reason)
+            for r in row.unscheduled
+        ],
+        summary=json.loads(row.summary),
+        created_at=row.created_at,
+        sequences={r.uid: r.sequence for r in row.sequences},
+    )
+
+
+def _location(text: str) -> Literal["setting", "clinic"]:
+    if text == "setting":
+        return "setting"
+    if text == "clinic":
+        return "clinic"
+    raise StoreError(f"stored appointment has an unknown location {text!r}")
+
+
+def load_plan(store: Store, version: int) -> Plan:
+    """Version ``version`` exactly as it was saved (a purged version has no child rows)."""
+    with store.read() as session:
+        return _plan_of(_row(session, version))
+
+
+def version_info(store: Store, version: int) -> VersionInfo:
+    with store.read() as session:
+        return _version_info(session, _row(session, version), _published_plan_id(session))
+
+
+def list_versions(store: Store, *, limit: int | None = None) -> list[VersionInfo]:
+    """Every version, newest first."""
+    with store.read() as session:
+        published = _published_plan_id(session)
+        query = select(PlanVersion).order_by(PlanVersion.version.desc())
+        if limit is not None:
+            query = query.limit(limit)
+        return [_version_info(session, row, published) for row in session.scalars(query)]
+
+
+def latest_version(store: Store) -> VersionInfo | None:
+    versions = list_versions(store, limit=1)
+    return versions[0] if versions else None
+
+
+def open_version(store: Store, version: int) -> StoredVersion:
+    """The version, its plan and the authority (data + config) it was made from.
+
+    ``PurgedData`` when retention deleted the data behind it.
+    """
+    with store.read() as session:
+        row = _row(session, version)
+        info = _version_info(session, row, _published_plan_id(session))
+        plan = _plan_of(row)
+        dataset = session.get(Dataset, row.dataset_id)
+        config_row = session.get(StoredConfig, row.config_id)
+        assert dataset is not None and config_row is not None
+        if dataset.purged_at is not None or row.purged_at is not None:
+            raise PurgedData(f"the children's data behind version {version} were deleted")
+        files = {f.name: f.content for f in dataset.files}
+        config = datasets.config_from_document(config_row.document)
+    return StoredVersion(info, plan, datasets.authority_from_files(files, config))
+
+
+def compare_versions(store: Store, before: int, after: int) -> PlanComparison:
+    """KPI deltas and changed appointments from version ``before`` to version ``after``."""
+    with store.read() as session:
+        old, new = _plan_of(_row(session, before)), _plan_of(_row(session, after))
+    return compare_plans(old, new)
+
+
+# --------------------------------------------------------------------------- publication
+
+
+def publish(store: Store, version: int, *, actor: str) -> VersionInfo:
+    """Make ``version`` the published plan: the one calendars and feeds come from."""
+    actor = check_actor(actor)
+
+    def work(session: Session) -> VersionInfo:
+        row = _row(session, version)
+        if row.purged_at is not None:
+            raise PurgedData(f"version {version} was purged by retention; it cannot be published")
+        current = session.get(Publication, 1)
+        previous = None
+        if current is None:
+            current = Publication(slot=1, plan_id=row.id, published_at=datetime.now(UTC))
+            session.add(current)
+        else:
+            previous = session.scalar(
+                select(PlanVersion.version).where(PlanVersion.id == current.plan_id)
+            )
+            current.plan_id = row.id
+            current.published_at = datetime.now(UTC)
+        current.published_by = actor
+        session.flush()
+        record(
+            session,
+            actor,
+            AuditAction.PLAN_PUBLISHED,
+            f"version:{version}",
+            {"version": version, "previous": previous},
+        )
+        return _version_info(session, row, row.id)
+
+    return store.write(work)
+
+
+def published_version(store: Store) -> VersionInfo | None:
+    """The published version, or ``None`` when nothing has been published yet."""
+    with store.read() as session:
+        plan_id = _published_plan_id(session)
+        if plan_id is None:
+            return None
+        row = session.get(PlanVersion, plan_id)
+        assert row is not None
+        return _version_info(session, row, plan_id)
+
+
+def open_published(store: Store) -> StoredVersion | None:
+    """The published version opened whole, or ``None`` (nothing published, or purged)."""
+    info = published_version(store)
+    if info is None:
+        return None
+    try:
+        return open_version(store, info.version)
+    except PurgedData:
+        return None
+
+
+# --------------------------------------------------------------------------- pins
+
+
+def _pin_row(pin: Pin, actor: str) -> StoredPin:
+    if pin.kind == "link":
+        if not pin.setting_id or not pin.practitioner_id:
+            raise ValueError("a link pin needs setting_id and practitioner_id")
+    elif pin.kind == "appointment":
+        if not pin.child_id or pin.date is None:
+            raise ValueError("an appointment pin needs child_id and date")
+    else:
+        raise ValueError(f"unknown pin kind {pin.kind!r}")
+    return StoredPin(
+        kind=pin.kind,
+        setting_id=pin.setting_id,
+        practitioner_id=pin.practitioner_id,
+        child_id=pin.child_id,
+        day=pin.date,
+        start_minute=pin.start,
+        created_at=datetime.now(UTC),
+        created_by=actor,
+    )
+
+
+def _pin_record(row: StoredPin) -> PinRecord:
+    kind: Literal["link", "appointment"] = "link" if row.kind == "link" else "appointment"
+    pin = Pin(
+        kind=kind,
+        setting_id=row.setting_id,
+        practitioner_id=row.practitioner_id,
+        child_id=row.child_id,
+        date=row.day,
+        start=row.start_minute,
+    )
+    return PinRecord(row.id, pin, row.created_at, row.created_by)
+
+
+def _pin_details(pin_id: int, pin: Pin) -> dict[str, Any]:
+    """Audit details of a pin: its id, kind and setting (no child id)."""
+    return {"pin": pin_id, "kind": pin.kind, "setting_id": pin.setting_id}
+
+
+def add_pin(store: Store, pin: Pin, *, actor: str) -> int:
+    """Keep ``pin``; returns its id."""
+    actor = check_actor(actor)
+    _pin_row(pin, actor)  # refuse an incomplete pin before locking
+
+    def work(session: Session) -> int:
+        row = _pin_row(pin, actor)
+        session.add(row)
+        session.flush()
+        record(session, actor, AuditAction.PIN_ADDED, f"pin:{row.id}", _pin_details(row.id, pin))
+        return row.id
+
+    return store.write(work)
+
+
+def remove_pin(store: Store, pin_id: int, *, actor: str) -> bool:
+    """Remove pin ``pin_id``; ``False`` when there was no such pin."""
+    actor = check_actor(actor)
+
+    def work(session: Session) -> bool:
+        row = session.get(StoredPin, pin_id)
+        if row is None:
+            return False
+        details = _pin_details(row.id, _pin_record(row).pin)
+        session.delete(row)
+        record(session, actor, AuditAction.PIN_REMOVED, f"pin:{pin_id}", details)
+        return True
+
+    return store.write(work)
+
+
+def replace_pins(store: Store, pins: Sequence[Pin], *, actor: str) -> list[int]:
+    """Make ``pins`` the whole set of pins (what the dashboard's pin editor saves)."""
+    actor = check_actor(actor)
+    for pin in pins:
+        _pin_row(pin, actor)  # refuse an incomplete pin before locking
+
+    def work(session: Session) -> list[int]:
+        rows = [_pin_row(pin, actor) for pin in pins]
+        removed = rowcount(session.execute(delete(StoredPin)))
+        session.add_all(rows)
+        session.flush()
+        record(
+            session,
+            actor,
+            AuditAction.PINS_REPLACED,
+            "pins",
+            {"removed": removed, "added": len(rows)},
+        )
+        return [row.id for row in rows]
+
+    return store.write(work)
+
+
+def list_pins(store: Store) -> list[PinRecord]:
+    """Every pin, oldest first."""
+    with store.read() as session:
+        return [_pin_record(row) for row in session.scalars(select(StoredPin).order_by("id"))]
+
+
+def current_pins(store: Store) -> list[Pin]:
+    """The pins as :func:`scheduler.pipeline.make_plan` takes them."""
+    return [r.pin for r in list_pins(store)]
+
+
+def count_versions(store: Store) -> int:
+    with store.read() as session:
+        return session.scalar(select(func.count()).select_from(PlanVersion)) or 0

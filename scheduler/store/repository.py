@@ -1,0 +1,130 @@
+"""The store's whole API in one import, for the dashboard, the feed route and the CLI.
+
+Every function takes an open :class:`~scheduler.store.db.Store` first; every change takes the
+``actor`` (the signed-in e-mail address, ``local-coordinator``, or ``cli:<user>``) and writes
+its audit entry in the same transaction. Results are plain frozen records
+(:mod:`scheduler.store.records`), safe to keep after the call.
+
+Role checks are the caller's job, with :mod:`scheduler.store.access`: this layer trusts that
+the caller was allowed to ask.
+"""
+
+from __future__ import annotations
+
+from scheduler.store.audit import append_audit, list_audit
+from scheduler.store.compare import PlanComparison, compare_plans
+from scheduler.store.db import Store, database_url, open_store, safe_url
+from scheduler.store.feeds import feed_calendar, render_feed
+from scheduler.store.identities import (
+    LastCoordinator,
+    get_identity,
+    list_identities,
+    remove_identity,
+    set_identity,
+)
+from scheduler.store.plans import (
+    add_pin,
+    compare_versions,
+    count_versions,
+    current_pins,
+    latest_version,
+    list_datasets,
+    list_pins,
+    list_versions,
+    load_dataset,
+    load_plan,
+    open_published,
+    open_version,
+    publish,
+    published_version,
+    remove_pin,
+    replace_pins,
+    save_dataset,
+    save_plan,
+    version_info,
+)
+from scheduler.store.records import (
+    AuditAction,
+    AuditRecord,
+    DatasetInfo,
+    FeedTarget,
+    FeedTokenInfo,
+    IssuedToken,
+    PinRecord,
+    PurgedData,
+    PurgeReport,
+    StoredVersion,
+    StoreError,
+    UnknownVersion,
+    VersionInfo,
+)
+from scheduler.store.retention import purge_past_terms
+from scheduler.store.tokens import (
+    TokenRedactingFilter,
+    issue_feed_token,
+    list_feed_tokens,
+    redact_tokens,
+    resolve_feed_token,
+    revoke_feed_token,
+    revoke_feed_tokens,
+    rotate_feed_token,
+)
+
+__all__ = [
+    "AuditAction",
+    "AuditRecord",
+    "DatasetInfo",
+    "FeedTarget",
+    "FeedTokenInfo",
+    "IssuedToken",
+    "LastCoordinator",
+    "PinRecord",
+    "PlanComparison",
+    "PurgeReport",
+    "PurgedData",
+    "Store",
+    "StoreError",
+    "StoredVersion",
+    "TokenRedactingFilter",
+    "UnknownVersion",
+    "VersionInfo",
+    "add_pin",
+    "append_audit",
+    "compare_plans",
+    "compare_versions",
+    "count_versions",
+    "current_pins",
+    "database_url",
+    "feed_calendar",
+    "get_identity",
+    "issue_feed_token",
+    "latest_version",
+    "list_audit",
+    "list_datasets",
+    "list_feed_tokens",
+    "list_identities",
+    "list_pins",
+    "list_versions",
+    "load_dataset",
+    "load_plan",
+    "open_published",
+    "open_store",
+    "open_version",
+    "publish",
+    "published_version",
+    "purge_past_terms",
+    "redact_tokens",
+    "remove_identity",
+    "remove_pin",
+    "render_feed",
+    "replace_pins",
+    "resolve_feed_token",
+    "revoke_feed_token",
+    "revoke_feed_tokens",
+    "rotate_feed_token",
+    "safe_url",
+    "save_dataset",
+    "save_plan",
+    "set_identity",
+    "version_info",
+]
