@@ -7,7 +7,7 @@ has a second signal: text labels, tooltips, shapes, or the table.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import altair as alt
 import polars as pl
@@ -46,7 +46,7 @@ def timeline_chart(visits: pl.DataFrame) -> tuple[Chart, str]:
                 title="Review day",
                 axis=alt.Axis(format="%a %d %b", labelAngle=-60, labelOverlap=True),
             ),
-            y=alt.Y("practitioner:N", title=None),
+            y=alt.Y("practitioner:N", title=None, axis=alt.Axis(labelLimit=220)),
             yOffset=alt.YOffset("visit:O"),
             color=_colour("setting", "Setting", settings),
             tooltip=[
@@ -70,14 +70,21 @@ def timeline_chart(visits: pl.DataFrame) -> tuple[Chart, str]:
 
 def week_chart(week: pl.DataFrame, who: str, monday: date) -> tuple[Chart, str]:
     """One practitioner's week as a calendar: days across, time of day down, labelled slots."""
-    base = alt.Chart(week).encode(
-        x=alt.X("day:O", title=None, sort=alt.SortField("date"), axis=alt.Axis(labelAngle=0)),
-    )
+    days = [f"{monday + timedelta(days=i):%a %d %b}" for i in range(7)]
+    worked = set(week["day"].to_list())
+    shown = days[:5] + [d for d in days[5:] if d in worked]  # weekends only when used
+    starts: list[int] = week["block_start"].to_list()
+    ends: list[int] = week["end"].to_list()
+    first = min(starts, default=0) // 60 * 60
+    last = -(-max(ends, default=60) // 60) * 60
     y = alt.Y(
         "block_start:Q",
         title="Time",
-        scale=alt.Scale(reverse=True, zero=False, nice=False),
-        axis=alt.Axis(labelExpr=TIME_LABEL, tickMinStep=30),
+        scale=alt.Scale(domain=[first, last], reverse=True, nice=False),
+        axis=alt.Axis(labelExpr=TIME_LABEL, values=list(range(first, last + 1, 30))),
+    )
+    base = alt.Chart(week).encode(
+        x=alt.X("day:O", title=None, scale=alt.Scale(domain=shown), axis=alt.Axis(labelAngle=0))
     )
     bars = base.mark_bar(opacity=0.85, stroke="#0b0c0c", strokeWidth=0.5).encode(
         y=y,
@@ -90,10 +97,10 @@ def week_chart(week: pl.DataFrame, who: str, monday: date) -> tuple[Chart, str]:
             alt.Tooltip("setting:N", title="Setting"),
         ],
     )
-    labels = base.mark_text(align="left", baseline="top", dx=-40, dy=2, fontSize=10).encode(
+    labels = base.mark_text(align="center", baseline="top", dy=3, fontSize=11).encode(
         y=y, text="child:N", color=alt.value("#0b0c0c")
     )
-    chart = alt.layer(bars, labels).properties(height=520)
+    chart = alt.layer(bars, labels).properties(height=max(300, (last - first) * 2))
     text = (
         f"Week beginning {monday:%d %B %Y} for {who}: {week.height} reviews on "
         f"{week['date'].n_unique()} days, each block labelled with the child's initials."
@@ -151,7 +158,7 @@ def utilisation_chart(frame: pl.DataFrame) -> tuple[Chart, str]:
         .alias("state"),
         (pl.col("utilisation") * 100).round(0).cast(pl.Int64).cast(pl.String).alias("label"),
     ).with_columns((pl.col("label") + "%").alias("label"))
-    y = alt.Y("practitioner:N", sort="-x", title=None)
+    y = alt.Y("practitioner:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220))
     bars = (
         alt.Chart(data)
         .mark_bar()

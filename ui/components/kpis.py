@@ -7,7 +7,7 @@ delta is always written with its sign and unit, so colour never carries the mean
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import polars as pl
@@ -16,36 +16,35 @@ import streamlit as st
 
 @dataclass(frozen=True, slots=True)
 class Kpi:
-    """One card: a label, its value, an optional signed comparison and what it means."""
+    """One card: a label, its value, an optional signed change and what it means.
+
+    ``delta`` is signed text with its unit (``+3``, ``-1.5 pts``, ``+12 km``), or ``0`` when
+    nothing changed (drawn grey, without an arrow); ``against`` names the comparison.
+    """
 
     label: str
     value: str
-    delta: str | None
+    delta: str | int | None
     help: str
     delta_color: Literal["normal", "inverse", "off"] = "normal"
+    against: str | None = None
 
 
 def _share(part: float, whole: float) -> float:
     return part / whole if whole else 1.0
 
 
-def _count_delta(now: float, then: float | None, against: str) -> str | None:
-    if then is None:
-        return None
-    return f"{now - then:+,.0f} vs {against}"
-
-
-def _points_delta(now: float, then: float | None, against: str) -> str | None:
-    if then is None:
-        return None
-    return f"{100 * (now - then):+.1f} points vs {against}"
+def _signed(change: float, unit: str = "", digits: int = 0) -> str | int:
+    if round(change, digits) == 0:
+        return 0
+    return f"{change:+,.{digits}f}{unit}"
 
 
 def plan_kpis(
     summary: Mapping[str, Any],
     reference: Mapping[str, Any] | None = None,
     *,
-    against: str = "hand-made rota",
+    against: str = "vs hand-made rota",
 ) -> list[Kpi]:
     """The headline figures of a plan; ``reference`` (baseline or previous summary) adds deltas.
 
@@ -60,56 +59,63 @@ def plan_kpis(
     overdue_due = summary.get("overdue_due", 0)
     overdue = summary.get("overdue_scheduled", 0)
     in_window = summary.get("in_window", 0)
+    travel = float(summary.get("travel_km", 0.0))
     gap = float(summary.get("gap", 0.0))
 
-    def ref_share(key: str, whole: float) -> float | None:
-        return _share(ref[key], whole) if key in ref else None
+    def count(key: str, now: float) -> str | int | None:
+        return _signed(now - float(ref[key])) if key in ref else None
 
-    return [
+    def points(now: float, key: str, whole: float) -> str | int | None:
+        if key not in ref:
+            return None
+        return _signed(100 * (now - _share(float(ref[key]), whole)), " pts", 1)
+
+    window_share = _share(in_window, scheduled)
+    window_delta = (
+        _signed(100 * (window_share - _share(ref["in_window"], ref.get("scheduled", 0))), " pts", 1)
+        if "in_window" in ref
+        else None
+    )
+    cards = [
         Kpi(
             "Children due",
             f"{due:,}",
-            _count_delta(due, ref.get("children_due"), against) if "children_due" in ref else None,
+            count("children_due", due),
             "Children who need the review this term (not yet reviewed, old enough by term end).",
             "off",
         ),
         Kpi(
             "Scheduled",
             f"{scheduled:,} ({100 * _share(scheduled, due):.0f}%)",
-            _count_delta(scheduled, ref.get("scheduled"), against),
-            "Due children with an appointment in this plan.",
+            count("scheduled", scheduled),
+            f"{scheduled:,} of the {due:,} due children have an appointment in this plan.",
         ),
         Kpi(
-            "Funded two-year-olds seen",
-            f"{100 * _share(funded, funded_due):.0f}% ({funded:,} of {funded_due:,})",
-            _points_delta(
-                _share(funded, funded_due), ref_share("funded_two_scheduled", funded_due), against
-            ),
-            "Children with a funded two-year-old place who have an appointment.",
+            "Funded two-year-olds",
+            f"{funded:,} ({100 * _share(funded, funded_due):.0f}%)",
+            points(_share(funded, funded_due), "funded_two_scheduled", funded_due),
+            f"{funded:,} of the {funded_due:,} children with a funded two-year-old place have "
+            "an appointment (change in percentage points).",
         ),
         Kpi(
-            "In the 24–30 month window",
-            f"{100 * _share(in_window, scheduled):.0f}% ({in_window:,})",
-            _points_delta(
-                _share(in_window, scheduled),
-                _share(ref["in_window"], ref.get("scheduled", 0)) if "in_window" in ref else None,
-                against,
-            ),
-            "Share of appointments inside the target window; the rest see overdue children.",
+            "In the window",
+            f"{in_window:,} ({100 * window_share:.0f}%)",
+            window_delta,
+            "Appointments inside the 24–30 month target window; the rest see overdue children "
+            "(change in percentage points).",
         ),
         Kpi(
-            "Overdue children seen",
+            "Overdue seen",
             f"{overdue:,} of {overdue_due:,}",
-            _count_delta(overdue, ref.get("overdue_scheduled"), against),
+            count("overdue_scheduled", overdue),
             "Children already past 30 months who still get a review before 36 months.",
         ),
         Kpi(
             "Travel",
-            f"{float(summary.get('travel_km', 0.0)):,.0f} km",
-            f"{float(summary['travel_km']) - float(ref['travel_km']):+,.0f} km vs {against}"
-            if "travel_km" in ref and "travel_km" in summary
-            else None,
-            "Practitioners' driving over the term (base → settings → base, each day).",
+            f"{travel:,.0f} km",
+            _signed(travel - float(ref["travel_km"]), " km") if "travel_km" in ref else None,
+            "Practitioners' driving over the term (base → settings → base, each day); "
+            "less is better.",
             "inverse",
         ),
         Kpi(
@@ -121,6 +127,7 @@ def plan_kpis(
             "off",
         ),
     ]
+    return [replace(card, against=against) if card.delta is not None else card for card in cards]
 
 
 def show_kpis(kpis: Sequence[Kpi], per_row: int = 4) -> None:
@@ -133,6 +140,7 @@ def show_kpis(kpis: Sequence[Kpi], per_row: int = 4) -> None:
                 kpi.value,
                 delta=kpi.delta,
                 delta_color=kpi.delta_color,
+                delta_description=kpi.against,
                 help=kpi.help,
                 border=True,
             )

@@ -20,6 +20,9 @@ from scheduler.plan import Appointment, Pin, Plan
 
 PROBLEM_COLUMNS = ("file", "line", "column", "value", "problem")
 
+DATE_FORMAT = "ddd D MMM YYYY"
+"""How dates read in tables (``Tue 2 Feb 2027``); pass to ``st.column_config.DateColumn``."""
+
 
 def child_name(authority: Authority, child_id: str) -> str:
     """Initials and id: how a child is shown outside the Data page."""

@@ -49,7 +49,7 @@ cards[2].metric(
     border=True,
 )
 
-st.subheader("Practitioners")
+st.header("Practitioners")
 chart, text = charts.utilisation_chart(utilisation)
 st.caption(text + " The dashed line marks 100%; the table below gives every figure.")
 st.altair_chart(chart, width="stretch", alt=text)
@@ -68,7 +68,7 @@ st.dataframe(
     },
 )
 
-st.subheader("Funded two-year-olds at risk, by setting")
+st.header("Funded two-year-olds at risk, by setting")
 if at_risk.height == 0:
     st.success("Every due funded two-year-old has an appointment.")
 else:
@@ -79,7 +79,7 @@ else:
         column_config={"reasons": st.column_config.TextColumn("Reasons", width="large")},
     )
 
-st.subheader("By type of setting")
+st.header("By type of setting")
 st.caption("Private, voluntary and independent settings and childminders must not drop out.")
 st.dataframe(
     tables.setting_type_frame(authority, plan),

@@ -71,7 +71,7 @@ if authority is not None and source is not None:
                 st.dataframe(frame, hide_index=True, alt=f"The {name} table")
     st.page_link("ui/pages/plan.py", label="Next: make the plan", icon=":material/arrow_forward:")
 
-st.subheader("Upload your authority's data")
+st.header("Upload your authority's data")
 st.markdown(
     "Either the CSV files (`practitioners.csv`, `settings.csv`, `key_persons.csv`, "
     "`children.csv`, optional `absences.csv`, `closures.csv` and `config.toml`), one `.zip` of "

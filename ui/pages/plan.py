@@ -17,13 +17,14 @@ from ui.components.progress import solve_panel
 def controls(authority: Authority) -> None:
     """Time limit, solver options and the Generate button."""
     running = state.job()
+    # Keep the chosen limit when the user visits another page and comes back.
+    st.session_state["ir_time_limit"] = st.session_state.get("ir_time_limit", 60)
     with st.container(border=True):
         left, right = st.columns([3, 2], vertical_alignment="bottom")
         time_limit = left.slider(
             "Time limit (seconds)",
             min_value=5,
             max_value=600,
-            value=60,
             step=5,
             key="ir_time_limit",
             help="The solver stops searching then and keeps the best plan found. Longer can be "
@@ -78,13 +79,13 @@ def overview(authority: Authority, result: PlanResult) -> None:
     else:
         st.warning(headline, icon=":material/warning:")
 
-    st.subheader("Key figures")
+    st.header("Key figures")
     st.caption(
         "Changes are against the hand-made rota (children by 30-month date, first day that fits)."
     )
     show_kpis(plan_kpis(summary, result.baseline))
 
-    st.subheader("Downloads")
+    st.header("Downloads")
     cols = st.columns(3)
     slug = downloads.term_slug(authority)
     cols[0].download_button(
@@ -122,7 +123,14 @@ def timeline(authority: Authority, plan: Plan) -> None:
         st.caption(text)
         st.altair_chart(chart, width="stretch", alt=text)
         with st.expander("The visits as a table"):
-            st.dataframe(visits, hide_index=True, alt="Every practitioner visit")
+            st.dataframe(
+                visits,
+                hide_index=True,
+                alt="Every practitioner visit",
+                column_config={
+                    "date": st.column_config.DateColumn("date", format=tables.DATE_FORMAT)
+                },
+            )
 
 
 def week(authority: Authority, plan: Plan) -> None:
@@ -156,6 +164,41 @@ def week(authority: Authority, plan: Plan) -> None:
                     hide_index=True,
                     alt="The week's reviews",
                 )
+
+
+def appointments(authority: Authority, plan: Plan) -> None:
+    """Every review, filterable by practitioner and setting."""
+    frame = state.memo(
+        "appointments", lambda: tables.appointments_frame(authority, plan.appointments)
+    )
+    if frame.height == 0:
+        st.info("No reviews are scheduled in this plan.")
+        return
+    by_who, by_where = st.columns(2)
+    who = by_who.multiselect(
+        "Practitioner",
+        sorted(frame["practitioner"].unique().to_list()),
+        placeholder="All practitioners",
+        key="ir_appointments_who",
+    )
+    where = by_where.multiselect(
+        "Setting",
+        sorted(frame["setting"].unique().to_list()),
+        placeholder="All settings",
+        key="ir_appointments_where",
+    )
+    shown = frame
+    if who:
+        shown = shown.filter(pl.col("practitioner").is_in(who))
+    if where:
+        shown = shown.filter(pl.col("setting").is_in(where))
+    st.caption(f"Showing {shown.height:,} of {frame.height:,} reviews.")
+    st.dataframe(
+        shown.drop("day"),
+        hide_index=True,
+        alt="Every scheduled review",
+        column_config={"date": st.column_config.DateColumn("date", format=tables.DATE_FORMAT)},
+    )
 
 
 def places(authority: Authority, plan: Plan) -> None:
@@ -261,18 +304,20 @@ def main() -> None:
         return
     overview(authority, result)
     plan = result.plan
-    tabs = st.tabs(["Timeline", "Week", "Map", "Not scheduled", "Links", "Checks"])
+    tabs = st.tabs(["Timeline", "Week", "Appointments", "Map", "Not scheduled", "Links", "Checks"])
     with tabs[0]:
         timeline(authority, plan)
     with tabs[1]:
         week(authority, plan)
     with tabs[2]:
-        places(authority, plan)
+        appointments(authority, plan)
     with tabs[3]:
-        not_scheduled(authority, plan)
+        places(authority, plan)
     with tabs[4]:
-        links(authority, plan)
+        not_scheduled(authority, plan)
     with tabs[5]:
+        links(authority, plan)
+    with tabs[6]:
         checks(result)
 
 

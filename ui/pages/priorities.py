@@ -41,7 +41,7 @@ def main(authority: Authority) -> None:
     )
 
     with st.form("ir_priorities"):
-        st.subheader("Weights")
+        st.header("Weights")
         weight_columns = st.columns(2)
         weights: dict[str, float] = {}
         for i, (name, (label, help_text)) in enumerate(WEIGHTS.items()):
@@ -55,7 +55,7 @@ def main(authority: Authority) -> None:
                 help=help_text,
                 key=f"ir_weight_{name}",
             )
-        st.subheader("Review")
+        st.header("Review")
         review = config.review
         model = st.radio(
             "Review model",
@@ -103,7 +103,7 @@ def main(authority: Authority) -> None:
             step=5,
             key="ir_extra",
         )
-        st.subheader("Re-plan")
+        st.header("Re-plan")
         limits = st.columns(2)
         time_limit = limits[0].slider(
             "Time limit (seconds)", 5, 600, 30, step=5, key="ir_replan_limit"
@@ -164,9 +164,9 @@ def main(authority: Authority) -> None:
     after = state.result()
     previous = state.before()
     if after is not None and previous is not None:
-        st.subheader("Before and after the re-plan")
+        st.header("Before and after the re-plan")
         st.caption("Cards show the new plan; changes are against the plan it replaced.")
-        show_kpis(plan_kpis(after.plan.summary, previous.plan.summary, against="before"))
+        show_kpis(plan_kpis(after.plan.summary, previous.plan.summary, against="vs previous plan"))
         left, right = st.columns([2, 3])
         with left:
             st.dataframe(
@@ -181,7 +181,7 @@ def main(authority: Authority) -> None:
     elif after is not None:
         st.caption("Re-plan to compare a new plan with the current one.")
 
-    st.subheader("Pins")
+    st.header("Pins")
     pins_editor(authority, after.plan if after is not None else None)
 
 

@@ -18,11 +18,14 @@ from ui.components import downloads, tables
 
 def main(authority: Authority) -> None:
     ids = sorted(authority.settings, key=lambda s: (authority.settings[s].name, s))
+    current = state.result()
+    busy = {a.setting_id for a in current.plan.appointments} if current is not None else set()
     asked = st.query_params.get("setting")
+    first_busy = next((i for i, s in enumerate(ids) if s in busy), 0)
     setting_id = st.selectbox(
         "Setting",
         ids,
-        index=ids.index(asked) if asked in ids else 0,
+        index=ids.index(asked) if asked in ids else first_busy,
         format_func=lambda s: tables.setting_name(authority, s),
         key="ir_setting",
         help="Later, signing in will show your own setting only.",
@@ -44,7 +47,7 @@ def main(authority: Authority) -> None:
     plan = result.plan if result is not None else None
     link = next((lk for lk in plan.links if lk.setting_id == setting_id), None) if plan else None
     link_id = link.practitioner_id if link is not None else setting.link_practitioner_id
-    st.subheader("Your link health practitioner")
+    st.header("Your link health practitioner")
     practitioner = authority.practitioners.get(link_id) if link_id else None
     if practitioner is None:
         st.warning("No link practitioner is named for this setting yet.", icon=":material/warning:")
@@ -67,7 +70,7 @@ def main(authority: Authority) -> None:
 
     slots = tables.setting_slots_frame(authority, plan, setting_id)
     term = authority.config.term.name
-    st.subheader(f"Review slots, {term}")
+    st.header(f"Review slots, {term}")
     if slots.height == 0:
         st.info("No reviews are scheduled at this setting this term.")
     else:
@@ -75,9 +78,23 @@ def main(authority: Authority) -> None:
             f"{slots.height} review(s). Children are shown by initials; the pre-meeting is the "
             "health practitioner and key person planning together before the family arrives."
         )
-        st.dataframe(slots, hide_index=True, alt=f"Review slots at {setting.name}")
+        st.dataframe(
+            slots.drop("day"),
+            hide_index=True,
+            alt=f"Review slots at {setting.name}",
+            column_config={
+                "date": st.column_config.DateColumn("Date", format=tables.DATE_FORMAT),
+                "pre_meeting": st.column_config.TextColumn("Pre-meeting"),
+                "start": st.column_config.TextColumn("Start"),
+                "end": st.column_config.TextColumn("End"),
+                "child": st.column_config.TextColumn("Child"),
+                "key_person": st.column_config.TextColumn("Key person"),
+                "practitioner": st.column_config.TextColumn("Health practitioner"),
+                "where": st.column_config.TextColumn("Where"),
+            },
+        )
 
-    st.subheader("Calendars and letters")
+    st.header("Calendars and letters")
     stem = file_stem(setting_id)
     feed = state.memo(f"feed:{setting_id}", lambda: setting_feed(authority, plan, setting_id))
     columns = st.columns(2)
