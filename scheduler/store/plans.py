@@ -271,7 +271,7 @@ def save_plan(
             version=number,
             dataset_id=dataset.id,
             config_id=config.id,
-            created_at=plan.created_at,
+            created_at=plan.created_at.astimezone(UTC) if plan.created_at else None,
             saved_at=datetime.now(UTC),
             saved_by=actor,
             note=note[:500],
