@@ -1,0 +1,79 @@
+"""The plan store's key tests again, against a real PostgreSQL server.
+
+Set ``SCHEDULER_TEST_PG_URL`` to a server URL whose role may create databases (``.ci/run`` gets
+one from ``.ci/start-postgres``); each test runs in a fresh database, dropped afterwards.
+Without the variable these tests are skipped, unless ``REQUIRE_POSTGRES=1``, when they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, make_url, text
+
+# The tests below are test_store.py's own, collected here again with this module's store_url.
+from test_store import (  # noqa: F401
+    store,
+    test_a_failed_save_leaves_the_previous_version_intact,
+    test_a_feed_without_a_published_plan_is_empty_handed,
+    test_a_killed_save_leaves_the_store_consistent,
+    test_a_real_plan_round_trips,
+    test_audit_entries_appear_for_each_action,
+    test_compare_versions_reports_kpis_and_changed_appointments,
+    test_concurrent_saves_from_two_processes_both_land,
+    test_feed_tokens_are_stored_hashed_and_never_logged,
+    test_feed_tokens_open_only_their_own_setting,
+    test_identities_map_people_to_roles_and_keep_a_coordinator,
+    test_migrations_run_from_empty_and_match_the_models,
+    test_pins_round_trip,
+    test_retention_deletes_children_of_past_terms_only,
+    test_the_audit_log_refuses_changes,
+    test_times_come_back_in_utc,
+    test_versions_are_numbered_listed_and_one_is_published,
+    test_versions_round_trip_exactly,
+)
+
+PG_URL_ENV = "SCHEDULER_TEST_PG_URL"
+REQUIRE_ENV = "REQUIRE_POSTGRES"
+
+
+def server_url() -> str:
+    """The server to test against; skip (or, when required, fail) without one."""
+    url = os.environ.get(PG_URL_ENV, "").strip()
+    if not url:
+        if os.environ.get(REQUIRE_ENV) == "1":
+            pytest.fail(f"{REQUIRE_ENV}=1 but {PG_URL_ENV} is not set (run .ci/start-postgres)")
+        pytest.skip(f"set {PG_URL_ENV} to run the store tests against PostgreSQL")
+    return url
+
+
+@pytest.fixture
+def store_url() -> Iterator[str]:
+    """A fresh, empty database on the server for one test."""
+    base = make_url(server_url())
+    name = f"scheduler_test_{secrets.token_hex(6)}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        yield base.set(database=name).render_as_string(hide_password=False)
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+def test_the_server_is_postgresql(store_url: str) -> None:
+    """The URL really reaches PostgreSQL, so the tests above are not silently on SQLite."""
+    from scheduler.store.db import open_store
+
+    opened = open_store(store_url)
+    try:
+        assert opened.backend == "postgresql"
+        with opened.read() as session:
+            assert "PostgreSQL" in session.execute(text("SELECT version()")).scalar_one()
+    finally:
+        opened.dispose()
