@@ -38,6 +38,7 @@ from builders import (
 from sqlalchemy import event, func, select, text
 
 from scheduler.domain import Authority
+from scheduler.io.plan_files import canonical_plan, read_plan
 from scheduler.plan import Pin, Plan, ReasonCode
 from scheduler.store import repository as repo
 from scheduler.store.access import Role
@@ -571,3 +572,73 @@ def test_times_come_back_in_utc(store: Store) -> None:
     info = repo.save_plan(store, replace(plan_of(data), created_at=made), data, actor=COORDINATOR)
     assert info.created_at == made and info.created_at.tzinfo is UTC
     assert info.saved_at.tzinfo is UTC
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def store_cli(capsys: pytest.CaptureFixture[str], url: str, *argv: str) -> tuple[int, str]:
+    """Run ``scheduler store --db URL ARGV…`` (registered on its own parser) and its stdout."""
+    import argparse
+
+    from scheduler.commands import store as store_command
+
+    parser = argparse.ArgumentParser(prog="scheduler")
+    store_command.register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["store", "--db", url, "--actor", "cli:tester", *argv])
+    code = args.func(args)
+    return code, capsys.readouterr().out
+
+
+def test_store_commands(
+    store: Store, store_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """init, identities, versions, publish, compare, tokens, audit and purge from the CLI."""
+    data = authority()
+    repo.save_plan(store, plan_of(data), data, actor=COORDINATOR)
+    repo.save_plan(store, plan_of(data, start="11:00"), data, actor=COORDINATOR)
+    assert store_cli(capsys, store_url, "init")[1].endswith(f"schema {head_revision()}\n")
+    assert (
+        store_cli(capsys, store_url, "identities", "set", "Boss@Example.org", "coordinator")[0] == 0
+    )
+    code, out = store_cli(capsys, store_url, "identities", "set", "n@example.org", "setting")
+    assert code == 2  # a setting user needs --setting
+    code, out = store_cli(capsys, store_url, "versions")
+    assert [line.split()[0] for line in out.splitlines()] == ["2", "1"]
+    assert store_cli(capsys, store_url, "publish", "2")[0] == 0
+    assert "published" in store_cli(capsys, store_url, "versions")[1].splitlines()[0]
+    assert "moved    C001" in store_cli(capsys, store_url, "compare", "1", "2")[1]
+    assert store_cli(capsys, store_url, "publish", "7")[0] == 2
+    code, out = store_cli(capsys, store_url, "tokens", "issue", "setting", "S001")
+    token = out.splitlines()[1]
+    assert code == 0 and repo.feed_calendar(store, token) is not None
+    assert token not in store_cli(capsys, store_url, "tokens", "list")[1]
+    audit = store_cli(capsys, store_url, "audit")[1]
+    assert "cli:tester" in audit and "feed_token_issued" in audit and token not in audit
+    out = store_cli(capsys, store_url, "purge", "--before", "2030-01-01", "--dry-run")[1]
+    assert "would delete" in out and "[1, 2]" in out
+    export = tmp_path / "exported"
+    assert store_cli(capsys, store_url, "export", "1", "--out", str(export))[0] == 0
+    written, stored = read_plan(export), canonical_plan(repo.load_plan(store, 1))
+    assert (written.appointments, written.unscheduled) == (stored.appointments, stored.unscheduled)
+    assert written.sequences == stored.sequences
+
+
+def test_plan_with_db_saves_a_version(
+    store: Store, store_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``scheduler plan DATA --out PLAN --db URL`` saves the plan as a version, audited."""
+    from scheduler.cli import main
+    from scheduler.io.write_data import write_authority
+
+    data = authority()
+    write_authority(data, tmp_path / "data")
+    argv = [str(tmp_path / "data"), "--out", str(tmp_path / "plan"), "--time-limit", "5"]
+    argv += ["--link-time-limit", "2", "--workers", "1", "--quiet", "--db", store_url]
+    assert main(["plan", *argv]) == 0
+    assert "Saved as plan version 1" in capsys.readouterr().out
+    opened = repo.open_version(store, 1)
+    assert opened.authority.children == data.children
+    assert opened.plan.appointments
+    entries = repo.list_audit(store, action=AuditAction.PLAN_GENERATED)
+    assert len(entries) == 1 and entries[0].actor.startswith("cli:")

@@ -10,6 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from scheduler.commands.store import add_db_option, save_to_store
 from scheduler.domain import Authority
 from scheduler.io.load import load_authority
 from scheduler.io.pins import read_pins
@@ -42,6 +43,7 @@ def add_plan_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pins", type=Path, help="pins.csv: links and appointments to keep")
     parser.add_argument("--no-ics", action="store_true", help="do not write calendar files")
     parser.add_argument("--quiet", action="store_true", help="no progress output")
+    add_db_option(parser)  # plan store (issue 7): --db [URL] also saves a new version
 
 
 def _progress_printer(quiet: bool) -> ProgressCallback:
@@ -93,6 +95,7 @@ def run_plan(args: argparse.Namespace, previous: Plan | None = None) -> int:
     )
     print(human_summary(loaded.authority, result))
     print(f"Plan written to {args.out}")
+    save_to_store(args, loaded.authority, result.plan)  # only with --db; audited there
     if not result.check.ok:
         for v in result.check.violations:
             print(f"check: {v}", file=sys.stderr)

@@ -1,0 +1,318 @@
+"""``scheduler store …``: the plan store on the command line; ``--db`` for ``plan``/``replan``.
+
+    scheduler store [--db URL] init
+    scheduler store versions | show N | compare A B | publish N | export N --out PLAN
+    scheduler store identities list | set EMAIL ROLE [--setting ID] | remove EMAIL
+    scheduler store tokens list [--all] | issue KIND ID | rotate KIND ID | revoke KIND ID
+    scheduler store audit [--limit N] [--action ACTION]
+    scheduler store purge [--before DATE] (--dry-run | --yes)
+
+Without ``--db`` the store is ``$SCHEDULER_DB_URL``, else ``<data dir>/scheduler.db``. Changes
+are audited as ``cli:<user>`` unless ``--actor`` says otherwise. A new feed token is printed
+once, here, and never again: the store keeps only its hash.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from scheduler.domain import Authority
+from scheduler.plan import Plan
+from scheduler.store import repository as repo
+from scheduler.store.access import Role
+from scheduler.store.db import Store, database_url, safe_url
+from scheduler.store.records import AuditAction, StoreError, VersionInfo
+
+EXIT_REFUSED = 2
+
+
+def default_actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli:unknown"
+
+
+# --------------------------------------------------------------------------- plan --db
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    """``--db [URL]`` for ``plan``/``replan``: also save the plan as a new store version."""
+    parser.add_argument(
+        "--db",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="URL",
+        help="also save the plan as a new version in the plan store (no URL: "
+        "$SCHEDULER_DB_URL, else the default SQLite file)",
+    )
+
+
+def save_to_store(args: argparse.Namespace, authority: Authority, plan: Plan) -> None:
+    """Save ``plan`` when ``--db`` was given; prints the version number."""
+    if getattr(args, "db", None) is None:
+        return
+    store = repo.open_store(args.db or None)
+    try:
+        note = f"{args.command} {Path(args.data).name}"
+        info = repo.save_plan(store, plan, authority, actor=default_actor(), note=note)
+    finally:
+        store.dispose()
+    print(f"Saved as plan version {info.version} in {safe_url(store.url)}")
+
+
+# --------------------------------------------------------------------------- store …
+
+
+def register(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "store",
+        help="plan store: versions, publishing, identities, feed tokens, audit, retention",
+        description="Manage the plan store (SQLite by default; PostgreSQL via --db or "
+        "SCHEDULER_DB_URL).",
+    )
+    parser.add_argument("--db", metavar="URL", help="database URL (default: see docs/store.md)")
+    parser.add_argument("--actor", help="who is acting, for the audit log (default cli:<user>)")
+    actions = parser.add_subparsers(dest="store_command", metavar="ACTION", required=True)
+
+    actions.add_parser("init", help="create or migrate the store").set_defaults(store=_init)
+
+    versions = actions.add_parser("versions", help="list plan versions, newest first")
+    versions.add_argument("--limit", type=int, default=None)
+    versions.set_defaults(store=_versions)
+
+    show = actions.add_parser("show", help="one version's key figures")
+    show.add_argument("version", type=int)
+    show.set_defaults(store=_show)
+
+    compare = actions.add_parser("compare", help="KPI deltas and changed appointments")
+    compare.add_argument("before", type=int)
+    compare.add_argument("after", type=int)
+    compare.set_defaults(store=_compare)
+
+    publish = actions.add_parser("publish", help="make a version the published plan")
+    publish.add_argument("version", type=int)
+    publish.set_defaults(store=_publish)
+
+    export = actions.add_parser("export", help="write a version as a plan folder")
+    export.add_argument("version", type=int)
+    export.add_argument("--out", type=Path, required=True)
+    export.set_defaults(store=_export)
+
+    identities = actions.add_parser("identities", help="who may sign in, as what")
+    who = identities.add_subparsers(dest="identity_command", metavar="ACTION", required=True)
+    who.add_parser("list").set_defaults(store=_identities_list)
+    set_identity = who.add_parser("set", help="add or change an identity")
+    set_identity.add_argument("email")
+    set_identity.add_argument("role", choices=[r.value for r in Role])
+    set_identity.add_argument("--setting", help="the setting id (role setting only)")
+    set_identity.add_argument("--name", default="", help="display name")
+    set_identity.set_defaults(store=_identities_set)
+    remove_identity = who.add_parser("remove")
+    remove_identity.add_argument("email")
+    remove_identity.set_defaults(store=_identities_remove)
+
+    tokens = actions.add_parser("tokens", help="calendar feed tokens")
+    feeds = tokens.add_subparsers(dest="token_command", metavar="ACTION", required=True)
+    listing = feeds.add_parser("list")
+    listing.add_argument("--all", action="store_true", help="include revoked tokens")
+    listing.set_defaults(store=_tokens_list)
+    for name, handler, text in (
+        ("issue", _tokens_issue, "issue a new token (printed once)"),
+        ("rotate", _tokens_rotate, "revoke the feed's tokens and issue a new one"),
+        ("revoke", _tokens_revoke, "revoke every token of the feed"),
+    ):
+        command = feeds.add_parser(name, help=text)
+        command.add_argument("kind", choices=["setting", "practitioner"])
+        command.add_argument("target_id")
+        command.set_defaults(store=handler)
+
+    audit = actions.add_parser("audit", help="the audit log, newest first")
+    audit.add_argument("--limit", type=int, default=50)
+    audit.add_argument("--action", choices=[a.value for a in AuditAction])
+    audit.set_defaults(store=_audit)
+
+    purge = actions.add_parser("purge", help="delete children's data of past terms")
+    purge.add_argument(
+        "--before",
+        type=date.fromisoformat,
+        default=None,
+        help="terms that ended before this date (YYYY-MM-DD; default today)",
+    )
+    mode = purge.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--dry-run", action="store_true", help="only say what would go")
+    mode.add_argument("--yes", action="store_true", help="really delete")
+    purge.set_defaults(store=_purge)
+
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Open the store, run the action; a refused request exits 2 with one line on stderr."""
+    handler: Callable[[Store, argparse.Namespace], int] = args.store
+    try:
+        store = repo.open_store(database_url(args.db))
+    except Exception as exc:  # unreachable server, bad URL: say so without a traceback
+        print(f"cannot open the store at {safe_url(database_url(args.db))}: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    try:
+        return handler(store, args)
+    except (StoreError, ValueError) as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    finally:
+        store.dispose()
+
+
+def _actor(args: argparse.Namespace) -> str:
+    return str(args.actor or default_actor())
+
+
+def _init(store: Store, args: argparse.Namespace) -> int:
+    from scheduler.store.migrations import current_revision
+
+    print(f"{safe_url(store.url)}: schema {current_revision(store.engine)}")
+    return 0
+
+
+def _version_line(v: VersionInfo) -> str:
+    k = v.kpis
+    flags = ("published " if v.published else "") + ("purged " if v.purged else "")
+    return (
+        f"{v.version:>4}  {v.saved_at:%Y-%m-%d %H:%M}Z  {v.saved_by:<28} "
+        f"{k.get('scheduled', '?')}/{k.get('children_due', '?')} seen  "
+        f"{k.get('status', '?'):<8} {v.term_name}  {flags}{v.note}"
+    ).rstrip()
+
+
+def _versions(store: Store, args: argparse.Namespace) -> int:
+    versions = repo.list_versions(store, limit=args.limit)
+    if not versions:
+        print("no plan versions yet")
+    for v in versions:
+        print(_version_line(v))
+    return 0
+
+
+def _show(store: Store, args: argparse.Namespace) -> int:
+    info = repo.version_info(store, args.version)
+    print(_version_line(info))
+    print(f"  data {info.dataset_hash[:12]} (dataset {info.dataset_id}), config {info.config_id}")
+    for key, value in info.kpis.items():
+        print(f"  {key:<22} {value}")
+    return 0
+
+
+def _compare(store: Store, args: argparse.Namespace) -> int:
+    comparison = repo.compare_versions(store, args.before, args.after)
+    for k in comparison.changed_kpis:
+        delta = f" ({k.delta:+g})" if k.delta is not None else ""
+        print(f"  {k.key:<22} {k.before} -> {k.after}{delta}")
+    for link in comparison.links:
+        print(f"  link {link.setting_id}: {link.before or '-'} -> {link.after or '-'}")
+    for change in comparison.appointments:
+        what = ", ".join(change.fields) if change.fields else ""
+        print(f"  {change.kind:<8} {change.child_id} at {change.setting_id} {what}".rstrip())
+    print(
+        f"{len(comparison.appointments)} appointment(s) changed, "
+        f"{comparison.unchanged_appointments} unchanged"
+    )
+    return 0
+
+
+def _publish(store: Store, args: argparse.Namespace) -> int:
+    info = repo.publish(store, args.version, actor=_actor(args))
+    print(f"version {info.version} is now the published plan")
+    return 0
+
+
+def _export(store: Store, args: argparse.Namespace) -> int:
+    from scheduler.io.plan_files import write_plan
+
+    write_plan(repo.load_plan(store, args.version), args.out)
+    print(f"version {args.version} written to {args.out}")
+    return 0
+
+
+def _identities_list(store: Store, args: argparse.Namespace) -> int:
+    for identity in repo.list_identities(store):
+        scope = f" {identity.setting_id}" if identity.setting_id else ""
+        print(f"{identity.subject:<40} {identity.role.value}{scope}  {identity.display_name}")
+    return 0
+
+
+def _identities_set(store: Store, args: argparse.Namespace) -> int:
+    identity = repo.set_identity(
+        store,
+        args.email,
+        args.role,
+        setting_id=args.setting,
+        display_name=args.name,
+        actor=_actor(args),
+    )
+    print(f"{identity.subject} is a {identity.role.value}")
+    return 0
+
+
+def _identities_remove(store: Store, args: argparse.Namespace) -> int:
+    removed = repo.remove_identity(store, args.email, actor=_actor(args))
+    print("removed" if removed else "no such identity")
+    return 0 if removed else 1
+
+
+def _tokens_list(store: Store, args: argparse.Namespace) -> int:
+    for t in repo.list_feed_tokens(store, include_revoked=args.all):
+        state = "active" if t.active else f"revoked {t.revoked_at:%Y-%m-%d}"
+        print(f"{t.token_id:>4}  {t.kind:<12} {t.target_id:<12} {t.created_at:%Y-%m-%d}  {state}")
+    return 0
+
+
+def _print_token(kind: str, target_id: str, token: str) -> None:
+    print(f"New feed token for {kind} {target_id} (shown once; keep it secret):")
+    print(token)
+    print("Subscribe to <dashboard address>/feeds/<token>.ics (see docs/store.md).")
+
+
+def _tokens_issue(store: Store, args: argparse.Namespace) -> int:
+    issued = repo.issue_feed_token(store, args.kind, args.target_id, actor=_actor(args))
+    _print_token(issued.kind, issued.target_id, issued.token)
+    return 0
+
+
+def _tokens_rotate(store: Store, args: argparse.Namespace) -> int:
+    issued = repo.rotate_feed_token(store, args.kind, args.target_id, actor=_actor(args))
+    _print_token(issued.kind, issued.target_id, issued.token)
+    return 0
+
+
+def _tokens_revoke(store: Store, args: argparse.Namespace) -> int:
+    count = repo.revoke_feed_tokens(store, args.kind, args.target_id, actor=_actor(args))
+    print(f"{count} token(s) revoked")
+    return 0
+
+
+def _audit(store: Store, args: argparse.Namespace) -> int:
+    action = AuditAction(args.action) if args.action else None
+    for e in repo.list_audit(store, limit=args.limit, action=action):
+        details = " ".join(f"{k}={v}" for k, v in e.details.items())
+        print(f"{e.at:%Y-%m-%d %H:%M:%S}Z  {e.actor:<28} {e.action.value:<20} {e.target} {details}")
+    return 0
+
+
+def _purge(store: Store, args: argparse.Namespace) -> int:
+    before = args.before or date.today()
+    report = repo.purge_past_terms(store, before=before, actor=_actor(args), dry_run=args.dry_run)
+    verb = "would delete" if report.dry_run else "deleted"
+    print(
+        f"{verb} the children's data of terms ending before {before}: "
+        f"{len(report.datasets)} dataset(s), version(s) {list(report.versions)}, "
+        f"{report.appointment_pins} appointment pin(s)"
+    )
+    return 0
