@@ -32,6 +32,26 @@ class GroupOutcome:
     hand_starts: dict[str, tuple[int, int]]
 
 
+def capacity_bound(problem: GroupProblem) -> int:
+    """A quick valid upper bound without the model: each practitioner can see at most
+    ``max_per_day`` children on each of their days, so at best the most valuable ones."""
+    bound = 0
+    for p in problem.practitioners:
+        children = [c for c in problem.children if c.practitioner_id == p.practitioner_id]
+        usable = {d for c in children for d in c.days}
+        slots = p.max_per_day * len(usable)
+        best = sorted(
+            (
+                max(c.values, default=0)
+                + (problem.stability_bonus if c.previous_day is not None else 0)
+                for c in children
+            ),
+            reverse=True,
+        )
+        bound += sum(best[:slots])
+    return bound
+
+
 def solve_group(
     problem: GroupProblem, time_limit: float, seed: int = 0, use_model: bool = True
 ) -> GroupOutcome:
@@ -41,12 +61,12 @@ def solve_group(
     warm = priority_greedy(problem)
     best = warm if warm.objective() >= hand.objective() else hand
     status = "GREEDY"
-    bound = sum(max(c.values, default=0) + problem.stability_bonus for c in problem.children)
+    bound = capacity_bound(problem)
     if use_model and problem.children:
         model = build_day_model(problem)
         result = solve_day_model(model, hint=best.day_of, time_limit=time_limit, seed=seed)
         if result.status == "UNKNOWN" and result.bound:
-            bound = result.bound
+            bound = min(bound, result.bound)
         if result.day_of or result.status in ("OPTIMAL", "FEASIBLE"):
             rota = GroupRota(problem)
             rota.set_day(result.day_of)
@@ -54,7 +74,7 @@ def solve_group(
             if rota.objective() > best.objective():
                 best = rota
             status = result.status
-            bound = result.bound
+            bound = min(bound, result.bound)
     objective = best.objective()
     return GroupOutcome(
         starts=best.starts(),
