@@ -464,7 +464,11 @@ def test_feed_tokens_are_stored_hashed_and_never_logged(
     assert issued.token not in repr(issued)
     assert issued.token not in repr(repo.list_feed_tokens(store))
     assert all(issued.token not in r.getMessage() for r in caplog.records)
-    assert repo.redact_tokens(f"GET /feed/{issued.token}.ics 200") == "GET /feed/[redacted].ics 200"
+    access = logging.LogRecord(
+        "tornado.access", 20, "", 0, "%d GET %s", (200, f"/feeds/{issued.token}.ics"), None
+    )
+    assert repo.TokenRedactingFilter().filter(access)
+    assert access.getMessage() == "200 GET /feeds/[redacted].ics"
 
 
 def test_a_feed_without_a_published_plan_is_empty_handed(store: Store) -> None:

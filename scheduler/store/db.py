@@ -156,7 +156,13 @@ class Store:
         self.url = url
         self.engine = engine
         self.backend: str = engine.dialect.name
-        self._reader = sessionmaker(self.engine, expire_on_commit=False)
+        # A read sees one snapshot even across several statements (SQLite's WAL already does).
+        reader = (
+            engine.execution_options(isolation_level="REPEATABLE READ")
+            if self.backend == "postgresql"
+            else engine
+        )
+        self._reader = sessionmaker(reader, expire_on_commit=False)
         self._writer = sessionmaker(
             self.engine.execution_options(**{_WRITE_OPTION: True}), expire_on_commit=False
         )
