@@ -646,3 +646,18 @@ def test_plan_with_db_saves_a_version(
     assert opened.plan.appointments
     entries = repo.list_audit(store, action=AuditAction.PLAN_GENERATED)
     assert len(entries) == 1 and entries[0].actor.startswith("cli:")
+
+
+def test_the_store_url_comes_from_the_flag_then_the_environment_then_the_data_dir(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """--db beats SCHEDULER_DB_URL, which beats <data dir>/scheduler.db; passwords are hidden."""
+    from scheduler.store.db import DATA_DIR_ENV, DB_URL_ENV, database_url, safe_url
+
+    monkeypatch.delenv(DB_URL_ENV, raising=False)
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path))
+    assert database_url() == f"sqlite+pysqlite:///{tmp_path}/scheduler.db"
+    monkeypatch.setenv(DB_URL_ENV, "postgresql+psycopg://app:hunter2@db.example.org/plans")
+    assert database_url().startswith("postgresql+psycopg://app:")
+    assert database_url("sqlite:///elsewhere.db") == "sqlite:///elsewhere.db"
+    assert "hunter2" not in safe_url(database_url())
