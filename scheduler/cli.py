@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "check",
     "export_ics",
     "send_invites",
+    "store",
     "demo",
 )
 
