@@ -21,12 +21,14 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from scheduler.matching.greedy import greedy_choice, shift_descent
+from scheduler.matching.lagrange import lagrangian_bound
 from scheduler.matching.lp import LpRelaxation, solve_lp
 from scheduler.matching.model import Scaling, build_model, choose_scaling
 from scheduler.matching.problem import (
     AssignmentProblem,
     AssignmentResult,
     Compiled,
+    FloatArray,
     IntArray,
     to_result,
 )
@@ -34,9 +36,19 @@ from scheduler.matching.problem import (
 log = logging.getLogger(__name__)
 
 # (pairs per item or None for all, share of the time limit); each re-filters by reduced cost.
-PHASES: tuple[tuple[int | None, float], ...] = ((2, 0.4), (3, 0.3), (None, 0.3))
+PHASES: tuple[tuple[int | None, float], ...] = ((2, 0.5), (3, 0.25), (None, 1.0))
+FULL_SHARE = 0.15  # of the time limit, for the full model before neighbourhood search
 LINEARIZATION = 1
-HINT_GAP = 0.01  # hint CP-SAT with the incumbent only when within this of the bound
+LNS_START_AGENTS = 6
+LNS_GROW = 1.2
+LNS_SUB_SECONDS = 0.5
+MIN_SUB_SECONDS = 0.05
+LAGRANGE_SHARE = 0.1  # of the time limit, for the knapsack Lagrangian bound at the end
+LAGRANGE_ITERATIONS = 20  # with one worker (deterministic); ten times that otherwise
+LAGRANGE_MAX_SECONDS = 2.0
+RENS_SHARE = 0.1  # of the time limit, to place the items the LP splits
+RENS_PAIRS = 3  # candidate pairs per split item in that model
+HINT_GAP = 0.1  # hint CP-SAT with the incumbent only when within this of the bound
 
 
 @dataclass
@@ -103,6 +115,11 @@ def _choice_from_hint(compiled: Compiled, hint: Mapping[str, str]) -> IntArray:
     return choice
 
 
+def _round_lp(compiled: Compiled, lp: LpRelaxation) -> IntArray:
+    """Each item to its largest LP value: few items are fractional, so this is nearly feasible."""
+    return np.array([pairs[np.argmax(lp.value[pairs])] for pairs in compiled.item_pairs])
+
+
 def _promising(lp: LpRelaxation | None, incumbent: float, compiled: Compiled) -> IntArray:
     """Pairs that could be part of a solution better than ``incumbent`` (reduced-cost test)."""
     if lp is None or not lp.optimal or not math.isfinite(incumbent):
@@ -129,6 +146,7 @@ class _Search:
     workers: int
     seed: int
     incumbent: _Incumbent
+    rng: np.random.Generator
     lp: LpRelaxation | None = None
     bound: float = -math.inf
     proven: bool = False
@@ -143,7 +161,7 @@ class _Search:
     def hint_worthy(self) -> bool:
         """A poor hint (e.g. the packing greedy's) steers CP-SAT's LP search badly: omit it."""
         value = self.incumbent.objective
-        return value <= self.bound + HINT_GAP * max(1.0, abs(value))
+        return self.compiled.soft or value <= self.bound + HINT_GAP * max(1.0, abs(value))
 
     def kernel(self, per_item: int) -> IntArray:
         """Each item's ``per_item`` pairs of least reduced cost, the LP's support, the incumbent.
@@ -161,6 +179,132 @@ class _Search:
         if self.incumbent.choice is not None and self.hint_worthy():
             keep[self.incumbent.choice] = True
         return np.flatnonzero(keep)
+
+    def shared_items(self) -> FloatArray:
+        """Agents x agents: how many items could go to both (the agents' neighbourhood)."""
+        c = self.compiled
+        shared = np.zeros((c.n_agents, c.n_agents))
+        for pairs in c.item_pairs:
+            agents = c.pair_agent[pairs]
+            shared[np.ix_(agents, agents)] += 1.0
+        np.fill_diagonal(shared, 0.0)
+        return shared
+
+    def related_agents(self, seed_agent: int, size: int, shared: FloatArray) -> IntArray:
+        """``seed_agent`` and, one at a time, the agent sharing most items with those chosen."""
+        chosen = [seed_agent]
+        score = shared[seed_agent].copy()
+        score[seed_agent] = -1.0
+        noise = self.rng.random(score.shape[0]) * 0.5
+        while len(chosen) < size:
+            best = int(np.argmax(score + noise * (score > 0)))
+            if score[best] <= 0:
+                break
+            chosen.append(best)
+            score += shared[best]
+            score[chosen] = -1.0
+        return np.array(chosen, dtype=np.int64)
+
+    def improve(self, seconds: float) -> None:
+        """Large neighbourhood search over groups of related agents (sparse or soft problems).
+
+        Each step frees every item held by a few agents that share candidate items and lets
+        CP-SAT re-assign them among those agents; the group grows while sub-solves finish.
+        Half the groups start at the agent whose load costs most (overloaded or the most
+        utilised), where improvements usually are.
+        """
+        c = self.compiled
+        if self.incumbent.choice is None or c.n_agents < 3:
+            return
+        shared = self.shared_items()
+        stop = self.clock.remaining() - seconds
+        size, steps, better = float(LNS_START_AGENTS), 0, 0
+        while self.clock.remaining() - stop > MIN_SUB_SECONDS:
+            choice = self.incumbent.choice
+            steps += 1
+            loads = c.agent_loads(choice)
+            if steps % 2:
+                utilisation = loads / np.maximum(c.capacity, 1)
+                seed_agent = int(np.argmax(utilisation + self.rng.random(c.n_agents) * 0.05))
+            else:
+                seed_agent = int(self.rng.choice(np.flatnonzero(loads > 0)))
+            group = self.related_agents(seed_agent, round(size), shared)
+            in_group = np.zeros(c.n_agents, dtype=bool)
+            in_group[group] = True
+            free = in_group[c.pair_agent[choice]]
+            pairs = _promising(self.lp, self.incumbent.objective, c)
+            pairs = pairs[free[c.pair_item[pairs]] & in_group[c.pair_agent[pairs]]]
+            if pairs.size == 0:
+                continue
+            sub = build_model(c, self.scaling, pairs, choice)
+            solver = _solver(self.workers, self.seed + steps)
+            limit = min(LNS_SUB_SECONDS, self.clock.remaining() - stop)
+            self.clock.limit(solver, limit)
+            status = solver.solve(sub.model)
+            self.clock.charge(solver)
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                better += self.incumbent.offer(sub.read(solver, choice))
+            log.debug(
+                "lns %d: %d agents, %d pairs, %s in %.2fs, objective %.6g",
+                steps, group.size, pairs.size, solver.status_name(status), solver.wall_time,
+                self.incumbent.objective,
+            )  # fmt: skip
+            if status == cp_model.OPTIMAL and solver.wall_time < 0.5 * limit:
+                size = min(size * LNS_GROW, c.n_agents)
+            elif status != cp_model.OPTIMAL:
+                size = max(size / LNS_GROW, 2.0)
+        log.info(
+            "neighbourhood search: %d steps, %d improvements, objective %.6g",
+            steps, better, self.incumbent.objective,
+        )  # fmt: skip
+
+    def knapsack_bound(self) -> None:
+        """Raise the bound with the Lagrangian knapsack relaxation in the time left."""
+        lp = self.lp
+        if lp is None or not lp.optimal:
+            return
+        seconds = self.clock.remaining()
+        if self.clock.deterministic:  # iterations, not time, decide, so the run repeats
+            deadline, iterations = time.monotonic() + 3 * seconds, LAGRANGE_ITERATIONS
+        else:
+            deadline, iterations = time.monotonic() + seconds, 10 * LAGRANGE_ITERATIONS
+        bound = lagrangian_bound(
+            self.compiled, lp.item_price, lp.balance_share, self.incumbent.objective,
+            deadline, iterations,
+        )  # fmt: skip
+        log.info("knapsack bound %.6g (LP %.6g)", bound, lp.bound)
+        self.bound = max(self.bound, bound)
+
+    def rens(self, seconds: float) -> None:
+        """Keep the LP's integral items, let CP-SAT place the fractional ones (RENS).
+
+        The LP's integral part already respects every capacity and balances the agents; only
+        the few split items need deciding, a small model CP-SAT solves quickly.
+        """
+        c, lp = self.compiled, self.lp
+        if lp is None or not lp.optimal:
+            return
+        base = _round_lp(c, lp)
+        split = np.zeros(c.n_items, dtype=bool)
+        best = np.zeros(c.n_items)
+        np.maximum.at(best, c.pair_item, lp.value)
+        split[best < 1 - 1e-6] = True
+        pairs = self.kernel(RENS_PAIRS)
+        pairs = pairs[split[c.pair_item[pairs]]]
+        if pairs.size == 0:
+            self.incumbent.offer(base)
+            return
+        sub = build_model(c, self.scaling, pairs, base, hint=True)
+        solver = _solver(self.workers, self.seed)
+        self.clock.limit(solver, seconds)
+        status = solver.solve(sub.model)
+        self.clock.charge(solver)
+        log.info(
+            "rens: %d split items, %s in %.1fs", int(split.sum()), solver.status_name(status),
+            solver.wall_time,
+        )  # fmt: skip
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            self.incumbent.offer(sub.read(solver, base))
 
     def phase(self, seconds: float, phase: int, per_item: int | None) -> None:
         """One CP-SAT solve of the pairs that could beat the incumbent, hinted with it.
@@ -238,18 +382,35 @@ def solve_assignment(
     incumbent.offer(shift_descent(c, greedy_choice(c), deadline))
     if hint:
         incumbent.offer(shift_descent(c, _choice_from_hint(c, hint), deadline))
-    search = _Search(c, choose_scaling(c), clock, workers, seed, incumbent)
+    rng = np.random.default_rng(seed)
+    search = _Search(c, choose_scaling(c), clock, workers, seed, incumbent, rng)
     lp = solve_lp(c, time_limit=max(1.0, time_limit))
     if lp.bound == math.inf:
         return to_result(c, None, "INFEASIBLE", math.inf, clock.elapsed())
     search.lp = lp
     search.bound = lp.bound
+    search.rens(RENS_SHARE * time_limit)
+    if incumbent.choice is not None:
+        polish = math.inf if clock.deterministic else time.monotonic() + 0.05 * time_limit
+        incumbent.offer(shift_descent(c, incumbent.choice, polish))
     if incumbent.objective > lp.bound + 1e-9 * max(1.0, abs(lp.bound)):
-        for phase, (per_item, share) in enumerate(PHASES):
-            last = phase == len(PHASES) - 1
-            search.phase(clock.remaining() if last else share * time_limit, phase, per_item)
-            if search.proven or search.infeasible or clock.remaining() <= 0:
-                break
+        reserve = min(LAGRANGE_SHARE * time_limit, LAGRANGE_MAX_SECONDS)
+        if c.soft or c.n_pairs < 0.5 * c.n_items * c.n_agents:
+            # Sparse or soft problems: a short full solve (small ones end here), then
+            # neighbourhoods of related agents.
+            search.phase(min(FULL_SHARE * time_limit, clock.remaining() - reserve), 0, None)
+            if not (search.proven or search.infeasible):
+                search.improve(clock.remaining() - reserve)
+        else:
+            for phase, (per_item, share) in enumerate(PHASES):
+                last = phase == len(PHASES) - 1
+                seconds = clock.remaining() - reserve
+                seconds = seconds if last else min(seconds, share * time_limit)
+                search.phase(seconds, phase, per_item)
+                if search.proven or search.infeasible or clock.remaining() <= 0:
+                    break
+        if not (search.proven or search.infeasible):
+            search.knapsack_bound()
     else:
         search.proven = True
     seconds = clock.elapsed()

@@ -28,11 +28,13 @@ class LpRelaxation:
     reduced_cost: FloatArray  # per pair, >= 0
     value: FloatArray  # per pair, the LP's x
     optimal: bool
+    item_price: FloatArray  # per item, the assignment constraint's multiplier
+    balance_share: FloatArray  # per agent, its share of the balance term's multiplier
 
 
 def _lagrangian(
     compiled: Compiled, lam: FloatArray, mu: FloatArray, nu: FloatArray
-) -> tuple[float, FloatArray]:
+) -> tuple[float, FloatArray, FloatArray]:
     """Bound and reduced costs for multipliers on capacity (lam), balance (mu), count (nu)."""
     agent = compiled.pair_agent
     cap = compiled.capacity.astype(np.float64)
@@ -43,7 +45,7 @@ def _lagrangian(
     bound = float(best.sum() - (lam * cap).sum())
     if compiled.max_items is not None:
         bound -= float((nu * compiled.max_items).sum())
-    return bound, lag - best[compiled.pair_item]
+    return bound, lag - best[compiled.pair_item], best
 
 
 def solve_lp(compiled: Compiled, time_limit: float = 10.0) -> LpRelaxation:
@@ -94,7 +96,9 @@ def solve_lp(compiled: Compiled, time_limit: float = 10.0) -> LpRelaxation:
         # Infeasible LP (hard capacities too small) or no answer in time: no information.
         empty = np.zeros(compiled.n_pairs)
         bound = np.inf if status == pywraplp.Solver.INFEASIBLE else -np.inf
-        return LpRelaxation(bound, empty, empty, optimal=False)
+        return LpRelaxation(
+            bound, empty, empty, False, np.zeros(compiled.n_items), np.zeros(n_agents)
+        )
 
     lam = np.maximum(0.0, -np.array([row.dual_value() for row in cap_rows]))
     if compiled.soft:
@@ -109,6 +113,7 @@ def solve_lp(compiled: Compiled, time_limit: float = 10.0) -> LpRelaxation:
         if count_rows
         else zeros
     )
-    bound, reduced = _lagrangian(compiled, lam, mu, nu)
+    bound, reduced, price = _lagrangian(compiled, lam, mu, nu)
     value = np.array([var.solution_value() for var in x])
-    return LpRelaxation(bound, reduced, value, optimal=status == pywraplp.Solver.OPTIMAL)
+    share = mu / mu.sum() if mu.sum() > 0 else np.full(n_agents, 1.0 / max(1, n_agents))
+    return LpRelaxation(bound, reduced, value, status == pywraplp.Solver.OPTIMAL, price, share)

@@ -65,9 +65,11 @@ def choose_scaling(compiled: Compiled) -> Scaling:
         if _integral(distinct, factor):
             exact = True
             break
-    if weight > 0 and exact and largest * factor * 100 <= MAX_COEFFICIENT:
-        # Finer steps of utilisation, so the balance term's rounding up rarely decides ties.
-        factor *= 100
+    while (
+        weight > 0 and exact and weight * factor < 100 and largest * factor * 10 <= MAX_COEFFICIENT
+    ):
+        # Steps of at most 1/100 of the cost unit, so rounding up utilisation rarely decides.
+        factor *= 10
     pair_cost = np.rint(costs * factor).astype(np.int64)
     penalty = round(compiled.overload_penalty * factor)
     steps, coefficient = 0, 0
