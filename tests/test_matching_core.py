@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import math
 import random
 from collections.abc import Mapping
@@ -151,9 +152,14 @@ def random_problem(seed: int, n_items: int = 60, n_agents: int = 6) -> Assignmen
     return make_problem(rows, caps)
 
 
-def test_same_seed_one_worker_same_result() -> None:
+@pytest.mark.parametrize("soft", [False, True])
+def test_same_seed_one_worker_same_result(soft: bool) -> None:
     """With one worker and a seed, two runs return the same assignment and objective."""
     problem = random_problem(7)
+    if soft:  # the soft path runs neighbourhood search: it must repeat too
+        problem = AssignmentProblem(
+            problem.pairs, problem.capacities, overload_penalty=2.0, balance_weight=0.5
+        )
     first = solve_assignment(problem, time_limit=1.0, workers=1, seed=3)
     second = solve_assignment(problem, time_limit=1.0, workers=1, seed=3)
     assert first.assignment == second.assignment
@@ -303,3 +309,27 @@ def test_matches_brute_force_on_small_instances(problem: AssignmentProblem) -> N
     tolerance = 1e-6 + (0.01 if problem.balance_weight else 0.0)
     assert result.objective == pytest.approx(best, abs=tolerance)
     assert result.best_bound <= best + 1e-6
+
+
+def test_gap_command_writes_assignment_and_one_json_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`scheduler gap` writes item,agent rows numbered from 1 and prints one JSON summary."""
+    from scheduler.cli import main
+
+    out = tmp_path / "assignment.csv"
+    code = main(["gap", str(DATA / "gap1-0"), "--time-limit", "5", "--out", str(out)])
+    summary = json.loads(capsys.readouterr().out.strip())
+    assert code == 0
+    assert summary["objective"] == 261 and summary["status"] == "OPTIMAL"
+    rows = out.read_text().splitlines()
+    assert rows[0] == "item,agent" and len(rows) == 16 and rows[1].startswith("1,")
+
+
+def test_gap_command_rejects_a_malformed_file_with_exit_2(tmp_path: Path) -> None:
+    """A bad instance file ends with exit status 2, not a traceback."""
+    from scheduler.cli import main
+
+    bad = tmp_path / "bad"
+    bad.write_text("2 2\n1 x\n")
+    assert main(["gap", str(bad), "--time-limit", "1", "--out", str(tmp_path / "o.csv")]) == 2

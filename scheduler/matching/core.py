@@ -39,9 +39,9 @@ log = logging.getLogger(__name__)
 PHASES: tuple[tuple[int | None, float], ...] = ((2, 0.5), (3, 0.25), (None, 1.0))
 FULL_SHARE = 0.15  # of the time limit, for the full model before neighbourhood search
 LINEARIZATION = 1
-LNS_START_AGENTS = 6
+LNS_START_AGENTS = 4
 LNS_GROW = 1.2
-LNS_SUB_SECONDS = 0.5
+LNS_SUB_SECONDS = 0.25
 MIN_SUB_SECONDS = 0.05
 LAGRANGE_SHARE = 0.1  # of the time limit, for the knapsack Lagrangian bound at the end
 LAGRANGE_ITERATIONS = 20  # with one worker (deterministic); ten times that otherwise
@@ -68,6 +68,10 @@ class _Clock:
             # Wall clock only as a backstop: deterministic time runs slower than wall time.
             return min(self.time_limit - self.spent, 3 * self.time_limit - self.elapsed())
         return self.time_limit - self.elapsed()
+
+    def used(self, solver: cp_model.CpSolver) -> float:
+        """Time the last solve took, in the clock's own units."""
+        return float(solver.deterministic_time if self.deterministic else solver.wall_time)
 
     def charge(self, solver: cp_model.CpSolver) -> None:
         self.spent += solver.deterministic_time
@@ -249,7 +253,7 @@ class _Search:
                 steps, group.size, pairs.size, solver.status_name(status), solver.wall_time,
                 self.incumbent.objective,
             )  # fmt: skip
-            if status == cp_model.OPTIMAL and solver.wall_time < 0.5 * limit:
+            if status == cp_model.OPTIMAL and self.clock.used(solver) < 0.5 * limit:
                 size = min(size * LNS_GROW, c.n_agents)
             elif status != cp_model.OPTIMAL:
                 size = max(size / LNS_GROW, 2.0)
@@ -377,11 +381,9 @@ def solve_assignment(
     if c.n_items == 0:
         return to_result(c, np.zeros(0, dtype=np.int64), "OPTIMAL", 0.0, clock.elapsed())
     incumbent = _Incumbent(c)
-    # With one worker the descent is bounded by passes only, so the run repeats exactly.
-    deadline = math.inf if clock.deterministic else time.monotonic() + 0.05 * time_limit
-    incumbent.offer(shift_descent(c, greedy_choice(c), deadline))
+    incumbent.offer(greedy_choice(c))
     if hint:
-        incumbent.offer(shift_descent(c, _choice_from_hint(c, hint), deadline))
+        incumbent.offer(_choice_from_hint(c, hint))
     rng = np.random.default_rng(seed)
     search = _Search(c, choose_scaling(c), clock, workers, seed, incumbent, rng)
     lp = solve_lp(c, time_limit=max(1.0, time_limit))
@@ -391,6 +393,7 @@ def solve_assignment(
     search.bound = lp.bound
     search.rens(RENS_SHARE * time_limit)
     if incumbent.choice is not None:
+        # With one worker the descent is bounded by passes only, so the run repeats exactly.
         polish = math.inf if clock.deterministic else time.monotonic() + 0.05 * time_limit
         incumbent.offer(shift_descent(c, incumbent.choice, polish))
     if incumbent.objective > lp.bound + 1e-9 * max(1.0, abs(lp.bound)):
