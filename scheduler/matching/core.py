@@ -41,6 +41,7 @@ FULL_SHARE = 0.15  # of the time limit, for the full model before neighbourhood 
 LINEARIZATION = 1
 LNS_START_AGENTS = 4
 LNS_GROW = 1.2
+LNS_MAX_STEPS = 100_000  # a backstop only: the clock ends the search
 LNS_SUB_SECONDS = 0.25
 MIN_SUB_SECONDS = 0.05
 LAGRANGE_SHARE = 0.1  # of the time limit, for the knapsack Lagrangian bound at the end
@@ -222,23 +223,31 @@ class _Search:
             return
         shared = self.shared_items()
         stop = self.clock.remaining() - seconds
-        size, steps, better = float(LNS_START_AGENTS), 0, 0
-        while self.clock.remaining() - stop > MIN_SUB_SECONDS:
+        sizes = [float(LNS_START_AGENTS)] * 2  # random seeds, most-loaded seeds
+        steps, better = 0, 0
+        stale = np.zeros(c.n_agents, dtype=bool)  # seeds whose group was proven unimprovable
+        while self.clock.remaining() - stop > MIN_SUB_SECONDS and steps < LNS_MAX_STEPS:
             choice = self.incumbent.choice
             steps += 1
             loads = c.agent_loads(choice)
-            if steps % 2:
-                utilisation = loads / np.maximum(c.capacity, 1)
-                seed_agent = int(np.argmax(utilisation + self.rng.random(c.n_agents) * 0.05))
+            open_ = (loads > 0) & ~stale
+            if not open_.any():
+                stale[:] = False
+                open_ = loads > 0
+            if steps % 2:  # odd steps: the most loaded agent, where improvements usually are
+                utilisation = loads / np.maximum(c.capacity, 1) + self.rng.random(c.n_agents) * 0.05
+                seed_agent = int(np.argmax(np.where(open_, utilisation, -np.inf)))
             else:
-                seed_agent = int(self.rng.choice(np.flatnonzero(loads > 0)))
-            group = self.related_agents(seed_agent, round(size), shared)
+                seed_agent = int(self.rng.choice(np.flatnonzero(open_)))
+            kind = steps % 2
+            group = self.related_agents(seed_agent, round(sizes[kind]), shared)
             in_group = np.zeros(c.n_agents, dtype=bool)
             in_group[group] = True
             free = in_group[c.pair_agent[choice]]
             pairs = _promising(self.lp, self.incumbent.objective, c)
             pairs = pairs[free[c.pair_item[pairs]] & in_group[c.pair_agent[pairs]]]
             if pairs.size == 0:
+                stale[seed_agent] = True
                 continue
             sub = build_model(c, self.scaling, pairs, choice)
             solver = _solver(self.workers, self.seed + steps)
@@ -246,17 +255,23 @@ class _Search:
             self.clock.limit(solver, limit)
             status = solver.solve(sub.model)
             self.clock.charge(solver)
+            improved = False
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                better += self.incumbent.offer(sub.read(solver, choice))
+                improved = self.incumbent.offer(sub.read(solver, choice))
+            better += improved
+            if improved:
+                stale[group] = False
+            elif status == cp_model.OPTIMAL:
+                stale[seed_agent] = True
             log.debug(
                 "lns %d: %d agents, %d pairs, %s in %.2fs, objective %.6g",
                 steps, group.size, pairs.size, solver.status_name(status), solver.wall_time,
                 self.incumbent.objective,
             )  # fmt: skip
             if status == cp_model.OPTIMAL and self.clock.used(solver) < 0.5 * limit:
-                size = min(size * LNS_GROW, c.n_agents)
+                sizes[kind] = min(sizes[kind] * LNS_GROW, c.n_agents)
             elif status != cp_model.OPTIMAL:
-                size = max(size / LNS_GROW, 2.0)
+                sizes[kind] = max(sizes[kind] / LNS_GROW, 2.0)
         log.info(
             "neighbourhood search: %d steps, %d improvements, objective %.6g",
             steps, better, self.incumbent.objective,
