@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.sat.python import cp_model
 
-from scheduler.matching.greedy import greedy_choice, shift_descent
+from scheduler.matching.greedy import greedy_choice, repair, shift_descent
 from scheduler.matching.lagrange import lagrangian_bound
 from scheduler.matching.lp import LpRelaxation, solve_lp
 from scheduler.matching.model import Scaling, build_model, choose_scaling
@@ -406,6 +406,8 @@ def solve_assignment(
         return to_result(c, None, "INFEASIBLE", math.inf, clock.elapsed())
     search.lp = lp
     search.bound = lp.bound
+    if lp.optimal:
+        incumbent.offer(repair(c, _round_lp(c, lp)))
     search.rens(RENS_SHARE * time_limit)
     if incumbent.choice is not None:
         # With one worker the descent is bounded by passes only, so the run repeats exactly.

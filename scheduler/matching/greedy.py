@@ -166,3 +166,38 @@ def greedy_assignment(problem: AssignmentProblem) -> AssignmentResult:
         -math.inf,
         time.monotonic() - start,
     )
+
+
+def repair(compiled: Compiled, choice: IntArray, max_moves: int | None = None) -> IntArray:
+    """Move items off over-full agents, cheapest move first, until every hard rule holds.
+
+    Meant for a rounded LP solution, which breaks capacities at only a few agents. Returns
+    the (possibly still infeasible) result; the caller checks it.
+    """
+    c = compiled
+    state = _State(c, choice.copy())
+    limit = c.n_items if max_moves is None else max_moves
+    for _ in range(limit):
+        over_load = (state.loads > c.capacity) if not c.soft else np.zeros(c.n_agents, bool)
+        over_count = (
+            state.counts > c.max_items if c.max_items is not None else np.zeros(c.n_agents, bool)
+        )
+        bad = over_load | over_count
+        if not bad.any():
+            break
+        held = state.choice >= 0
+        on_bad = np.flatnonzero(held & bad[c.pair_agent[np.maximum(state.choice, 0)]])
+        best, best_cost = (-1, -1), math.inf
+        for item in on_bad:
+            current = int(state.choice[item])
+            for k in c.item_pairs[item]:
+                agent = int(c.pair_agent[k])
+                if k == current or bad[agent] or not state.fits(agent, int(c.pair_load[k]), 1):
+                    continue
+                cost = float(c.pair_cost[k] - c.pair_cost[current])
+                if cost < best_cost:
+                    best, best_cost = (int(item), int(k)), cost
+        if best[0] < 0:
+            break
+        state.apply(*best)
+    return state.choice
