@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 # (pairs per item or None for all, share of the time limit); each re-filters by reduced cost.
 PHASES: tuple[tuple[int | None, float], ...] = ((2, 0.5), (3, 0.25), (None, 1.0))
 FULL_SHARE = 0.15  # of the time limit, for the full model before neighbourhood search
+FULL_MAX_PAIRS = 5000  # larger sparse or soft models gain nothing from it in that time
 LINEARIZATION = 1
 LNS_START_AGENTS = 4
 LNS_GROW = 1.2
@@ -416,9 +417,10 @@ def solve_assignment(
     if incumbent.objective > lp.bound + 1e-9 * max(1.0, abs(lp.bound)):
         reserve = min(LAGRANGE_SHARE * time_limit, LAGRANGE_MAX_SECONDS)
         if c.soft or c.n_pairs < 0.5 * c.n_items * c.n_agents:
-            # Sparse or soft problems: a short full solve (small ones end here), then
-            # neighbourhoods of related agents.
-            search.phase(min(FULL_SHARE * time_limit, clock.remaining() - reserve), 0, None)
+            # Sparse or soft problems: a short full solve where it may prove optimality (small
+            # ones end here), then neighbourhoods of related agents.
+            if c.n_pairs <= FULL_MAX_PAIRS:
+                search.phase(min(FULL_SHARE * time_limit, clock.remaining() - reserve), 0, None)
             if not (search.proven or search.infeasible):
                 search.improve(clock.remaining() - reserve)
         else:
