@@ -187,6 +187,18 @@ def test_greedy_is_never_better_than_solve_in_soft_mode() -> None:
     assert solve_assignment(problem, time_limit=1.0).objective <= greedy.objective + 1e-9
 
 
+def test_a_feasible_hint_is_never_made_worse() -> None:
+    """The solver starts from a caller's hint: its result costs at most the hint's."""
+    problem = random_problem(5, n_items=80, n_agents=8)
+    hint = solve_assignment(problem, time_limit=1.0).assignment
+    hinted = solve_assignment(problem, time_limit=0.2, hint=hint)
+    c = problem.compiled
+    index = {a: i for i, a in enumerate(c.agents)}
+    pairs = {(c.items[int(c.pair_item[k])], int(c.pair_agent[k])): k for k in range(c.n_pairs)}
+    choice = np.array([pairs[item, index[hint[item]]] for item in c.items], dtype=np.int64)
+    assert hinted.objective <= c.objective(choice) + 1e-9
+
+
 @pytest.mark.parametrize(
     ("options", "rows", "message"),
     [
