@@ -1,10 +1,15 @@
-"""The dashboard's entry point: page setup and navigation by role, nothing else.
+"""The dashboard's entry point: sign-in, then the pages the signed-in role may use.
 
-Run with ``streamlit run streamlit_app.py``. The pages live in ``ui/pages/``; all the
-scheduling logic lives in the ``scheduler`` package.
+Run with ``streamlit run app.py`` (the dashboard plus the calendar feed route) or
+``streamlit run streamlit_app.py`` (the dashboard alone). The pages live in ``ui/pages/``, and
+each checks the role again before drawing anything; all the scheduling logic lives in the
+``scheduler`` package.
 """
 
 import streamlit as st
+
+from ui import auth
+from ui.navigation import pages_for
 
 st.set_page_config(
     page_title="Integrated Review scheduler",
@@ -12,18 +17,15 @@ st.set_page_config(
     layout="wide",
 )
 
+identity = auth.gate()  # a sign-in or "not allowed" page stops here
+menu = pages_for(identity)
+first = next(iter(menu.values()))[0]
 pages = {
-    "Coordinator": [
-        st.Page("ui/pages/data.py", title="Data", icon=":material/upload_file:", default=True),
-        st.Page("ui/pages/plan.py", title="Plan", icon=":material/event_note:"),
-    ],
-    "Service lead": [
-        st.Page("ui/pages/priorities.py", title="Priorities", icon=":material/tune:"),
-        st.Page("ui/pages/capacity.py", title="Capacity", icon=":material/groups:"),
-    ],
-    "Setting": [
-        st.Page("ui/pages/setting.py", title="My setting", icon=":material/school:"),
-    ],
+    group: [
+        st.Page(spec.path, title=spec.title, icon=spec.icon, default=spec is first)
+        for spec in specs
+    ]
+    for group, specs in menu.items()
 }
-
+auth.sidebar(identity)
 st.navigation(pages).run()

@@ -6,6 +6,11 @@ and nothing is written to disk.
 
 The data a session starts on is the bundled sample authority, or the folder named by the
 environment variable ``SCHEDULER_UI_DATA`` (the seam tests use to start on a small authority).
+
+Only coordinators and service leads have this working copy of the whole authority (a setting
+user's page reads the published plan, cut to their setting). Every plan that lands is saved
+as the next version in the plan store; pins are kept in the store (each change audited) and a
+session starts with the stored pins that fit its data.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from scheduler.errors import InputError, Problem
 from scheduler.io.load import LoadResult, load_authority, load_authority_from_upload
 from scheduler.pipeline import PlanOptions, PlanResult
 from scheduler.plan import Pin
+from scheduler.store.access import AccessDenied, Action, Identity, can
+from ui import auth, storage
 from ui.background import JobKind, SolveJob, start_solve
 
 DATA_ENV = "SCHEDULER_UI_DATA"
@@ -46,6 +53,9 @@ PINS = "ir_pins"
 PINS_VERSION = "ir_pins_version"
 PLAN_VERSION = "ir_plan_version"
 MEMO = "ir_memo"
+JOB_IDENTITY = "ir_job_identity"
+SAVED_VERSION = "ir_saved_version"
+SAVE_FAILED = "ir_save_failed"
 
 T = TypeVar("T")
 
@@ -65,7 +75,12 @@ def start_path() -> Path:
 
 
 def prepare() -> None:
-    """Run at the top of every page: load the starting data once, collect a finished solve."""
+    """Run at the top of every page: load the starting data once, collect a finished solve.
+
+    Only for people who may see every setting: a setting user never gets the whole authority.
+    """
+    if not can(auth.current_identity(), Action.VIEW_ALL_SETTINGS):
+        raise AccessDenied("not allowed: the whole authority's data")
     if AUTHORITY not in st.session_state:
         path = start_path()
         try:
@@ -92,7 +107,8 @@ def _install(loaded: LoadResult, source: DataSource) -> None:
     st.session_state[UPLOAD_PROBLEMS] = None
     st.session_state[RESULT] = None
     st.session_state[BEFORE] = None
-    st.session_state[PINS] = []
+    st.session_state[SAVED_VERSION] = None
+    st.session_state[PINS] = _stored_pins_for(loaded.authority)
     st.session_state[PINS_VERSION] = st.session_state.get(PINS_VERSION, 0) + 1
     st.session_state[MEMO] = {}
     job = st.session_state.get(JOB)
@@ -178,8 +194,22 @@ def pins_version() -> int:
     return int(st.session_state.get(PINS_VERSION, 0))
 
 
+def _stored_pins_for(data: Authority) -> list[Pin]:
+    """The store's pins that name this data's settings and children."""
+    try:
+        return storage.pins_for(data, storage.stored_pins())
+    except Exception:  # the store is unreachable: start without pins rather than not at all
+        storage.log.warning("could not read the stored pins")
+        return []
+
+
 def set_pins(new: Sequence[Pin], *, from_editor: bool = False) -> None:
-    """Replace the pins; unless they came from the editor itself, redraw the editor."""
+    """Replace the pins (and save the change to the store, audited); unless they came from the
+    editor itself, redraw the editor."""
+    identity = auth.current_identity()
+    if identity is None or not can(identity, Action.EDIT_PINS):
+        raise AccessDenied("not allowed: edit pins")
+    storage.sync_pins(pins(), list(new), identity)
     st.session_state[PINS] = list(new)
     if not from_editor:
         st.session_state[PINS_VERSION] = pins_version() + 1
@@ -197,6 +227,9 @@ def start_job(
     kind: JobKind, data: Authority, options: PlanOptions, *, replan: bool = False
 ) -> SolveJob:
     """Start a solve for this session (a running one is stopped first)."""
+    identity = auth.current_identity()
+    if identity is None or not can(identity, Action.GENERATE_PLAN):
+        raise AccessDenied("not allowed: generate a plan")
     running = job()
     if running is not None:
         running.request_stop()
@@ -204,6 +237,7 @@ def start_job(
     previous = current.plan if replan and current is not None else None
     started = start_solve(data, options, kind=kind, pins=pins(), previous=previous)
     st.session_state[JOB] = started
+    st.session_state[JOB_IDENTITY] = identity
     st.session_state[JOB_PROBLEMS] = None
     st.session_state[JOB_FAILED] = False
     return started
@@ -223,10 +257,40 @@ def collect_finished_job() -> SolveJob | None:
         st.session_state[AUTHORITY] = finished.authority
         st.session_state[PLAN_VERSION] = plan_version() + 1
         st.session_state[MEMO] = {}
+        _save(finished)
     else:
         st.session_state[JOB_PROBLEMS] = finished.problems
         st.session_state[JOB_FAILED] = finished.failed
     return finished
+
+
+def _save(finished: SolveJob) -> None:
+    """Keep the plan that just landed as the store's next version (who made it, from what)."""
+    outcome = finished.result
+    identity = st.session_state.get(JOB_IDENTITY)
+    st.session_state[SAVED_VERSION] = None
+    st.session_state[SAVE_FAILED] = False
+    if outcome is None or not isinstance(identity, Identity):
+        return
+    note = "re-plan" if finished.kind == "replan" else "plan"
+    try:
+        info = storage.save_version(finished.authority, outcome.plan, identity, note=note)
+    except Exception as exc:  # the plan stays in the session; the page says it was not saved
+        # the type only: a database error's text can quote the rows it was writing
+        storage.log.error("saving the plan as a new version failed: %s", type(exc).__name__)
+        st.session_state[SAVE_FAILED] = True
+    else:
+        st.session_state[SAVED_VERSION] = info.version
+
+
+def saved_version() -> int | None:
+    """The store's version number of the session's current plan (``None`` if not saved)."""
+    value = st.session_state.get(SAVED_VERSION)
+    return value if isinstance(value, int) else None
+
+
+def save_failed() -> bool:
+    return bool(st.session_state.get(SAVE_FAILED))
 
 
 def job_problems() -> list[Problem] | None:

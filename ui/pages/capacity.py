@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import state
+from scheduler.store.access import Action
+from ui import auth, state
 from ui.components import charts, tables
 from ui.components.progress import solve_panel
 
+auth.guard(Action.VIEW_ALL_SETTINGS, page="capacity")
 state.prepare()
 st.title("Capacity")
 

@@ -1,7 +1,8 @@
 """Coordinator · Data: which authority the session works on, and uploading a new one.
 
 Bad uploads are listed problem by problem and the data in use stays as it was: nothing is
-planned on data that did not validate.
+planned on data that did not validate. Coordinators and service leads read it; only
+coordinators upload.
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ import streamlit as st
 
 from scheduler.calendar import due_children
 from scheduler.io.write_data import authority_frames
-from ui import state
+from scheduler.store.access import Action, can
+from ui import auth, state
 from ui.components.tables import problems_frame
 
+identity = auth.guard(Action.VIEW_ALL_SETTINGS, page="data")
 state.prepare()
 st.title("Data")
 
@@ -71,6 +74,10 @@ if authority is not None and source is not None:
                 st.dataframe(frame, hide_index=True, alt=f"The {name} table")
     st.page_link("ui/pages/plan.py", label="Next: make the plan", icon=":material/arrow_forward:")
 
+if not can(identity, Action.UPLOAD_DATA):
+    st.caption("Coordinators upload the authority's data.")
+    st.stop()
+
 st.header("Upload your authority's data")
 st.markdown(
     "Either the CSV files (`practitioners.csv`, `settings.csv`, `key_persons.csv`, "
@@ -89,6 +96,7 @@ if submitted:
     if not uploads:
         st.warning("Choose the files to upload first.")
     else:
+        auth.guard(Action.UPLOAD_DATA, page="data")
         files = {f.name: f.getvalue() for f in uploads}
         with st.spinner("Checking every row…"):
             state.load_upload(files)

@@ -1,4 +1,8 @@
-"""Coordinator · Plan: make the termly rota, watch it being made, read and download it."""
+"""Coordinator · Plan: make the termly rota, watch it being made, read and download it.
+
+Coordinators and service leads: every plan made here is saved as the store's next version,
+and every download is checked and audited when it is clicked.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +12,18 @@ import streamlit as st
 from scheduler.domain import Authority
 from scheduler.pipeline import PlanOptions, PlanResult
 from scheduler.plan import Plan, ReasonCode
-from ui import state
+from scheduler.store.access import Action, Identity, can
+from scheduler.store.records import AuditAction
+from ui import auth, state, storage
 from ui.components import charts, downloads, tables
 from ui.components.kpis import plan_kpis, show_kpis
 from ui.components.progress import solve_panel
 
 
-def controls(authority: Authority) -> None:
+def controls(authority: Authority, identity: Identity) -> None:
     """Time limit, solver options and the Generate button."""
+    if not can(identity, Action.GENERATE_PLAN):
+        return
     running = state.job()
     # Keep the chosen limit when the user visits another page and comes back.
     st.session_state["ir_time_limit"] = st.session_state.get("ir_time_limit", 60)
@@ -54,7 +62,7 @@ def controls(authority: Authority) -> None:
             st.caption(f"{pins_in_use} pin(s) from the Priorities page are kept.")
 
 
-def overview(authority: Authority, result: PlanResult) -> None:
+def overview(authority: Authority, result: PlanResult, identity: Identity) -> None:
     """Status line, KPI cards and downloads."""
     plan = result.plan
     summary = plan.summary
@@ -78,6 +86,17 @@ def overview(authority: Authority, result: PlanResult) -> None:
         st.success(headline, icon=":material/check_circle:")
     else:
         st.warning(headline, icon=":material/warning:")
+    saved = state.saved_version()
+    if saved is not None:
+        st.caption(
+            f"Saved as version {saved}. Settings' calendars change only when a coordinator "
+            "publishes a version on the Versions page."
+        )
+    elif state.save_failed():
+        st.warning(
+            "This plan could not be saved in the plan store; it stays in this session only.",
+            icon=":material/warning:",
+        )
 
     st.header("Key figures")
     st.caption(
@@ -85,12 +104,23 @@ def overview(authority: Authority, result: PlanResult) -> None:
     )
     show_kpis(plan_kpis(summary, result.baseline))
 
+    if not can(identity, Action.DOWNLOAD_PLAN):
+        return
     st.header("Downloads")
     cols = st.columns(3)
     slug = downloads.term_slug(authority)
+    facts = {"version": saved}
+    target = f"version:{saved}" if saved is not None else "unsaved plan"
     cols[0].download_button(
         "Rota workbook (.xlsx)",
-        downloads.deferred(downloads.rota_xlsx, authority, plan),
+        storage.audited(
+            downloads.deferred(downloads.rota_xlsx, authority, plan),
+            identity,
+            Action.DOWNLOAD_PLAN,
+            AuditAction.PLAN_EXPORTED,
+            target=target,
+            details={**facts, "file": "rota.xlsx"},
+        ),
         file_name=f"rota-{slug}.xlsx",
         mime=downloads.XLSX,
         icon=":material/table:",
@@ -98,7 +128,14 @@ def overview(authority: Authority, result: PlanResult) -> None:
     )
     cols[1].download_button(
         "Plan files (CSV, zip)",
-        lambda: downloads.plan_csv_zip(plan),
+        storage.audited(
+            lambda: downloads.plan_csv_zip(plan),
+            identity,
+            Action.DOWNLOAD_PLAN,
+            AuditAction.PLAN_EXPORTED,
+            target=target,
+            details={**facts, "file": "plan.zip"},
+        ),
         file_name=f"plan-{slug}.zip",
         mime=downloads.ZIP,
         icon=":material/folder_zip:",
@@ -106,7 +143,14 @@ def overview(authority: Authority, result: PlanResult) -> None:
     )
     cols[2].download_button(
         "All calendars (.ics, zip)",
-        downloads.deferred(downloads.all_calendars_zip, authority, plan),
+        storage.audited(
+            downloads.deferred(downloads.all_calendars_zip, authority, plan),
+            identity,
+            Action.DOWNLOAD_PLAN,
+            AuditAction.CALENDAR_EXPORTED,
+            target="all",
+            details={**facts, "file": "calendars.zip"},
+        ),
         file_name=f"calendars-{slug}.zip",
         mime=downloads.ZIP,
         icon=":material/calendar_month:",
@@ -285,6 +329,7 @@ def checks(result: PlanResult) -> None:
 
 
 def main() -> None:
+    identity = auth.guard(Action.VIEW_ALL_SETTINGS, page="plan")
     state.prepare()
     st.title("Termly rota")
     authority = state.authority()
@@ -292,17 +337,17 @@ def main() -> None:
         st.error("There is no valid data to plan with yet.", icon=":material/error:")
         st.page_link("ui/pages/data.py", label="Go to the Data page", icon=":material/upload_file:")
         return
-    controls(authority)
+    controls(authority, identity)
     solve_panel()
     result = state.result()
     if result is None:
         st.info(
-            f"No plan yet for {authority.config.term.name}. Choose a time limit and press "
-            "**Generate the plan**.",
+            f"No plan yet in this session for {authority.config.term.name}. Choose a time limit "
+            "and press **Generate the plan**, or open a saved one on the Versions page.",
             icon=":material/info:",
         )
         return
-    overview(authority, result)
+    overview(authority, result, identity)
     plan = result.plan
     tabs = st.tabs(["Timeline", "Week", "Appointments", "Map", "Not scheduled", "Links", "Checks"])
     with tabs[0]:

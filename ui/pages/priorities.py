@@ -2,6 +2,8 @@
 
 A re-plan keeps the current links (unless asked) and each child's slot where the rules still
 allow, so a small change in priorities gives a small change in the rota. Pins always hold.
+Coordinators and service leads; the re-plan is saved as a new version (changed weights are
+audited with it) and each pin added or removed is audited.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from pydantic import ValidationError
 from scheduler.config import Priorities, ReviewConfig
 from scheduler.domain import Authority
 from scheduler.pipeline import PlanOptions
-from ui import state
+from scheduler.store.access import Action, can
+from ui import auth, state
 from ui.components import tables
 from ui.components.kpis import comparison_frame, plan_kpis, show_kpis
 from ui.components.pins import pins_editor
@@ -181,10 +184,12 @@ def main(authority: Authority) -> None:
     elif after is not None:
         st.caption("Re-plan to compare a new plan with the current one.")
 
-    st.header("Pins")
-    pins_editor(authority, after.plan if after is not None else None)
+    if can(auth.current_identity(), Action.EDIT_PINS):
+        st.header("Pins")
+        pins_editor(authority, after.plan if after is not None else None)
 
 
+auth.guard(Action.CHANGE_PRIORITIES, page="priorities")
 state.prepare()
 st.title("Priorities")
 data = state.authority()

@@ -1,10 +1,18 @@
 """Setting · My setting: a setting's own slots, calendar feed, invitations and letters.
 
-A setting sees only its own children, named by initials. (Signing in, which will fix the
-setting to the user's own, comes with a later issue; until then it is picked from the list.)
+A **setting user** sees the *published* plan only, cut down to their own setting
+(``scope_for``) before anything is drawn, and there is no setting picker: whatever a widget,
+a URL query parameter or a file name says, the other settings' rows are simply not there.
+**Coordinators and service leads** can look at any setting, in the published plan (what the
+setting sees) or in the plan of their own session. Children are named by initials; every
+download is checked again and audited when it is clicked.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
 
 import streamlit as st
 
@@ -12,14 +20,103 @@ from scheduler.domain import Authority, describe_days, format_time
 from scheduler.export.ics import family_invite, setting_feed, setting_zip
 from scheduler.export.letters import family_letter_html, role_name
 from scheduler.export.uids import file_stem
-from ui import state
+from scheduler.plan import Plan
+from scheduler.store import repository as repo
+from scheduler.store.access import Action, Identity, Role, require, scope_for, visible_settings
+from scheduler.store.records import AuditAction, StoredVersion
+from ui import auth, state, storage
 from ui.components import downloads, tables
 
+SourceKind = Literal["session", "published"]
 
-def main(authority: Authority) -> None:
+
+@dataclass(frozen=True)
+class Shown:
+    """The data the page draws from, already cut to what the user may see."""
+
+    authority: Authority
+    plan: Plan | None
+    kind: SourceKind
+    version: int | None
+
+    def memo_key(self, key: str) -> str:
+        """Memo keys for the published plan carry its version; the session's do not."""
+        return key if self.kind == "session" else f"v{self.version}:{key}"
+
+
+def published() -> StoredVersion | None:
+    """The published version, or ``None`` (nothing published yet, or purged)."""
+    return repo.open_published(storage.store())
+
+
+def own_setting(identity: Identity) -> None:
+    """A setting user: the published plan, their setting only, no picker."""
+    if "setting" in st.query_params:  # a typed-in ?setting= is ignored, not reflected
+        del st.query_params["setting"]
+    setting_id = identity.setting_id
+    assert setting_id is not None  # Identity guarantees it for the setting role
+    stored = published()
+    if stored is None:
+        st.info(
+            "Your review slots appear here once the coordinator has published this term's plan.",
+            icon=":material/info:",
+        )
+        return
+    authority, plan = scope_for(identity, stored.authority, stored.plan)
+    if setting_id not in authority.settings:
+        st.info("Your setting is not in the published plan.", icon=":material/info:")
+        return
+    show(identity, Shown(authority, plan, "published", stored.info.version), setting_id)
+
+
+def any_setting(identity: Identity) -> None:
+    """Coordinators and service leads: any setting, in the session's or the published plan."""
+    state.prepare()
+    session_data = state.authority()
+    session_result = state.result()
+    stored = published()
+    kinds: list[SourceKind] = []
+    if session_data is not None:
+        kinds.append("session")
+    if stored is not None:
+        kinds.append("published")
+    if not kinds:
+        st.error("There is no valid data yet.", icon=":material/error:")
+        return
+    default = 0 if session_result is not None or stored is None else len(kinds) - 1
+    labels = {
+        "session": "The plan in this session",
+        "published": f"The published plan (version {stored.info.version})" if stored else "",
+    }
+    kind: SourceKind = (
+        st.radio(
+            "Which plan",
+            kinds,
+            index=default,
+            format_func=lambda k: labels[k],
+            horizontal=True,
+            key="ir_setting_source",
+            help="Settings see the published plan; the session's plan is yours until published.",
+        )
+        if len(kinds) > 1
+        else kinds[0]
+    )
+    if kind == "published" and stored is not None:
+        authority, plan = scope_for(identity, stored.authority, stored.plan)
+        shown = Shown(authority, plan, "published", stored.info.version)
+    else:
+        assert session_data is not None
+        authority, plan = scope_for(
+            identity, session_data, session_result.plan if session_result else None
+        )
+        shown = Shown(authority, plan, "session", state.saved_version())
+
     ids = sorted(authority.settings, key=lambda s: (authority.settings[s].name, s))
-    current = state.result()
-    busy = {a.setting_id for a in current.plan.appointments} if current is not None else set()
+    ids = visible_settings(identity, ids)
+    if not ids:
+        st.info("There are no settings in this data.")
+        return
+    busy = {a.setting_id for a in plan.appointments} if plan is not None else set()
     asked = st.query_params.get("setting")
     first_busy = next((i for i, s in enumerate(ids) if s in busy), 0)
     setting_id = st.selectbox(
@@ -28,14 +125,19 @@ def main(authority: Authority) -> None:
         index=ids.index(asked) if asked in ids else first_busy,
         format_func=lambda s: tables.setting_name(authority, s),
         key="ir_setting",
-        help="Later, signing in will show your own setting only.",
+        help="Each setting's own staff see only their setting, in the published plan.",
     )
     if setting_id is None:
         return
-    setting_id = str(setting_id)
-    setting = authority.settings[setting_id]
-    st.query_params["setting"] = setting_id
+    st.query_params["setting"] = str(setting_id)
+    show(identity, shown, str(setting_id))
 
+
+def show(identity: Identity, shown: Shown, setting_id: str) -> None:
+    """One setting's page, from data already scoped for ``identity``."""
+    require(identity, Action.VIEW_SETTING, setting_id=setting_id)
+    authority, plan = shown.authority, shown.plan
+    setting = authority.settings[setting_id]
     st.markdown(
         f"**{setting.name}** · {setting.type.replace('_', ' ')}"
         f" · {setting.address or 'no address given'}"
@@ -43,8 +145,6 @@ def main(authority: Authority) -> None:
         f"{format_time(setting.close_time)}"
     )
 
-    result = state.result()
-    plan = result.plan if result is not None else None
     link = next((lk for lk in plan.links if lk.setting_id == setting_id), None) if plan else None
     link_id = link.practitioner_id if link is not None else setting.link_practitioner_id
     st.header("Your link health practitioner")
@@ -71,6 +171,8 @@ def main(authority: Authority) -> None:
     slots = tables.setting_slots_frame(authority, plan, setting_id)
     term = authority.config.term.name
     st.header(f"Review slots, {term}")
+    if shown.kind == "published":
+        st.caption(f"From the published plan, version {shown.version}.")
     if slots.height == 0:
         st.info("No reviews are scheduled at this setting this term.")
     else:
@@ -93,14 +195,48 @@ def main(authority: Authority) -> None:
                 "where": st.column_config.TextColumn("Where"),
             },
         )
+    downloads_for(identity, shown, plan, setting_id)
+
+
+def downloads_for(identity: Identity, shown: Shown, plan: Plan, setting_id: str) -> None:
+    """The setting's calendar, bundle, letters and per-review files; each audited on click."""
+    require(identity, Action.DOWNLOAD_CALENDARS, setting_id=setting_id)
+    authority = shown.authority
+    setting = authority.settings[setting_id]
+    target = f"setting:{setting_id}"
+    facts = {"version": shown.version, "plan": shown.kind}
+
+    def calendar(build: Callable[[], bytes], file: str) -> Callable[[], bytes]:
+        return storage.audited(
+            build,
+            identity,
+            Action.DOWNLOAD_CALENDARS,
+            AuditAction.CALENDAR_EXPORTED,
+            target=target,
+            setting_id=setting_id,
+            details={**facts, "file": file},
+        )
+
+    def letters(build: Callable[[], str], file: str) -> Callable[[], str]:
+        return storage.audited(
+            build,
+            identity,
+            Action.DOWNLOAD_LETTERS,
+            AuditAction.LETTERS_EXPORTED,
+            target=target,
+            setting_id=setting_id,
+            details={**facts, "file": file},
+        )
 
     st.header("Calendars and letters")
     stem = file_stem(setting_id)
-    feed = state.memo(f"feed:{setting_id}", lambda: setting_feed(authority, plan, setting_id))
+    feed = state.memo(
+        shown.memo_key(f"feed:{setting_id}"), lambda: setting_feed(authority, plan, setting_id)
+    )
     columns = st.columns(2)
     columns[0].download_button(
         "Calendar feed for this setting (.ics)",
-        feed,
+        calendar(lambda: feed, "feed.ics"),
         file_name=f"{stem}.ics",
         mime=downloads.ICS,
         icon=":material/calendar_month:",
@@ -110,7 +246,7 @@ def main(authority: Authority) -> None:
     )
     columns[1].download_button(
         "Everything for this setting (zip: feed, families' invitations, letters)",
-        state.memo(f"zip:{setting_id}", lambda: setting_zip(authority, plan, setting_id)),
+        calendar(lambda: setting_zip(authority, plan, setting_id), "bundle.zip"),
         file_name=f"{stem}.zip",
         mime=downloads.ZIP,
         icon=":material/folder_zip:",
@@ -118,62 +254,64 @@ def main(authority: Authority) -> None:
         key="ir_setting_zip",
     )
     children = [a for a in plan.appointments if a.setting_id == setting_id]
-    if children:
-        letters = state.memo(
-            f"letters:{setting_id}",
+    if not children:
+        return
+    title = f"Appointment letters, {setting.name}"
+    st.download_button(
+        "Printable appointment letters for every family (HTML, one per page)",
+        letters(
             lambda: downloads.letters_document(
-                [family_letter_html(authority, plan, a.child_id) for a in children],
-                f"Appointment letters, {setting.name}",
+                [family_letter_html(authority, plan, a.child_id) for a in children], title
             ),
-        )
-        st.download_button(
-            "Printable appointment letters for every family (HTML, one per page)",
-            letters,
-            file_name=f"letters-{stem}.html",
-            mime=downloads.HTML,
-            icon=":material/print:",
-            on_click="ignore",
-            key="ir_setting_letters",
-        )
-        chosen = st.selectbox(
-            "One review",
-            [a.child_id for a in children],
-            format_func=lambda c: next(
-                f"{tables.child_name(authority, c)}: {a.date:%a %d %b} {format_time(a.start)}"
-                for a in children
-                if a.child_id == c
-            ),
-            key="ir_setting_child",
-        )
-        if chosen is not None:
-            child_id = str(chosen)
-            one = st.columns(2)
-            one[0].download_button(
-                "The family's invitation (.ics)",
-                state.memo(f"invite:{child_id}", lambda: family_invite(authority, plan, child_id)),
-                file_name=f"{file_stem(child_id)}.ics",
-                mime=downloads.ICS,
-                icon=":material/event:",
-                on_click="ignore",
-                key="ir_setting_invite",
-            )
-            one[1].download_button(
-                "The family's letter (HTML)",
-                state.memo(
-                    f"letter:{child_id}", lambda: family_letter_html(authority, plan, child_id)
-                ),
-                file_name=f"letter-{file_stem(child_id)}.html",
-                mime=downloads.HTML,
-                icon=":material/mail:",
-                on_click="ignore",
-                key="ir_setting_letter",
-            )
+            "letters.html",
+        ),
+        file_name=f"letters-{stem}.html",
+        mime=downloads.HTML,
+        icon=":material/print:",
+        on_click="ignore",
+        key="ir_setting_letters",
+    )
+    chosen = st.selectbox(
+        "One review",
+        [a.child_id for a in children],
+        format_func=lambda c: next(
+            f"{tables.child_name(authority, c)}: {a.date:%a %d %b} {format_time(a.start)}"
+            for a in children
+            if a.child_id == c
+        ),
+        key="ir_setting_child",
+    )
+    if chosen is None:
+        return
+    child_id = str(chosen)
+    one = st.columns(2)
+    one[0].download_button(
+        "The family's invitation (.ics)",
+        calendar(lambda: family_invite(authority, plan, child_id), "invitation.ics"),
+        file_name=f"{file_stem(child_id)}.ics",
+        mime=downloads.ICS,
+        icon=":material/event:",
+        on_click="ignore",
+        key="ir_setting_invite",
+    )
+    one[1].download_button(
+        "The family's letter (HTML)",
+        letters(lambda: family_letter_html(authority, plan, child_id), "letter.html"),
+        file_name=f"letter-{file_stem(child_id)}.html",
+        mime=downloads.HTML,
+        icon=":material/mail:",
+        on_click="ignore",
+        key="ir_setting_letter",
+    )
 
 
-state.prepare()
-st.title("My setting")
-data = state.authority()
-if data is None:
-    st.error("There is no valid data yet.", icon=":material/error:")
-else:
-    main(data)
+def main() -> None:
+    identity = auth.guard(Action.VIEW_SETTING, page="setting")
+    st.title("My setting")
+    if identity.role is Role.SETTING:
+        own_setting(identity)
+    else:
+        any_setting(identity)
+
+
+main()

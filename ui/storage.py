@@ -1,0 +1,150 @@
+"""The dashboard's link to the plan store: one store per process, saving, pins, audited downloads.
+
+The store (``SCHEDULER_DB_URL``, else the default SQLite file in the data folder) is opened
+once per process and shared by every session and by the calendar feed route: it holds no
+session's data in memory, only an engine. Everything personal is read from it per request.
+
+Downloads are handed to ``st.download_button`` as callables from :func:`audited`, so the audit
+entry ("who downloaded which calendar") is written when somebody actually clicks, on the
+server, after the permission has been checked once more.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from functools import lru_cache
+from typing import Any, TypeVar
+
+from scheduler.domain import Authority
+from scheduler.export.ics import build_calendars
+from scheduler.plan import Pin, Plan
+from scheduler.store import repository as repo
+from scheduler.store.access import Action, Identity, require
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T", bytes, str)
+
+
+@lru_cache(maxsize=4)
+def _open(url: str) -> repo.Store:
+    return repo.open_store(url)
+
+
+def store() -> repo.Store:
+    """The store for this process (migrated on first use); the URL is read from the environment
+    each time, so tests that point ``SCHEDULER_DB_URL`` at a fresh file get a fresh store."""
+    return _open(repo.database_url())
+
+
+def actor(identity: Identity) -> str:
+    """Who the audit log names: the signed-in e-mail address, or ``local-coordinator``."""
+    return identity.subject
+
+
+# --- versions -------------------------------------------------------------------------------
+
+
+def with_sequences(authority: Authority, plan: Plan, published: Plan | None) -> Plan:
+    """``plan`` carrying calendar SEQUENCE numbers against the published plan, so subscribed
+    calendars see moved reviews as updates of the events they already hold."""
+    if published is None:
+        return plan
+    calendars = build_calendars(authority, plan, previous=published)
+    return replace(plan, sequences=dict(calendars.sequences))
+
+
+def save_version(
+    authority: Authority, plan: Plan, identity: Identity, *, note: str
+) -> repo.VersionInfo:
+    """Save a plan the dashboard made as the store's next version (audited as generated)."""
+    require(identity, Action.GENERATE_PLAN)
+    handle = store()
+    published = repo.open_published(handle)
+    prepared = with_sequences(authority, plan, published.plan if published else None)
+    return repo.save_plan(handle, prepared, authority, actor=actor(identity), note=note)
+
+
+# --- pins -----------------------------------------------------------------------------------
+
+
+def stored_pins() -> list[Pin]:
+    """Every pin in the store, oldest first."""
+    return repo.current_pins(store())
+
+
+def pins_for(authority: Authority, pins: Sequence[Pin]) -> list[Pin]:
+    """The pins that name this data's settings and children (others belong to other data)."""
+    kept = []
+    for pin in pins:
+        if pin.setting_id not in authority.settings:
+            continue
+        if pin.kind == "appointment" and pin.child_id not in authority.children:
+            continue
+        kept.append(pin)
+    return kept
+
+
+def sync_pins(before: Sequence[Pin], after: Sequence[Pin], identity: Identity) -> None:
+    """Write the change from ``before`` to ``after`` to the store, one audited pin at a time.
+
+    Only the difference is written, so pins that belong to other data (not shown in this
+    session) stay as they are.
+    """
+    require(identity, Action.EDIT_PINS)
+    handle = store()
+    removed = [p for p in before if p not in after]
+    added = [p for p in after if p not in before]
+    if removed:
+        records = repo.list_pins(handle)
+        for pin in removed:
+            match = next((r for r in records if r.pin == pin), None)
+            if match is not None:
+                repo.remove_pin(handle, match.pin_id, actor=actor(identity))
+                records.remove(match)
+    for pin in added:
+        repo.add_pin(handle, pin, actor=actor(identity))
+
+
+# --- audit ----------------------------------------------------------------------------------
+
+
+def audit(
+    identity: Identity,
+    action: repo.AuditAction,
+    *,
+    target: str = "",
+    details: Mapping[str, Any] | None = None,
+) -> None:
+    """Record something that changed nothing in the store (a download, a sign-in, a refusal)."""
+    repo.append_audit(store(), actor(identity), action, target=target, details=details)
+
+
+def audited(
+    build: Callable[[], T],
+    identity: Identity,
+    permission: Action,
+    event: repo.AuditAction,
+    *,
+    target: str,
+    setting_id: str | None = None,
+    details: Mapping[str, Any] | None = None,
+) -> Callable[[], T]:
+    """A deferred download: checks the permission again, builds the file, audits the download.
+
+    The callable runs when the user clicks, outside the page's script (it must not touch
+    session state): everything it needs is captured here.
+    """
+    handle = store()
+    subject = actor(identity)
+    facts = dict(details or {})
+
+    def download() -> T:
+        require(identity, permission, setting_id=setting_id)
+        content = build()
+        repo.append_audit(handle, subject, event, target=target, details=facts)
+        return content
+
+    return download
