@@ -29,7 +29,7 @@ def _run(args: argparse.Namespace) -> int:
     code = run_plan(plan_args)
     if code != 0 or args.no_dashboard:
         return code
-    app = ROOT / "streamlit_app.py"
+    app = ROOT / "app.py"  # the dashboard plus its calendar feed route
     print(f"Starting the dashboard: {app}", file=sys.stderr)
     return subprocess.call(
         [sys.executable, "-m", "streamlit", "run", str(app), "--server.address", "localhost"]
@@ -41,7 +41,7 @@ def register(sub: Any) -> None:
         "demo",
         help="plan the bundled sample authority, then start the dashboard",
         description="Plan data/sample into ./plan, print the summary, then run the Streamlit "
-        "dashboard on http://localhost:8501.",
+        "dashboard (with its calendar feeds) on http://localhost:8501.",
     )
     parser.add_argument("--data", type=Path, default=ROOT / "data" / "sample")
     parser.add_argument("--out", type=Path, default=Path("plan"))
