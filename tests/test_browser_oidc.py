@@ -1,0 +1,278 @@
+"""OpenID Connect sign-in end to end: Chromium, ``streamlit run app.py`` and a mock provider.
+
+A local ``oidc-provider-mock`` server plays the authority's identity provider; the app gets an
+``[auth]`` section through a temporary ``secrets.toml`` (``--secrets.files``). A setting's
+member of staff signs in through the provider's form and lands on their own setting's page of
+the published plan, with no other page in the menu; a stranger is refused politely; signing
+out goes back to the sign-in page.
+
+Without Chromium the test skips, unless ``REQUIRE_BROWSER=1`` (CI), where it fails.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from builders import (
+    REVIEW_DAY,
+    appointment_for,
+    make_authority,
+    make_child,
+    make_key_person,
+    make_plan,
+    make_setting,
+)
+
+from scheduler.store import repository as repo
+from scheduler.store.access import Role
+from scheduler.store.db import DB_URL_ENV
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
+SHOTS = ROOT / "test-output" / "screenshots"
+STAFF = "acorn@example.org"
+STRANGER = "stranger@example.org"
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(180)]
+
+
+def _require_browser() -> None:
+    problem = None
+    if not CHROMIUM.exists():
+        problem = f"Chromium is not installed at {CHROMIUM}"
+    else:
+        try:
+            import oidc_provider_mock  # noqa: F401
+            import playwright  # noqa: F401
+        except ImportError as exc:
+            problem = f"Playwright or oidc-provider-mock is missing: {exc}"
+    if problem:
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(problem + " (REQUIRE_BROWSER=1)")
+        pytest.skip(problem)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_healthy(process: subprocess.Popen[bytes], url: str, log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        if process.poll() is not None:
+            pytest.fail(f"streamlit exited early:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+                if reply.read().strip() == b"ok":
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            pytest.fail(f"streamlit did not become healthy:\n{log.read_text()}")
+        time.sleep(0.3)
+
+
+def _store(url: str) -> None:
+    """A published plan for two settings; S001's staff may sign in as a setting user."""
+    data = make_authority(
+        settings=[
+            make_setting("S001", name="Acorn Nursery"),
+            make_setting("S002", name="Birch Pre-school", lat=51.56),
+        ],
+        key_persons=[make_key_person("K001"), make_key_person("K002", setting_id="S002")],
+        children=[
+            make_child("C001", name="Zara Quill"),
+            make_child("C002", setting_id="S002", key_person_id="K002", name="Yusuf Rook"),
+        ],
+    )
+    plan = make_plan(
+        data,
+        [
+            appointment_for(data, "C001"),
+            appointment_for(data, "C002", day=REVIEW_DAY + timedelta(days=1)),
+        ],
+    )
+    store = repo.open_store(url)
+    repo.save_plan(store, plan, data, actor="test")
+    repo.publish(store, 1, actor="test")
+    repo.set_identity(store, "boss@example.org", Role.COORDINATOR, actor="test")
+    repo.set_identity(
+        store, STAFF, Role.SETTING, setting_id="S001", display_name="Acorn staff", actor="test"
+    )
+    store.engine.dispose()
+
+
+@dataclass
+class Site:
+    app: str
+    store_url: str
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The mock provider (claims for two people) and the app configured to sign in with it."""
+    _require_browser()
+    import oidc_provider_mock
+
+    folder = tmp_path_factory.mktemp("oidc")
+    store_url = f"sqlite+pysqlite:///{folder / 'store.db'}"
+    _store(store_url)
+    with oidc_provider_mock.run_server_in_thread() as provider:
+        issuer = f"http://localhost:{provider.server_port}"
+        for email, name in ((STAFF, "Acorn staff"), (STRANGER, "A Stranger")):
+            request = urllib.request.Request(
+                f"{issuer}/users/{quote(email)}",
+                data=json.dumps({"email": email, "name": name}).encode(),
+                headers={"Content-Type": "application/json"},
+                method="PUT",
+            )
+            with urllib.request.urlopen(request, timeout=10) as reply:
+                assert reply.status == 204
+        port = _free_port()
+        app = f"http://localhost:{port}"
+        secrets_file = folder / "secrets.toml"
+        secrets_file.write_text(
+            "[auth]\n"
+            f'redirect_uri = "{app}/oauth2callback"\n'
+            f'cookie_secret = "{secrets.token_urlsafe(32)}"\n'
+            'client_id = "integrated-review-dashboard"\n'
+            f'client_secret = "{secrets.token_urlsafe(16)}"\n'
+            f'server_metadata_url = "{issuer}/.well-known/openid-configuration"\n'
+        )
+        log_path = folder / "server.log"
+        with open(log_path, "wb") as log:
+            process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "streamlit",
+                    "run",
+                    "app.py",
+                    "--server.headless",
+                    "true",
+                    "--server.port",
+                    str(port),
+                    "--server.address",
+                    "localhost",
+                    "--secrets.files",
+                    str(secrets_file),
+                    "--browser.gatherUsageStats",
+                    "false",
+                ],
+                cwd=ROOT,
+                env={**os.environ, DB_URL_ENV: store_url},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        try:
+            _wait_healthy(process, app, log_path)
+            yield Site(app, store_url)
+        finally:
+            process.terminate()
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(10)
+
+
+@pytest.fixture(scope="module")
+def browser(site: Site) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()
+
+
+def settle(tab: Any) -> None:
+    """Wait until the app's script has finished running."""
+    tab.wait_for_selector('[data-testid="stAppViewContainer"]')
+    quiet, deadline = 0, time.monotonic() + 60
+    while quiet < 6:
+        assert time.monotonic() < deadline, "the app kept running"
+        running = tab.locator('[data-testid="stStatusWidget"]').count() > 0
+        quiet = 0 if running else quiet + 1
+        time.sleep(0.15)
+
+
+def sign_in(browser: Any, site: Site, email: str) -> Any:
+    """A fresh browser context signed in through the provider's form as ``email``."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.set_default_timeout(30_000)
+    tab.goto(site.app)
+    settle(tab)
+    tab.get_by_role("button", name="Sign in").click()
+    tab.wait_for_url("**/oauth2/authorize**")
+    tab.locator('input[name="sub"]').fill(email)
+    tab.get_by_role("button", name="Authorize").click()
+    tab.wait_for_url(f"{site.app}/**")
+    settle(tab)
+    return tab
+
+
+def test_a_setting_user_signs_in_and_sees_only_its_setting(browser: Any, site: Site) -> None:
+    """Signed in through the provider, S001's staff land on their page of the published plan."""
+    tab = sign_in(browser, site, STAFF)
+    tab.get_by_role("heading", name="My setting").wait_for()
+    assert tab.get_by_text("From the published plan, version 1.").is_visible()
+    body = tab.locator("body").inner_text()
+    assert "Acorn Nursery" in body and "Birch" not in body and "C002" not in body
+    links = tab.locator('[data-testid="stSidebarNavLink"]')
+    assert links.count() in (0, 1)  # one page: Streamlit may hide a one-page menu
+    assert "Signed in: Acorn staff · Setting S001" in tab.locator("section").first.inner_text()
+    feed_button = tab.get_by_role("button", name="Calendar feed for this setting (.ics)")
+    feed_button.wait_for()
+    tab.locator('[data-testid="stDataFrame"]').first.wait_for()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(SHOTS / "oidc-setting.png"))
+    with tab.expect_download() as info:
+        feed_button.click()
+    feed = Path(info.value.path()).read_bytes()
+    assert info.value.suggested_filename == "S001.ics"
+    assert b"Acorn Nursery" in feed and b"C002" not in feed and b"Birch" not in feed
+
+    tab.get_by_role("button", name="Sign out").click()
+    tab.wait_for_url("**/oauth2/end_session**")  # the provider ends its session too
+    tab.get_by_role("button", name="End session").click()
+    tab.wait_for_url(f"{site.app}/**")
+    settle(tab)
+    tab.get_by_role("button", name="Sign in").wait_for()
+    assert "Acorn" not in tab.locator("body").inner_text()
+    tab.context.close()
+
+    store = repo.open_store(site.store_url)
+    signed = repo.list_audit(store, action=repo.AuditAction.SIGNED_IN)
+    assert [e.actor for e in signed] == [STAFF]
+    exported = repo.list_audit(store, action=repo.AuditAction.CALENDAR_EXPORTED)
+    assert [(e.actor, e.target) for e in exported] == [(STAFF, "setting:S001")]
+
+
+def test_a_stranger_is_refused_politely(browser: Any, site: Site) -> None:
+    """Someone the provider knows but the store does not gets the refusal page and no data."""
+    tab = sign_in(browser, site, STRANGER)
+    tab.get_by_text("is not allowed to use this dashboard").wait_for()
+    body = tab.locator("body").inner_text()
+    assert "Acorn" not in body and "My setting" not in body
+    tab.context.close()
