@@ -57,7 +57,7 @@ def _require_browser() -> None:
         problem = f"Chromium is not installed at {CHROMIUM}"
     else:
         try:
-            import oidc_provider_mock  # noqa: F401
+            import oidc_provider_mock  # type: ignore[import-untyped]  # noqa: F401
             import playwright  # noqa: F401
         except ImportError as exc:
             problem = f"Playwright or oidc-provider-mock is missing: {exc}"
@@ -129,7 +129,7 @@ class Site:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The mock provider (claims for two people) and the app configured to sign in with it."""
     _require_browser()
-    import oidc_provider_mock
+    import oidc_provider_mock  # type: ignore[import-untyped]
 
     folder = tmp_path_factory.mktemp("oidc")
     store_url = f"sqlite+pysqlite:///{folder / 'store.db'}"
