@@ -47,6 +47,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
 SHOTS = ROOT / "test-output" / "screenshots"
 STAFF = "acorn@example.org"
 STRANGER = "stranger@example.org"
+COORDINATOR = "boss@example.org"
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(180)]
 
@@ -57,6 +58,7 @@ def _require_browser() -> None:
         problem = f"Chromium is not installed at {CHROMIUM}"
     else:
         try:
+            import axe_playwright_python  # type: ignore[import-untyped]  # noqa: F401
             import oidc_provider_mock  # type: ignore[import-untyped]  # noqa: F401
             import playwright  # noqa: F401
         except ImportError as exc:
@@ -112,7 +114,7 @@ def _store(url: str) -> None:
     store = repo.open_store(url)
     repo.save_plan(store, plan, data, actor="test")
     repo.publish(store, 1, actor="test")
-    repo.set_identity(store, "boss@example.org", Role.COORDINATOR, actor="test")
+    repo.set_identity(store, COORDINATOR, Role.COORDINATOR, actor="test")
     repo.set_identity(
         store, STAFF, Role.SETTING, setting_id="S001", display_name="Acorn staff", actor="test"
     )
@@ -136,7 +138,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     _store(store_url)
     with oidc_provider_mock.run_server_in_thread() as provider:
         issuer = f"http://localhost:{provider.server_port}"
-        for email, name in ((STAFF, "Acorn staff"), (STRANGER, "A Stranger")):
+        people = ((STAFF, "Acorn staff"), (STRANGER, "A Stranger"), (COORDINATOR, "The Boss"))
+        for email, name in people:
             request = urllib.request.Request(
                 f"{issuer}/users/{quote(email)}",
                 data=json.dumps({"email": email, "name": name}).encode(),
@@ -276,3 +279,26 @@ def test_a_stranger_is_refused_politely(browser: Any, site: Site) -> None:
     body = tab.locator("body").inner_text()
     assert "Acorn" not in body and "My setting" not in body
     tab.context.close()
+
+
+def test_a_coordinator_gets_every_page_and_the_new_ones_pass_axe(browser: Any, site: Site) -> None:
+    """The coordinator's menu has every page; Versions and Access have no serious or critical
+    axe-core violation in what we render."""
+    from test_browser import accessibility_problems
+
+    tab = sign_in(browser, site, COORDINATOR)
+    links = tab.locator('[data-testid="stSidebarNavLink"]')
+    links.first.wait_for()
+    names = [links.nth(i).inner_text().strip() for i in range(links.count())]
+    for page in ("Data", "Plan", "Versions", "Access", "Priorities", "Capacity", "My setting"):
+        assert any(page in name for name in names), names
+    ours: list[str] = []
+    for page, heading in (("Versions", "Versions"), ("Access", "Access")):
+        links.filter(has_text=page).first.click()
+        tab.get_by_role("heading", name=heading, exact=True).wait_for()
+        settle(tab)
+        tab.screenshot(path=str(SHOTS / f"{page.lower()}.png"), full_page=True)
+        mine, _streamlit = accessibility_problems(tab, page)
+        ours.extend(mine)
+    tab.context.close()
+    assert not ours, "\n".join(ours)
