@@ -406,6 +406,29 @@ def test_a_coordinator_issues_and_revokes_a_feed_token_shown_once(world: World) 
     assert AuditAction.FEED_TOKEN_ISSUED in actions and AuditAction.FEED_TOKEN_REVOKED in actions
 
 
+def test_a_coordinator_manages_who_may_sign_in(world: World) -> None:
+    """Adding someone as S002's staff lets them in to S002 only; the last coordinator stays."""
+    at = run(signed_in(COORDINATOR))
+    at.switch_page(PAGE_FILES["access"])
+    run(at)
+    at.text_input(key="ir_identity_email").set_value("Birch@Example.org ")
+    at.selectbox(key="ir_identity_role").set_value(Role.SETTING)
+    at.selectbox(key="ir_identity_setting").set_value("S002")
+    next(b for b in at.button if b.label == "Save").click()
+    run(at)
+    added = repo.get_identity(world.store(), "birch@example.org")
+    assert added == Identity("birch@example.org", Role.SETTING, "S002")
+
+    birch = run(signed_in("birch@example.org"))
+    assert "Birch Pre-school" in rendered(birch) and "Acorn" not in rendered(birch)
+
+    at.selectbox(key="ir_identity_remove_who").set_value(COORDINATOR)
+    next(b for b in at.button if b.label == "Remove").click()
+    run(at)
+    assert any("last coordinator" in e.value for e in at.error)
+    assert repo.get_identity(world.store(), COORDINATOR) is not None
+
+
 def test_plans_weights_and_pins_are_saved_and_audited(world: World) -> None:
     """A generated plan becomes version 3 by the coordinator; a re-plan with a new weight and
     pin changes are audited under the coordinator's address."""

@@ -299,7 +299,24 @@ def main() -> None:
                 else "None is published yet: settings see no plan."
             )
         )
-        st.dataframe(versions_frame(versions), hide_index=True, alt="Every saved plan version")
+        st.dataframe(
+            versions_frame(versions),
+            hide_index=True,
+            alt="Every saved plan version",
+            column_config={
+                "version": st.column_config.NumberColumn("Version"),
+                "saved": st.column_config.TextColumn("Saved"),
+                "by": st.column_config.TextColumn("By"),
+                "note": st.column_config.TextColumn("Note"),
+                "term": st.column_config.TextColumn("Term"),
+                "children_due": st.column_config.NumberColumn("Children due"),
+                "scheduled": st.column_config.NumberColumn("Scheduled"),
+                "in_window": st.column_config.NumberColumn("In the window"),
+                "status": st.column_config.TextColumn("Solver status"),
+                "published": st.column_config.TextColumn("Published"),
+                "purged": st.column_config.TextColumn("Data deleted"),
+            },
+        )
         open_one(identity, versions)
         compare_two(versions)
     if can(identity, Action.VIEW_AUDIT):
