@@ -15,7 +15,7 @@ import time
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -42,12 +42,12 @@ from builders import (  # noqa: E402
 
 from scheduler.domain import Authority  # noqa: E402
 from scheduler.io.write_data import write_authority  # noqa: E402
-from scheduler.plan import Plan  # noqa: E402
+from scheduler.plan import Pin, Plan  # noqa: E402
 from scheduler.store import repository as repo  # noqa: E402
 from scheduler.store.access import Identity, Role, local_coordinator  # noqa: E402
 from scheduler.store.db import DB_URL_ENV  # noqa: E402
 from scheduler.store.records import AuditAction  # noqa: E402
-from ui import auth, state  # noqa: E402
+from ui import auth, state, storage  # noqa: E402
 from ui.navigation import pages_for  # noqa: E402
 
 APP = str(ROOT / "streamlit_app.py")
@@ -464,6 +464,29 @@ def test_plans_weights_and_pins_are_saved_and_audited(world: World) -> None:
     assert repo.current_pins(world.store()) == []
 
 
+def test_stored_pins_for_other_data_are_left_alone(world: World) -> None:
+    """A session takes only the stored pins that fit its data, and writes back only its changes."""
+    data = world.authority
+    mine = Pin("link", setting_id="S001", practitioner_id="P001")
+    moved = Pin("appointment", setting_id="S001", child_id="C001", date=REVIEW_DAY, start=600)
+    foreign = [
+        Pin("link", setting_id="S001", practitioner_id="P999"),  # unknown practitioner
+        Pin("appointment", setting_id="S001", child_id="C002", date=REVIEW_DAY),  # not at S001
+        Pin("appointment", setting_id="S001", child_id="C001", date=date(2025, 1, 7)),  # term
+        Pin("link", setting_id="S999", practitioner_id="P001"),  # unknown setting
+    ]
+    assert storage.pins_for(data, [mine, moved, *foreign]) == [mine, moved]
+
+    store = world.store()
+    for pin in [*foreign, mine]:
+        repo.add_pin(store, pin, actor="test")
+    boss = Identity(COORDINATOR, Role.COORDINATOR)
+    storage.sync_pins([mine], [moved], boss)
+    assert repo.current_pins(store) == [*foreign, moved]
+    actions = [e.action for e in repo.list_audit(store, actor=COORDINATOR)]
+    assert actions == [AuditAction.PIN_ADDED, AuditAction.PIN_REMOVED]  # newest first
+
+
 def wait_for_solve(at: AppTest, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while at.session_state[state.JOB] is not None:
@@ -499,6 +522,4 @@ def test_the_local_coordinator_exists_only_on_a_loopback_address(
 def _fresh_store_handles() -> Iterator[None]:
     """Each test's store URL is new; drop cached handles so files can be removed."""
     yield
-    from ui import storage
-
     storage._open.cache_clear()

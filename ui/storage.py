@@ -76,14 +76,25 @@ def stored_pins() -> list[Pin]:
 
 
 def pins_for(authority: Authority, pins: Sequence[Pin]) -> list[Pin]:
-    """The pins that name this data's settings and children (others belong to other data)."""
+    """The pins that fit this data: its settings, practitioners and children, in its term.
+
+    Pins made for other data (another upload, another term) stay in the store untouched.
+    """
+    term = authority.config.term
     kept = []
     for pin in pins:
-        if pin.setting_id not in authority.settings:
+        setting = authority.settings.get(pin.setting_id or "")
+        if setting is None:
             continue
-        if pin.kind == "appointment" and pin.child_id not in authority.children:
+        if pin.kind == "link":
+            if pin.practitioner_id in authority.practitioners:
+                kept.append(pin)
             continue
-        kept.append(pin)
+        child = authority.children.get(pin.child_id or "")
+        if child is None or child.setting_id != setting.setting_id or pin.date is None:
+            continue
+        if term.start <= pin.date <= term.end:
+            kept.append(pin)
     return kept
 
 
