@@ -532,6 +532,28 @@ def test_the_local_coordinator_exists_only_on_a_loopback_address(
         assert auth.served_locally() is local
 
 
+@pytest.mark.parametrize(
+    ("headers", "remote", "local"),
+    [
+        ({}, "127.0.0.1", True),
+        ({"X-Forwarded-For": "203.0.113.9"}, "127.0.0.1", False),
+        ({"Forwarded": "for=203.0.113.9"}, "127.0.0.1", False),
+        ({}, "203.0.113.9", False),
+    ],
+)
+def test_a_relayed_or_remote_request_is_not_local(
+    monkeypatch: pytest.MonkeyPatch, headers: dict[str, str], remote: str, local: bool
+) -> None:
+    """Even on localhost, a request a proxy relayed, or from elsewhere, gets no coordinator."""
+    import streamlit as st
+    from streamlit.runtime.context import StreamlitHeaders
+
+    fake = type("Context", (), {"headers": StreamlitHeaders(headers.items()), "ip_address": remote})
+    monkeypatch.setattr(st, "context", fake())
+    with patch_config_options({"server.address": "localhost", "global.appTest": False}):
+        assert auth.served_locally() is local
+
+
 @pytest.fixture(autouse=True)
 def _fresh_store_handles() -> Iterator[None]:
     """Each test's store URL is new; drop cached handles so files can be removed."""

@@ -34,6 +34,9 @@ from ui import storage
 LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1", "::ffff:127.0.0.1"})
 """Addresses that only this computer can reach."""
 
+PROXY_HEADERS = ("X-Forwarded-For", "Forwarded", "X-Real-IP")
+"""Headers a reverse proxy adds: a relayed request is not a local one."""
+
 ROLE_LABELS: dict[Role, str] = {
     Role.COORDINATOR: "Coordinator",
     Role.SERVICE_LEAD: "Service lead",
@@ -85,12 +88,18 @@ def provider_names() -> list[str]:
 
 
 def served_locally() -> bool:
-    """Whether only this computer can reach the app: the server listens on a loopback address
-    (and this request came from one). AppTest has no network server at all."""
+    """Whether only this computer can reach the app: the server listens on a loopback address,
+    this request came from one, and no proxy relayed it. AppTest has no network server."""
     if config.get_option("global.appTest"):
         return True
     address = config.get_option("server.address")
     if not isinstance(address, str) or address.strip().lower() not in LOOPBACK:
+        return False
+    try:
+        forwarded = any(name in st.context.headers for name in PROXY_HEADERS)
+    except Exception:  # no request headers (bare mode)
+        forwarded = False
+    if forwarded:  # a proxy relayed this request: it may come from anywhere
         return False
     remote = st.context.ip_address
     return not isinstance(remote, str) or remote in LOOPBACK
