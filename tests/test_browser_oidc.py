@@ -49,7 +49,13 @@ STAFF = "acorn@example.org"
 STRANGER = "stranger@example.org"
 COORDINATOR = "boss@example.org"
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(180)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.timeout(180),
+    # the mock provider uses Authlib APIs that Authlib itself now deprecates: not ours to fix
+    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+]
 
 
 def _require_browser() -> None:
@@ -239,7 +245,8 @@ def test_a_setting_user_signs_in_and_sees_only_its_setting(browser: Any, site: S
     """Signed in through the provider, S001's staff land on their page of the published plan."""
     tab = sign_in(browser, site, STAFF)
     tab.get_by_role("heading", name="My setting").wait_for()
-    assert tab.get_by_text("From the published plan, version 1.").is_visible()
+    tab.get_by_text("From the published plan, version 1.").wait_for()
+    tab.get_by_role("button", name="Calendar feed for this setting (.ics)").wait_for()
     body = tab.locator("body").inner_text()
     assert "Acorn Nursery" in body and "Birch" not in body and "C002" not in body
     links = tab.locator('[data-testid="stSidebarNavLink"]')
