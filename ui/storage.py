@@ -18,8 +18,7 @@ from functools import lru_cache
 from typing import Any, TypeVar
 
 from scheduler.domain import Authority
-from scheduler.export.entries import plan_entries
-from scheduler.export.ics import _sequences  # private: ics has no public sequences-only call
+from scheduler.export.ics import calendar_sequences
 from scheduler.plan import Pin, Plan
 from scheduler.store import repository as repo
 from scheduler.store.access import Action, Identity, require
@@ -57,10 +56,7 @@ def with_sequences(authority: Authority, plan: Plan, published: Plan | None) -> 
     """
     if published is None:
         return plan
-    sequences = _sequences(
-        plan_entries(authority, plan), plan_entries(authority, published), plan, published
-    )
-    return replace(plan, sequences=dict(sequences))
+    return replace(plan, sequences=calendar_sequences(authority, plan, published))
 
 
 def save_version(

@@ -133,6 +133,16 @@ class _FeedItem:
     cancelled: bool
 
 
+def calendar_sequences(authority: Authority, plan: Plan, previous: Plan | None) -> dict[str, int]:
+    """The SEQUENCE numbers ``build_calendars(authority, plan, previous=previous)`` would give,
+    without rendering any calendar (the dashboard stores them with each saved version)."""
+    if previous is None:
+        return dict(plan.sequences)
+    return _sequences(
+        plan_entries(authority, plan), plan_entries(authority, previous), plan, previous
+    )
+
+
 def _sequences(
     new: Mapping[str, Entry], old: Mapping[str, Entry], plan: Plan, previous: Plan | None
 ) -> dict[str, int]:

@@ -1,0 +1,16 @@
+"""Test-wide settings: no test may touch a user's real plan store."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+import pytest
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Point the default store (and anything else under the data dir) at a throwaway folder,
+    before any test or server subprocess starts; tests that need their own store still set
+    ``SCHEDULER_DB_URL`` themselves."""
+    if "SCHEDULER_DATA_DIR" not in os.environ:
+        os.environ["SCHEDULER_DATA_DIR"] = tempfile.mkdtemp(prefix="scheduler-tests-")
