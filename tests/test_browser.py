@@ -3,8 +3,8 @@
 Starts ``streamlit run streamlit_app.py`` on a free localhost port (on the bundled sample
 authority), drives Debian's Chromium with Playwright, makes a plan with a short time limit,
 opens a setting's page and downloads its calendar, and runs axe-core on each page. Screenshots
-go to ``test-output/screenshots/``; with ``UPDATE_SCREENSHOTS=1`` the plan page's is also copied to ``docs/screenshots/``
-for the README.
+go to ``test-output/screenshots/``; with ``UPDATE_SCREENSHOTS=1`` the plan page's is also
+copied to ``docs/screenshots/`` for the README.
 
 Without Chromium the tests skip, unless ``REQUIRE_BROWSER=1`` (CI), where they fail.
 """
