@@ -57,6 +57,7 @@ def controls(authority: Authority, identity: Identity) -> None:
                 seed=int(seed),
             )
             state.start_job("plan", authority, options)
+            st.rerun()  # redraw with the button disabled and the live status showing
         pins_in_use = len(state.pins())
         if pins_in_use:
             st.caption(f"{pins_in_use} pin(s) from the Priorities page are kept.")
@@ -341,6 +342,8 @@ def main() -> None:
     solve_panel()
     result = state.result()
     if result is None:
+        if state.job() is not None:
+            return  # the live status above says what is happening
         st.info(
             f"No plan yet in this session for {authority.config.term.name}. Choose a time limit "
             "and press **Generate the plan**, or open a saved one on the Versions page.",

@@ -149,6 +149,7 @@ def main(authority: Authority) -> None:
                 relink=bool(relink),
             )
             state.start_job("replan", authority.with_config(new_config), options, replan=True)
+            st.rerun()  # redraw with the button disabled and the live status showing
 
     solve_panel()
 
