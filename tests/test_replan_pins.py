@@ -178,3 +178,15 @@ def test_workbook_sheet_names_are_always_valid() -> None:
     book = load_workbook(io.BytesIO(rota_workbook(authority, result.plan)))
     for name in book.sheetnames:
         assert len(name) <= 31 and not name.startswith("'") and not name.endswith("'")
+
+
+def test_replan_reports_kept_links_against_the_data() -> None:
+    """kept_existing_link compares with settings.csv's link, even when a re-plan keeps the
+    previous plan's different link (the checker's links_valid rule)."""
+    authority = two_practitioners()
+    pins = [Pin("link", setting_id="S002", practitioner_id="P001")]
+    before = plan(authority, pins=pins).plan
+    after = plan(authority, previous=before).plan
+    kept = {link.setting_id: link.kept_existing_link for link in after.links}
+    assert {link.setting_id: link.practitioner_id for link in after.links}["S002"] == "P001"
+    assert kept == {"S001": True, "S002": False}

@@ -288,7 +288,8 @@ def choose_links(
                 children_due=len(due_by_setting[sid]),
                 workload_minutes=f.load_minutes,
                 distance_km=round(f.distance_km, 2),
-                kept_existing_link=existing.get(sid) == pid,
+                # the contract: the setting's current link in the data, not the last plan's
+                kept_existing_link=authority.settings[sid].link_practitioner_id == pid,
                 explanation=explain_link(f, authority, existing.get(sid), pinned.get(sid)),
             )
         )
