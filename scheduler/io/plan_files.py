@@ -92,7 +92,7 @@ def write_plan(plan: Plan, folder: Path) -> None:
     """
     folder = Path(folder)
     _refuse_unless_replaceable(folder)
-    files = _render(plan)  # render before touching the disk: a bad plan writes nothing
+    files = render_plan(plan)  # render before touching the disk: a bad plan writes nothing
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.new-", dir=folder.parent))
     try:
@@ -135,7 +135,7 @@ def _swap_in(staging: Path, folder: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def _render(plan: Plan) -> dict[str, str]:
+def render_plan(plan: Plan) -> dict[str, str]:
     """Every file's text, keyed by file name."""
     return {
         LINKS: _csv_text(LINK_COLUMNS, (_link_row(link) for link in plan.links)),

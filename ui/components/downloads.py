@@ -28,7 +28,7 @@ HTML = "text/html"
 
 def plan_csv_zip(plan: Plan) -> bytes:
     """The plan folder's files (links, appointments, unscheduled, summary) as one zip."""
-    files = plan_files._render(plan)
+    files = plan_files.render_plan(plan)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name in sorted(files):
