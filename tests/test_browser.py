@@ -13,17 +13,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from icalendar import Calendar
+from streamlit_server import free_port, require_browser, running_streamlit
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -54,82 +51,17 @@ STREAMLIT_OWN: dict[str, tuple[str, ...]] = {
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(600)]
 
 
-def _require_browser() -> None:
-    problem = None
-    if not CHROMIUM.exists():
-        problem = f"Chromium is not installed at {CHROMIUM}"
-    else:
-        try:
-            import axe_playwright_python  # type: ignore[import-untyped]  # noqa: F401
-            import playwright  # noqa: F401
-        except ImportError as exc:
-            problem = f"Playwright or axe-playwright-python is missing: {exc}"
-    if problem:
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(problem + " (REQUIRE_BROWSER=1)")
-        pytest.skip(problem)
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A Streamlit server on localhost, serving the app on the bundled sample data."""
-    _require_browser()
-    port = _free_port()
+    require_browser()
     log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
     env = {k: v for k, v in os.environ.items() if k != "SCHEDULER_UI_DATA"}
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "streamlit_app.py",
-                "--server.headless",
-                "true",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.fileWatcherType",
-                "none",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"streamlit exited early:\n{log_path.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
-                    if reply.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not become healthy:\n{log_path.read_text()}")
-            time.sleep(0.3)
+    extra = ("--server.fileWatcherType", "none")
+    with running_streamlit(
+        "streamlit_app.py", port=free_port(), log_path=log_path, env=env, extra=extra
+    ) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
 
 
 @pytest.fixture(scope="module")

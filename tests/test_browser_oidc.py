@@ -14,28 +14,16 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
-from builders import (
-    REVIEW_DAY,
-    appointment_for,
-    make_authority,
-    make_child,
-    make_key_person,
-    make_plan,
-    make_setting,
-)
+from streamlit_server import free_port, published_two_settings, require_browser, running_streamlit
 
 from scheduler.store import repository as repo
 from scheduler.store.access import Role
@@ -58,68 +46,9 @@ pytestmark = [
 ]
 
 
-def _require_browser() -> None:
-    problem = None
-    if not CHROMIUM.exists():
-        problem = f"Chromium is not installed at {CHROMIUM}"
-    else:
-        try:
-            import axe_playwright_python  # type: ignore[import-untyped]  # noqa: F401
-            import oidc_provider_mock  # type: ignore[import-untyped]  # noqa: F401
-            import playwright  # noqa: F401
-        except ImportError as exc:
-            problem = f"Playwright or oidc-provider-mock is missing: {exc}"
-    if problem:
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(problem + " (REQUIRE_BROWSER=1)")
-        pytest.skip(problem)
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_healthy(process: subprocess.Popen[bytes], url: str, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        if process.poll() is not None:
-            pytest.fail(f"streamlit exited early:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
-                if reply.read().strip() == b"ok":
-                    return
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            pytest.fail(f"streamlit did not become healthy:\n{log.read_text()}")
-        time.sleep(0.3)
-
-
 def _store(url: str) -> None:
     """A published plan for two settings; S001's staff may sign in as a setting user."""
-    data = make_authority(
-        settings=[
-            make_setting("S001", name="Acorn Nursery"),
-            make_setting("S002", name="Birch Pre-school", lat=51.56),
-        ],
-        key_persons=[make_key_person("K001"), make_key_person("K002", setting_id="S002")],
-        children=[
-            make_child("C001", name="Zara Quill"),
-            make_child("C002", setting_id="S002", key_person_id="K002", name="Yusuf Rook"),
-        ],
-    )
-    plan = make_plan(
-        data,
-        [
-            appointment_for(data, "C001"),
-            appointment_for(data, "C002", day=REVIEW_DAY + timedelta(days=1)),
-        ],
-    )
-    store = repo.open_store(url)
-    repo.save_plan(store, plan, data, actor="test")
-    repo.publish(store, 1, actor="test")
+    store = published_two_settings(url)
     repo.set_identity(store, COORDINATOR, Role.COORDINATOR, actor="test")
     repo.set_identity(
         store, STAFF, Role.SETTING, setting_id="S001", display_name="Acorn staff", actor="test"
@@ -136,7 +65,7 @@ class Site:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The mock provider (claims for two people) and the app configured to sign in with it."""
-    _require_browser()
+    require_browser("oidc_provider_mock")
     import oidc_provider_mock  # type: ignore[import-untyped]
 
     folder = tmp_path_factory.mktemp("oidc")
@@ -154,7 +83,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             )
             with urllib.request.urlopen(request, timeout=10) as reply:
                 assert reply.status == 204
-        port = _free_port()
+        port = free_port()
         app = f"http://localhost:{port}"
         secrets_file = folder / "secrets.toml"
         secrets_file.write_text(
@@ -166,40 +95,15 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             f'server_metadata_url = "{issuer}/.well-known/openid-configuration"\n'
         )
         log_path = folder / "server.log"
-        with open(log_path, "wb") as log:
-            process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "streamlit",
-                    "run",
-                    "app.py",
-                    "--server.headless",
-                    "true",
-                    "--server.port",
-                    str(port),
-                    "--server.address",
-                    "localhost",
-                    "--secrets.files",
-                    str(secrets_file),
-                    "--browser.gatherUsageStats",
-                    "false",
-                ],
-                cwd=ROOT,
-                env={**os.environ, DB_URL_ENV: store_url},
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        try:
-            _wait_healthy(process, app, log_path)
+        with running_streamlit(
+            "app.py",
+            port=port,
+            log_path=log_path,
+            env={**os.environ, DB_URL_ENV: store_url},
+            address="localhost",
+            extra=("--secrets.files", str(secrets_file)),
+        ):
             yield Site(app, store_url)
-        finally:
-            process.terminate()
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(10)
 
 
 @pytest.fixture(scope="module")

@@ -10,28 +10,16 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from builders import (
-    REVIEW_DAY,
-    appointment_for,
-    make_authority,
-    make_child,
-    make_key_person,
-    make_plan,
-    make_setting,
-)
 from icalendar import Calendar
+from streamlit_server import free_port, published_two_settings, running_streamlit
 
 from scheduler.store import repository as repo
 from scheduler.store.db import DB_URL_ENV
@@ -48,35 +36,9 @@ class Server:
     """name → clear token: ``S001``, ``S002``, ``P001``, ``revoked``, ``rotated_out``."""
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _store_with_feeds(url: str) -> dict[str, str]:
     """Version 1 published for S001 (Zara) and S002 (Yusuf); tokens issued, one revoked."""
-    data = make_authority(
-        settings=[
-            make_setting("S001", name="Acorn Nursery"),
-            make_setting("S002", name="Birch Pre-school", lat=51.56),
-        ],
-        key_persons=[make_key_person("K001"), make_key_person("K002", setting_id="S002")],
-        children=[
-            make_child("C001", name="Zara Quill"),
-            make_child("C002", setting_id="S002", key_person_id="K002", name="Yusuf Rook"),
-        ],
-    )
-    plan = make_plan(
-        data,
-        [
-            appointment_for(data, "C001"),
-            appointment_for(data, "C002", day=REVIEW_DAY + timedelta(days=1)),
-        ],
-    )
-    store = repo.open_store(url)
-    repo.save_plan(store, plan, data, actor="test")
-    repo.publish(store, 1, actor="test")
+    store = published_two_settings(url)
     tokens = {
         "S002": repo.issue_feed_token(store, "setting", "S002", actor="test").token,
         "P001": repo.issue_feed_token(store, "practitioner", "P001", actor="test").token,
@@ -95,54 +57,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp("feeds")
     url = f"sqlite+pysqlite:///{folder / 'store.db'}"
     tokens = _store_with_feeds(url)
-    port = _free_port()
     log_path = folder / "server.log"
     env = {**os.environ, DB_URL_ENV: url}
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.headless",
-                "true",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"streamlit exited early:\n{log_path.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as reply:
-                    if reply.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not become healthy:\n{log_path.read_text()}")
-            time.sleep(0.3)
+    with running_streamlit("app.py", port=free_port(), log_path=log_path, env=env) as base:
         yield Server(base, log_path, tokens)
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
 
 
 def fetch(server: Server, path: str, method: str = "GET") -> tuple[int, str, bytes]:
