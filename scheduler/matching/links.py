@@ -138,18 +138,31 @@ def _candidates(
     return sorted(chosen.items(), key=lambda item: (item[1], item[0]))
 
 
-def choose_links(
+@dataclass
+class LinkProblem:
+    """The link stage as a generic assignment problem, with what is needed to read it back."""
+
+    problem: AssignmentProblem | None  # None when no setting has a candidate practitioner
+    facts: dict[tuple[str, str], PairFacts]
+    unlinked: list[str]
+    capacity: dict[str, int]
+    due_by_setting: dict[str, list[Child]]
+    existing: dict[str, str]
+    hint: dict[str, str]
+
+
+def build_link_problem(
     authority: Authority,
     availability: Availability,
     *,
     pinned: Mapping[str, str] | None = None,
     previous: Mapping[str, str] | None = None,
     options: LinkOptions = LinkOptions(),
-) -> LinkResult:
-    """Link every setting that some practitioner can serve; report the rest as unlinked.
+) -> LinkProblem:
+    """Candidate pairs with their costs and loads, and practitioners' capacities.
 
-    ``pinned`` (setting -> practitioner) are kept whatever they cost; ``previous`` links (from
-    the last plan) count as existing links for continuity, overriding ``link_practitioner_id``.
+    Separate from :func:`choose_links` so benchmarks can hand the very same problem to other
+    solvers (the greedy baseline, a MIP).
     """
     pinned = dict(pinned or {})
     config = authority.config
@@ -244,9 +257,9 @@ def choose_links(
             )
             rows.append({"item": sid, "agent": pid, "cost": cost, "load": pair_load})
 
+    hint = {sid: pid for sid, pid in existing.items() if (sid, pid) in facts}
     if not rows:
-        return LinkResult([], unlinked, capacity, {}, {}, "OPTIMAL", 0.0, 0.0, 0.0, 0.0, facts)
-
+        return LinkProblem(None, facts, unlinked, capacity, due_by_setting, existing, hint)
     pairs = pl.DataFrame(
         rows, schema={"item": pl.String, "agent": pl.String, "cost": pl.Float64, "load": pl.Int64}
     )
@@ -262,13 +275,36 @@ def choose_links(
         overload_penalty=mean_points / max(1, typical_block),
         balance_weight=w.balance * UTILISATION_POINTS,
     )
-    hint = {sid: pid for sid, pid in existing.items() if (sid, pid) in facts}
+    return LinkProblem(problem, facts, unlinked, capacity, due_by_setting, existing, hint)
+
+
+def choose_links(
+    authority: Authority,
+    availability: Availability,
+    *,
+    pinned: Mapping[str, str] | None = None,
+    previous: Mapping[str, str] | None = None,
+    options: LinkOptions = LinkOptions(),
+) -> LinkResult:
+    """Link every setting that some practitioner can serve; report the rest as unlinked.
+
+    ``pinned`` (setting -> practitioner) are kept whatever they cost; ``previous`` links (from
+    the last plan) count as existing links for continuity, overriding ``link_practitioner_id``.
+    """
+    pinned = dict(pinned or {})
+    built = build_link_problem(
+        authority, availability, pinned=pinned, previous=previous, options=options
+    )
+    facts, unlinked, capacity = built.facts, list(built.unlinked), built.capacity
+    due_by_setting, existing = built.due_by_setting, built.existing
+    if built.problem is None:
+        return LinkResult([], unlinked, capacity, {}, {}, "OPTIMAL", 0.0, 0.0, 0.0, 0.0, facts)
     result = solve_assignment(
-        problem,
+        built.problem,
         time_limit=options.time_limit,
         workers=options.workers,
         seed=options.seed,
-        hint=hint,
+        hint=built.hint,
     )
     links: list[Link] = []
     load: dict[str, int] = {pid: 0 for pid in authority.practitioners}
