@@ -32,6 +32,7 @@ from scheduler.matching import (  # noqa: E402
     read_orlib_gap,
     solve_assignment,
 )
+from scheduler.matching.mip import solve_assignment_mip  # noqa: E402
 
 GAP_DIR = Path("/work/shared/benchmarks/gap")
 TARGETS = [
@@ -85,8 +86,8 @@ def best_known() -> dict[str, float]:
         return {r["Path"]: float(r["Best known solution value"]) for r in csv.DictReader(handle)}
 
 
-def run_one(name: str, time_limit: float, workers: int) -> dict[str, object]:
-    """Solve one instance in this process and describe the outcome."""
+def run_one(name: str, time_limit: float, workers: int, solver: str) -> dict[str, object]:
+    """Solve one instance in this process (``solver``: ``core`` or a MIP backend)."""
     if name.startswith("domain"):
         # domain[-tight][-SEED]: capacities 1.3 x the load, or 1.05 x when tight.
         parts = name.split("-")[1:]
@@ -98,6 +99,15 @@ def run_one(name: str, time_limit: float, workers: int) -> dict[str, object]:
         pairs, caps = read_orlib_gap(GAP_DIR / name)
         problem = AssignmentProblem(pairs, caps)
         known = best_known().get(name, math.nan)
+    if solver != "core":
+        start = time.monotonic()
+        mip = solve_assignment_mip(problem, backend=solver, time_limit=time_limit)
+        return {
+            "objective": mip.objective,
+            "bound": mip.best_bound,
+            "seconds": time.monotonic() - start,
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        }
     greedy = greedy_assignment(problem)
     start = time.monotonic()
     result = solve_assignment(problem, time_limit=time_limit, workers=workers)
@@ -148,6 +158,19 @@ def git_revision() -> str:
         return "unknown"
 
 
+def child_run(name: str, limit: float, workers: int, solver: str) -> dict[str, object]:
+    """Run one instance with one solver in a fresh process (its own peak memory)."""
+    child = subprocess.run(
+        [sys.executable, __file__, "--one", name, "--time-limit", str(limit),
+         "--workers", str(workers), "--solver", solver],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if child.returncode != 0:
+        return {"failed": child.stderr.strip().splitlines()[-1:]}
+    result: dict[str, object] = json.loads(child.stdout.strip().splitlines()[-1])
+    return result
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--time-limit", type=float, default=30.0)
@@ -156,10 +179,14 @@ def main() -> int:
         "--domain-time-limit", type=float, default=10.0, help="for domain* instances (target 10 s)"
     )
     parser.add_argument("--instances", nargs="+", default=DEFAULT)
+    parser.add_argument(
+        "--mip", nargs="*", default=["SCIP", "HIGHS"], help="MIP backends to compare (same limit)"
+    )
     parser.add_argument("--one", help=argparse.SUPPRESS)  # child mode: one instance, JSON out
+    parser.add_argument("--solver", default="core", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(run_one(args.one, args.time_limit, args.workers)))
+        print(json.dumps(run_one(args.one, args.time_limit, args.workers, args.solver)))
         return 0
     print(
         f"git {git_revision()} | python {platform.python_version()} | ortools {version('ortools')}"
@@ -170,21 +197,17 @@ def main() -> int:
     header = [
         "instance", "items", "agents", "best-known", "objective", "bound", "gap-bk %",
         "gap-bound %", "seconds", "peak MB", "greedy", "obj/greedy", "status",
+        *(f"{m} gap-bk % (bound)" for m in args.mip),
     ]  # fmt: skip
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     gaps: dict[str, list[float]] = {"targets": [], "others": []}
     for name in args.instances:
         limit = args.domain_time_limit if name.startswith("domain") else args.time_limit
-        child = subprocess.run(
-            [sys.executable, __file__, "--one", name, "--time-limit", str(limit),
-             "--workers", str(args.workers)],
-            capture_output=True, text=True, check=False,
-        )  # fmt: skip
-        if child.returncode != 0:
-            print(f"| {name} | failed: {child.stderr.strip().splitlines()[-1:]} |")
+        row = child_run(name, limit, args.workers, "core")
+        if "failed" in row:
+            print(f"| {name} | failed: {row['failed']} |")
             continue
-        row = json.loads(child.stdout.strip().splitlines()[-1])
         objective, bound = float(row["objective"]), float(row["bound"])
         known, greedy = float(row["best_known"]), float(row["greedy"])
         ratio = objective / greedy if math.isfinite(greedy) and greedy else math.nan
@@ -193,6 +216,14 @@ def main() -> int:
             pct(objective, bound), f"{row['seconds']:.1f}", f"{row['peak_mb']:.0f}", greedy,
             "-" if not math.isfinite(ratio) else f"{ratio:.3f}", row["status"],
         ]  # fmt: skip
+        reference = known if math.isfinite(known) else bound
+        for backend in args.mip:
+            mip = child_run(name, limit, args.workers, backend)
+            if "failed" in mip:
+                cells.append("failed")
+                continue
+            value, mip_bound = float(str(mip["objective"])), float(str(mip["bound"]))
+            cells.append(f"{pct(value, reference)} ({fmt(mip_bound)})")
         print("| " + " | ".join(fmt(c) for c in cells) + " |", flush=True)
         if math.isfinite(known) and math.isfinite(objective):
             group = "targets" if name in TARGETS else "others"

@@ -1,37 +1,120 @@
-"""Benchmark the link stage (stage 1) on generated authorities.
+"""Benchmark the link stage (stage 1) on generated authorities: CP-SAT core vs greedy vs MIPs.
 
-Run: ``.venv/bin/python bench/bench_links.py medium large`` (env ``T`` = time limit in seconds,
-default 10; ``K`` = candidate practitioners per setting, default 10). Prints one line per size:
-settings, practitioners, status, objective, bound, gap, seconds, peak memory.
+Run: ``.venv/bin/python bench/bench_links.py [--sizes small medium large xlarge]
+[--time-limit 10] [--mip SCIP HIGHS] [--candidates 10]``.
+
+Every solver gets the very same problem (:func:`build_link_problem`, seed 1 authority) and
+runs in its own subprocess, so ``peak MB`` is that solve's own (``ru_maxrss``, which includes
+generating the authority). ``best bound`` is the highest bound any solver proved for the size;
+``gap %`` is each objective's distance to it, ``obj/greedy`` the ratio to the greedy baseline
+(each setting to the cheapest practitioner, hardest first).
 """
 
-import os
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import platform
 import resource
+import subprocess
 import sys
 import time
+from importlib.metadata import version
+from pathlib import Path
 
-from scheduler.generate import SIZES, generate_authority
-from scheduler.matching.links import LinkOptions, choose_links
-from scheduler.scheduling.availability import Availability
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scheduler.generate import SIZES, generate_authority  # noqa: E402
+from scheduler.matching import greedy_assignment, solve_assignment  # noqa: E402
+from scheduler.matching.links import LinkOptions, build_link_problem  # noqa: E402
+from scheduler.matching.mip import solve_assignment_mip  # noqa: E402
+from scheduler.scheduling.availability import Availability  # noqa: E402
+
+SEED = 1
 
 
-def main() -> None:
-    limit = float(os.environ.get("T", "10"))
-    k = int(os.environ.get("K", "10"))
-    for size in sys.argv[1:] or ["medium", "large"]:
-        authority = generate_authority(SIZES[size], 1)
-        availability = Availability(authority)
-        began = time.time()
-        options = LinkOptions(time_limit=limit, workers=2, candidates_per_setting=k)
-        r = choose_links(authority, availability, options=options)
-        print(
-            f"| {size} | {len(authority.settings)} | {len(authority.practitioners)} | {r.status} "
-            f"| {r.objective:.2f} | {r.best_bound:.2f} | {100 * r.gap:.2f}% "
-            f"| {time.time() - began:.1f} | "
-            f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} |",
-            flush=True,
-        )
+def run_one(size: str, solver: str, time_limit: float, candidates: int) -> dict[str, object]:
+    """Build the size's link problem and solve it with ``solver`` in this process."""
+    authority = generate_authority(SIZES[size], SEED)
+    built = build_link_problem(
+        authority, Availability(authority), options=LinkOptions(candidates_per_setting=candidates)
+    )
+    problem = built.problem
+    assert problem is not None
+    start = time.monotonic()
+    if solver == "greedy":
+        result = greedy_assignment(problem)
+    elif solver == "CP-SAT core":
+        result = solve_assignment(problem, time_limit=time_limit, workers=2, hint=built.hint)
+    else:
+        result = solve_assignment_mip(problem, backend=solver, time_limit=time_limit)
+    return {
+        "settings": len(authority.settings),
+        "practitioners": len(authority.practitioners),
+        "pairs": problem.compiled.n_pairs,
+        "status": result.status,
+        "objective": result.objective,
+        "bound": result.best_bound,
+        "seconds": time.monotonic() - start,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def cell(value: float, digits: int = 2) -> str:
+    return f"{value:.{digits}f}" if math.isfinite(value) else "-"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", nargs="+", default=["small", "medium", "large", "xlarge"])
+    parser.add_argument("--time-limit", type=float, default=10.0)
+    parser.add_argument("--mip", nargs="*", default=["SCIP", "HIGHS"])
+    parser.add_argument("--candidates", type=int, default=LinkOptions().candidates_per_setting)
+    parser.add_argument("--one", nargs=2, help=argparse.SUPPRESS)  # child: SIZE SOLVER
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(run_one(args.one[0], args.one[1], args.time_limit, args.candidates)))
+        return 0
+    print(
+        f"python {platform.python_version()} | ortools {version('ortools')} | seed {SEED}"
+        f" | time limit {args.time_limit:g}s | CP-SAT core 2 workers | {args.candidates}"
+        " candidate practitioners per setting"
+    )
+    header = [
+        "size", "settings", "practitioners", "pairs", "solver", "status", "objective", "bound",
+        "gap to best bound %", "seconds", "peak MB", "obj/greedy",
+    ]  # fmt: skip
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for size in args.sizes:
+        rows: dict[str, dict[str, object]] = {}
+        for solver in ["greedy", "CP-SAT core", *args.mip]:
+            child = subprocess.run(
+                [sys.executable, __file__, "--one", size, solver,
+                 "--time-limit", str(args.time_limit), "--candidates", str(args.candidates)],
+                capture_output=True, text=True, check=False,
+            )  # fmt: skip
+            if child.returncode != 0:
+                print(f"| {size} | {solver} failed: {child.stderr.strip().splitlines()[-1:]} |")
+                continue
+            rows[solver] = json.loads(child.stdout.strip().splitlines()[-1])
+        bounds = [float(str(r["bound"])) for r in rows.values()]
+        best_bound = max((b for b in bounds if math.isfinite(b)), default=math.nan)
+        greedy = float(str(rows["greedy"]["objective"])) if "greedy" in rows else math.nan
+        for solver, r in rows.items():
+            objective = float(str(r["objective"]))
+            gap = (objective - best_bound) / objective * 100 if objective else math.nan
+            cells = [
+                size, r["settings"], r["practitioners"], r["pairs"], solver, r["status"],
+                cell(objective), cell(float(str(r["bound"]))), cell(gap),
+                cell(float(str(r["seconds"])), 1),
+                f"{float(str(r['peak_mb'])):.0f}", cell(objective / greedy, 3),
+            ]  # fmt: skip
+            print("| " + " | ".join(str(c) for c in cells) + " |", flush=True)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
