@@ -23,15 +23,17 @@ import logging
 import math
 import time
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 from ortools.sat.python import cp_model
 
 from scheduler.matching.greedy import greedy_choice, repair, shift_descent
 from scheduler.matching.lagrange import lagrangian_bound
 from scheduler.matching.lp import LpRelaxation, solve_lp
-from scheduler.matching.model import Scaling, build_model, choose_scaling
+from scheduler.matching.model import Scaling, SubModel, build_model, choose_scaling
 from scheduler.matching.problem import (
     AssignmentProblem,
     AssignmentResult,
@@ -42,6 +44,8 @@ from scheduler.matching.problem import (
 )
 
 log = logging.getLogger(__name__)
+
+BoolArray = npt.NDArray[np.bool_]
 
 # (pairs per item or None for all, share of the time limit); each re-filters by reduced cost.
 PHASES: tuple[tuple[int | None, float], ...] = ((2, 0.5), (3, 0.25), (None, 1.0))
@@ -150,6 +154,12 @@ def _solver(workers: int, seed: int) -> cp_model.CpSolver:
     return solver
 
 
+def _solve(task: tuple[cp_model.CpSolver, cp_model.CpModel]) -> cp_model.CpSolverStatus:
+    """One sub-solve; CP-SAT releases the GIL, so threads run these in parallel."""
+    solver, model = task
+    return solver.solve(model)
+
+
 @dataclass
 class _Search:
     """State shared by the phases of one solve."""
@@ -204,10 +214,15 @@ class _Search:
         np.fill_diagonal(shared, 0.0)
         return shared
 
-    def related_agents(self, seed_agent: int, size: int, shared: FloatArray) -> IntArray:
-        """``seed_agent`` and, one at a time, the agent sharing most items with those chosen."""
+    def related_agents(
+        self, seed_agent: int, size: int, shared: FloatArray, taken: BoolArray
+    ) -> IntArray:
+        """``seed_agent`` and, one at a time, the agent sharing most items with those chosen.
+
+        Agents in ``taken`` (another neighbourhood of the same round) are never chosen.
+        """
         chosen = [seed_agent]
-        score = shared[seed_agent].copy()
+        score = np.where(taken, -1.0, shared[seed_agent])
         score[seed_agent] = -1.0
         noise = self.rng.random(score.shape[0]) * 0.5
         while len(chosen) < size:
@@ -217,73 +232,121 @@ class _Search:
             chosen.append(best)
             score += shared[best]
             score[chosen] = -1.0
+            score[taken] = -1.0
         return np.array(chosen, dtype=np.int64)
+
+    def seed_agent(self, kind: int, loads: IntArray, open_: BoolArray) -> int:
+        """Where a neighbourhood starts: at random (kind 0), at the most utilised agent (1),
+        or, with soft capacities, where capacity lies idle while others pay overload (2)."""
+        c = self.compiled
+        unused = np.where(open_, np.maximum(c.capacity - loads, 0), 0).astype(np.float64)
+        if kind == 2 and c.soft and unused.any():
+            return int(self.rng.choice(c.n_agents, p=unused / unused.sum()))
+        if kind == 1:
+            utilisation = loads / np.maximum(c.capacity, 1) + self.rng.random(c.n_agents) * 0.05
+            return int(np.argmax(np.where(open_, utilisation, -np.inf)))
+        return int(self.rng.choice(np.flatnonzero(open_)))
 
     def improve(self, seconds: float) -> None:
         """Large neighbourhood search over groups of related agents (sparse or soft problems).
 
         Each step frees every item held by a few agents that share candidate items and lets
-        CP-SAT re-assign them among those agents; the group grows while sub-solves finish.
-        Half the groups start at the agent whose load costs most (overloaded or the most
-        utilised), where improvements usually are.
+        CP-SAT re-assign them among those agents; a group grows while its sub-solves finish
+        early. Groups start at random, at the most utilised agent, or at idle capacity. With
+        several workers, as many disjoint groups are solved at once, one CP-SAT worker each
+        (small models gain little from more): twice the steps on two cores. With one worker
+        the search is sequential and repeats exactly for a seed.
         """
         c = self.compiled
         if self.incumbent.choice is None or c.n_agents < 3:
             return
         shared = self.shared_items()
         stop = self.clock.remaining() - seconds
-        sizes = [float(LNS_START_AGENTS)] * 2  # random seeds, most-loaded seeds
-        steps, better = 0, 0
+        kinds = 3 if c.soft else 2
+        sizes = [float(LNS_START_AGENTS)] * kinds
+        lanes = 1 if self.clock.deterministic else max(1, min(self.workers, c.n_agents // 3))
+        sub_workers = self.workers if lanes == 1 else 1
+        steps, better, rounds = 0, 0, 0
         stale = np.zeros(c.n_agents, dtype=bool)  # seeds whose group was proven unimprovable
-        while self.clock.remaining() - stop > MIN_SUB_SECONDS and steps < LNS_MAX_STEPS:
-            choice = self.incumbent.choice
-            steps += 1
-            loads = c.agent_loads(choice)
-            open_ = (loads > 0) & ~stale
-            if not open_.any():
-                stale[:] = False
-                open_ = loads > 0
-            if steps % 2:  # odd steps: the most loaded agent, where improvements usually are
-                utilisation = loads / np.maximum(c.capacity, 1) + self.rng.random(c.n_agents) * 0.05
-                seed_agent = int(np.argmax(np.where(open_, utilisation, -np.inf)))
-            else:
-                seed_agent = int(self.rng.choice(np.flatnonzero(open_)))
-            kind = steps % 2
-            group = self.related_agents(seed_agent, round(sizes[kind]), shared)
-            in_group = np.zeros(c.n_agents, dtype=bool)
-            in_group[group] = True
-            free = in_group[c.pair_agent[choice]]
-            pairs = _promising(self.lp, self.incumbent.objective, c)
-            pairs = pairs[free[c.pair_item[pairs]] & in_group[c.pair_agent[pairs]]]
-            if pairs.size == 0:
-                stale[seed_agent] = True
-                continue
-            sub = build_model(c, self.scaling, pairs, choice)
-            solver = _solver(self.workers, self.seed + steps)
-            limit = min(LNS_SUB_SECONDS, self.clock.remaining() - stop)
-            self.clock.limit(solver, limit)
-            status = solver.solve(sub.model)
-            self.clock.charge(solver)
-            improved = False
-            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                improved = self.incumbent.offer(sub.read(solver, choice))
-            better += improved
-            if improved:
-                stale[group] = False
-            elif status == cp_model.OPTIMAL:
-                stale[seed_agent] = True
-            log.debug(
-                "lns %d: %d agents, %d pairs, %s in %.2fs, objective %.6g",
-                steps, group.size, pairs.size, solver.status_name(status), solver.wall_time,
-                self.incumbent.objective,
-            )  # fmt: skip
-            if status == cp_model.OPTIMAL and self.clock.used(solver) < 0.5 * limit:
-                sizes[kind] = min(sizes[kind] * LNS_GROW, c.n_agents)
-            elif status != cp_model.OPTIMAL:
-                sizes[kind] = max(sizes[kind] / LNS_GROW, 2.0)
+        pool = ThreadPoolExecutor(lanes) if lanes > 1 else None
+        try:
+            while self.clock.remaining() - stop > MIN_SUB_SECONDS and steps < LNS_MAX_STEPS:
+                rounds += 1
+                choice = self.incumbent.choice
+                assert choice is not None
+                loads = c.agent_loads(choice)
+                open_ = (loads > 0) & ~stale
+                if not open_.any():
+                    stale[:] = False
+                    open_ = loads > 0
+                taken = np.zeros(c.n_agents, dtype=bool)
+                jobs: list[tuple[int, int, IntArray, SubModel]] = []
+                promising = _promising(self.lp, self.incumbent.objective, c)
+                for lane in range(lanes):
+                    kind = (rounds * lanes + lane) % kinds
+                    candidates = open_ & ~taken
+                    if not candidates.any():
+                        break
+                    seed_agent = self.seed_agent(kind, loads, candidates)
+                    group = self.related_agents(seed_agent, round(sizes[kind]), shared, taken)
+                    taken[group] = True
+                    in_group = np.zeros(c.n_agents, dtype=bool)
+                    in_group[group] = True
+                    free = in_group[c.pair_agent[choice]]
+                    pairs = promising[
+                        free[c.pair_item[promising]] & in_group[c.pair_agent[promising]]
+                    ]
+                    if pairs.size == 0:
+                        stale[seed_agent] = True
+                        continue
+                    sub = build_model(c, self.scaling, pairs, choice)
+                    jobs.append((kind, seed_agent, group, sub))
+                if not jobs:
+                    continue
+                limit = min(LNS_SUB_SECONDS, self.clock.remaining() - stop)
+                solvers = [_solver(sub_workers, self.seed + steps + i) for i in range(len(jobs))]
+                for solver in solvers:
+                    self.clock.limit(solver, limit)
+                tasks = [(solver, job[3].model) for solver, job in zip(solvers, jobs, strict=True)]
+                run = pool.map if pool is not None else map
+                statuses = list(run(_solve, tasks))
+                steps += len(jobs)
+                merged = choice.copy()
+                solved: list[IntArray] = []
+                for (kind, _, group, sub), solver, status in zip(
+                    jobs, solvers, statuses, strict=True
+                ):
+                    self.clock.charge(solver)
+                    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                        mine = sub.read(solver, choice)
+                        solved.append(mine)
+                        merged[sub.free_items] = mine[sub.free_items]
+                    log.debug(
+                        "lns %d: %d agents, %d pairs, %s in %.2fs",
+                        steps, group.size, sub.pairs.size, solver.status_name(status),
+                        solver.wall_time,
+                    )  # fmt: skip
+                    if status == cp_model.OPTIMAL and self.clock.used(solver) < 0.5 * limit:
+                        sizes[kind] = min(sizes[kind] * LNS_GROW, c.n_agents)
+                    elif status != cp_model.OPTIMAL:
+                        sizes[kind] = max(sizes[kind] / LNS_GROW, 2.0)
+                # Disjoint groups change disjoint agents, so their answers combine; only the
+                # balance term (the top utilisation) couples them, hence the single offers.
+                improved = self.incumbent.offer(merged) if len(solved) > 1 else False
+                for mine in solved:
+                    improved = self.incumbent.offer(mine) or improved
+                better += improved
+                for (_, seed_agent, group, _), status in zip(jobs, statuses, strict=True):
+                    if improved:
+                        stale[group] = False
+                    elif status == cp_model.OPTIMAL:
+                        stale[seed_agent] = True
+        finally:
+            if pool is not None:
+                pool.shutdown()
         log.info(
-            "neighbourhood search: %d steps, %d improvements, objective %.6g",
-            steps, better, self.incumbent.objective,
+            "neighbourhood search: %d steps in %d rounds, %d improvements, objective %.6g",
+            steps, rounds, better, self.incumbent.objective,
         )  # fmt: skip
 
     def knapsack_bound(self) -> None:
