@@ -270,7 +270,7 @@ class _Search:
         stale = np.zeros(c.n_agents, dtype=bool)  # seeds whose group was proven unimprovable
         pool = ThreadPoolExecutor(lanes) if lanes > 1 else None
         try:
-            while self.clock.remaining() - stop > MIN_SUB_SECONDS and steps < LNS_MAX_STEPS:
+            while self.clock.remaining() - stop > MIN_SUB_SECONDS and rounds < LNS_MAX_STEPS:
                 rounds += 1
                 choice = self.incumbent.choice
                 assert choice is not None
