@@ -159,9 +159,9 @@ def human_summary(authority: Authority, result: PlanResult) -> str:
         + ", ".join(f"{k} {v}" for k, v in s["unscheduled_by_reason"].items()),
         f"  solver               {s['status']}, objective {s['objective']:,.1f}, bound "
         f"{s['best_bound']:,.1f}, gap {100 * s['gap']:.2f}%, {s['solve_seconds']:.1f}s",
-        f"  vs hand-made rota    seen {base['scheduled']}, funded {base['funded_two_scheduled']},"
+        f"  hand-made rota       seen {base['scheduled']}, funded {base['funded_two_scheduled']},"
         f" overdue {base['overdue_scheduled']}, priority coverage "
-        f"{100 * base['priority_coverage']:.1f}% vs {100 * s['priority_coverage']:.1f}%",
+        f"{100 * base['priority_coverage']:.1f}% (this plan {100 * s['priority_coverage']:.1f}%)",
         f"  check                {'valid' if result.check.ok else 'VIOLATIONS: see above'}",
     ]
     busy = sorted(s["practitioners"].items(), key=lambda kv: -kv[1]["utilisation"])[:5]
