@@ -32,6 +32,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.matching.greedy import greedy_choice, repair, shift_descent
 from scheduler.matching.lagrange import lagrangian_bound
+from scheduler.matching.local_search import descend
 from scheduler.matching.lp import LpRelaxation, solve_lp
 from scheduler.matching.model import Scaling, SubModel, build_model, choose_scaling
 from scheduler.matching.problem import (
@@ -57,11 +58,12 @@ LNS_GROW = 1.2
 LNS_MAX_STEPS = 100_000  # a backstop only: the clock ends the search
 LNS_SUB_SECONDS = 0.25
 MIN_SUB_SECONDS = 0.05
-LAGRANGE_SHARE = 0.1  # of the time limit, for the knapsack Lagrangian bound at the end
+LAGRANGE_SHARE = 0.15  # of the time limit, for the knapsack Lagrangian bound at the end
 LAGRANGE_ITERATIONS = 20  # with one worker (deterministic); ten times that otherwise
 LAGRANGE_MAX_SECONDS = 2.0
 RENS_SHARE = 0.1  # of the time limit, to place the items the LP splits
 RENS_PAIRS = 3  # candidate pairs per split item in that model
+POLISH_SECONDS = 0.5  # a backstop: a descent after a sub-solve takes a few milliseconds
 HINT_GAP = 0.1  # hint CP-SAT with the incumbent only when within this of the bound
 
 
@@ -335,6 +337,11 @@ class _Search:
                 improved = self.incumbent.offer(merged) if len(solved) > 1 else False
                 for mine in solved:
                     improved = self.incumbent.offer(mine) or improved
+                if improved:  # sub-solves leave single moves undone, often across groups
+                    polish = math.inf if self.clock.deterministic else POLISH_SECONDS
+                    self.incumbent.offer(
+                        descend(c, self.incumbent.choice, time.monotonic() + polish)
+                    )
                 better += improved
                 for (_, seed_agent, group, _), status in zip(jobs, statuses, strict=True):
                     if improved:
@@ -487,7 +494,7 @@ def solve_assignment(
     if incumbent.choice is not None:
         # With one worker the descent is bounded by passes only, so the run repeats exactly.
         polish = math.inf if clock.deterministic else time.monotonic() + 0.05 * time_limit
-        incumbent.offer(shift_descent(c, incumbent.choice, polish))
+        incumbent.offer(descend(c, shift_descent(c, incumbent.choice, polish), polish))
     if incumbent.objective > lp.bound + 1e-9 * max(1.0, abs(lp.bound)):
         reserve = min(LAGRANGE_SHARE * time_limit, LAGRANGE_MAX_SECONDS)
         if c.soft or c.n_pairs < 0.5 * c.n_items * c.n_agents:

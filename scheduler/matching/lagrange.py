@@ -101,8 +101,10 @@ def lagrangian_bound(
     best = -math.inf
     step = 1.0
     stall = 0
+    last = 0.0  # the last iteration's seconds: stop before one would overrun the deadline
     for iteration in range(max_iterations):
-        if iteration and time.monotonic() > deadline:
+        began = time.monotonic()
+        if iteration and began + last > deadline:
             break  # the first iteration always runs: from the LP duals it is >= the LP bound
         profit = u[c.pair_item] - pair_cost
         total = float(u.sum())
@@ -119,6 +121,7 @@ def lagrangian_bound(
             stall += 1
             if stall >= 5:
                 step, stall = step / 2, 0
+        last = time.monotonic() - began
         g = 1.0 - np.bincount(c.pair_item[chosen], minlength=c.n_items)
         norm = float((g * g).sum())
         if norm == 0 or step < 1e-4:
