@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from test_matching_core import TWO_ON_A, make_problem, small_problems
 
 from scheduler.matching import AssignmentProblem
-from scheduler.matching.local_search import LocalSearch, descend, kick_and_descend
+from scheduler.matching.local_search import LocalSearch, descend
 from scheduler.matching.problem import Compiled, IntArray
 
 
@@ -61,9 +61,7 @@ def test_shift_and_swap_prices_are_exact(problem: AssignmentProblem) -> None:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(small_problems(), st.integers(0, 3))
-def test_descent_and_kicks_stay_feasible_and_never_worsen(
-    problem: AssignmentProblem, seed: int
-) -> None:
+def test_descent_stays_feasible_and_never_worsens(problem: AssignmentProblem, seed: int) -> None:
     """From any feasible start: still feasible, no worse, and no improving shift is left."""
     c = problem.compiled
     starts = feasible_solutions(c)
@@ -74,9 +72,6 @@ def test_descent_and_kicks_stay_feasible_and_never_worsen(
     assert not c.violations(result)
     assert c.objective(result) <= c.objective(start) + 1e-9
     assert (LocalSearch(c, result).shift_prices() >= -1e-9).all()
-    rng = np.random.default_rng(seed)
-    kicked = kick_and_descend(c, result, np.arange(c.n_agents), rng, math.inf)
-    assert not c.violations(kicked)
 
 
 def test_swap_finds_what_no_shift_can() -> None:

@@ -200,28 +200,3 @@ def descend(compiled: Compiled, choice: IntArray, deadline: float) -> IntArray:
     search = LocalSearch(compiled, choice)
     search.descend(deadline)
     return search.choice
-
-
-def kick_and_descend(
-    compiled: Compiled,
-    choice: IntArray,
-    agents: IntArray,
-    rng: np.random.Generator,
-    deadline: float,
-    moved: int = 3,
-) -> IntArray:
-    """Iterated local search step: move a few items held by ``agents`` to other candidates
-    at random (feasible moves only), then descend. The caller keeps the result if better."""
-    c = compiled
-    search = LocalSearch(c, choice)
-    held = np.flatnonzero(np.isin(c.pair_agent[search.choice], agents))
-    if held.size == 0:
-        return search.choice
-    for j in rng.choice(held, size=min(moved, held.size), replace=False):
-        pairs = c.item_pairs[int(j)]
-        prices = search.shift_prices()[pairs]
-        options = pairs[np.isfinite(prices)]
-        if options.size:
-            search.shift(int(rng.choice(options)))
-    search.descend(deadline)
-    return search.choice
