@@ -32,7 +32,7 @@ import numpy as np
 import numpy.typing as npt
 from ortools.sat.python import cp_model
 
-from scheduler.matching.greedy import greedy_choice, repair, shift_descent
+from scheduler.matching.greedy import greedy_choice, repair
 from scheduler.matching.lagrange import lagrangian_bound
 from scheduler.matching.local_search import descend
 from scheduler.matching.lp import LpRelaxation, solve_lp
@@ -494,9 +494,9 @@ def solve_assignment(
         incumbent.offer(repair(c, _round_lp(c, lp)))
     search.rens(RENS_SHARE * time_limit)
     if incumbent.choice is not None:
-        # With one worker the descent is bounded by passes only, so the run repeats exactly.
+        # With one worker the descent runs to its local optimum, so the run repeats exactly.
         polish = math.inf if clock.deterministic else time.monotonic() + 0.05 * time_limit
-        incumbent.offer(descend(c, shift_descent(c, incumbent.choice, polish), polish))
+        incumbent.offer(descend(c, incumbent.choice, polish))
     if incumbent.objective > lp.bound + 1e-9 * max(1.0, abs(lp.bound)):
         reserve = min(LAGRANGE_SHARE * time_limit, LAGRANGE_MAX_SECONDS)
         if c.soft or c.n_pairs < 0.5 * c.n_items * c.n_agents:

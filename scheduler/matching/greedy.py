@@ -1,4 +1,4 @@
-"""Greedy construction and shift-move descent: the baseline, and the solver's first incumbent.
+"""Greedy construction and LP repair: the baseline, and the solver's first incumbents.
 
 Kept deliberately simple and fast (numpy per item, no search) so it can run on every solve.
 """
@@ -126,31 +126,6 @@ def greedy_choice(compiled: Compiled) -> IntArray:
         if (packed < 0).sum() < (choice < 0).sum():
             return packed
     return choice
-
-
-def shift_descent(
-    compiled: Compiled, choice: IntArray, deadline: float, max_passes: int = 20
-) -> IntArray:
-    """Move single items to better agents while that lowers the objective and stays feasible."""
-    state = _State(compiled, choice.copy())
-    improved, passes = True, 0
-    while improved and passes < max_passes and time.monotonic() < deadline:
-        improved, passes = False, passes + 1
-        for item in range(compiled.n_items):
-            current = int(state.choice[item])
-            if current < 0:
-                continue
-            for k in compiled.item_pairs[item]:
-                if k == current:
-                    continue
-                agent = int(compiled.pair_agent[k])  # never the current agent: pairs are unique
-                if not state.fits(agent, int(compiled.pair_load[k]), 1):
-                    continue
-                if state.move_delta(item, int(k)) < -1e-9:
-                    state.apply(item, int(k))
-                    current = int(k)
-                    improved = True
-    return state.choice
 
 
 def greedy_assignment(problem: AssignmentProblem) -> AssignmentResult:
