@@ -11,7 +11,7 @@ The steps of :func:`solve_assignment`, each measured on the GAP benchmark (bench
    Sparse or soft problems (the link matching): neighbourhood search, CP-SAT re-assigning
    the items of a few agents that share candidate items, the rest fixed; after every
    improvement a shift-and-swap descent (:mod:`scheduler.matching.local_search`) makes the
-   single moves the sub-solves left undone (large authority at 10 s: 8,504 -> ~8,470).
+   single moves the sub-solves left undone (large authority at 10 s: 8,504 -> ~8,463).
 4. Bounds: the LP's, CP-SAT's on a full model, and the knapsack Lagrangian bound, which
    knows that items are indivisible.
 
