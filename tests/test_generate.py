@@ -176,6 +176,33 @@ def test_large_generates_in_a_few_seconds() -> None:
     assert 1350 <= len(a.settings) <= 1650
 
 
+def test_a_fixed_headcount_spreads_the_same_capacity_over_more_people() -> None:
+    """``practitioners=N`` gives exactly N practitioners, every team staffed, and about the
+    capacity the default workforce has (80-86% of the due children)."""
+    from scheduler.generate import review_capacity
+
+    default = generate_authority(SIZES["medium"], 3)
+    wide = generate_authority(SIZES["medium"], 3, practitioners=50)
+    assert len(wide.practitioners) == 50 > 1.5 * len(default.practitioners)
+    assert {p.team for p in wide.practitioners.values()} == {
+        p.team for p in default.practitioners.values()
+    }
+    due = len(_due(wide))
+    assert 0.78 * due <= review_capacity(wide) <= 0.88 * due
+    assert wide.children == default.children and wide.settings.keys() == default.settings.keys()
+
+
+def test_team_sizes_follow_demand_and_staff_every_town() -> None:
+    """Largest remainders: the headcount is met exactly, in proportion, one per town at least."""
+    from scheduler.generate.workforce import team_sizes
+
+    assert team_sizes([100, 300, 600], 13) == [2, 4, 7]
+    assert team_sizes([0, 10, 0], 3) == [1, 1, 1]
+    assert sum(team_sizes([7, 3, 11, 5], 23)) == 23
+    with pytest.raises(ValueError, match="cannot give each of 4 towns"):
+        team_sizes([1, 1, 1, 1], 3)
+
+
 # --- the proportions the optimiser's priorities depend on --------------------------------------
 
 
@@ -555,6 +582,22 @@ def test_command_sizes_model_and_workbook(tmp_path: Path) -> None:
     assert main([*args, "--xlsx", "--model", "separate"]) == 0
     assert sorted(p.name for p in out.iterdir()) == ["authority.xlsx", "config.toml"]
     assert 'model = "separate"' in (out / "config.toml").read_text()
+
+
+def test_command_practitioners_sets_the_headcount(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--practitioners N writes N practitioners; too few for the towns is an input error."""
+    out = tmp_path / "wide"
+    assert main(["generate", "--size", "small", "--seed", "2", "--practitioners", "20",
+                 "--out", str(out)]) == 0  # fmt: skip
+    assert "20 practitioners" in capsys.readouterr().out
+    assert pl.read_csv(out / "practitioners.csv").height == 20
+    bad = tmp_path / "bad"
+    assert main(["generate", "--size", "small", "--seed", "2", "--practitioners", "2",
+                 "--out", str(bad)]) == 2  # fmt: skip
+    assert "cannot give each of 3 towns a team" in capsys.readouterr().err
+    assert not bad.exists()
 
 
 # --- loading what was written, and the committed sample -----------------------------------------

@@ -32,6 +32,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")
     parser.add_argument("--model", choices=("joint", "separate"), default="joint")
     parser.add_argument(
+        "--practitioners",
+        type=_positive,
+        metavar="N",
+        help="workforce size (the same capacity over N people); by default it follows demand",
+    )
+    parser.add_argument(
         "--xlsx", action="store_true", help=f"write one workbook ({WORKBOOK_NAME}) instead of CSVs"
     )
     parser.add_argument("--force", action="store_true", help="replace a non-empty DIR")
@@ -57,7 +63,15 @@ def run(args: argparse.Namespace) -> int:
             [Problem(str(out), 0, "-", "folder is not empty; use --force to replace it", str(out))]
         )
     children = args.children if args.children is not None else SIZES[args.size]
-    authority = generate_authority(children, args.seed, model=args.model)
+    try:
+        authority = generate_authority(
+            children, args.seed, model=args.model, practitioners=args.practitioners
+        )
+    except ValueError as error:
+        raise InputError(
+            [Problem("--practitioners", 0, "-", str(error), str(args.practitioners))]
+        ) from None
+
     if args.xlsx:
         with atomic_folder(out) as tmp:
             write_workbook(authority, tmp / WORKBOOK_NAME)

@@ -48,14 +48,19 @@ def generate_authority(
     *,
     model: Literal["joint", "separate"] = "joint",
     term: TermConfig = SPRING_2027,
+    practitioners: int | None = None,
 ) -> Authority:
     """A fictional English authority with ``children`` children due in ``term``.
 
     Deterministic for a seed. Capacity is calibrated to 80–86% of the due children, so not
-    everyone fits and the priorities decide who is seen.
+    everyone fits and the priorities decide who is seen. ``practitioners`` fixes the
+    workforce's size (the same capacity spread over more or fewer people); by default teams
+    grow until they reach their town's share of that capacity.
     """
     if children < 1:
         raise ValueError(f"children must be at least 1, not {children}")
+    if practitioners is not None and practitioners < 1:
+        raise ValueError(f"practitioners must be at least 1, not {practitioners}")
 
     def stream(stage: str) -> random.Random:
         return random.Random(f"{seed}/{stage}")
@@ -95,6 +100,7 @@ def generate_authority(
         days,
         exclude,
         block_minutes(config),
+        practitioners,
     )
     linked = assign_links(stream("links"), settings, towns, practitioners, key_persons)
     all_key_persons = [k for people in key_persons.values() for k in people]

@@ -99,10 +99,18 @@ def make_practitioners(
     days: Sequence[date],
     exclude: Sequence[tuple[date, date]],
     block: int,
+    headcount: int | None = None,
 ) -> tuple[list[Practitioner], list[Absence]]:
-    """Teams sized so that capacity is ``target_ratio`` of the due children, with their leave."""
+    """Teams sized so that capacity is ``target_ratio`` of the due children, with their leave.
+
+    With ``headcount``, the workforce has that many practitioners instead (teams in proportion
+    to the towns' due children), each doing fewer reviews: authorities where reviews are a
+    small part of many practitioners' weeks. No one drops below two days and one review a
+    day, so a very large headcount overshoots the target (``generate`` prints the ratio).
+    """
     emails = EmailBook()
     drafts: list[_Draft] = []
+    sizes = team_sizes(due_by_town, headcount) if headcount is not None else None
     for town_index, town in enumerate(towns):
         target = target_ratio * due_by_town[town_index]
         team_bases = [b for b in bases if b.town == town_index]
@@ -111,9 +119,12 @@ def make_practitioners(
             draft = _draft(rng, town, town_index, team_bases, days, exclude, emails)
             draft.block = block
             draft.free = _free_days(days, draft.absences)
+            team = sum(1 for d in drafts if d.town == town_index)
+            if sizes is not None:
+                if team >= sizes[town_index]:
+                    break
             # Keep adding while the new member brings the team closer to its target.
-            has_team = any(d.town == town_index for d in drafts)
-            if has_team and total + draft.capacity() / 2 > target:
+            elif team and total + draft.capacity() / 2 > target:
                 break
             drafts.append(draft)
             total += draft.capacity()
@@ -126,6 +137,23 @@ def make_practitioners(
         practitioners.append(replace(draft.practitioner, practitioner_id=pid))
         absences += [replace(a, person_id=pid) for a in draft.absences]
     return practitioners, absences
+
+
+def team_sizes(due_by_town: Sequence[int], headcount: int) -> list[int]:
+    """``headcount`` practitioners over the towns in proportion to their due children, at
+    least one per town (largest remainders decide the rounding)."""
+    if headcount < len(due_by_town):
+        raise ValueError(
+            f"a workforce of {headcount} cannot give each of {len(due_by_town)} towns a team"
+        )
+    spare = headcount - len(due_by_town)
+    total = sum(due_by_town) or 1
+    shares = [spare * due / total for due in due_by_town]
+    sizes = [1 + math.floor(share) for share in shares]
+    order = sorted(range(len(shares)), key=lambda i: (math.floor(shares[i]) - shares[i], i))
+    for i in order[: headcount - sum(sizes)]:
+        sizes[i] += 1
+    return sizes
 
 
 def _draft(
