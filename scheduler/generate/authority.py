@@ -91,7 +91,7 @@ def generate_authority(
         if is_due(child, term, config.review):
             due_by_town[setting_town[child.setting_id]] += 1
     workforce_rng = stream("workforce")
-    practitioners, practitioner_absences = make_practitioners(
+    workforce, practitioner_absences = make_practitioners(
         workforce_rng,
         towns,
         make_bases(workforce_rng, towns),
@@ -102,13 +102,13 @@ def generate_authority(
         block_minutes(config),
         practitioners,
     )
-    linked = assign_links(stream("links"), settings, towns, practitioners, key_persons)
+    linked = assign_links(stream("links"), settings, towns, workforce, key_persons)
     all_key_persons = [k for people in key_persons.values() for k in people]
     absences: list[Absence] = practitioner_absences + key_person_leave(
         stream("key_person_leave"), all_key_persons, days, exclude
     )
     return Authority(
-        practitioners={p.practitioner_id: p for p in practitioners},
+        practitioners={p.practitioner_id: p for p in workforce},
         settings={s.setting_id: s for s in linked},
         key_persons={k.key_person_id: k for k in all_key_persons},
         children={c.child_id: c for c in kids},
