@@ -60,23 +60,34 @@ def _progress(callback: ProgressCallback | None, stage: str, began: float) -> No
 
 
 AppointmentPins = dict[str, tuple[date, int | None]]
+PinPlaces = dict[str, tuple[str, int]]
+"""Child -> (file, line) of its appointment pin, for error messages."""
 
 
-def _pins(pins: Sequence[Pin], authority: Authority) -> tuple[dict[str, str], AppointmentPins]:
+def _place(pin: Pin, number: int) -> tuple[str, int]:
+    """A pin's file and line; dashboard pins (no line) by their position among the pins."""
+    return pin.source, pin.line or number
+
+
+def _pins(
+    pins: Sequence[Pin], authority: Authority
+) -> tuple[dict[str, str], AppointmentPins, PinPlaces]:
     link_pins: dict[str, str] = {}
     appointment_pins: AppointmentPins = {}
+    places: PinPlaces = {}
     problems = []
     for number, pin in enumerate(pins, start=2):
+        source, line = _place(pin, number)
         if pin.kind == "link":
             if pin.setting_id not in authority.settings:
                 problems.append(
-                    Problem("pins", number, "setting_id", "unknown setting", pin.setting_id or "")
+                    Problem(source, line, "setting_id", "unknown setting", pin.setting_id or "")
                 )
             elif pin.practitioner_id not in authority.practitioners:
                 problems.append(
                     Problem(
-                        "pins",
-                        number,
+                        source,
+                        line,
                         "practitioner_id",
                         "unknown practitioner",
                         pin.practitioner_id or "",
@@ -87,17 +98,18 @@ def _pins(pins: Sequence[Pin], authority: Authority) -> tuple[dict[str, str], Ap
         else:
             if pin.child_id not in authority.children:
                 problems.append(
-                    Problem("pins", number, "child_id", "unknown child", pin.child_id or "")
+                    Problem(source, line, "child_id", "unknown child", pin.child_id or "")
                 )
             elif pin.date is None:
                 problems.append(
-                    Problem("pins", number, "date", "an appointment pin needs a date", "")
+                    Problem(source, line, "date", "an appointment pin needs a date", "")
                 )
             else:
                 appointment_pins[str(pin.child_id)] = (pin.date, pin.start)
+                places[str(pin.child_id)] = (source, line)
     if problems:
         raise InputError(problems)
-    return link_pins, appointment_pins
+    return link_pins, appointment_pins, places
 
 
 def make_plan(
@@ -120,7 +132,7 @@ def make_plan(
     _progress(progress, "preparing", began)
     config = authority.config
     availability = Availability(authority)
-    link_pins, appointment_pins = _pins(pins, authority)
+    link_pins, appointment_pins, pin_places = _pins(pins, authority)
     previous_links = (
         {link.setting_id: link.practitioner_id for link in previous.links} if previous else {}
     )
@@ -138,8 +150,9 @@ def make_plan(
         options=LinkOptions(
             time_limit=options.link_time_limit, workers=options.workers, seed=options.seed
         ),
+        stop=stop,
     )
-    _check_appointment_pins(appointment_pins, authority, availability, links)
+    _check_appointment_pins(appointment_pins, pin_places, authority, availability, links)
 
     previous_appointments = {a.child_id: a for a in previous.appointments} if previous else {}
     groups = build_groups(
@@ -280,24 +293,29 @@ def _appointment(
 
 
 def _check_appointment_pins(
-    pins: AppointmentPins, authority: Authority, availability: Availability, links: LinkResult
+    pins: AppointmentPins,
+    places: PinPlaces,
+    authority: Authority,
+    availability: Availability,
+    links: LinkResult,
 ) -> None:
     """A pinned appointment must be possible by the rules, else the coordinator is told."""
     link_of = {link.setting_id: link.practitioner_id for link in links.links}
     problems = []
-    for number, (child_id, (day, start)) in enumerate(pins.items(), start=2):
+    for child_id, (day, start) in pins.items():
+        source, line = places[child_id]
         child = authority.children[child_id]
         if child_id not in availability.windows:
             problems.append(
-                Problem("pins", number, "child_id", "child is not due this term", child_id)
+                Problem(source, line, "child_id", "child is not due this term", child_id)
             )
             continue
         pid = link_of.get(child.setting_id)
         if pid is None:
             problems.append(
                 Problem(
-                    "pins",
-                    number,
+                    source,
+                    line,
                     "child_id",
                     "the child's setting has no link practitioner",
                     child_id,
@@ -307,8 +325,8 @@ def _check_appointment_pins(
         if day not in availability.term.dates(availability.feasible_days(child, pid)):
             problems.append(
                 Problem(
-                    "pins",
-                    number,
+                    source,
+                    line,
                     "date",
                     "the child cannot be reviewed on that day by the rules",
                     day.isoformat(),
@@ -324,8 +342,8 @@ def _check_appointment_pins(
             ):
                 problems.append(
                     Problem(
-                        "pins",
-                        number,
+                        source,
+                        line,
                         "start",
                         f"outside the hours available ({format_time(window.start)}–"
                         f"{format_time(window.end)}, pre-meeting included)",

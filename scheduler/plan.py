@@ -76,6 +76,10 @@ class Pin:
     child_id: str | None = None
     date: date | None = None
     start: int | None = None
+    source: str = field(default="pins", compare=False)
+    """Where the pin came from (a file's name), for error messages."""
+    line: int = field(default=0, compare=False)
+    """Its line in ``source``; 0 when it has none (the dashboard's pins)."""
 
 
 @dataclass

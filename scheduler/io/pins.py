@@ -33,7 +33,8 @@ def parse_pins(text: str, name: str = "pins.csv") -> list[Pin]:
     if missing:
         raise InputError([Problem(name, 1, "kind", "missing column", "")])
     pins = []
-    for line, row in enumerate(reader, start=2):
+    for row in reader:
+        line = reader.line_num  # the row's last physical line: right even after quoted newlines
         cell = {k: (row.get(k) or "").strip() for k in PIN_COLUMNS}
         kind = cell["kind"].lower()
         if kind == "link":
@@ -41,7 +42,13 @@ def parse_pins(text: str, name: str = "pins.csv") -> list[Pin]:
                 if not cell[col]:
                     problems.append(Problem(name, line, col, "required for a link pin", ""))
             pins.append(
-                Pin("link", setting_id=cell["setting_id"], practitioner_id=cell["practitioner_id"])
+                Pin(
+                    "link",
+                    setting_id=cell["setting_id"],
+                    practitioner_id=cell["practitioner_id"],
+                    source=name,
+                    line=line,
+                )
             )
         elif kind == "appointment":
             day: date | None = None
@@ -66,6 +73,8 @@ def parse_pins(text: str, name: str = "pins.csv") -> list[Pin]:
                     date=day,
                     start=start,
                     setting_id=cell["setting_id"] or None,
+                    source=name,
+                    line=line,
                 )
             )
         else:

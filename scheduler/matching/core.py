@@ -45,6 +45,7 @@ from scheduler.matching.problem import (
     IntArray,
     to_result,
 )
+from scheduler.stopping import StopSignal, stop_search_on, stopped
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,7 @@ class _Clock:
 
     time_limit: float
     deterministic: bool
+    stop: StopSignal | None = None  # the coordinator's Stop: no time remains once it is set
     start: float = field(default_factory=time.monotonic)
     spent: float = 0.0  # deterministic time used so far
 
@@ -84,6 +86,8 @@ class _Clock:
         return time.monotonic() - self.start
 
     def remaining(self) -> float:
+        if stopped(self.stop):
+            return 0.0
         if self.deterministic:
             # Wall clock only as a backstop: deterministic time runs slower than wall time.
             return min(self.time_limit - self.spent, 3 * self.time_limit - self.elapsed())
@@ -160,10 +164,13 @@ def _solver(workers: int, seed: int) -> cp_model.CpSolver:
     return solver
 
 
-def _solve(task: tuple[cp_model.CpSolver, cp_model.CpModel]) -> cp_model.CpSolverStatus:
+def _solve(
+    task: tuple[cp_model.CpSolver, cp_model.CpModel, StopSignal | None],
+) -> cp_model.CpSolverStatus:
     """One sub-solve; CP-SAT releases the GIL, so threads run these in parallel."""
-    solver, model = task
-    return solver.solve(model)
+    solver, model, stop = task
+    with stop_search_on(stop, solver):
+        return solver.solve(model)
 
 
 @dataclass
@@ -313,7 +320,10 @@ class _Search:
                 solvers = [_solver(sub_workers, self.seed + steps + i) for i in range(len(jobs))]
                 for solver in solvers:
                     self.clock.limit(solver, limit)
-                tasks = [(solver, job[3].model) for solver, job in zip(solvers, jobs, strict=True)]
+                tasks = [
+                    (solver, job[3].model, self.clock.stop)
+                    for solver, job in zip(solvers, jobs, strict=True)
+                ]
                 run = pool.map if pool is not None else map
                 statuses = list(run(_solve, tasks))
                 steps += len(jobs)
@@ -400,7 +410,8 @@ class _Search:
         sub = build_model(c, self.scaling, pairs, base, hint=True)
         solver = _solver(self.workers, self.seed)
         self.clock.limit(solver, seconds)
-        status = solver.solve(sub.model)
+        with stop_search_on(self.clock.stop, solver):
+            status = solver.solve(sub.model)
         self.clock.charge(solver)
         log.info(
             "rens: %d split items, %s in %.1fs", int(split.sum()), solver.status_name(status),
@@ -435,7 +446,8 @@ class _Search:
         solver = _solver(self.workers, self.seed + phase)
         solver.parameters.linearization_level = LINEARIZATION
         self.clock.limit(solver, seconds)
-        status = solver.solve(sub.model)
+        with stop_search_on(self.clock.stop, solver):
+            status = solver.solve(sub.model)
         self.clock.charge(solver)
         log.info(
             "phase %d: %d of %d pairs, %s in %.1fs, objective %.6g bound %.6g",
@@ -467,6 +479,7 @@ def solve_assignment(
     workers: int = 2,
     seed: int = 0,
     hint: Mapping[str, str] | None = None,
+    stop: StopSignal | None = None,
 ) -> AssignmentResult:
     """Best assignment found within ``time_limit`` seconds, with a valid lower bound.
 
@@ -475,10 +488,12 @@ def solve_assignment(
     deterministic time, which runs slower than the wall clock (a run may take up to three
     times ``time_limit``). The LP relaxation is solved before the clock is consulted, so
     very short limits on large problems overrun by its time (~0.4 s at 22,000 pairs).
+    Setting ``stop`` ends the search at once, as if the time were up (running CP-SAT
+    searches included): the best assignment so far comes back, with a valid bound.
     """
     if time_limit <= 0 or workers < 1:
         raise ValueError("time_limit must be > 0 and workers >= 1")
-    clock = _Clock(time_limit, deterministic=workers == 1)
+    clock = _Clock(time_limit, deterministic=workers == 1, stop=stop)
     c = problem.compiled
     if c.n_items == 0:
         return to_result(c, np.zeros(0, dtype=np.int64), "OPTIMAL", 0.0, clock.elapsed())

@@ -30,6 +30,7 @@ from scheduler.scheduling.priority import (
     VISIT_POINTS,
     child_priority,
 )
+from scheduler.stopping import StopSignal
 from scheduler.travel import haversine_km, travel_minutes
 
 ENGLISH = {"english", "en", ""}
@@ -285,11 +286,13 @@ def choose_links(
     pinned: Mapping[str, str] | None = None,
     previous: Mapping[str, str] | None = None,
     options: LinkOptions = LinkOptions(),
+    stop: StopSignal | None = None,
 ) -> LinkResult:
     """Link every setting that some practitioner can serve; report the rest as unlinked.
 
     ``pinned`` (setting -> practitioner) are kept whatever they cost; ``previous`` links (from
     the last plan) count as existing links for continuity, overriding ``link_practitioner_id``.
+    ``stop`` ends the search early with the best links found so far.
     """
     pinned = dict(pinned or {})
     built = build_link_problem(
@@ -305,6 +308,7 @@ def choose_links(
         workers=options.workers,
         seed=options.seed,
         hint=built.hint,
+        stop=stop,
     )
     links: list[Link] = []
     load: dict[str, int] = {pid: 0 for pid in authority.practitioners}

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from scheduler.scheduling.problem import GroupProblem
+from scheduler.stopping import StopSignal, stop_search_on
 
 
 @dataclass
@@ -194,9 +195,18 @@ class DayModelResult:
 
 
 def solve_day_model(
-    m: DayModel, *, hint: dict[str, int], time_limit: float, seed: int = 0, workers: int = 1
+    m: DayModel,
+    *,
+    hint: dict[str, int],
+    time_limit: float,
+    seed: int = 0,
+    workers: int = 1,
+    stop: StopSignal | None = None,
 ) -> DayModelResult:
-    """Solve with the warm start as a hint; returns the chosen day of each seen child."""
+    """Solve with the warm start as a hint; returns the chosen day of each seen child.
+
+    When ``stop`` is set the search ends at once with its best solution so far.
+    """
     for (cid, day), var in m.see.items():
         m.model.add_hint(var, 1 if hint.get(cid) == day else 0)
     solver = cp_model.CpSolver()
@@ -206,7 +216,8 @@ def solve_day_model(
     # The LP with cuts gives a near-exact bound here and guides the search (measured: gap
     # 0.3% vs 2.4% at 10 s on a 155-child piece).
     solver.parameters.linearization_level = 2
-    status = solver.solve(m.model)
+    with stop_search_on(stop, solver):
+        status = solver.solve(m.model)
     name = solver.status_name(status)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         bound = solver.best_objective_bound

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from scheduler.scheduling.model import build_day_model, solve_day_model
 from scheduler.scheduling.problem import GroupProblem
 from scheduler.scheduling.rota import GroupRota, hand_greedy, priority_greedy
+from scheduler.stopping import StopSignal, stopped
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +54,16 @@ def capacity_bound(problem: GroupProblem) -> int:
 
 
 def solve_group(
-    problem: GroupProblem, time_limit: float, seed: int = 0, use_model: bool = True
+    problem: GroupProblem,
+    time_limit: float,
+    seed: int = 0,
+    use_model: bool = True,
+    stop: StopSignal | None = None,
 ) -> GroupOutcome:
-    """Warm start, CP-SAT, lay out, repair; never worse than the warm start."""
+    """Warm start, CP-SAT, lay out, repair; never worse than the warm start.
+
+    ``stop`` ends the CP-SAT search at once; its best solution so far is still used.
+    """
     began = time.perf_counter()
     hand = hand_greedy(problem)
     warm = priority_greedy(problem)
@@ -64,7 +72,9 @@ def solve_group(
     bound = capacity_bound(problem)
     if use_model and problem.children:
         model = build_day_model(problem)
-        result = solve_day_model(model, hint=best.day_of, time_limit=time_limit, seed=seed)
+        result = solve_day_model(
+            model, hint=best.day_of, time_limit=time_limit, seed=seed, stop=stop
+        )
         if result.status == "UNKNOWN" and result.bound:
             bound = min(bound, result.bound)
         if result.day_of or result.status in ("OPTIMAL", "FEASIBLE"):
@@ -101,6 +111,20 @@ class Progress:
 
 ProgressCallback = Callable[[Progress], None]
 
+_WORKER_STOP: StopSignal | None = None
+"""In a worker process: the event the parent sets when the coordinator stops the solve."""
+
+
+def _remember_stop(signal: StopSignal) -> None:
+    global _WORKER_STOP
+    _WORKER_STOP = signal
+
+
+def _solve_in_worker(
+    problem: GroupProblem, time_limit: float, seed: int, use_model: bool
+) -> GroupOutcome:
+    return solve_group(problem, time_limit, seed, use_model, stop=_WORKER_STOP)
+
 
 def solve_groups(
     groups: list[GroupProblem],
@@ -115,7 +139,8 @@ def solve_groups(
     """Solve every piece within about ``time_limit`` seconds overall.
 
     Pieces not started when time runs out or ``stop`` is set get the greedy rota, so every
-    child is still placed or explained and the plan stays valid.
+    child is still placed or explained and the plan stays valid; pieces being solved when
+    ``stop`` is set end their search at once and keep their best solution so far.
     """
     began = time.perf_counter()
     deadline = began + time_limit
@@ -156,18 +181,26 @@ def solve_groups(
     if parallel == 1 or len(groups) <= 1:
         for i in order:
             use_model = not halted()
-            outcomes[i] = solve_group(groups[i], piece_limit(i), seed, use_model)
+            outcomes[i] = solve_group(groups[i], piece_limit(i), seed, use_model, stop=stop)
             report()
     else:
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=parallel, mp_context=context) as pool:
+        shared = context.Event()  # handed to each worker as it starts: ``stop`` across processes
+        with ProcessPoolExecutor(
+            max_workers=parallel,
+            mp_context=context,
+            initializer=_remember_stop,
+            initargs=(shared,),
+        ) as pool:
             pending: dict[Future[GroupOutcome], int] = {}
             queue = list(order)
             while queue or pending:
                 while queue and len(pending) < parallel * 2 and not halted():
                     i = queue.pop(0)
-                    future = pool.submit(solve_group, groups[i], piece_limit(i), seed, True)
+                    future = pool.submit(_solve_in_worker, groups[i], piece_limit(i), seed, True)
                     pending[future] = i
+                if stopped(stop):
+                    shared.set()
                 if halted() and queue:
                     for i in queue:
                         outcomes[i] = solve_group(groups[i], 0.0, seed, use_model=False)
@@ -175,7 +208,7 @@ def solve_groups(
                     report()
                 if not pending:
                     continue
-                done, _ = wait(list(pending), timeout=0.5, return_when=FIRST_COMPLETED)
+                done, _ = wait(list(pending), timeout=0.2, return_when=FIRST_COMPLETED)
                 for future in done:
                     outcomes[pending.pop(future)] = future.result()
                     report()

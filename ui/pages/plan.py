@@ -69,7 +69,8 @@ def overview(authority: Authority, result: PlanResult, identity: Identity) -> No
     summary = plan.summary
     status = summary.get("status", "?")
     stopped = (
-        " It was stopped early, so some practitioners got a quick rota."
+        " It was stopped early: searches under way kept their best so far, and practitioners"
+        " not yet reached got a quick rota."
         if summary.get("stopped_early")
         else ""
     )
