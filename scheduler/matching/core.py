@@ -65,6 +65,7 @@ LAGRANGE_SHARE = 0.15  # of the time limit, for the knapsack Lagrangian bound at
 LAGRANGE_ITERATIONS = 40  # with one worker (deterministic); otherwise the clock decides
 LAGRANGE_MAX_ITERATIONS = 5000  # a backstop for long limits (~0.05 s each on 16,000 pairs)
 END_MARGIN = 0.01  # of the time limit, left after the bound for building the result
+MIN_SEARCH_AFTER_BOUND = 0.5  # seconds: less is not worth a new CP-SAT model
 LAGRANGE_MAX_SECONDS = 2.0
 RENS_SHARE = 0.1  # of the time limit, to place the items the LP splits
 RENS_PAIRS = 3  # candidate pairs per split item in that model
@@ -387,6 +388,9 @@ class _Search:
         )  # fmt: skip
         log.info("knapsack bound %.6g (LP %.6g)", bound, lp.bound)
         self.bound = max(self.bound, bound)
+        value = self.incumbent.objective
+        if self.incumbent.choice is not None and self.bound >= value - 1e-9 * max(1.0, abs(value)):
+            self.proven = True  # the bound meets the incumbent: nothing better exists
 
     def rens(self, seconds: float) -> None:
         """Keep the LP's integral items, let CP-SAT place the fractional ones (RENS).
@@ -460,7 +464,11 @@ class _Search:
             solver.best_objective_bound,
         )
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            self.incumbent.offer(sub.read(solver, base))
+            if self.incumbent.offer(sub.read(solver, base)) and not full:
+                # A kernel holds 2-3 pairs per item: moves to the others may still pay.
+                polish = math.inf if self.clock.deterministic else time.monotonic() + POLISH_SECONDS
+                assert self.incumbent.choice is not None
+                self.incumbent.offer(descend(c, self.incumbent.choice, polish))
             if full:
                 bound = self.model_bound(solver)
                 self.bound = max(self.bound, min(bound, cutoff) if reduced else bound)
@@ -517,7 +525,8 @@ def solve_assignment(
         incumbent.offer(descend(c, incumbent.choice, polish))
     if incumbent.objective > lp.bound + 1e-9 * max(1.0, abs(lp.bound)):
         reserve = min(LAGRANGE_SHARE * time_limit, LAGRANGE_MAX_SECONDS)
-        if c.soft or c.n_pairs < 0.5 * c.n_items * c.n_agents:
+        sparse = c.soft or c.n_pairs < 0.5 * c.n_items * c.n_agents
+        if sparse:
             # Sparse or soft problems: a short full solve where it may prove optimality (small
             # ones end here), then neighbourhoods of related agents.
             if c.n_pairs <= FULL_MAX_PAIRS:
@@ -534,6 +543,13 @@ def solve_assignment(
                     break
         if not (search.proven or search.infeasible):
             search.knapsack_bound()
+            # The bound often converges before its reserve is spent: search on in what is left.
+            left = clock.remaining() - END_MARGIN * time_limit
+            if left >= MIN_SEARCH_AFTER_BOUND and not search.proven:
+                if sparse:
+                    search.improve(left)
+                else:
+                    search.phase(left, len(PHASES), None)
     else:
         search.proven = True
     seconds = clock.elapsed()
