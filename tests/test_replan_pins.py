@@ -136,21 +136,22 @@ def test_pins_csv_round_trip_and_errors() -> None:
 
 
 def test_pin_errors_name_the_pins_file_and_line() -> None:
-    """Errors found against the data name the line of pins.csv (after a quoted line break,
-    too), not the pin's position among the pins."""
+    """Errors found against the data name the line of pins.csv (after a blank line and a
+    quoted line break, too), not the pin's position among the pins."""
     text = (
         "kind,setting_id,practitioner_id,child_id,date,start\n"
         "link,S001,P002,,,\n"
         '"link","S0\n02",P001,,,\n'
         "appointment,,,C10,2026-09-24,08:00\n"
+        "\n"
         "link,S002,P999,,,\n"
     )
     pins = parse_pins(text, "term-pins.csv")
     with pytest.raises(InputError) as info:
         plan(two_practitioners(), pins=pins)
     assert [str(p) for p in info.value.problems] == [
-        "term-pins.csv:4: setting_id: unknown setting (S0\n02)",
-        "term-pins.csv:6: practitioner_id: unknown practitioner (P999)",
+        "term-pins.csv:3: setting_id: unknown setting (S0\n02)",
+        "term-pins.csv:7: practitioner_id: unknown practitioner (P999)",
     ]
     with pytest.raises(InputError) as info:
         plan(two_practitioners(), pins=[p for p in pins if p.line in (2, 5)])

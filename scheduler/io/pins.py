@@ -25,6 +25,15 @@ def _time(text: str) -> int:
     return value
 
 
+def _first_line(last: int, row: dict[str | None, str | list[str] | None]) -> int:
+    """The physical line a row starts on: its last line less the line breaks quoted in it."""
+    breaks = 0
+    for value in row.values():
+        for text in value if isinstance(value, list) else [value or ""]:
+            breaks += text.count("\n")
+    return last - breaks
+
+
 def parse_pins(text: str, name: str = "pins.csv") -> list[Pin]:
     """Pins from CSV text; every problem is reported with its line."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
@@ -34,7 +43,7 @@ def parse_pins(text: str, name: str = "pins.csv") -> list[Pin]:
         raise InputError([Problem(name, 1, "kind", "missing column", "")])
     pins = []
     for row in reader:
-        line = reader.line_num  # the row's last physical line: right even after quoted newlines
+        line = _first_line(reader.line_num, row)
         cell = {k: (row.get(k) or "").strip() for k in PIN_COLUMNS}
         kind = cell["kind"].lower()
         if kind == "link":
