@@ -155,9 +155,7 @@ def test_pin_errors_name_the_pins_file_and_line() -> None:
     ]
     with pytest.raises(InputError) as info:
         plan(two_practitioners(), pins=[p for p in pins if p.line in (2, 5)])
-    assert [str(p).split(": outside")[0] for p in info.value.problems] == [
-        "term-pins.csv:5: start"
-    ]
+    assert [str(p).split(": outside")[0] for p in info.value.problems] == ["term-pins.csv:5: start"]
 
 
 def test_rota_workbook_has_every_review_and_no_sensitive_fields() -> None:

@@ -430,6 +430,27 @@ def test_a_coordinator_manages_who_may_sign_in(world: World) -> None:
     assert repo.get_identity(world.store(), COORDINATOR) is not None
 
 
+def test_an_opened_version_becomes_the_working_plan_again(world: World) -> None:
+    """Re-plan from version 2 (C001 moved to 10:30): the Plan page shows the new plan, saved
+    as version 3 under that note, and C001 keeps version 2's slot."""
+    at = run(signed_in(COORDINATOR))
+    at.switch_page(PAGE_FILES["versions"])
+    run(at)
+    at.selectbox(key="ir_version_open").set_value(2)
+    run(at)
+    at.button(key="ir_version_replan").click()
+    run(at)
+    assert at.title[0].value == "Termly rota"  # the Plan page
+    wait_for_solve(at)
+    assert at.session_state[state.SAVED_VERSION] == 3
+    info = repo.version_info(world.store(), 3)
+    assert (info.note, info.saved_by) == ("re-plan of version 2", COORDINATOR)
+    result = at.session_state[state.RESULT]
+    kept = {a.child_id: (a.date, a.start) for a in result.plan.appointments}
+    assert kept["C001"] == (REVIEW_DAY, hm("10:30"))
+    assert repo.published_version(world.store()).version == 1  # type: ignore[union-attr]
+
+
 def test_plans_weights_and_pins_are_saved_and_audited(world: World) -> None:
     """A generated plan becomes version 3 by the coordinator; a re-plan with a new weight and
     pin changes are audited under the coordinator's address."""

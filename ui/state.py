@@ -28,7 +28,7 @@ from scheduler.domain import Authority
 from scheduler.errors import InputError, Problem
 from scheduler.io.load import LoadResult, load_authority, load_authority_from_upload
 from scheduler.pipeline import PlanOptions, PlanResult
-from scheduler.plan import Pin
+from scheduler.plan import Pin, Plan
 from scheduler.store.access import AccessDenied, Action, Identity, can
 from ui import auth, storage
 from ui.background import JobKind, SolveJob, start_solve
@@ -56,6 +56,7 @@ MEMO = "ir_memo"
 JOB_IDENTITY = "ir_job_identity"
 SAVED_VERSION = "ir_saved_version"
 SAVE_FAILED = "ir_save_failed"
+JOB_NOTE = "ir_job_note"
 
 T = TypeVar("T")
 
@@ -224,9 +225,19 @@ def job() -> SolveJob | None:
 
 
 def start_job(
-    kind: JobKind, data: Authority, options: PlanOptions, *, replan: bool = False
+    kind: JobKind,
+    data: Authority,
+    options: PlanOptions,
+    *,
+    replan: bool = False,
+    previous: Plan | None = None,
+    note: str | None = None,
 ) -> SolveJob:
-    """Start a solve for this session (a running one is stopped first)."""
+    """Start a solve for this session (a running one is stopped first).
+
+    A re-plan starts from the session's plan (``replan``) or from ``previous``, a saved
+    version's; ``note`` is what the saved result is labelled with.
+    """
     identity = auth.current_identity()
     if identity is None or not can(identity, Action.GENERATE_PLAN):
         raise AccessDenied("not allowed: generate a plan")
@@ -234,8 +245,10 @@ def start_job(
     if running is not None:
         running.request_stop()
     current = result()
-    previous = current.plan if replan and current is not None else None
+    if previous is None and replan and current is not None:
+        previous = current.plan
     started = start_solve(data, options, kind=kind, pins=pins(), previous=previous)
+    st.session_state[JOB_NOTE] = note
     st.session_state[JOB] = started
     st.session_state[JOB_IDENTITY] = identity
     st.session_state[JOB_PROBLEMS] = None
@@ -272,7 +285,7 @@ def _save(finished: SolveJob) -> None:
     st.session_state[SAVE_FAILED] = False
     if outcome is None or not isinstance(identity, Identity):
         return
-    note = "re-plan" if finished.kind == "replan" else "plan"
+    note = st.session_state.get(JOB_NOTE) or ("re-plan" if finished.kind == "replan" else "plan")
     try:
         info = storage.save_version(finished.authority, outcome.plan, identity, note=note)
     except Exception as exc:  # the plan stays in the session; the page says it was not saved

@@ -1,4 +1,5 @@
-"""Coordinator · Versions: every saved plan, one opened, two compared, one published; the audit log.
+"""Coordinator · Versions: every saved plan, one opened (and re-planned from), two compared,
+one published; the audit log.
 
 Every plan made on the Plan or Priorities page is saved as the next version. The *published*
 version is the one settings see and their subscribed calendars show; only a coordinator
@@ -14,12 +15,14 @@ import polars as pl
 import streamlit as st
 
 from scheduler.domain import format_time
+from scheduler.pipeline import PlanOptions
 from scheduler.plan import Appointment
 from scheduler.store import repository as repo
 from scheduler.store.access import Action, Identity, can, require
 from scheduler.store.compare import KpiDelta, PlanComparison
+from scheduler.store.datasets import authority_files, content_hash
 from scheduler.store.records import AuditAction, PurgedData, StoredVersion, VersionInfo
-from ui import auth, storage
+from ui import auth, state, storage
 from ui.components import downloads, tables
 from ui.components.kpis import plan_kpis, show_kpis
 
@@ -165,7 +168,7 @@ def open_one(identity: Identity, versions: list[VersionInfo]) -> None:
             alt=f"Appointments of version {info.version}",
             column_config={"date": st.column_config.DateColumn("date", format=tables.DATE_FORMAT)},
         )
-    columns = st.columns(2)
+    columns = st.columns(3)
     if can(identity, Action.DOWNLOAD_PLAN):
         slug = downloads.term_slug(stored.authority)
         columns[0].download_button(
@@ -198,6 +201,44 @@ def open_one(identity: Identity, versions: list[VersionInfo]) -> None:
             repo.publish(storage.store(), info.version, actor=storage.actor(identity))
             st.session_state.pop(_OPENED, None)
             st.rerun()
+    if can(identity, Action.GENERATE_PLAN):
+        replan_from(info, stored, columns[2])
+
+
+def replan_from(info: VersionInfo, stored: StoredVersion, where: Any) -> None:
+    """Make an opened version the working plan again: a re-plan that keeps its links and
+    appointments wherever the session's data still allow (the version's own data when the
+    session has none), saved as the next version and shown on the Plan page."""
+    loaded = state.authority()
+    if loaded is None:
+        data, same = stored.authority, True
+    else:
+        data = loaded
+        digest = state.memo("dataset_hash", lambda: content_hash(authority_files(loaded)))
+        same = digest == info.dataset_hash
+    if where.button(
+        f"Re-plan from version {info.version}",
+        icon=":material/restore:",
+        key="ir_version_replan",
+        disabled=state.job() is not None,
+        help=(
+            "Starts from this version and keeps its links and appointments where the rules "
+            + ("allow." if same else "allow with the data now loaded (which differ from its own).")
+        ),
+    ):
+        options = PlanOptions(
+            time_limit=float(st.session_state.get("ir_time_limit", 60)),
+            link_time_limit=10.0,
+            workers=1,
+        )
+        state.start_job(
+            "replan",
+            data,
+            options,
+            previous=stored.plan,
+            note=f"re-plan of version {info.version}",
+        )
+        st.switch_page("ui/pages/plan.py")
 
 
 def compare_two(versions: list[VersionInfo]) -> None:
