@@ -323,6 +323,8 @@ def audit_log() -> None:
 
 def main() -> None:
     identity = auth.guard(Action.VIEW_VERSIONS, page="versions")
+    if can(identity, Action.VIEW_ALL_SETTINGS):
+        state.prepare()  # the data a re-plan from a version starts with; a finished solve kept
     st.title("Versions")
     versions = repo.list_versions(storage.store())
     if not versions:
