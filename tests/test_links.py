@@ -70,3 +70,34 @@ def test_settings_without_due_children_still_linked() -> None:
     result = links(make_authority(children=[]))
     assert chosen(result) == {"S001": "P001"}
     assert result.links[0].children_due == 0
+
+
+def test_a_day_of_reviews_includes_its_journey() -> None:
+    """Capacity is counted in the loads' currency: a practitioner doing one review a day at a
+    setting with one child due per working day is exactly full, not over-committed by the
+    journeys (loads count each visit's round trip, so capacity counts one per day)."""
+    from scheduler.scheduling.availability import block_minutes
+    from scheduler.travel import haversine_km, travel_minutes
+
+    practitioner = make_practitioner(max_reviews_per_day=1, base_lat=51.58)
+    setting = make_setting(link_practitioner_id="P001")
+    base = make_authority(practitioners=[practitioner], settings=[setting])
+    availability = Availability(base)
+    days_free = bin(availability.practitioner_days["P001"]).count("1")
+    children = [make_child(f"C{i:03d}") for i in range(days_free)]
+    authority = make_authority(practitioners=[practitioner], settings=[setting], children=children)
+    availability = Availability(authority)
+    assert len(availability.due) == days_free
+    block = block_minutes(availability.due[0], authority)
+    travel = authority.config.travel
+    km = haversine_km(practitioner.base_lat, practitioner.base_lon, setting.lat, setting.lon)
+    journey = 2 * travel_minutes(km, travel.speed_kmh, travel.detour_factor)
+    assert journey > 0
+    result = links(authority)
+    assert result.capacity_minutes["P001"] == days_free * (block + journey)
+    assert result.overcommitted == {}
+    # One more child than days: over-committed by that child's block and journey.
+    more = make_authority(
+        practitioners=[practitioner], settings=[setting], children=[*children, make_child("C999")]
+    )
+    assert links(more).overcommitted == {"P001": block + journey}

@@ -81,16 +81,33 @@ class LinkResult:
 
 
 def practitioner_capacity(
-    practitioner: Practitioner, availability: Availability, typical_block: int
+    practitioner: Practitioner,
+    availability: Availability,
+    typical_block: int,
+    day_journey: int = 0,
 ) -> int:
-    """Review minutes available in the term: each working, non-absent review day gives the
-    day's hours, limited by ``max_reviews_per_day`` typical blocks."""
+    """Minutes available in the term, in the loads' currency: each working, non-absent review
+    day gives the day's hours, limited by ``max_reviews_per_day`` typical blocks plus the
+    journey there and back that a day of visits needs (``day_journey``).
+
+    Why the journey: a pair's load counts the round trip of every visit, so a capacity of
+    review minutes alone would make a practitioner doing one review a day look over-committed
+    wherever they go; every practitioner then looks full, the overload penalty stops telling
+    them apart, and links pile onto a few (large authority: 4,083 children seen; with the
+    journey 4,627 or more).
+    """
     days = bin(availability.practitioner_days[practitioner.practitioner_id]).count("1")
     per_day = min(
         practitioner.day_end - practitioner.day_start,
-        practitioner.max_reviews_per_day * typical_block,
+        practitioner.max_reviews_per_day * typical_block + max(0, day_journey),
     )
     return days * max(0, per_day)
+
+
+def _median(values: Sequence[int]) -> int:
+    """The middle value (the lower of the two middle ones): a practitioner's typical journey."""
+    ordered = sorted(values)
+    return ordered[(len(ordered) - 1) // 2]
 
 
 def can_serve(practitioner: Practitioner, setting: Setting, authority: Authority) -> bool:
@@ -179,10 +196,6 @@ def build_link_problem(
         c.child_id: child_priority(c, availability.windows[c.child_id], config.term, w)
         for c in availability.due
     }
-    capacity = {
-        pid: practitioner_capacity(p, availability, typical_block)
-        for pid, p in authority.practitioners.items()
-    }
     existing = {
         sid: s.link_practitioner_id
         for sid, s in authority.settings.items()
@@ -258,6 +271,15 @@ def build_link_problem(
             )
             rows.append({"item": sid, "agent": pid, "cost": cost, "load": pair_load})
 
+    journeys: dict[str, list[int]] = {}
+    if joint:
+        for (_, pid), f in facts.items():
+            leg = travel_minutes(f.distance_km, travel.speed_kmh, travel.detour_factor)
+            journeys.setdefault(pid, []).append(2 * leg)
+    capacity = {
+        pid: practitioner_capacity(p, availability, typical_block, _median(journeys.get(pid, [0])))
+        for pid, p in authority.practitioners.items()
+    }
     hint = {sid: pid for sid, pid in existing.items() if (sid, pid) in facts}
     if not rows:
         return LinkProblem(None, facts, unlinked, capacity, due_by_setting, existing, hint)
