@@ -11,7 +11,8 @@ The steps of :func:`solve_assignment`, each measured on the GAP benchmark (bench
    Sparse or soft problems (the link matching): neighbourhood search, CP-SAT re-assigning
    the items of a few agents that share candidate items, the rest fixed; after every
    improvement a shift-and-swap descent (:mod:`scheduler.matching.local_search`) makes the
-   single moves the sub-solves left undone (large authority at 10 s: 8,504 -> ~8,463).
+   single moves the sub-solves left undone (large authority at 10 s, link model of session 3:
+   8,504 -> ~8,463).
 4. Bounds: the LP's, CP-SAT's on a full model, and the knapsack Lagrangian bound, which
    knows that items are indivisible (large authority: LP 8,422, knapsack bound ~8,431).
 

@@ -10,8 +10,9 @@ LP duals, raise the bound; any multipliers give a valid bound, so stopping early
 Speed is what makes the bound: each iteration must be cheap enough for dozens within a
 second or two. Fixing items by the knapsack's own LP reduced costs leaves the programme a
 few dozen items, which took an iteration on the large authority from 0.9 s to 0.05 s (bound
-after 1.5 s: 8,425 -> 8,431; LP 8,422). Tried and dropped: solving the agents in two
-threads (slower: the GIL), and subgradient steps on ``mu`` too (no better after 50 steps).
+after 1.5 s: 8,425 -> 8,431; LP 8,422; link model before session 4's capacity correction).
+Tried and dropped: solving the agents in two threads (slower: the GIL), and subgradient
+steps on ``mu`` too (no better after 50 steps).
 
 The balance term ``w * max utilisation`` is bounded below by ``w * sum(mu_a * util_a)`` for
 weights ``mu`` summing to one (taken from the LP), which splits it across agents; the

@@ -93,8 +93,8 @@ def practitioner_capacity(
     Why the journey: a pair's load counts the round trip of every visit, so a capacity of
     review minutes alone would make a practitioner doing one review a day look over-committed
     wherever they go; every practitioner then looks full, the overload penalty stops telling
-    them apart, and links pile onto a few (large authority: 4,083 children seen; with the
-    journey 4,627 or more).
+    them apart, and links ignore who has room (large authority: 4,083 children seen; with
+    the journey ~4,620).
     """
     days = bin(availability.practitioner_days[practitioner.practitioner_id]).count("1")
     per_day = min(
