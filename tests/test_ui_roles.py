@@ -366,11 +366,7 @@ def test_a_service_lead_reads_all_but_cannot_publish_upload_or_manage(world: Wor
 
 def test_a_coordinator_publishes_and_settings_see_the_new_version(world: World) -> None:
     """Publishing version 2 moves what S001 sees to version 2, and is audited."""
-    at = run(signed_in(COORDINATOR))
-    at.switch_page(PAGE_FILES["versions"])
-    run(at)
-    at.selectbox(key="ir_version_open").set_value(2)
-    run(at)
+    at = open_version(COORDINATOR, 2)
     at.button(key="ir_version_publish").click()
     run(at)
     assert repo.published_version(world.store()).version == 2  # type: ignore[union-attr]
@@ -433,11 +429,7 @@ def test_a_coordinator_manages_who_may_sign_in(world: World) -> None:
 def test_an_opened_version_becomes_the_working_plan_again(world: World) -> None:
     """Re-plan from version 2 (C001 moved to 10:30): the Plan page shows the new plan, saved
     as version 3 under that note, and C001 keeps version 2's slot."""
-    at = run(signed_in(COORDINATOR))
-    at.switch_page(PAGE_FILES["versions"])
-    run(at)
-    at.selectbox(key="ir_version_open").set_value(2)
-    run(at)
+    at = open_version(COORDINATOR, 2)
     at.button(key="ir_version_replan").click()
     run(at)
     assert at.title[0].value == "Termly rota"  # the Plan page
@@ -520,6 +512,15 @@ def test_saved_versions_carry_the_calendar_sequences_against_the_published_plan(
     assert numbered.sequences == build_calendars(data, moved, previous=published).sequences
     assert max(numbered.sequences.values()) >= 1  # C001's review moved
     assert storage.with_sequences(data, moved, None) is moved
+
+
+def open_version(email: str, version: int) -> AppTest:
+    """The Versions page, signed in as ``email``, with ``version`` opened."""
+    at = run(signed_in(email))
+    at.switch_page(PAGE_FILES["versions"])
+    run(at)
+    at.selectbox(key="ir_version_open").set_value(version)
+    return run(at)
 
 
 def wait_for_solve(at: AppTest, timeout: float = 60) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from statistics import median_low
 
 import polars as pl
 
@@ -102,12 +103,6 @@ def practitioner_capacity(
         practitioner.max_reviews_per_day * typical_block + max(0, day_journey),
     )
     return days * max(0, per_day)
-
-
-def _median(values: Sequence[int]) -> int:
-    """The middle value (the lower of the two middle ones): a practitioner's typical journey."""
-    ordered = sorted(values)
-    return ordered[(len(ordered) - 1) // 2]
 
 
 def can_serve(practitioner: Practitioner, setting: Setting, authority: Authority) -> bool:
@@ -207,6 +202,7 @@ def build_link_problem(
 
     rows: list[dict[str, object]] = []
     facts: dict[tuple[str, str], PairFacts] = {}
+    journeys: dict[str, list[int]] = {}  # round trips to each practitioner's candidates
     unlinked: list[str] = []
     for sid, setting in authority.settings.items():
         children = due_by_setting[sid]
@@ -235,6 +231,8 @@ def build_link_problem(
             per_visit = max(1, min(practitioner.max_reviews_per_day, 6))
             visits = math.ceil(len(children) / per_visit) if joint else 0
             leg = travel_minutes(km, travel.speed_kmh, travel.detour_factor)
+            if joint:
+                journeys.setdefault(pid, []).append(2 * leg)
             pair_load = sum(block_minutes(c, authority) for c in children) + visits * 2 * leg
             unseeable = [c for c in children if not availability.feasible_days(c, pid)]
             unseeable_points = sum(points[c.child_id] for c in unseeable)
@@ -271,13 +269,10 @@ def build_link_problem(
             )
             rows.append({"item": sid, "agent": pid, "cost": cost, "load": pair_load})
 
-    journeys: dict[str, list[int]] = {}
-    if joint:
-        for (_, pid), f in facts.items():
-            leg = travel_minutes(f.distance_km, travel.speed_kmh, travel.detour_factor)
-            journeys.setdefault(pid, []).append(2 * leg)
     capacity = {
-        pid: practitioner_capacity(p, availability, typical_block, _median(journeys.get(pid, [0])))
+        pid: practitioner_capacity(
+            p, availability, typical_block, median_low(journeys.get(pid, [0]))
+        )
         for pid, p in authority.practitioners.items()
     }
     hint = {sid: pid for sid, pid in existing.items() if (sid, pid) in facts}

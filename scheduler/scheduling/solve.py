@@ -176,7 +176,7 @@ def solve_groups(
         return deadline - time.perf_counter()
 
     def halted() -> bool:
-        return (stop is not None and stop.is_set()) or remaining() <= 0
+        return stopped(stop) or remaining() <= 0
 
     if parallel == 1 or len(groups) <= 1:
         for i in order:
