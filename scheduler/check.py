@@ -268,7 +268,7 @@ def links_valid(f: Facts) -> Iterator[Finding]:
     for u in f.plan.unscheduled:
         listed = f.authority.children.get(u.child_id)
         if u.reason_code == ReasonCode.NO_LINK_PRACTITIONER and listed is not None:
-            linked_to = f.link_of.get(listed.setting_id)
+            linked_to = f.link_of.get(listed.setting_id or "")
             if linked_to is not None:
                 yield (
                     u.child_id,
@@ -289,7 +289,7 @@ def appointment_matches_data(f: Facts) -> Iterator[Finding]:
             yield cid, f"setting_id {a.setting_id}, but the child attends {child.setting_id}"
         if a.key_person_id != child.key_person_id:
             yield cid, f"key_person_id {a.key_person_id}, but the child's is {child.key_person_id}"
-        link = f.link_of.get(child.setting_id)
+        link = f.link_of.get(child.setting_id or "")
         if a.practitioner_id not in f.authority.practitioners:
             yield cid, f"practitioner {a.practitioner_id} is not in practitioners.csv"
         elif link is not None and a.practitioner_id != link:
@@ -367,7 +367,7 @@ def setting_open(f: Facts) -> Iterator[Finding]:
     if not f.joint:
         return
     for a in f.plan.appointments:
-        setting = f.authority.settings.get(a.setting_id)
+        setting = f.authority.settings.get(a.setting_id or "")
         if setting is None:
             continue
         sid = setting.setting_id
@@ -403,7 +403,7 @@ def key_person_available(f: Facts) -> Iterator[Finding]:
     if not f.joint:
         return
     for a in f.plan.appointments:
-        k = f.authority.key_persons.get(a.key_person_id)
+        k = f.authority.key_persons.get(a.key_person_id or "")
         if k is None:
             continue
         if a.date.weekday() not in k.working_days:
@@ -492,7 +492,7 @@ def travel_time(f: Facts) -> Iterator[Finding]:
             if not before:
                 continue
             a = max(before, key=lambda x: (x.end, x.child_id))  # where they come from
-            here, there = settings.get(a.setting_id), settings.get(b.setting_id)
+            here, there = settings.get(a.setting_id or ""), settings.get(b.setting_id or "")
             if here is None or there is None or here.setting_id == there.setting_id:
                 continue
             km = haversine_km(here.lat, here.lon, there.lat, there.lon)

@@ -28,6 +28,9 @@ class TermConfig(_Section):
     end: date = date(2026, 12, 18)
     exclude: tuple[tuple[date, date], ...] = ((date(2026, 10, 26), date(2026, 10, 30)),)
     bank_holidays: Nation = "england"
+    today: date | None = None
+    """The planning date (contract v2): outcomes may not be after it, new appointments are at
+    least ``[review] notice_days`` after it. ``--today`` on ``plan``/``replan`` overrides it."""
 
     @field_validator("exclude", mode="before")
     @classmethod
@@ -52,15 +55,29 @@ class TermConfig(_Section):
         return self
 
 
-class ReviewConfig(_Section):
-    """How the review is run: model, durations and the age window."""
+ReviewModel = Literal["joint", "separate", "home"]
+"""Where and with whom a review happens: at the setting with the key person (``joint``), at the
+practitioner's clinic (``separate``) or at the family's home (``home``)."""
+REVIEW_MODELS: tuple[ReviewModel, ...] = ("joint", "separate", "home")
 
-    model: Literal["joint", "separate"] = "joint"
+
+class ReviewConfig(_Section):
+    """How the review is run: model, durations, the age window, settling in and notice."""
+
+    model: ReviewModel = "joint"
     meeting_minutes: int = Field(45, ge=5, le=480)
     pre_meeting_minutes: int = Field(15, ge=0, le=240)
     prior_concerns_extra_minutes: int = Field(15, ge=0, le=240)
     window_months: tuple[int, int] = (24, 30)
     overdue_until_months: int = Field(36, ge=0, le=120)
+    settle_days: int = Field(28, ge=0, le=365)
+    """With ``starts_on`` given, no review before ``starts_on + settle_days``."""
+    notice_days: int = Field(7, ge=0, le=365)
+    """With ``[term] today`` set, no new appointment before ``today + notice_days``."""
+    fallback: tuple[ReviewModel, ...] = ()
+    """Review models a child may have when their own model's review is impossible."""
+    interpreter_extra_minutes: int = Field(0, ge=0, le=240)
+    """Extra meeting time when the home language is not English (0: as the contract's v1)."""
 
     @model_validator(mode="after")
     def _window(self) -> ReviewConfig:
@@ -79,6 +96,10 @@ class TravelConfig(_Section):
 
     speed_kmh: float = Field(20.0, gt=0, le=200)
     detour_factor: float = Field(1.3, ge=1.0, le=5.0)
+    day_starts_at_base: bool = True
+    """The working day starts and ends at the practitioner's base: the first visit is at least
+    the journey from base after ``day_start``, the last ends the journey back before
+    ``day_end`` (contract v2)."""
 
 
 class Priorities(_Section):
@@ -91,6 +112,15 @@ class Priorities(_Section):
     continuity: float = Field(1.0, ge=0, le=100)
     travel: float = Field(1.0, ge=0, le=100)
     balance: float = Field(1.0, ge=0, le=100)
+    looked_after: float = Field(4.0, ge=0, le=100)
+    child_protection: float = Field(4.0, ge=0, le=100)
+    child_in_need: float = Field(2.0, ge=0, le=100)
+    deprivation: float = Field(1.0, ge=0, le=100)
+    """Full weight for the most deprived decile (1), none for the least (10)."""
+    was_not_brought: float = Field(1.0, ge=0, le=100)
+    """Per earlier review the child was not brought to (a safeguarding signal)."""
+    own_model: float = Field(0.5, ge=0, le=100)
+    """Preference for the child's own review model over a fallback one."""
 
 
 class Organiser(_Section):

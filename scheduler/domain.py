@@ -13,7 +13,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Literal, TypeVar
 
-from scheduler.config import Config
+from scheduler.config import Config, ReviewModel
 
 WEEKDAY_NAMES: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -62,6 +62,8 @@ class Practitioner:
     base_name: str | None = None
     languages: frozenset[str] = frozenset()
     """Lower-cased languages spoken besides English."""
+    base_address: str | None = None
+    """The clinic's address, for letters to parents (separate model)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,13 +98,17 @@ class KeyPerson:
 
 @dataclass(frozen=True, slots=True)
 class Child:
-    """A child who may need the review; personal data, so never logged."""
+    """A child who may need the review; personal data, so never logged.
+
+    ``setting_id`` and ``key_person_id`` are ``None`` for a child in no setting (contract v2),
+    who is then seen by their caseload ``practitioner_id`` at a clinic or at home.
+    """
 
     child_id: str
     name: str
     date_of_birth: date
-    setting_id: str
-    key_person_id: str
+    setting_id: str | None
+    key_person_id: str | None
     funded_two: bool
     send: bool = False
     prior_concerns: bool = False
@@ -112,6 +118,40 @@ class Child:
     parent_unavailable_days: Days = frozenset()
     reviewed_on: date | None = None
     starts_on: date | None = None
+    looked_after: bool = False
+    child_protection: bool = False
+    child_in_need: bool = False
+    imd_decile: int | None = None
+    """Deprivation decile of the home postcode, 1 (most deprived) to 10."""
+    was_not_brought_before: int = 0
+    """Earlier reviews the child was not brought to (before this data's outcomes)."""
+    review_model: ReviewModel | None = None
+    """The child's own review model; ``None``: the authority's ``[review] model``."""
+    consent_to_share: bool | None = None
+    """Whether the parent agreed that health and the setting share information (None: unknown)."""
+    home_lat: float | None = None
+    home_lon: float | None = None
+    practitioner_id: str | None = None
+    """The family's caseload practitioner (runs separate and home reviews when given)."""
+
+    @property
+    def home(self) -> tuple[float, float] | None:
+        """Where the family lives, when known (needed for a home visit)."""
+        if self.home_lat is None or self.home_lon is None:
+            return None
+        return self.home_lat, self.home_lon
+
+    @property
+    def parent_key(self) -> str | None:
+        """Who the parent is, for "a parent is in one place at a time" (contract v2): the
+        e-mail, or else the name within the setting; ``None`` when neither is known."""
+        email = (self.parent_email or "").strip().lower()
+        if email:
+            return f"email:{email}"
+        name = " ".join((self.parent_name or "").lower().split())
+        if name:
+            return f"name:{self.setting_id or ''}:{name}"
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +168,33 @@ class Absence:
 
 
 ALL_SETTINGS = "*"
+
+OutcomeKind = Literal[
+    "attended", "was_not_brought", "cancelled_by_parent", "cancelled_by_service", "declined"
+]
+OUTCOME_KINDS: tuple[OutcomeKind, ...] = (
+    "attended",
+    "was_not_brought",
+    "cancelled_by_parent",
+    "cancelled_by_service",
+    "declined",
+)
+Venue = Literal["setting", "clinic", "home"]
+VENUES: tuple[Venue, ...] = ("setting", "clinic", "home")
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What happened at a booked review (``outcomes.csv``, contract v2)."""
+
+    child_id: str
+    date: date
+    outcome: OutcomeKind
+    asq3: bool | None = None
+    consent_to_share: bool | None = None
+    venue: Venue | None = None
+    practitioner_id: str | None = None
+
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -159,6 +226,7 @@ class Authority:
     absences: tuple[Absence, ...] = ()
     closures: tuple[Closure, ...] = ()
     config: Config = field(default_factory=Config)
+    outcomes: tuple[Outcome, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "practitioners", _freeze(self.practitioners))
@@ -167,6 +235,7 @@ class Authority:
         object.__setattr__(self, "children", _freeze(self.children))
         object.__setattr__(self, "absences", tuple(self.absences))
         object.__setattr__(self, "closures", tuple(self.closures))
+        object.__setattr__(self, "outcomes", tuple(self.outcomes))
 
     def with_config(self, config: Config) -> Authority:
         """The same data under other settings (a service lead's what-if)."""
@@ -178,4 +247,5 @@ class Authority:
             self.absences,
             self.closures,
             config,
+            self.outcomes,
         )

@@ -20,6 +20,7 @@ def _d(day: date) -> str:
 
 
 def _no_link(child: Child, authority: Authority) -> str:
+    assert child.setting_id is not None
     setting = authority.settings[child.setting_id]
     if not any(p.max_reviews_per_day > 0 for p in authority.practitioners.values()):
         return (
@@ -73,6 +74,7 @@ def _data_problem(
             f"no review day between {_d(window.earliest)} and {_d(window.allowed_end)} "
             "(half term, bank holidays or the term's end); review next term."
         )
+    assert child.setting_id is not None
     setting = authority.settings[child.setting_id]
     need = block_minutes(child, authority)
     tw = time_window(practitioner, setting, authority)
@@ -94,6 +96,7 @@ def _data_problem(
 def _who_blocks(child: Child, link: Link, authority: Authority, availability: Availability) -> str:
     """Name the parties whose days never meet inside the child's allowed dates."""
     practitioner = authority.practitioners[link.practitioner_id]
+    assert child.setting_id is not None and child.key_person_id is not None
     setting = authority.settings[child.setting_id]
     key_person = authority.key_persons[child.key_person_id]
     joint = authority.config.review.model == "joint"
@@ -188,6 +191,17 @@ def explain_unscheduled(
     out = []
     for child in availability.due:
         if child.child_id in booked:
+            continue
+        if child.setting_id is None or child.key_person_id is None:
+            out.append(
+                Unscheduled(
+                    child.child_id,
+                    child.setting_id,
+                    ReasonCode.INFEASIBLE_DATA,
+                    "The child attends no setting: plan a clinic or home appointment by hand "
+                    "for now.",
+                )
+            )
             continue
         link = link_of.get(child.setting_id)
         if link is None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from scheduler.domain import Authority
 from scheduler.matching.links import LinkResult
+from scheduler.places import review_place
 from scheduler.plan import Appointment, Unscheduled
 from scheduler.scheduling.availability import Availability
 from scheduler.travel import haversine_km
@@ -16,9 +17,7 @@ from scheduler.travel import haversine_km
 
 def route_km(authority: Authority, appointments: list[Appointment]) -> float:
     """Estimated road kilometres: each practitioner's day from base, through the settings in
-    time order, back to base (straight line × detour factor). Zero in the separate model."""
-    if authority.config.review.model != "joint":
-        return 0.0
+    time order, back to base (straight line × detour factor); clinic reviews at base add none."""
     detour = authority.config.travel.detour_factor
     days: dict[tuple[str, object], list[Appointment]] = defaultdict(list)
     for a in appointments:
@@ -28,10 +27,10 @@ def route_km(authority: Authority, appointments: list[Appointment]) -> float:
         p = authority.practitioners[pid]
         here = (p.base_lat, p.base_lon)
         for a in sorted(items, key=lambda a: a.start):
-            s = authority.settings[a.setting_id]
-            if (s.lat, s.lon) != here:
-                total += haversine_km(*here, s.lat, s.lon)
-                here = (s.lat, s.lon)
+            place = review_place(authority, authority.children[a.child_id], a.model, pid)
+            if place is not None and (place.lat, place.lon) != here:
+                total += haversine_km(*here, place.lat, place.lon)
+                here = (place.lat, place.lon)
         total += haversine_km(*here, p.base_lat, p.base_lon)
     return round(total * detour, 1)
 

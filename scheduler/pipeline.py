@@ -310,8 +310,8 @@ def _check_appointment_pins(
                 Problem(source, line, "child_id", "child is not due this term", child_id)
             )
             continue
-        pid = link_of.get(child.setting_id)
-        if pid is None:
+        pid = link_of.get(child.setting_id) if child.setting_id is not None else None
+        if pid is None or child.setting_id is None:
             problems.append(
                 Problem(
                     source,

@@ -11,6 +11,16 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Literal
 
+from scheduler.config import ReviewModel
+
+Location = Literal["setting", "clinic", "home"]
+LOCATION_OF_MODEL: dict[ReviewModel, Location] = {
+    "joint": "setting",
+    "separate": "clinic",
+    "home": "home",
+}
+"""Where each review model meets (``appointments.csv``'s ``location``)."""
+
 
 class ReasonCode(StrEnum):
     """Why a due child has no appointment (the contract's codes)."""
@@ -19,6 +29,10 @@ class ReasonCode(StrEnum):
     NO_COMMON_DAY = "NO_COMMON_DAY"
     CAPACITY = "CAPACITY"
     INFEASIBLE_DATA = "INFEASIBLE_DATA"
+    DECLINED = "DECLINED"
+    """The parent declined the review (an outcome): not booked again."""
+    FOLLOW_UP = "FOLLOW_UP"
+    """Not brought twice: the named practitioner contacts the family (not booked again)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,16 +53,19 @@ class Appointment:
     """One scheduled review. Times are minutes since midnight, local time (Europe/London)."""
 
     child_id: str
-    setting_id: str
+    setting_id: str | None
+    """``None`` for a child in no setting."""
     practitioner_id: str
-    key_person_id: str
+    key_person_id: str | None
+    """``None`` for a child in no setting."""
     date: date
     pre_meeting_start: int | None
     start: int
     end: int
-    location: Literal["setting", "clinic"]
+    location: Location
     age_months: float
     in_window: bool
+    model: ReviewModel = "joint"
 
     @property
     def block_start(self) -> int:
@@ -61,7 +78,7 @@ class Unscheduled:
     """A due child the plan could not fit, and a sentence a coordinator can act on."""
 
     child_id: str
-    setting_id: str
+    setting_id: str | None
     reason_code: ReasonCode
     reason: str
 

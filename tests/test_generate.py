@@ -17,61 +17,14 @@ from scheduler.config import load_config
 from scheduler.domain import ALL_SETTINGS, Authority, Child
 from scheduler.generate import SIZES, generate_authority
 from scheduler.io import write_data
+from scheduler.io.schemas import TABLES
 from scheduler.io.write_data import write_authority, write_workbook
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "data" / "sample"
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-COLUMNS = {
-    "practitioners": [
-        "practitioner_id",
-        "name",
-        "email",
-        "role",
-        "team",
-        "base_name",
-        "base_lat",
-        "base_lon",
-        "working_days",
-        "day_start",
-        "day_end",
-        "max_reviews_per_day",
-        "languages",
-    ],
-    "settings": [
-        "setting_id",
-        "name",
-        "type",
-        "address",
-        "lat",
-        "lon",
-        "email",
-        "open_days",
-        "open_time",
-        "close_time",
-        "rooms",
-        "link_practitioner_id",
-    ],
-    "key_persons": ["key_person_id", "setting_id", "name", "email", "working_days"],
-    "children": [
-        "child_id",
-        "name",
-        "date_of_birth",
-        "setting_id",
-        "key_person_id",
-        "funded_two",
-        "send",
-        "prior_concerns",
-        "home_language",
-        "parent_name",
-        "parent_email",
-        "parent_unavailable_days",
-        "reviewed_on",
-        "starts_on",
-    ],
-    "absences": ["person_id", "start_date", "end_date", "reason"],
-    "closures": ["setting_id", "date"],
-}
+COLUMNS = {table.name: list(table.names) for table in TABLES if table.name != "outcomes"}
+"""The contract's tables and columns, in order (outcomes are written only when there are any)."""
 
 
 @pytest.fixture(scope="module")

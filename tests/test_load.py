@@ -763,7 +763,9 @@ def test_documentation_examples_load(tmp_path: Path) -> None:
         files[table.file_name] = block
     assert set(files) == {t.file_name for t in TABLES}
     authority = load(tmp_path, files).authority
-    assert list(authority.children) == ["C001", "C002"]
+    assert list(authority.children) == ["C001", "C002", "C003"]
+    assert authority.children["C003"].setting_id is None  # a child in no setting
+    assert [o.outcome for o in authority.outcomes] == ["attended", "was_not_brought"]
 
 
 # --- robustness ------------------------------------------------------------------------------

@@ -54,6 +54,7 @@ def test_plan_then_check(model: str, tmp_path: Path, capsys: pytest.CaptureFixtu
         "location",
         "age_months",
         "in_window",
+        "model",
     ]
     with (out / "links.csv").open() as f:
         links = list(csv.DictReader(f))

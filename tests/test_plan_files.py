@@ -72,14 +72,14 @@ def test_files_have_the_contract_columns(tmp_path: Path) -> None:
     )
     assert lines(tmp_path / "plan" / "appointments.csv")[0] == (
         "child_id,setting_id,practitioner_id,key_person_id,date,pre_meeting_start,start,end,"
-        "location,age_months,in_window"
+        "location,age_months,in_window,model"
     )
     assert (
         lines(tmp_path / "plan" / "unscheduled.csv")[0] == "child_id,setting_id,reason_code,reason"
     )
     assert ",".join(LINK_COLUMNS[:6]) in lines(tmp_path / "plan" / "links.csv")[0]
     assert UNSCHEDULED_COLUMNS == ("child_id", "setting_id", "reason_code", "reason")
-    assert len(APPOINTMENT_COLUMNS) == 11
+    assert len(APPOINTMENT_COLUMNS) == 12  # the contract's 11 and v2's model
 
 
 def test_values_are_written_as_the_contract_spells_them(tmp_path: Path) -> None:
@@ -89,8 +89,8 @@ def test_values_are_written_as_the_contract_spells_them(tmp_path: Path) -> None:
     write_plan(plan, tmp_path / "plan")
     assert lines(tmp_path / "plan" / "links.csv")[1] == "S001,P001,1,60,1.00,false,"
     assert lines(tmp_path / "plan" / "appointments.csv")[1:] == [
-        "C001,S001,P001,K001,2026-09-08,09:45,10:00,10:45,setting,26.8,true",
-        "C002,S001,P001,K002,2026-09-09,10:45,11:00,11:45,setting,26.8,true",
+        "C001,S001,P001,K001,2026-09-08,09:45,10:00,10:45,setting,26.8,true,joint",
+        "C002,S001,P001,K002,2026-09-09,10:45,11:00,11:45,setting,26.8,true,joint",
     ]
     assert lines(tmp_path / "plan" / "unscheduled.csv")[1] == (
         'C003,S001,CAPACITY,"No room left; ask ""Little Acorns"", or move a review."'
@@ -359,7 +359,8 @@ BAD_CELLS: list[Any] = [
     ("appointments.csv", ",10:45,setting", ",24:00,setting", 2, "end", "not a time"),
     ("appointments.csv", ",09:45,", ",9:75,", 2, "pre_meeting_start", "not a time"),
     ("appointments.csv", "26.8,true", "26.8,maybe", 2, "in_window", "not true or false"),
-    ("appointments.csv", ",setting,", ",home,", 2, "location", "not setting or clinic"),
+    ("appointments.csv", ",setting,", ",garden,", 2, "location", "not setting, clinic or home"),
+    ("appointments.csv", ",joint", ",phone", 2, "model", "not joint, separate or home"),
     ("appointments.csv", ",26.8,", ",about 27,", 2, "age_months", "not a number"),
     ("appointments.csv", "C001,", ",", 2, "child_id", "missing value"),
     ("links.csv", ",true,", ",ja,", 2, "kept_existing_link", "not true or false"),

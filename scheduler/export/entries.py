@@ -134,9 +134,13 @@ def _travel_notes(authority: Authority, appointments: Iterable[Appointment]) -> 
         here = (practitioner.base_lat, practitioner.base_lon)
         here_name = practitioner.base_name or "your base"
         for appointment in sorted(day_appointments, key=lambda a: (a.block_start, a.child_id)):
-            setting = authority.settings.get(appointment.setting_id)
+            setting = authority.settings.get(appointment.setting_id or "")
             if appointment.location == "setting" and setting is not None:
                 there, there_name = (setting.lat, setting.lon), setting.name
+            elif appointment.location == "home" and (
+                home := authority.children[appointment.child_id].home
+            ):
+                there, there_name = home, "the family's home"
             else:
                 there = (practitioner.base_lat, practitioner.base_lon)
                 there_name = practitioner.base_name or "your base"
@@ -206,21 +210,23 @@ def _review_entries(
             f"Key person {facts.key_person_name}: the EYFS progress summary is due by {due}, "
             "for the family to take to the review."
         )
-    entries.append(
-        Entry(
-            uid=event_uid(term, appointment.child_id, EventKind.SETTING),
-            kind=EventKind.SETTING,
-            feed=(SETTINGS, appointment.setting_id),
-            facts=facts,
-            summary=f"Integrated review — {label}",
-            description=setting_text,
-            location=facts.place,
-            geo=facts.geo,
-            fingerprint=print_,
-            start=start,
-            end=end,
+    setting_id = appointment.setting_id
+    if setting_id is not None:
+        entries.append(
+            Entry(
+                uid=event_uid(term, appointment.child_id, EventKind.SETTING),
+                kind=EventKind.SETTING,
+                feed=(SETTINGS, setting_id),
+                facts=facts,
+                summary=f"Integrated review — {label}",
+                description=setting_text,
+                location=facts.place if appointment.location != "home" else None,
+                geo=facts.geo if appointment.location != "home" else None,
+                fingerprint=print_,
+                start=start,
+                end=end,
+            )
         )
-    )
     practitioner_text = (
         f"At {facts.place}"
         + (f" with key person {facts.key_person_name}" if joint else "")
@@ -244,14 +250,14 @@ def _review_entries(
             end=end,
         )
     )
-    if joint and pre is not None and pre < facts.start:
+    if joint and pre is not None and pre < facts.start and setting_id is not None:
         pre_start = local_time(appointment.date, pre)
         pre_text = (
             f"{facts.practitioner_name} and key person {facts.key_person_name} plan the "
             f"review of {label} at {format_time(facts.start)}."
         )
         for kind, feed, summary in (
-            (EventKind.SETTING_PRE, (SETTINGS, appointment.setting_id), f"Pre-meeting — {label}"),
+            (EventKind.SETTING_PRE, (SETTINGS, setting_id), f"Pre-meeting — {label}"),
             (
                 EventKind.PRACTITIONER_PRE,
                 (PRACTITIONERS, appointment.practitioner_id),
@@ -273,12 +279,12 @@ def _review_entries(
                     end=start,
                 )
             )
-    if not joint and facts.summary_due is not None:
+    if not joint and facts.summary_due is not None and setting_id is not None:
         entries.append(
             Entry(
                 uid=event_uid(term, appointment.child_id, EventKind.SUMMARY_TODO),
                 kind=EventKind.SUMMARY_TODO,
-                feed=(SETTINGS, appointment.setting_id),
+                feed=(SETTINGS, setting_id),
                 facts=facts,
                 summary=f"Prepare the EYFS progress summary — {label}",
                 description=(

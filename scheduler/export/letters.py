@@ -167,14 +167,17 @@ def letter_facts(authority: Authority, appointment: Appointment) -> LetterFacts:
     """Resolve an appointment's ids into the names, places and times a reader needs."""
     config = authority.config
     child = authority.children.get(appointment.child_id)
-    setting = authority.settings.get(appointment.setting_id)
+    setting = authority.settings.get(appointment.setting_id or "")
     practitioner = authority.practitioners.get(appointment.practitioner_id)
-    key_person = authority.key_persons.get(appointment.key_person_id)
-    setting_name = clean(setting.name) if setting else appointment.setting_id
+    key_person = authority.key_persons.get(appointment.key_person_id or "")
+    setting_name = clean(setting.name) if setting else (appointment.setting_id or "")
     setting_address = (clean(setting.address) or None) if setting else None
     if appointment.location == "setting":
         place_name, place_address = setting_name, setting_address
         geo = (setting.lat, setting.lon) if setting else None
+    elif appointment.location == "home":
+        place_name, place_address = "your home", None
+        geo = child.home if child else None
     else:
         base = clean(practitioner.base_name) if practitioner else ""
         place_name, place_address = base or "the health clinic", None
@@ -200,7 +203,7 @@ def letter_facts(authority: Authority, appointment: Appointment) -> LetterFacts:
         place_name=place_name,
         place_address=place_address,
         geo=geo,
-        setting_id=appointment.setting_id,
+        setting_id=appointment.setting_id or "",
         setting_name=setting_name,
         setting_address=setting_address,
         setting_email=(clean(setting.email) or None) if setting else None,
@@ -208,8 +211,8 @@ def letter_facts(authority: Authority, appointment: Appointment) -> LetterFacts:
         practitioner_name=clean(practitioner.name) if practitioner else appointment.practitioner_id,
         practitioner_role=role_name(practitioner.role if practitioner else None),
         practitioner_email=(clean(practitioner.email) or None) if practitioner else None,
-        key_person_id=appointment.key_person_id,
-        key_person_name=clean(key_person.name) if key_person else appointment.key_person_id,
+        key_person_id=appointment.key_person_id or "",
+        key_person_name=clean(key_person.name) if key_person else (appointment.key_person_id or ""),
         key_person_email=(clean(key_person.email) or None) if key_person else None,
         organiser_name=clean(config.organiser.name),
         organiser_email=clean(config.organiser.email),

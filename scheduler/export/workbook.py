@@ -10,7 +10,7 @@ from collections import defaultdict
 
 import xlsxwriter
 
-from scheduler.domain import Authority, format_time
+from scheduler.domain import Authority, Practitioner, Setting, format_time
 from scheduler.plan import Appointment, Plan
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -45,9 +45,10 @@ def _sheet_name(text: str, used: set[str]) -> str:
 
 def _row(a: Appointment, authority: Authority) -> list[object]:
     child = authority.children[a.child_id]
-    setting = authority.settings[a.setting_id]
+    setting = authority.settings.get(a.setting_id or "")
     practitioner = authority.practitioners[a.practitioner_id]
-    key_person = authority.key_persons[a.key_person_id]
+    key_person = authority.key_persons.get(a.key_person_id or "")
+    kp_name = key_person.name if key_person else ""
     return [
         a.date.isoformat(),
         f"{a.date:%a}",
@@ -56,14 +57,21 @@ def _row(a: Appointment, authority: Authority) -> list[object]:
         format_time(a.end),
         child.name,
         a.child_id,
-        setting.name,
-        key_person.name if a.location == "setting" else f"{key_person.name} (summary only)",
+        setting.name if setting else "(no setting)",
+        kp_name if a.location == "setting" or not kp_name else f"{kp_name} (summary only)",
         practitioner.name,
-        setting.address or setting.name
-        if a.location == "setting"
-        else practitioner.base_name or "clinic",
+        _venue(a, setting, practitioner),
         "yes" if a.in_window else "no",
     ]
+
+
+def _venue(a: Appointment, setting: Setting | None, practitioner: Practitioner) -> str:
+    """Where the review is, as the coordinator's rota shows it (no home address)."""
+    if a.location == "setting" and setting is not None:
+        return setting.address or setting.name
+    if a.location == "home":
+        return "home visit"
+    return practitioner.base_name or "clinic"
 
 
 def rota_workbook(authority: Authority, plan: Plan) -> bytes:
@@ -142,7 +150,7 @@ def rota_workbook(authority: Authority, plan: Plan) -> bytes:
             [
                 authority.children[u.child_id].name,
                 u.child_id,
-                authority.settings[u.setting_id].name,
+                authority.settings[u.setting_id].name if u.setting_id else "(no setting)",
                 u.reason_code.value,
                 u.reason,
             ]
@@ -154,7 +162,8 @@ def rota_workbook(authority: Authority, plan: Plan) -> bytes:
     by_setting: dict[str, list[Appointment]] = defaultdict(list)
     for a in ordered:
         by_practitioner[a.practitioner_id].append(a)
-        by_setting[a.setting_id].append(a)
+        if a.setting_id is not None:
+            by_setting[a.setting_id].append(a)
     for pid, practitioner in authority.practitioners.items():
         if by_practitioner.get(pid):
             table(

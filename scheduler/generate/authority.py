@@ -88,7 +88,7 @@ def generate_authority(
     setting_town = {gs.setting.setting_id: gs.town for gs in settings}
     due_by_town = [0] * len(towns)
     for child in kids:
-        if is_due(child, term, config.review):
+        if is_due(child, term, config.review) and child.setting_id is not None:
             due_by_town[setting_town[child.setting_id]] += 1
     workforce_rng = stream("workforce")
     workforce, practitioner_absences = make_practitioners(

@@ -18,7 +18,7 @@ from typing import Any, cast
 
 import polars as pl
 
-from scheduler.config import Config, ConfigError, parse_config
+from scheduler.config import Config, ConfigError, ReviewModel, parse_config
 from scheduler.domain import (
     ALL_SETTINGS,
     WEEKDAY_NAMES,
@@ -28,9 +28,12 @@ from scheduler.domain import (
     Closure,
     Days,
     KeyPerson,
+    Outcome,
+    OutcomeKind,
     Practitioner,
     Setting,
     SettingType,
+    Venue,
     format_time,
 )
 from scheduler.errors import InputError, Problem
@@ -41,6 +44,7 @@ from scheduler.io.schemas import (
     CHILDREN,
     CLOSURES,
     KEY_PERSONS,
+    OUTCOMES,
     PRACTITIONERS,
     SETTINGS,
     TABLES,
@@ -80,14 +84,19 @@ class LoadResult:
 
 
 def load_authority(
-    path: Path, config_path: Path | None = None, *, today: date | None = None
+    path: Path,
+    config_path: Path | None = None,
+    *,
+    today: date | None = None,
+    planning_date: date | None = None,
 ) -> LoadResult:
     """Load a data folder of CSVs, a folder holding one ``.xlsx``, an ``.xlsx`` or a ``.zip``.
 
     ``config.toml`` is read from ``config_path`` when given, else from the data folder (or
     the folder holding the workbook) when present; else the contract's defaults apply.
-    ``today`` decides which dates of birth lie in the future. Raises :class:`InputError`
-    carrying every problem found.
+    ``today`` decides which dates of birth lie in the future; ``planning_date`` (``--today``)
+    overrides the config's ``[term] today``. Raises :class:`InputError` carrying every problem
+    found.
     """
     path = Path(path)
     files: dict[str, bytes] = {}
@@ -127,11 +136,11 @@ def load_authority(
             _read_into(files, config_file, problems, as_name=CONFIG_NAME)
         else:
             problems.append(Problem(config_file.name, 0, "-", "no such file", str(config_file)))
-    return _load(files, problems, today, config_label)
+    return _load(files, problems, today, config_label, planning_date)
 
 
 def load_authority_from_upload(
-    files: Mapping[str, bytes], *, today: date | None = None
+    files: Mapping[str, bytes], *, today: date | None = None, planning_date: date | None = None
 ) -> LoadResult:
     """Load uploaded files (the dashboard): CSVs (+ ``config.toml``), one ``.zip`` of them, or
     one ``.xlsx`` (+ ``config.toml``). Nothing is written to disk."""
@@ -148,7 +157,7 @@ def load_authority_from_upload(
             raise InputError(zip_problems)  # a broken archive: missing files would be noise
         for name, content in unpacked.items():
             named.setdefault(name, content)  # a config.toml given beside the zip wins
-    return _load(named, problems, today, CONFIG_NAME)
+    return _load(named, problems, today, CONFIG_NAME, planning_date)
 
 
 def _read_into(
@@ -164,7 +173,11 @@ def _read_into(
 
 
 def _load(
-    files: dict[str, bytes], problems: list[Problem], today: date | None, config_label: str
+    files: dict[str, bytes],
+    problems: list[Problem],
+    today: date | None,
+    config_label: str,
+    planning_date: date | None = None,
 ) -> LoadResult:
     today = today or date.today()
     warnings: list[Problem] = []
@@ -172,6 +185,8 @@ def _load(
     if CONFIG_NAME in files:
         config, config_problems = read_config(config_label, files.pop(CONFIG_NAME))
         problems += config_problems
+    if planning_date is not None:
+        config = with_planning_date(config, planning_date)
     raw, missing = readers.find_tables(files, problems, warnings)
     results: list[_Parsed] = []
     for table in TABLES:
@@ -182,6 +197,8 @@ def _load(
             problems.append(problem)
     parsed = {r.table.name: r for r in results if r.usable}
     _check_cross_table(parsed)
+    _check_children(parsed, config)
+    _check_outcomes(parsed, config)
     warnings += _cross_table_warnings(parsed)
     for result in results:
         problems += result.problems
@@ -193,6 +210,11 @@ def _load(
 
 
 # --- config ---------------------------------------------------------------------------------
+
+
+def with_planning_date(config: Config, today: date) -> Config:
+    """The config with ``[term] today`` set (the ``--today`` option)."""
+    return config.model_copy(update={"term": config.term.model_copy(update={"today": today})})
 
 
 def read_config(label: str, data: bytes) -> tuple[Config, list[Problem]]:
@@ -485,6 +507,9 @@ def _check_cross_table(parsed: Mapping[str, _Parsed]) -> None:
     _foreign(parsed, KEY_PERSONS, "setting_id", setting_ids, "unknown setting")
     _foreign(parsed, CHILDREN, "setting_id", setting_ids, "unknown setting")
     _foreign(parsed, CHILDREN, "key_person_id", key_person_ids, "unknown key person")
+    _foreign(parsed, CHILDREN, "practitioner_id", practitioner_ids, "unknown practitioner")
+    _foreign(parsed, OUTCOMES, "child_id", ids(CHILDREN), "unknown child")
+    _foreign(parsed, OUTCOMES, "practitioner_id", practitioner_ids, "unknown practitioner")
     if practitioner_ids is not None and key_person_ids is not None:
         people = practitioner_ids | key_person_ids
         _foreign(parsed, ABSENCES, "person_id", people, "unknown practitioner or key person")
@@ -531,6 +556,89 @@ def _key_person_setting(children: _Parsed, key_persons: _Parsed, setting_ids: se
     )
 
 
+def _check_children(parsed: Mapping[str, _Parsed], config: Config) -> None:
+    """Contract v2's rules across a child's columns: a child in no setting has a caseload
+    practitioner and a clinic or home review; a home review needs the home's location."""
+    if CHILDREN.name not in parsed:
+        return
+    p = parsed[CHILDREN.name]
+    text = p.text
+    no_setting = text["setting_id"].is_null()
+    model = text["review_model"].str.to_lowercase().fill_null(config.review.model)
+    p.report(
+        no_setting & text["key_person_id"].is_not_null(),
+        "key_person_id",
+        "a child in no setting has no key person (leave it empty or give the setting)",
+    )
+    p.report(
+        no_setting & text["practitioner_id"].is_null(),
+        "practitioner_id",
+        "a child in no setting needs their caseload practitioner_id",
+    )
+    p.report(
+        no_setting & (model == "joint"),
+        "review_model",
+        "a child in no setting needs review_model separate or home (a joint review is at a "
+        "setting)",
+    )
+    if "setting_id" in p.present:
+        p.report(
+            ~no_setting & text["key_person_id"].is_null(),
+            "key_person_id",
+            "required value is empty (every child at a setting has a key person)",
+        )
+    lat, lon = text["home_lat"].is_null(), text["home_lon"].is_null()
+    p.report(lat ^ lon, "home_lat" if "home_lat" in p.present else "home_lon", _HALF_HOME)
+    p.report(
+        (model == "home") & lat & lon,
+        "review_model",
+        "a home review needs home_lat and home_lon",
+    )
+
+
+_HALF_HOME = "give both home_lat and home_lon, or neither"
+
+
+def _check_outcomes(parsed: Mapping[str, _Parsed], config: Config) -> None:
+    """An outcome is not dated after the planning date, and one per child and date; details
+    that only an attended review has are not given for another outcome."""
+    if OUTCOMES.name not in parsed:
+        return
+    p = parsed[OUTCOMES.name]
+    today = config.term.today
+    if today is not None:
+        p.report(p.typed["date"] > today, "date", f"is after today ({today})")
+    keys = p.text.select(pl.concat_str("child_id", "date", separator="|")).to_series()
+    repeated = keys.is_not_null() & ~keys.is_first_distinct()
+    if repeated.any():
+        first: dict[str, int] = {}
+        for i, key in enumerate(keys.to_list()):
+            if key is not None:
+                first.setdefault(key, i)
+        p.report(
+            repeated,
+            "date",
+            lambda i: (
+                f"a second outcome for this child and date; first on line {p.lines[first[keys[i]]]}"
+            ),
+        )
+    attended = p.typed["outcome"] == "attended"
+    for column, what in (("asq3", "ASQ-3"), ("venue", "venue"), ("practitioner_id", "who saw")):
+        given = p.text[column].is_not_null() & ~attended.fill_null(True)
+        if column == "asq3":
+            given &= p.typed["asq3"].fill_null(False)
+        for i in given.fill_null(False).arg_true().to_list():
+            p.warnings.append(
+                Problem(
+                    p.file,
+                    p.lines[i],
+                    column,
+                    f"{what} is recorded only for attended reviews; ignored",
+                    _cell(p.text[column][i]),
+                )
+            )
+
+
 def _cross_table_warnings(parsed: Mapping[str, _Parsed]) -> list[Problem]:
     """Odd but usable: a practitioner and a key person sharing an id (absences then apply to
     both)."""
@@ -573,6 +681,7 @@ def _build(parsed: Mapping[str, _Parsed], config: Config) -> Authority:
             team=r["team"],
             base_name=r["base_name"],
             languages=parse_list(r["languages"]),
+            base_address=r["base_address"],
         )
         for r in _rows(parsed, PRACTITIONERS)
     }
@@ -623,6 +732,16 @@ def _build(parsed: Mapping[str, _Parsed], config: Config) -> Authority:
             parent_unavailable_days=days(r["parent_unavailable_days"]),
             reviewed_on=r["reviewed_on"],
             starts_on=r["starts_on"],
+            looked_after=r["looked_after"],
+            child_protection=r["child_protection"],
+            child_in_need=r["child_in_need"],
+            imd_decile=r["imd_decile"],
+            was_not_brought_before=r["was_not_brought_before"],
+            review_model=cast(ReviewModel | None, r["review_model"]),
+            consent_to_share=r["consent_to_share"],
+            home_lat=r["home_lat"],
+            home_lon=r["home_lon"],
+            practitioner_id=r["practitioner_id"],
         )
         for r in _rows(parsed, CHILDREN)
     }
@@ -631,7 +750,24 @@ def _build(parsed: Mapping[str, _Parsed], config: Config) -> Authority:
         for r in _rows(parsed, ABSENCES)
     )
     closures = tuple(Closure(r["setting_id"], r["date"]) for r in _rows(parsed, CLOSURES))
-    return Authority(practitioners, settings, key_persons, children, absences, closures, config)
+    outcomes = tuple(_outcome(r) for r in _rows(parsed, OUTCOMES))
+    return Authority(
+        practitioners, settings, key_persons, children, absences, closures, config, outcomes
+    )
+
+
+def _outcome(r: Mapping[str, Any]) -> Outcome:
+    """An outcome row; details only an attended review has are dropped from other outcomes."""
+    attended = r["outcome"] == "attended"
+    return Outcome(
+        child_id=r["child_id"],
+        date=r["date"],
+        outcome=cast(OutcomeKind, r["outcome"]),
+        asq3=r["asq3"] if attended else None,
+        consent_to_share=r["consent_to_share"],
+        venue=cast(Venue | None, r["venue"]) if attended else None,
+        practitioner_id=r["practitioner_id"] if attended else None,
+    )
 
 
 class _Cache:

@@ -22,11 +22,20 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
+from scheduler.config import REVIEW_MODELS, ReviewModel
 from scheduler.domain import format_time
 from scheduler.errors import InputError, Problem
-from scheduler.plan import Appointment, Link, Plan, ReasonCode, Unscheduled
+from scheduler.plan import (
+    LOCATION_OF_MODEL,
+    Appointment,
+    Link,
+    Location,
+    Plan,
+    ReasonCode,
+    Unscheduled,
+)
 
 LINKS = "links.csv"
 APPOINTMENTS = "appointments.csv"
@@ -57,12 +66,14 @@ APPOINTMENT_COLUMNS: tuple[str, ...] = (
     "location",
     "age_months",
     "in_window",
+    "model",
 )
+"""The contract's columns, with v2's ``model`` (optional when reading a v1 plan)."""
 
 UNSCHEDULED_COLUMNS: tuple[str, ...] = ("child_id", "setting_id", "reason_code", "reason")
 
-_OPTIONAL_COLUMNS = frozenset({"explanation"})
-_LOCATIONS: tuple[Literal["setting", "clinic"], ...] = ("setting", "clinic")
+_OPTIONAL_COLUMNS = frozenset({"explanation", "model"})
+_LOCATIONS: tuple[Location, ...] = ("setting", "clinic", "home")
 _TRUE = frozenset({"true", "yes", "1"})
 _FALSE = frozenset({"false", "no", "0"})
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
@@ -145,7 +156,10 @@ def render_plan(plan: Plan) -> dict[str, str]:
         ),
         UNSCHEDULED: _csv_text(
             UNSCHEDULED_COLUMNS,
-            ([u.child_id, u.setting_id, str(u.reason_code), u.reason] for u in plan.unscheduled),
+            (
+                [u.child_id, u.setting_id or "", str(u.reason_code), u.reason]
+                for u in plan.unscheduled
+            ),
         ),
         SUMMARY: _json_text(_summary_document(plan)),
         SEQUENCES: _json_text(dict(plan.sequences)),
@@ -183,9 +197,9 @@ def _link_row(link: Link) -> list[str]:
 def _appointment_row(a: Appointment) -> list[str]:
     return [
         a.child_id,
-        a.setting_id,
+        a.setting_id or "",
         a.practitioner_id,
-        a.key_person_id,
+        a.key_person_id or "",
         a.date.isoformat(),
         "" if a.pre_meeting_start is None else format_time(a.pre_meeting_start),
         format_time(a.start),
@@ -193,6 +207,7 @@ def _appointment_row(a: Appointment) -> list[str]:
         a.location,
         f"{a.age_months:.1f}",
         _bool(a.in_window),
+        a.model,
     ]
 
 
@@ -406,10 +421,17 @@ def _parse_float(value: str) -> float:
     return number
 
 
-def _parse_location(value: str) -> Literal["setting", "clinic"]:
+def _parse_location(value: str) -> Location:
     for location in _LOCATIONS:
         if value == location:
             return location
+    raise ValueError(value)
+
+
+def _parse_model(value: str) -> ReviewModel:
+    for model in REVIEW_MODELS:
+        if value == model:
+            return model
     raise ValueError(value)
 
 
@@ -439,9 +461,9 @@ def _parse_link(row: _Row) -> Link | None:
 def _parse_appointment(row: _Row) -> Appointment | None:
     before = len(row.problems)
     child_id = row.required("child_id")
-    setting_id = row.required("setting_id")
+    setting_id = row.text("setting_id") or None  # v2: empty for a child in no setting
     practitioner_id = row.required("practitioner_id")
-    key_person_id = row.required("key_person_id")
+    key_person_id = row.text("key_person_id") or None
     day = row.parsed("date", _parse_date, "a date (YYYY-MM-DD)")
     pre_meeting_start = (
         row.parsed("pre_meeting_start", _parse_time, "a time (HH:MM)")
@@ -450,12 +472,17 @@ def _parse_appointment(row: _Row) -> Appointment | None:
     )
     start = row.parsed("start", _parse_time, "a time (HH:MM)")
     end = row.parsed("end", _parse_time, "a time (HH:MM)")
-    location = row.parsed("location", _parse_location, "setting or clinic")
+    location = row.parsed("location", _parse_location, "setting, clinic or home")
     age = row.parsed("age_months", _parse_float, "a number of months")
     in_window = row.parsed("in_window", _parse_bool, "true or false")
+    model = (
+        row.parsed("model", _parse_model, "joint, separate or home")
+        if row.text("model")
+        else _model_of_location(location)
+    )
     if len(row.problems) > before:
         return None
-    assert child_id and setting_id and practitioner_id and key_person_id and day is not None
+    assert child_id and practitioner_id and day is not None and model is not None
     assert start is not None and end is not None and location is not None
     assert age is not None and in_window is not None
     return Appointment(
@@ -470,18 +497,27 @@ def _parse_appointment(row: _Row) -> Appointment | None:
         location=location,
         age_months=age,
         in_window=in_window,
+        model=model,
     )
+
+
+def _model_of_location(location: Location | None) -> ReviewModel:
+    """A v1 plan has no ``model`` column: its location says which model it was."""
+    for model, place in LOCATION_OF_MODEL.items():
+        if place == location:
+            return model
+    return "joint"
 
 
 def _parse_unscheduled(row: _Row) -> Unscheduled | None:
     before = len(row.problems)
     child_id = row.required("child_id")
-    setting_id = row.required("setting_id")
+    setting_id = row.text("setting_id") or None  # v2: empty for a child in no setting
     codes = ", ".join(code.value for code in ReasonCode)
     reason_code = row.parsed("reason_code", ReasonCode, f"a reason code ({codes})")
     if len(row.problems) > before:
         return None
-    assert child_id and setting_id and reason_code is not None
+    assert child_id and reason_code is not None
     # An empty reason is the plan's fault, not the file's: scheduler.check reports it.
     return Unscheduled(child_id, setting_id, reason_code, row.cells.get("reason", ""))
 

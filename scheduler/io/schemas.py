@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from scheduler.domain import SETTING_TYPES
+from scheduler.config import REVIEW_MODELS
+from scheduler.domain import OUTCOME_KINDS, SETTING_TYPES, VENUES
 
 
 class Kind(Enum):
@@ -87,6 +88,7 @@ PRACTITIONERS = Table(
         Column("day_end", Kind.TIME, required=True),
         Column("max_reviews_per_day", Kind.INTEGER, required=True, minimum=0),
         Column("languages", Kind.LIST, default=frozenset()),
+        Column("base_address", Kind.TEXT),
     ),
 )
 
@@ -125,8 +127,9 @@ CHILDREN = Table(
         Column("child_id", Kind.TEXT, required=True, unique=True),
         Column("name", Kind.TEXT, required=True),
         Column("date_of_birth", Kind.DATE, required=True),
-        Column("setting_id", Kind.TEXT, required=True),
-        Column("key_person_id", Kind.TEXT, required=True),
+        # v2: empty for a child in no setting (checked across columns in the loader)
+        Column("setting_id", Kind.TEXT),
+        Column("key_person_id", Kind.TEXT),
         Column("funded_two", Kind.BOOL, required=True),
         Column("send", Kind.BOOL, default=False),
         Column("prior_concerns", Kind.BOOL, default=False),
@@ -136,6 +139,16 @@ CHILDREN = Table(
         Column("parent_unavailable_days", Kind.DAYS, default=frozenset()),
         Column("reviewed_on", Kind.DATE),
         Column("starts_on", Kind.DATE),
+        Column("looked_after", Kind.BOOL, default=False),
+        Column("child_protection", Kind.BOOL, default=False),
+        Column("child_in_need", Kind.BOOL, default=False),
+        Column("imd_decile", Kind.INTEGER, minimum=1, maximum=10),
+        Column("was_not_brought_before", Kind.INTEGER, default=0, minimum=0),
+        Column("review_model", Kind.TEXT, choices=REVIEW_MODELS),
+        Column("consent_to_share", Kind.BOOL),
+        Column("home_lat", Kind.NUMBER, minimum=-90, maximum=90),
+        Column("home_lon", Kind.NUMBER, minimum=-180, maximum=180),
+        Column("practitioner_id", Kind.TEXT),
     ),
 )
 
@@ -159,7 +172,29 @@ CLOSURES = Table(
     required=False,
 )
 
-TABLES: tuple[Table, ...] = (PRACTITIONERS, SETTINGS, KEY_PERSONS, CHILDREN, ABSENCES, CLOSURES)
+OUTCOMES = Table(
+    "outcomes",
+    (
+        Column("child_id", Kind.TEXT, required=True),
+        Column("date", Kind.DATE, required=True),
+        Column("outcome", Kind.TEXT, required=True, choices=OUTCOME_KINDS),
+        Column("asq3", Kind.BOOL),
+        Column("consent_to_share", Kind.BOOL),
+        Column("venue", Kind.TEXT, choices=VENUES),
+        Column("practitioner_id", Kind.TEXT),
+    ),
+    required=False,
+)
+
+TABLES: tuple[Table, ...] = (
+    PRACTITIONERS,
+    SETTINGS,
+    KEY_PERSONS,
+    CHILDREN,
+    ABSENCES,
+    CLOSURES,
+    OUTCOMES,
+)
 """In loading order: a table's foreign keys point only at tables before it."""
 
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}

@@ -34,6 +34,7 @@ TABLE_NAMES: tuple[str, ...] = (
     "children",
     "absences",
     "closures",
+    "outcomes",
 )
 
 
@@ -116,6 +117,8 @@ def authority_frames(authority: Authority) -> dict[str, pl.DataFrame]:
         "absences": _absences(authority),
         "closures": _closures(authority),
     }
+    if authority.outcomes:
+        tables["outcomes"] = _outcomes(authority)
     return {
         name: pl.DataFrame(rows, schema=schema, orient="row")
         for name, (schema, rows) in tables.items()
@@ -128,7 +131,7 @@ def _practitioners(authority: Authority) -> TableRows:
         "base_lon": pl.Float64,
     }
     schema |= _text("working_days", "day_start", "day_end")
-    schema |= {"max_reviews_per_day": pl.Int64} | _text("languages")
+    schema |= {"max_reviews_per_day": pl.Int64} | _text("languages", "base_address")
     rows = [
         (
             p.practitioner_id,
@@ -144,6 +147,7 @@ def _practitioners(authority: Authority) -> TableRows:
             format_time(p.day_end),
             p.max_reviews_per_day,
             ";".join(sorted(p.languages)) or None,
+            p.base_address,
         )
         for p in authority.practitioners.values()
     ]
@@ -200,7 +204,13 @@ def _children(authority: Authority) -> TableRows:
         "parent_unavailable_days",
         "reviewed_on",
         "starts_on",
+        "looked_after",
+        "child_protection",
+        "child_in_need",
     )
+    schema |= {"imd_decile": pl.Int64, "was_not_brought_before": pl.Int64}
+    schema |= _text("review_model", "consent_to_share")
+    schema |= {"home_lat": pl.Float64, "home_lon": pl.Float64} | _text("practitioner_id")
     rows = [
         (
             c.child_id,
@@ -217,6 +227,16 @@ def _children(authority: Authority) -> TableRows:
             format_days(c.parent_unavailable_days) or None,
             _date(c.reviewed_on),
             _date(c.starts_on),
+            _bool(c.looked_after),
+            _bool(c.child_protection),
+            _bool(c.child_in_need),
+            c.imd_decile,
+            c.was_not_brought_before,
+            c.review_model,
+            None if c.consent_to_share is None else _bool(c.consent_to_share),
+            c.home_lat,
+            c.home_lon,
+            c.practitioner_id,
         )
         for c in authority.children.values()
     ]
@@ -234,6 +254,25 @@ def _absences(authority: Authority) -> TableRows:
 def _closures(authority: Authority) -> TableRows:
     schema = _text("setting_id", "date")
     return schema, [(c.setting_id, _date(c.date)) for c in authority.closures]
+
+
+def _outcomes(authority: Authority) -> TableRows:
+    schema = _text(
+        "child_id", "date", "outcome", "asq3", "consent_to_share", "venue", "practitioner_id"
+    )
+    rows = [
+        (
+            o.child_id,
+            _date(o.date),
+            o.outcome,
+            None if o.asq3 is None else _bool(o.asq3),
+            None if o.consent_to_share is None else _bool(o.consent_to_share),
+            o.venue,
+            o.practitioner_id,
+        )
+        for o in authority.outcomes
+    ]
+    return schema, rows
 
 
 def _text(*names: str) -> dict[str, type[pl.DataType]]:
@@ -257,7 +296,9 @@ def config_toml(config: Config) -> str:
             lines.append("")
         lines.append(f"[{section_name}]")
         for key in type(section).model_fields:
-            lines.append(f"{key} = {_toml_value(getattr(section, key))}")
+            value = getattr(section, key)
+            if value is not None:  # TOML has no null: an unset option is left out
+                lines.append(f"{key} = {_toml_value(value)}")
     return "\n".join(lines) + "\n"
 
 

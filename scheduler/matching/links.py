@@ -183,7 +183,8 @@ def build_link_problem(
     travel = config.travel
     due_by_setting: dict[str, list[Child]] = {s: [] for s in authority.settings}
     for child in availability.due:
-        due_by_setting[child.setting_id].append(child)
+        if child.setting_id is not None:
+            due_by_setting[child.setting_id].append(child)
 
     blocks = [block_minutes(c, authority) for c in availability.due]
     typical_block = round(sum(blocks) / len(blocks)) if blocks else block_minutes_default(authority)

@@ -152,12 +152,16 @@ class Availability:
         """Days the child could be seen by *some* practitioner: allowed, parent, and in the
         joint model the setting and key person."""
         mask = self.allowed_days(child.child_id) & self.parent_days(child)
+        if child.setting_id is None or child.key_person_id is None:
+            return 0  # reviews of children in no setting are not planned yet
         if self.joint:
             mask &= self.setting_days[child.setting_id]
             mask &= self.key_person_days[child.key_person_id]
         return mask
 
     def fits_in_hours(self, child: Child, practitioner_id: str) -> bool:
+        if child.setting_id is None:
+            return False
         practitioner = self.authority.practitioners[practitioner_id]
         setting = self.authority.settings[child.setting_id]
         window = time_window(practitioner, setting, self.authority)

@@ -139,8 +139,8 @@ def build_groups(
     jobs_by_practitioner: dict[str, list[ChildJob]] = defaultdict(list)
     linked_children: list[Child] = []
     for child in availability.due:
-        link = link_of.get(child.setting_id)
-        if link is None:
+        link = link_of.get(child.setting_id) if child.setting_id is not None else None
+        if link is None or child.setting_id is None:
             continue
         pid = link.practitioner_id
         mask = availability.feasible_days(child, pid)

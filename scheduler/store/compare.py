@@ -31,7 +31,7 @@ class AppointmentChange:
     """A child whose review was added, removed (now unscheduled or gone) or moved."""
 
     child_id: str
-    setting_id: str
+    setting_id: str | None
     kind: ChangeKind
     before: Appointment | None
     after: Appointment | None
