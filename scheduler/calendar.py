@@ -113,7 +113,7 @@ class ChildWindow:
     allowed_end: date
     """``add_months(dob, over)``: the last day the review may happen at all."""
     earliest: date
-    """First allowed date: the window's start, the child's ``starts_on``, whichever is later."""
+    """First allowed date: the window's start, or ``starts_on + settle_days`` if later."""
     overdue: bool
     """Already past the window when the term begins."""
 
@@ -124,12 +124,20 @@ class ChildWindow:
         return day <= self.in_window_end
 
 
-def is_due(child: Child, term: TermConfig, review: ReviewConfig) -> bool:
+_DATA = object()
+
+
+def is_due(
+    child: Child, term: TermConfig, review: ReviewConfig, reviewed_on: object = _DATA
+) -> bool:
     """The contract's rule: not yet reviewed, reaches the window by the term's end and is not
-    past ``overdue_until_months`` when it starts."""
+    past ``overdue_until_months`` when it starts.
+
+    ``reviewed_on`` overrides the child's own (an attended outcome counts as one, v2)."""
     lo = review.window_months[0]
+    reviewed = child.reviewed_on if reviewed_on is _DATA else reviewed_on
     return (
-        child.reviewed_on is None
+        reviewed is None
         and add_months(child.date_of_birth, lo) <= term.end
         and add_months(child.date_of_birth, review.overdue_until_months) >= term.start
     )
@@ -139,7 +147,8 @@ def child_window(child: Child, term: TermConfig, review: ReviewConfig) -> ChildW
     """Allowed dates of a child's review (ignoring the term's bounds; see :func:`allowed_days`)."""
     lo, hi = review.window_months
     start = add_months(child.date_of_birth, lo)
-    earliest = max(start, child.starts_on) if child.starts_on else start
+    settled = child.starts_on + timedelta(days=review.settle_days) if child.starts_on else None
+    earliest = max(start, settled) if settled else start
     return ChildWindow(
         child_id=child.child_id,
         window_start=start,

@@ -7,11 +7,11 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from typing import Any
 
+from scheduler.availability import Availability
 from scheduler.domain import Authority
 from scheduler.matching.links import LinkResult
 from scheduler.places import review_place
 from scheduler.plan import Appointment, Unscheduled
-from scheduler.scheduling.availability import Availability
 from scheduler.travel import haversine_km
 
 
@@ -46,6 +46,8 @@ def summarise(
     status: str,
     objective: float,
     best_bound: float,
+    best_bound_any_links: float,
+    children_bound_any_links: int,
     solve_seconds: float,
 ) -> dict[str, Any]:
     """The contract's KPIs plus utilisation and reasons, for ``summary.json``."""
@@ -73,7 +75,8 @@ def summarise(
         }
         for pid in authority.practitioners
     }
-    gap = (best_bound - objective) / abs(best_bound) if best_bound else 0.0
+    gap = relative_gap(best_bound, objective)
+    gap_any_links = relative_gap(best_bound_any_links, objective)
     return {
         "children_due": len(due),
         "scheduled": len(seen),
@@ -107,6 +110,17 @@ def summarise(
         "status": status,
         "objective": round(objective, 3),
         "best_bound": round(best_bound, 3),
-        "gap": round(max(0.0, gap), 5),
+        "gap": round(gap, 5),
+        "best_bound_any_links": round(best_bound_any_links, 3),
+        "gap_any_links": round(gap_any_links, 5),
+        "children_bound_any_links": children_bound_any_links,
         "solve_seconds": round(solve_seconds, 2),
     }
+
+
+def relative_gap(bound: float, objective: float) -> float:
+    """``(bound - objective) / |bound|``; 0 when both are 0. Never clamped: a negative gap
+    would mean a bound below a plan, which is a bug the tests must be able to see."""
+    if bound == 0:
+        return 0.0 if objective == 0 else float("-inf") if objective > 0 else 0.0
+    return (bound - objective) / abs(bound)

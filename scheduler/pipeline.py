@@ -1,8 +1,9 @@
-"""From validated data to a checked plan: links, pieces, solve, explanations, KPIs, check.
+"""From validated data to a checked plan: outcomes, links, pins, pieces, solve, explanations,
+KPIs, check.
 
 This is the one function the CLI and the dashboard call. It raises only for programmer errors
-or bad pins (:class:`~scheduler.errors.InputError`); everything else comes back as a result
-with a status.
+or pins naming unknown ids (:class:`~scheduler.errors.InputError`); everything else comes back
+as a result with a status.
 """
 
 from __future__ import annotations
@@ -11,25 +12,23 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
+from scheduler.availability import Availability
 from scheduler.calendar import age_months
 from scheduler.check import CheckReport, check_plan
-from scheduler.domain import Authority, format_time
-from scheduler.errors import InputError, Problem
+from scheduler.domain import Authority, Child
 from scheduler.explain import explain_unscheduled
 from scheduler.kpis import summarise
 from scheduler.matching.links import LinkOptions, LinkResult, choose_links
-from scheduler.plan import Appointment, Pin, Plan
-from scheduler.scheduling.availability import (
-    Availability,
-    block_minutes,
-    pre_meeting_minutes,
-    time_window,
-)
-from scheduler.scheduling.priority import SCALE, child_priority
-from scheduler.scheduling.problem import build_groups
-from scheduler.scheduling.solve import Progress, ProgressCallback, solve_groups
+from scheduler.outcomes import Standing
+from scheduler.pins import PinDecision, check_link_pins, check_pin_ids, link_pins, resolve_pins
+from scheduler.plan import LOCATION_OF_MODEL, Appointment, Pin, Plan
+from scheduler.priority import SCALE, child_priority
+from scheduler.scheduling.bounds import any_links_bound
+from scheduler.scheduling.problem import build_problem, with_pins
+from scheduler.scheduling.rota import Rota, hand_greedy
+from scheduler.scheduling.solve import Progress, ProgressCallback, merge, solve_pieces
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,57 +58,42 @@ def _progress(callback: ProgressCallback | None, stage: str, began: float) -> No
         callback(Progress(stage, 0, 0, 0.0, 0.0, time.perf_counter() - began))
 
 
-AppointmentPins = dict[str, tuple[date, int | None]]
-PinPlaces = dict[str, tuple[str, int]]
-"""Child -> (file, line) of its appointment pin, for error messages."""
+@dataclass(frozen=True, slots=True)
+class Work:
+    """The due children sorted by what happens to them this run."""
+
+    to_book: list[Child]
+    history: list[Appointment]
+    """Previous appointments before today, kept as they were (replan from today)."""
+    not_booked: list[Child]
+    """Due children who must not be booked: declined, or not brought twice."""
 
 
-def _place(pin: Pin, number: int) -> tuple[str, int]:
-    """A pin's file and line; dashboard pins (no line) by their position among the pins."""
-    return pin.source, pin.line or number
-
-
-def _pins(
-    pins: Sequence[Pin], authority: Authority
-) -> tuple[dict[str, str], AppointmentPins, PinPlaces]:
-    link_pins: dict[str, str] = {}
-    appointment_pins: AppointmentPins = {}
-    places: PinPlaces = {}
-    problems = []
-    for number, pin in enumerate(pins, start=2):
-        source, line = _place(pin, number)
-        if pin.kind == "link":
-            if pin.setting_id not in authority.settings:
-                problems.append(
-                    Problem(source, line, "setting_id", "unknown setting", pin.setting_id or "")
-                )
-            elif pin.practitioner_id not in authority.practitioners:
-                problems.append(
-                    Problem(
-                        source,
-                        line,
-                        "practitioner_id",
-                        "unknown practitioner",
-                        pin.practitioner_id or "",
-                    )
-                )
-            else:
-                link_pins[str(pin.setting_id)] = str(pin.practitioner_id)
+def sort_work(availability: Availability, previous: Plan | None) -> Work:
+    """History before today is kept; declined and follow-up children are not booked; everyone
+    else due is booked (again)."""
+    today = availability.today
+    history: list[Appointment] = []
+    kept: set[str] = set()
+    children = availability.authority.children
+    if previous is not None and today is not None:
+        for a in previous.appointments:
+            if a.date >= today or a.child_id not in children:
+                continue
+            if a.date in availability.histories[a.child_id].did_not_happen:
+                continue  # not brought, cancelled or declined: dropped, re-booked below
+            history.append(a)
+            kept.add(a.child_id)
+    to_book: list[Child] = []
+    not_booked: list[Child] = []
+    for child in availability.due:
+        if child.child_id in kept:
+            continue
+        if availability.standing(child) is Standing.OPEN:
+            to_book.append(child)
         else:
-            if pin.child_id not in authority.children:
-                problems.append(
-                    Problem(source, line, "child_id", "unknown child", pin.child_id or "")
-                )
-            elif pin.date is None:
-                problems.append(
-                    Problem(source, line, "date", "an appointment pin needs a date", "")
-                )
-            else:
-                appointment_pins[str(pin.child_id)] = (pin.date, pin.start)
-                places[str(pin.child_id)] = (source, line)
-    if problems:
-        raise InputError(problems)
-    return link_pins, appointment_pins, places
+            not_booked.append(child)
+    return Work(to_book, history, not_booked)
 
 
 def make_plan(
@@ -126,45 +110,65 @@ def make_plan(
     """Plan the term: every due child scheduled or explained, the plan checked.
 
     With ``previous`` (a re-plan) links are kept unless ``options.relink``, and children keep
-    their previous day and time wherever the rules still allow.
+    their previous day and time wherever the rules still allow; with ``[term] today`` set,
+    the previous plan's appointments before today are history, kept unless an outcome says
+    the review did not happen.
     """
     began = time.perf_counter()
     _progress(progress, "preparing", began)
     config = authority.config
     availability = Availability(authority)
-    link_pins, appointment_pins, pin_places = _pins(pins, authority)
+    work = sort_work(availability, previous)
+
+    check_pin_ids(pins, authority)
+    pinned_links, unhonoured = link_pins(pins)
     previous_links = (
         {link.setting_id: link.practitioner_id for link in previous.links} if previous else {}
     )
+    kept_links = dict(pinned_links)
     if previous is not None and not options.relink:
         for sid, pid in previous_links.items():
             if sid in authority.settings and pid in authority.practitioners:
-                link_pins.setdefault(sid, pid)
+                kept_links.setdefault(sid, pid)
 
     _progress(progress, "matching", began)
     links = choose_links(
         authority,
         availability,
-        pinned=link_pins,
+        children=work.to_book,
+        pinned=kept_links,
         previous=previous_links,
         options=LinkOptions(
             time_limit=options.link_time_limit, workers=options.workers, seed=options.seed
         ),
         stop=stop,
     )
-    _check_appointment_pins(appointment_pins, pin_places, authority, availability, links)
-
-    previous_appointments = {a.child_id: a for a in previous.appointments} if previous else {}
-    groups = build_groups(
+    link_of = {link.setting_id: link.practitioner_id for link in links.links}
+    previous_appointments = (
+        {a.child_id: a for a in previous.appointments} if previous is not None else {}
+    )
+    problem = build_problem(
         authority,
         availability,
-        links.links,
-        pinned=appointment_pins,
+        link_of,
+        children=work.to_book,
         previous=previous_appointments,
     )
-    remaining = max(1.0, options.time_limit - (time.perf_counter() - began))
-    outcomes = solve_groups(
-        groups,
+    unhonoured += check_link_pins(pinned_links, links.links)
+    decisions = resolve_pins(
+        pins,
+        authority,
+        availability,
+        problem,
+        link_of,
+        history={a.child_id: a.date for a in work.history},
+    )
+    unhonoured += decisions.unhonoured
+    problem = with_pins(problem, decisions.accepted)
+
+    remaining = max(0.1, options.time_limit - (time.perf_counter() - began))
+    outcomes = solve_pieces(
+        problem.pieces(),
         time_limit=remaining,
         workers=options.workers,
         seed=options.seed,
@@ -172,54 +176,40 @@ def make_plan(
         stop=stop,
         points_per_unit=SCALE,
     )
+    rota = merge(problem, outcomes)
+    hand = hand_greedy(problem)
 
     _progress(progress, "explaining", began)
-    appointments = []
-    hand_appointments = []
-    for group, outcome in zip(groups, outcomes, strict=True):
-        jobs = {c.child_id: c for c in group.children}
-        for child_id, (day, block_start) in outcome.starts.items():
-            appointments.append(
-                _appointment(
-                    authority,
-                    availability,
-                    jobs[child_id].practitioner_id,
-                    child_id,
-                    day,
-                    block_start,
-                )
-            )
-        for child_id, (day, block_start) in outcome.hand_starts.items():
-            hand_appointments.append(
-                _appointment(
-                    authority,
-                    availability,
-                    jobs[child_id].practitioner_id,
-                    child_id,
-                    day,
-                    block_start,
-                )
-            )
+    appointments = [*work.history, *_appointments(authority, availability, rota)]
+    booked = {a.child_id for a in appointments}
     priority = {
         c.child_id: child_priority(
             c, availability.windows[c.child_id], config.term, config.priorities
         )
         for c in availability.due
     }
-    unscheduled = explain_unscheduled(authority, availability, links.links, appointments, priority)
+    unscheduled = explain_unscheduled(
+        authority,
+        availability,
+        links.links,
+        [a for a in appointments if a.child_id in booked],
+        priority,
+        not_booked=work.not_booked,
+        rota=rota,
+    )
 
+    objective = rota.objective() / SCALE
+    pieces_bound = sum(o.bound for o in outcomes) / SCALE
+    any_links = any_links_bound(authority, availability, work.to_book, previous_appointments)
     statuses = {o.status for o in outcomes}
+    bound = min(pieces_bound, any_links.points)
     status = (
         "OPTIMAL"
-        if statuses <= {"OPTIMAL"}
+        if objective >= bound
         else "FEASIBLE"
         if statuses & {"OPTIMAL", "FEASIBLE"}
         else "GREEDY"
-        if statuses
-        else "OPTIMAL"
     )
-    objective = sum(o.objective for o in outcomes) / SCALE
-    bound = sum(o.bound for o in outcomes) / SCALE
     stamp = created_at or datetime.now(UTC).replace(microsecond=0)
     summary = summarise(
         authority,
@@ -231,16 +221,20 @@ def make_plan(
         status=status,
         objective=objective,
         best_bound=bound,
+        best_bound_any_links=any_links.points,
+        children_bound_any_links=any_links.children,
         solve_seconds=time.perf_counter() - began,
     )
+    summary["pins_unhonoured"] = [d.as_dict() for d in unhonoured]
     summary["baseline"] = summarise_baseline(
-        availability, hand_appointments, priority, sum(o.hand_objective for o in outcomes) / SCALE
+        availability, _appointments(authority, availability, hand), priority, hand
     )
     summary.update(
         created_at=stamp.isoformat(),
         term_name=config.term.name,
         model=config.review.model,
         data_path=data_path,
+        today=config.term.today.isoformat() if config.term.today else None,
         stopped_early=bool(stop is not None and stop.is_set()),
     )
     plan = Plan(
@@ -252,6 +246,7 @@ def make_plan(
         summary=summary,
         created_at=stamp,
         sequences=dict(previous.sequences) if previous else {},
+        pins=list(pins),
     )
     _progress(progress, "checking", began)
     report = check_plan(authority, plan)
@@ -260,105 +255,40 @@ def make_plan(
     return PlanResult(plan=plan, links=links, check=report, baseline=summary["baseline"])
 
 
-def _appointment(
-    authority: Authority,
-    availability: Availability,
-    practitioner_id: str,
-    child_id: str,
-    day: int,
-    block_start: int,
-) -> Appointment:
-    child = authority.children[child_id]
-    date = availability.term.days[day]
-    pre = pre_meeting_minutes(authority)
-    start = block_start + pre
-    review = authority.config.review
-    meeting = review.meeting_minutes + (
-        review.prior_concerns_extra_minutes if child.prior_concerns else 0
-    )
-    joint = review.model == "joint"
-    return Appointment(
-        child_id=child_id,
-        setting_id=child.setting_id,
-        practitioner_id=practitioner_id,
-        key_person_id=child.key_person_id,
-        date=date,
-        pre_meeting_start=block_start if joint else None,
-        start=start,
-        end=start + meeting,
-        location="setting" if joint else "clinic",
-        age_months=age_months(child.date_of_birth, date),
-        in_window=date <= availability.windows[child_id].in_window_end,
-    )
-
-
-def _check_appointment_pins(
-    pins: AppointmentPins,
-    places: PinPlaces,
-    authority: Authority,
-    availability: Availability,
-    links: LinkResult,
-) -> None:
-    """A pinned appointment must be possible by the rules, else the coordinator is told."""
-    link_of = {link.setting_id: link.practitioner_id for link in links.links}
-    problems = []
-    for child_id, (day, start) in pins.items():
-        source, line = places[child_id]
+def _appointments(
+    authority: Authority, availability: Availability, rota: Rota
+) -> list[Appointment]:
+    """The rota's slots as the contract's appointment rows."""
+    out = []
+    for child_id, (index, day, block_start) in rota.starts().items():
+        option = rota.option(child_id, index)
         child = authority.children[child_id]
-        if child_id not in availability.windows:
-            problems.append(
-                Problem(source, line, "child_id", "child is not due this term", child_id)
+        on = availability.term.days[day]
+        start = block_start + option.pre
+        out.append(
+            Appointment(
+                child_id=child_id,
+                setting_id=child.setting_id,
+                practitioner_id=option.practitioner_id,
+                key_person_id=child.key_person_id,
+                date=on,
+                pre_meeting_start=block_start if option.model == "joint" else None,
+                start=start,
+                end=block_start + option.duration,
+                location=LOCATION_OF_MODEL[option.model],
+                age_months=age_months(child.date_of_birth, on),
+                in_window=on <= availability.windows[child_id].in_window_end,
+                model=option.model,
             )
-            continue
-        pid = link_of.get(child.setting_id) if child.setting_id is not None else None
-        if pid is None or child.setting_id is None:
-            problems.append(
-                Problem(
-                    source,
-                    line,
-                    "child_id",
-                    "the child's setting has no link practitioner",
-                    child_id,
-                )
-            )
-            continue
-        if day not in availability.term.dates(availability.feasible_days(child, pid)):
-            problems.append(
-                Problem(
-                    source,
-                    line,
-                    "date",
-                    "the child cannot be reviewed on that day by the rules",
-                    day.isoformat(),
-                )
-            )
-        elif start is not None:
-            window = time_window(
-                authority.practitioners[pid], authority.settings[child.setting_id], authority
-            )
-            block_start = start - pre_meeting_minutes(authority)
-            if block_start < window.start or block_start + block_minutes(child, authority) > (
-                window.end
-            ):
-                problems.append(
-                    Problem(
-                        source,
-                        line,
-                        "start",
-                        f"outside the hours available ({format_time(window.start)}–"
-                        f"{format_time(window.end)}, pre-meeting included)",
-                        format_time(start),
-                    )
-                )
-    if problems:
-        raise InputError(problems)
+        )
+    return out
 
 
 def summarise_baseline(
     availability: Availability,
     appointments: list[Appointment],
     priority: dict[str, float],
-    objective: float,
+    rota: Rota,
 ) -> dict[str, float]:
     """The hand-made rota's figures (children by 30-month date, first day that fits)."""
     seen = {a.child_id for a in appointments}
@@ -372,5 +302,8 @@ def summarise_baseline(
         "priority_coverage": (
             sum(priority[c] for c in seen) / sum(priority.values()) if priority else 1.0
         ),
-        "objective": objective,
+        "objective": rota.objective() / SCALE,
     }
+
+
+__all__ = ["PinDecision", "PlanOptions", "PlanResult", "make_plan"]

@@ -110,3 +110,5 @@ class Plan:
     created_at: datetime | None = None
     sequences: dict[str, int] = field(default_factory=dict)
     """Calendar ``SEQUENCE`` per event UID, carried from plan to plan so updates supersede."""
+    pins: list[Pin] = field(default_factory=list)
+    """The pins the plan was made with (``pins.csv`` in the plan folder)."""

@@ -60,7 +60,12 @@ def test_overdue_and_window() -> None:
     assert w.in_window_end == date(2026, 9, 6)
     w2 = child_window(make_child(dob=date(2024, 3, 7), starts_on=date(2026, 10, 1)), TERM, REVIEW)
     assert not w2.overdue
-    assert w2.earliest == date(2026, 10, 1)
+    assert w2.earliest == date(2026, 10, 29)  # starts 1 Oct + 28 days to settle in (v2)
+    unsettled = REVIEW.model_copy(update={"settle_days": 0})
+    w3 = child_window(
+        make_child(dob=date(2024, 3, 7), starts_on=date(2026, 10, 1)), TERM, unsettled
+    )
+    assert w3.earliest == date(2026, 10, 1)
     assert w2.allowed_end == date(2027, 3, 7)
 
 

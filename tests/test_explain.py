@@ -60,9 +60,8 @@ def test_infeasible_data_when_hours_too_short() -> None:
     """Setting and practitioner hours overlap less than a review block: INFEASIBLE_DATA."""
     setting = make_setting(open_time=hm("08:00"), close_time=hm("09:15"))
     p = make_practitioner(day_start=hm("08:30"))
-    row = only_unscheduled(
-        make_authority(settings=[setting], practitioners=[p], config=make_config(term=TWO_WEEKS))
-    )
+    config = make_config(term=TWO_WEEKS, travel={"day_starts_at_base": False})
+    row = only_unscheduled(make_authority(settings=[setting], practitioners=[p], config=config))
     assert row.reason_code == ReasonCode.INFEASIBLE_DATA
     assert "45 minutes" in row.reason and "60 minutes" in row.reason
 

@@ -11,9 +11,9 @@ from builders import (
     make_setting,
 )
 
+from scheduler.availability import Availability
 from scheduler.domain import Authority
 from scheduler.matching.links import LinkOptions, LinkResult, choose_links
-from scheduler.scheduling.availability import Availability
 
 
 def links(authority: Authority) -> LinkResult:
@@ -76,7 +76,7 @@ def test_a_day_of_reviews_includes_its_journey() -> None:
     """Capacity is counted in the loads' currency: a practitioner doing one review a day at a
     setting with one child due per working day is exactly full, not over-committed by the
     journeys (loads count each visit's round trip, so capacity counts one per day)."""
-    from scheduler.scheduling.availability import block_minutes
+    from scheduler.review import block_minutes
     from scheduler.travel import haversine_km, travel_minutes
 
     practitioner = make_practitioner(max_reviews_per_day=1, base_lat=51.58)
@@ -88,7 +88,7 @@ def test_a_day_of_reviews_includes_its_journey() -> None:
     authority = make_authority(practitioners=[practitioner], settings=[setting], children=children)
     availability = Availability(authority)
     assert len(availability.due) == days_free
-    block = block_minutes(availability.due[0], authority)
+    block = block_minutes(availability.due[0], "joint", authority.config)
     travel = authority.config.travel
     km = haversine_km(practitioner.base_lat, practitioner.base_lon, setting.lat, setting.lon)
     journey = 2 * travel_minutes(km, travel.speed_kmh, travel.detour_factor)

@@ -57,17 +57,34 @@ def test_no_reviews_in_excluded_range_or_bank_holiday() -> None:
 
 
 def test_review_not_before_24_months_or_starts_on() -> None:
-    """A child turning 24 months (or starting) mid-term is seen only from that day."""
+    """A child turning 24 months (or starting, with no settling-in time) mid-term is seen
+    only from that day."""
     turns = date(2026, 9, 14)
     dob = add_months(turns, -24)
     children = [
         make_child("C001", dob=dob),
         make_child("C002", starts_on=date(2026, 9, 16)),
     ]
-    result = plan(make_authority(children=children, config=make_config(**short_term())))
+    config = make_config(**short_term(), review={"settle_days": 0})
+    result = plan(make_authority(children=children, config=config))
     got = {a.child_id: a.date for a in result.plan.appointments}
     assert got["C001"] >= turns
     assert got["C002"] >= date(2026, 9, 16)
+
+
+def test_review_waits_for_the_child_to_settle_in() -> None:
+    """Contract v2: with starts_on, no review before starts_on + settle_days; the child is
+    seen on the first possible day after it, not before."""
+    child = make_child("C001", starts_on=date(2026, 9, 7))
+    term = {"start": "2026-09-07", "end": "2026-10-16", "exclude": [], "bank_holidays": "none"}
+    result = plan(make_authority(children=[child], config=make_config(term=term)))
+    (a,) = result.plan.appointments
+    assert a.date >= date(2026, 10, 5)  # 7 Sep + 28 days
+    short = plan(
+        make_authority(children=[child], config=make_config(term=term, review={"settle_days": 3}))
+    )
+    (b,) = short.plan.appointments
+    assert date(2026, 9, 10) <= b.date < date(2026, 10, 5)
 
 
 def test_practitioner_working_days_and_absence() -> None:
@@ -159,7 +176,7 @@ def test_travel_time_between_settings() -> None:
             key_persons=[make_key_person(), k2],
             practitioners=[p],
             children=children,
-            config=make_config(term=one_day),
+            config=make_config(term=one_day, travel={"day_starts_at_base": False}),
         )
     )
     a, b = sorted(result.plan.appointments, key=lambda x: x.start)
@@ -190,15 +207,17 @@ def test_separate_model_at_clinic_without_pre_meeting() -> None:
 
 
 def test_siblings_not_in_two_places_at_once() -> None:
-    """A parent's two children linked to different practitioners are seen on different days."""
+    """Contract v2: a parent's two children at two settings (two practitioners) on a one-day
+    term are both seen, their meetings one after the other (the parent is in one place at a
+    time; nothing else about siblings is a rule)."""
     s2 = make_setting("S002", link_practitioner_id="P002")
     k2 = make_key_person("K002", setting_id="S002")
     p2 = make_practitioner("P002")
-    one_week = {"start": "2026-09-07", "end": "2026-09-08", "exclude": [], "bank_holidays": "none"}
+    one_day = {"start": "2026-09-08", "end": "2026-09-08", "exclude": [], "bank_holidays": "none"}
     children = [
         make_child("C001", parent_email="parent@example.org"),
         make_child(
-            "C002", setting_id="S002", key_person_id="K002", parent_email="parent@example.org"
+            "C002", setting_id="S002", key_person_id="K002", parent_email="Parent@Example.org "
         ),
     ]
     result = plan(
@@ -207,12 +226,61 @@ def test_siblings_not_in_two_places_at_once() -> None:
             practitioners=[make_practitioner(), p2],
             key_persons=[make_key_person(), k2],
             children=children,
-            config=make_config(term=one_week),
+            config=make_config(term=one_day),
         )
     )
-    dates = [a.date for a in result.plan.appointments]
-    assert len(dates) == 2
-    assert dates[0] != dates[1]
+    first, second = sorted(result.plan.appointments, key=lambda a: a.start)
+    assert first.date == second.date == date(2026, 9, 8)
+    assert first.end <= second.start  # the parent's meetings do not overlap
+    assert result.plan.summary["objective"] <= result.plan.summary["best_bound"]
+
+
+@pytest.mark.xfail(reason="checker v2 (review models) lands from branch checker-v2", strict=False)
+def test_siblings_with_no_email_are_matched_by_name_and_setting() -> None:
+    """Without an e-mail the same parent name at the same setting makes siblings: a joint
+    review with the link and a clinic one with the family's own health visitor, both free
+    all day, still never overlap."""
+    p2 = make_practitioner("P002")
+    children = [
+        make_child("C001", parent_name="Sam  Jones"),
+        make_child(
+            "C002", parent_name="sam jones", review_model="separate", practitioner_id="P002"
+        ),
+    ]
+    one_day = {"start": "2026-09-08", "end": "2026-09-08", "exclude": [], "bank_holidays": "none"}
+    result = plan(
+        make_authority(
+            practitioners=[make_practitioner(), p2],
+            children=children,
+            config=make_config(term=one_day),
+        )
+    )
+    first, second = sorted(result.plan.appointments, key=lambda a: a.start)
+    assert {first.practitioner_id, second.practitioner_id} == {"P001", "P002"}
+    assert first.end <= second.start
+
+
+def test_the_working_day_starts_and_ends_at_base() -> None:
+    """Contract v2: the first block starts no earlier than day_start plus the journey from
+    base, the last ends no later than day_end less the journey back."""
+    from scheduler.travel import haversine_km, travel_minutes
+
+    p = make_practitioner(base_lat=51.60, day_start=hm("09:00"), day_end=hm("12:00"))
+    setting = make_setting(open_time=hm("08:00"), close_time=hm("18:00"))
+    km = haversine_km(p.base_lat, p.base_lon, setting.lat, setting.lon)
+    leg = travel_minutes(km, 20, 1.3)
+    assert leg >= 10
+    one_day = {"start": "2026-09-08", "end": "2026-09-08", "exclude": [], "bank_holidays": "none"}
+    children = [make_child(f"C{i:03d}") for i in range(1, 4)]
+    authority = make_authority(
+        practitioners=[p], settings=[setting], children=children, config=make_config(term=one_day)
+    )
+    result = plan(authority)
+    blocks = sorted((a.block_start, a.end) for a in result.plan.appointments)
+    assert blocks[0][0] >= hm("09:00") + leg
+    assert blocks[-1][1] <= hm("12:00") - leg
+    # 180 minutes less two journeys (2 x 22) leave room for two 60-minute blocks, not three
+    assert len(blocks) == 2
 
 
 def test_priorities_funded_and_overdue_first() -> None:

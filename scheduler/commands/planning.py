@@ -74,7 +74,10 @@ def run_plan(args: argparse.Namespace, previous: Plan | None = None) -> int:
     loaded = load_authority(args.data, args.config)
     for warning in loaded.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    pins: list[Pin] = read_pins(args.pins) if args.pins else []
+    # a re-plan keeps the pins its previous plan was made with, unless others are given
+    pins: list[Pin] = (
+        read_pins(args.pins) if args.pins else list(previous.pins) if previous is not None else []
+    )
     options = PlanOptions(
         time_limit=args.time_limit,
         link_time_limit=args.link_time_limit,

@@ -27,11 +27,13 @@ from typing import Any, TypeVar
 from scheduler.config import REVIEW_MODELS, ReviewModel
 from scheduler.domain import format_time
 from scheduler.errors import InputError, Problem
+from scheduler.io.pins import pins_csv, read_pins
 from scheduler.plan import (
     LOCATION_OF_MODEL,
     Appointment,
     Link,
     Location,
+    Pin,
     Plan,
     ReasonCode,
     Unscheduled,
@@ -42,6 +44,8 @@ APPOINTMENTS = "appointments.csv"
 UNSCHEDULED = "unscheduled.csv"
 SUMMARY = "summary.json"
 SEQUENCES = "sequences.json"
+PINS = "pins.csv"
+"""The pins the plan was made with (written only when there are any)."""
 
 LINK_COLUMNS: tuple[str, ...] = (
     "setting_id",
@@ -163,7 +167,7 @@ def render_plan(plan: Plan) -> dict[str, str]:
         ),
         SUMMARY: _json_text(_summary_document(plan)),
         SEQUENCES: _json_text(dict(plan.sequences)),
-    }
+    } | ({PINS: pins_csv(plan.pins)} if plan.pins else {})
 
 
 def _csv_text(columns: Sequence[str], rows: Iterator[list[str]]) -> str:
@@ -310,6 +314,12 @@ def read_plan(folder: Path) -> Plan:
     problems.extend(_duplicate_children(folder, appointments, unscheduled))
     summary, created_at = _read_summary(folder / SUMMARY, problems)
     sequences = _read_sequences(folder / SEQUENCES, problems)
+    pins: list[Pin] = []
+    if (folder / PINS).is_file():
+        try:
+            pins = read_pins(folder / PINS)
+        except InputError as exc:
+            problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
     return Plan(
@@ -319,6 +329,7 @@ def read_plan(folder: Path) -> Plan:
         summary=summary,
         created_at=created_at,
         sequences=sequences,
+        pins=pins,
     )
 
 

@@ -12,17 +12,19 @@ over-committed practitioners are reported.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from statistics import median_low
 
 import polars as pl
 
+from scheduler.availability import Availability
+from scheduler.config import ReviewModel
 from scheduler.domain import Authority, Child, Practitioner, Setting
 from scheduler.matching import AssignmentProblem, solve_assignment
 from scheduler.plan import Link
-from scheduler.scheduling.availability import Availability, block_minutes
-from scheduler.scheduling.priority import (
+from scheduler.priority import (
     CONTINUITY_POINTS,
     KM_POINTS,
     LANGUAGE_POINTS,
@@ -31,10 +33,16 @@ from scheduler.scheduling.priority import (
     VISIT_POINTS,
     child_priority,
 )
+from scheduler.review import block_minutes
 from scheduler.stopping import StopSignal
 from scheduler.travel import haversine_km, travel_minutes
 
 ENGLISH = {"english", "en", ""}
+
+REVIEWS_PER_VISIT_CAP = 6
+"""A visit is counted for at most this many reviews even when the practitioner's daily limit
+is higher: a visit of a whole day at one setting is not how the work is planned, and the
+count only prices travel in the link's cost."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,13 +113,16 @@ def practitioner_capacity(
     return days * max(0, per_day)
 
 
-def can_serve(practitioner: Practitioner, setting: Setting, authority: Authority) -> bool:
-    """A practitioner can hold a setting's link when they do reviews and, in the joint model,
-    work on at least one of its open days. (Hours that are too short for a review are the
-    data's problem, explained per child, not a reason to leave the setting without a link.)"""
+def can_serve(
+    practitioner: Practitioner, setting: Setting, authority: Authority, joint_only: bool = True
+) -> bool:
+    """A practitioner can hold a setting's link when they do reviews and, where the link only
+    runs joint reviews, work on at least one of its open days. (Hours that are too short for
+    a review are the data's problem, explained per child, not a reason to leave the setting
+    without a link.)"""
     if practitioner.max_reviews_per_day <= 0:
         return False
-    if authority.config.review.model == "separate":
+    if not joint_only:
         return True
     return bool(practitioner.working_days & setting.open_days)
 
@@ -122,6 +133,7 @@ def _candidates(
     children: Sequence[Child],
     keep: set[str],
     k: int,
+    joint_only: bool,
 ) -> list[tuple[str, float]]:
     """Nearest capable practitioners, plus the existing/pinned link and language speakers."""
     ranked = sorted(
@@ -133,7 +145,7 @@ def _candidates(
     capable = [
         (pid, km)
         for km, pid in ranked
-        if can_serve(authority.practitioners[pid], setting, authority)
+        if can_serve(authority.practitioners[pid], setting, authority, joint_only)
     ]
     chosen = dict(capable[:k])
     languages = {(c.home_language or "").strip().lower() for c in children} - ENGLISH
@@ -168,6 +180,7 @@ def build_link_problem(
     authority: Authority,
     availability: Availability,
     *,
+    children: Sequence[Child] | None = None,
     pinned: Mapping[str, str] | None = None,
     previous: Mapping[str, str] | None = None,
     options: LinkOptions = LinkOptions(),
@@ -175,18 +188,26 @@ def build_link_problem(
     """Candidate pairs with their costs and loads, and practitioners' capacities.
 
     Separate from :func:`choose_links` so benchmarks can hand the very same problem to other
-    solvers (the greedy baseline, a MIP).
+    solvers (the greedy baseline, a MIP). ``children`` are the ones to book (default: every
+    due child); only those whose review the setting's link would run weigh on a link.
     """
     pinned = dict(pinned or {})
     config = authority.config
     w = config.priorities
     travel = config.travel
     due_by_setting: dict[str, list[Child]] = {s: [] for s in authority.settings}
-    for child in availability.due:
-        if child.setting_id is not None:
+    link_model: dict[str, ReviewModel] = {}
+    for child in availability.due if children is None else children:
+        models = availability.link_models(child)
+        if child.setting_id is not None and models:
             due_by_setting[child.setting_id].append(child)
+            link_model[child.child_id] = models[0]
 
-    blocks = [block_minutes(c, authority) for c in availability.due]
+    blocks = [
+        block_minutes(c, link_model[c.child_id], config)
+        for at_setting in due_by_setting.values()
+        for c in at_setting
+    ]
     typical_block = round(sum(blocks) / len(blocks)) if blocks else block_minutes_default(authority)
     points = {
         c.child_id: child_priority(c, availability.windows[c.child_id], config.term, w)
@@ -199,7 +220,6 @@ def build_link_problem(
     }
     existing.update(previous or {})
     teams = {pid: p.team for pid, p in authority.practitioners.items()}
-    joint = config.review.model == "joint"
 
     rows: list[dict[str, object]] = []
     facts: dict[tuple[str, str], PairFacts] = {}
@@ -208,7 +228,12 @@ def build_link_problem(
     for sid, setting in authority.settings.items():
         children = due_by_setting[sid]
         keep = {pid for pid in (pinned.get(sid), existing.get(sid)) if pid}
-        candidates = _candidates(setting, authority, children, keep, options.candidates_per_setting)
+        joint_only = all(link_model[c.child_id] == "joint" for c in children) and (
+            config.review.model == "joint"
+        )
+        candidates = _candidates(
+            setting, authority, children, keep, options.candidates_per_setting, joint_only
+        )
         if sid in pinned and pinned[sid] not in dict(candidates):
             candidates.append(
                 (
@@ -227,15 +252,19 @@ def build_link_problem(
         current = existing.get(sid)
         current_team = teams.get(current) if current else None
         languages = [(c.home_language or "").strip().lower() for c in children]
+        at_setting = [c for c in children if link_model[c.child_id] == "joint"]
         for pid, km in candidates:
             practitioner = authority.practitioners[pid]
-            per_visit = max(1, min(practitioner.max_reviews_per_day, 6))
-            visits = math.ceil(len(children) / per_visit) if joint else 0
+            per_visit = max(1, min(practitioner.max_reviews_per_day, REVIEWS_PER_VISIT_CAP))
+            visits = math.ceil(len(at_setting) / per_visit)
             leg = travel_minutes(km, travel.speed_kmh, travel.detour_factor)
-            if joint:
+            if at_setting:
                 journeys.setdefault(pid, []).append(2 * leg)
-            pair_load = sum(block_minutes(c, authority) for c in children) + visits * 2 * leg
-            unseeable = [c for c in children if not availability.feasible_days(c, pid)]
+            pair_load = (
+                sum(block_minutes(c, link_model[c.child_id], config) for c in children)
+                + visits * 2 * leg
+            )
+            unseeable = [c for c in children if not availability.link_days(c, pid)]
             unseeable_points = sum(points[c.child_id] for c in unseeable)
             misses = sum(
                 1
@@ -301,6 +330,7 @@ def choose_links(
     authority: Authority,
     availability: Availability,
     *,
+    children: Sequence[Child] | None = None,
     pinned: Mapping[str, str] | None = None,
     previous: Mapping[str, str] | None = None,
     options: LinkOptions = LinkOptions(),
@@ -314,10 +344,15 @@ def choose_links(
     """
     pinned = dict(pinned or {})
     built = build_link_problem(
-        authority, availability, pinned=pinned, previous=previous, options=options
+        authority,
+        availability,
+        children=children,
+        pinned=pinned,
+        previous=previous,
+        options=options,
     )
     facts, unlinked, capacity = built.facts, list(built.unlinked), built.capacity
-    due_by_setting, existing = built.due_by_setting, built.existing
+    existing = built.existing
     if built.problem is None:
         return LinkResult([], unlinked, capacity, {}, {}, "OPTIMAL", 0.0, 0.0, 0.0, 0.0, facts)
     result = solve_assignment(
@@ -330,6 +365,7 @@ def choose_links(
     )
     links: list[Link] = []
     load: dict[str, int] = {pid: 0 for pid in authority.practitioners}
+    due_here = Counter(c.setting_id for c in availability.due)
     for sid in authority.settings:
         chosen = result.assignment.get(sid)
         if chosen is None:
@@ -343,7 +379,7 @@ def choose_links(
             Link(
                 setting_id=sid,
                 practitioner_id=pid,
-                children_due=len(due_by_setting[sid]),
+                children_due=due_here[sid],
                 workload_minutes=f.load_minutes,
                 distance_km=round(f.distance_km, 2),
                 # the contract: the setting's current link in the data, not the last plan's

@@ -1,9 +1,10 @@
 """Exact times inside one practitioner's day: order the visits, pack reviews back to back.
 
 The day-level model decides *which* children a practitioner sees on a day; this module turns
-that set into start times that respect every time rule (windows, no overlap, travel), or says
-it cannot. Days hold a handful of reviews, so trying every order of the places visited is
-cheap and exact.
+that set into start times that respect every time rule (windows, no overlap, travel, a parent's
+other meetings that day), or says it cannot. Days hold a handful of reviews, so trying every
+order of the places visited is cheap. (The journeys from and back to base are already in each
+job's window: see :meth:`scheduler.availability.Availability.time_window`.)
 """
 
 from __future__ import annotations
@@ -30,6 +31,17 @@ class Job:
     duration: int
     fixed_start: int | None = None
     preferred_start: int | None = None
+    pre: int = 0
+    """Minutes of the block before the parent's meeting starts (the joint pre-meeting)."""
+    busy: tuple[tuple[int, int], ...] = ()
+    """The parent's other meetings that day: this job's meeting may not overlap them."""
+
+    def clash(self, start: int) -> int | None:
+        """With the block starting at ``start``: the end of a parent's meeting it overlaps
+        (the earliest such end), or ``None``."""
+        meeting = (start + self.pre, start + self.duration)
+        ends = [e for s, e in self.busy if s < meeting[1] and meeting[0] < e]
+        return min(ends) if ends else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +79,7 @@ def _place_sequence(
                 travelled += gap
             earliest = max(earliest, _round_up(now + gap) if gap else now)
         if job.fixed_start is not None:
-            if job.fixed_start < earliest:
+            if job.fixed_start < earliest or job.clash(job.fixed_start) is not None:
                 return None
             start = job.fixed_start
         else:
@@ -77,9 +89,12 @@ def _place_sequence(
                 and job.preferred_start is not None
                 and job.preferred_start >= earliest
                 and job.preferred_start + job.duration <= job.window_end
+                and job.clash(job.preferred_start) is None
             ):
                 start = job.preferred_start
                 kept += 1
+            while (after := job.clash(start)) is not None:
+                start = _round_up(after - job.pre)  # wait until the parent is free
         if start + job.duration > job.window_end:
             return None
         placed.append(Placed(job, start))

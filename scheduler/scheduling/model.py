@@ -1,60 +1,76 @@
-"""The day model of one piece, in CP-SAT: which children each practitioner sees on which day.
+"""The day model of one piece, in CP-SAT: which children each practitioner sees on which day,
+in which kind of review.
 
-Variables ``see[c,d]`` (child c on review day d) and ``visit[p,s,d]`` (practitioner p at place s
-on day d). Every constraint is a *necessary* condition of the contract's time rules, so the
-model is a relaxation of the exact problem and CP-SAT's bound is an honest bound; exact times
-are laid out afterwards (:mod:`scheduler.scheduling.layout`) and the rare day that cannot be
-laid out is repaired. One function per rule, one per objective term.
+Variables ``see[c,o,d]`` (child c in option o — a kind of review with a practitioner — on
+review day d) and ``visit[p,s,d]`` (practitioner p at place s on day d). Every constraint is a
+*necessary* condition of the contract's time rules, so the model is a relaxation of the exact
+problem and CP-SAT's bound is an honest bound; exact times are laid out afterwards
+(:mod:`scheduler.scheduling.layout`) and the rare day that cannot be laid out is repaired. One
+function per rule, one per objective term.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from scheduler.scheduling.problem import GroupProblem
+from scheduler.scheduling.problem import ChildJob, GroupProblem, Option
 from scheduler.stopping import StopSignal, stop_search_on
 
 
 @dataclass
 class DayModel:
-    """The CP-SAT model with its variables, queryable by child, day and place."""
+    """The CP-SAT model with its variables, queryable by child, option, day and place."""
 
     problem: GroupProblem
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
-    see: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
+    see: dict[tuple[str, int, int], cp_model.IntVar] = field(default_factory=dict)
+    """(child, option index, day) -> seen in that option that day."""
     visit: dict[tuple[str, str, int], cp_model.IntVar] = field(default_factory=dict)
     week_peak: dict[str, cp_model.IntVar] = field(default_factory=dict)
     gains: list[tuple[int, cp_model.IntVar]] = field(default_factory=list)
 
-    def children_on(self) -> dict[tuple[str, int], list[str]]:
-        """(practitioner, day) -> children who could be seen then."""
-        out: dict[tuple[str, int], list[str]] = defaultdict(list)
+    def options(self) -> Iterator[tuple[ChildJob, int, Option, int]]:
+        """Every (child, option index, option, day) the model has a variable for."""
         for child in self.problem.children:
-            for day in child.days:
-                out[(child.practitioner_id, day)].append(child.child_id)
+            for index, option in enumerate(child.options):
+                for day in option.days:
+                    yield child, index, option, day
+
+    def on_day(self) -> dict[tuple[str, int], list[tuple[tuple[str, int, int], Option]]]:
+        """(practitioner, day) -> the variables' keys (and options) that could be seen then."""
+        out: dict[tuple[str, int], list[tuple[tuple[str, int, int], Option]]] = defaultdict(list)
+        for child, index, option, day in self.options():
+            out[(option.practitioner_id, day)].append(((child.child_id, index, day), option))
         return out
 
 
 def add_variables(m: DayModel) -> None:
-    for child in m.problem.children:
-        for day in child.days:
-            m.see[(child.child_id, day)] = m.model.new_bool_var(f"see[{child.child_id},d{day}]")
-            place_key = (child.practitioner_id, child.place, day)
-            if place_key not in m.visit:
-                m.visit[place_key] = m.model.new_bool_var(
-                    f"visit[{child.practitioner_id},{child.place},d{day}]"
-                )
+    for child, index, option, day in m.options():
+        m.see[(child.child_id, index, day)] = m.model.new_bool_var(
+            f"see[{child.child_id},{option.model},{option.practitioner_id},d{day}]"
+        )
+        place_key = (option.practitioner_id, option.place, day)
+        if place_key not in m.visit:
+            m.visit[place_key] = m.model.new_bool_var(
+                f"visit[{option.practitioner_id},{option.place},d{day}]"
+            )
 
 
 def at_most_one_review(m: DayModel) -> None:
-    """Each child is reviewed at most once; a pinned child exactly on the pinned day."""
+    """Each child is reviewed at most once; a pinned child exactly in the pinned slot."""
     for child in m.problem.children:
-        chosen = [m.see[(child.child_id, d)] for d in child.days]
-        if child.pinned_day is not None and child.pinned_day in child.days:
-            m.model.add(m.see[(child.child_id, child.pinned_day)] == 1)
+        chosen = [
+            m.see[(child.child_id, i, d)] for i, o in enumerate(child.options) for d in o.days
+        ]
+        if child.pinned is not None:
+            key = (child.child_id, child.pinned[0], child.pinned[1])
+            if key in m.see:
+                m.model.add(m.see[key] == 1)
         if chosen:
             m.model.add_at_most_one(chosen)
 
@@ -62,74 +78,64 @@ def at_most_one_review(m: DayModel) -> None:
 def review_needs_visit(m: DayModel) -> None:
     """A review at a place means the practitioner visits it that day (and only then)."""
     seen_at: dict[tuple[str, str, int], list[cp_model.IntVar]] = defaultdict(list)
-    for child in m.problem.children:
-        for day in child.days:
-            var = m.see[(child.child_id, day)]
-            key = (child.practitioner_id, child.place, day)
-            m.model.add_implication(var, m.visit[key])
-            seen_at[key].append(var)
+    for child, index, option, day in m.options():
+        var = m.see[(child.child_id, index, day)]
+        key = (option.practitioner_id, option.place, day)
+        m.model.add_implication(var, m.visit[key])
+        seen_at[key].append(var)
     for key, vars_ in seen_at.items():
         m.model.add(m.visit[key] <= sum(vars_))
 
 
 def max_reviews_per_day(m: DayModel) -> None:
     limits = {p.practitioner_id: p.max_per_day for p in m.problem.practitioners}
-    for (pid, _day), ids in m.children_on().items():
-        if len(ids) > limits[pid]:
-            m.model.add(sum(m.see[(c, _day)] for c in ids) <= limits[pid])
+    for (pid, _day), keys in m.on_day().items():
+        if len(keys) > limits[pid]:
+            m.model.add(sum(m.see[k] for k, _ in keys) <= limits[pid])
 
 
 def time_fits_each_visit(m: DayModel) -> None:
-    """The reviews at one place fit in that place's window (hours ∩ opening hours)."""
-    jobs = {c.child_id: c for c in m.problem.children}
-    at_place: dict[tuple[str, str, int], list[str]] = defaultdict(list)
-    for child in m.problem.children:
-        for day in child.days:
-            at_place[(child.practitioner_id, child.place, day)].append(child.child_id)
-    for (_pid, _place, day), ids in at_place.items():
-        window = min(jobs[c].window_end for c in ids) - max(jobs[c].window_start for c in ids)
-        if sum(jobs[c].duration for c in ids) > window:
-            m.model.add(sum(jobs[c].duration * m.see[(c, day)] for c in ids) <= window)
+    """The reviews at one place fit between the earliest start and the latest end any of them
+    may have there (hours, opening hours, the journeys from and back to base)."""
+    at_place: dict[tuple[str, str, int], list[tuple[tuple[str, int, int], Option]]] = defaultdict(
+        list
+    )
+    for (_pid, day), keys in m.on_day().items():
+        for key, option in keys:
+            at_place[(option.practitioner_id, option.place, day)].append((key, option))
+    for keys in at_place.values():
+        span = max(o.window_end for _, o in keys) - min(o.window_start for _, o in keys)
+        if sum(o.duration for _, o in keys) > span:
+            m.model.add(sum(o.duration * m.see[k] for k, o in keys) <= span)
 
 
 def time_fits_the_day(m: DayModel) -> None:
-    """Reviews plus the least possible travel between the places visited fit in the
-    practitioner's working hours (every place after the first needs a journey into it)."""
-    jobs = {c.child_id: c for c in m.problem.children}
+    """Reviews plus the least possible travel into each place visited fit in the working day
+    (from base when the day starts there; otherwise the first place needs no journey)."""
     info = {p.practitioner_id: p for p in m.problem.practitioners}
-    for (pid, day), ids in m.children_on().items():
+    for (pid, day), keys in m.on_day().items():
         p = info[pid]
-        places = sorted({jobs[c].place for c in ids})
+        places = sorted({o.place for _, o in keys})
         incoming = [p.min_incoming[s] for s in places]
-        work = sum(jobs[c].duration for c in ids) + sum(incoming) - max(incoming)
+        slack = 0 if p.from_base else max(incoming)
+        work = sum(o.duration for _, o in keys) + sum(incoming) - slack
         if work <= p.day_length:
             continue
         m.model.add(
-            sum(jobs[c].duration * m.see[(c, day)] for c in ids)
+            sum(o.duration * m.see[k] for k, o in keys)
             + sum(p.min_incoming[s] * m.visit[(pid, s, day)] for s in places)
-            <= p.day_length + max(incoming)
+            <= p.day_length + slack
         )
 
 
-def siblings_apart(m: DayModel) -> None:
-    """A parent with two children linked to different practitioners can't be in two places:
-    their reviews go on different days."""
-    jobs = {c.child_id: c for c in m.problem.children}
-    for a, b in m.problem.siblings:
-        if jobs[a].practitioner_id == jobs[b].practitioner_id:
-            continue
-        for day in set(jobs[a].days) & set(jobs[b].days):
-            m.model.add(m.see[(a, day)] + m.see[(b, day)] <= 1)
-
-
 def coverage_gain(m: DayModel) -> None:
-    """Objective: the value of each review on its day (priority + in-window/early bonus,
-    + stability in a re-plan)."""
-    for child in m.problem.children:
-        for day, value in zip(child.days, child.values, strict=True):
-            if child.previous_day == day:
-                value += m.problem.stability_bonus
-            m.gains.append((value, m.see[(child.child_id, day)]))
+    """Objective: the value of each review in its slot (priority + in-window/early bonus +
+    own kind of review, + stability in a re-plan)."""
+    for child, index, option, day in m.options():
+        value = option.value_on(day)
+        if child.previous is not None and child.previous[:2] == (index, day):
+            value += m.problem.stability_bonus
+        m.gains.append((value, m.see[(child.child_id, index, day)]))
 
 
 def visit_cost(m: DayModel) -> None:
@@ -146,14 +152,13 @@ def busiest_week(m: DayModel) -> None:
     if not m.problem.week_peak_cost:
         return
     by_week: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
-    for child in m.problem.children:
-        for day in child.days:
-            by_week[(child.practitioner_id, m.problem.week_of_day[day])].append(
-                m.see[(child.child_id, day)]
-            )
-    info = {p.practitioner_id: p for p in m.problem.practitioners}
-    for pid in info:
-        weeks = [vars_ for (p, _w), vars_ in by_week.items() if p == pid]
+    for child, index, option, day in m.options():
+        by_week[(option.practitioner_id, m.problem.week_of_day[day])].append(
+            m.see[(child.child_id, index, day)]
+        )
+    for p in m.problem.practitioners:
+        pid = p.practitioner_id
+        weeks = [vars_ for (q, _w), vars_ in by_week.items() if q == pid]
         if not weeks:
             continue
         peak = m.model.new_int_var(0, max(len(v) for v in weeks), f"week_peak[{pid}]")
@@ -169,8 +174,9 @@ HARD_RULES = (
     max_reviews_per_day,
     time_fits_each_visit,
     time_fits_the_day,
-    siblings_apart,
 )
+"""Every one a necessary condition of the contract's rules (so the model is a relaxation and
+its bound is a bound); a parent's meetings not overlapping is left to the exact layout."""
 OBJECTIVE_TERMS = (coverage_gain, visit_cost, busiest_week)
 
 
@@ -188,16 +194,35 @@ def build_day_model(problem: GroupProblem) -> DayModel:
 @dataclass(frozen=True, slots=True)
 class DayModelResult:
     status: str
-    day_of: dict[str, int]
+    choice: dict[str, tuple[int, int]]
+    """child -> (option index, day index) of every child the solution sees."""
     objective: int
-    bound: int
+    bound: int | None
+    """CP-SAT's proven bound; ``None`` when the search proved none."""
     seconds: float
+
+
+def add_complete_hint(m: DayModel, hint: dict[str, tuple[int, int]]) -> None:
+    """Hint every variable (an incomplete hint must be completed by search, which can take
+    CP-SAT longer than a short time limit): the reviews, the visits and the busiest weeks."""
+    visited: set[tuple[str, str, int]] = set()
+    per_week: dict[tuple[str, int], int] = defaultdict(int)
+    for child, index, option, day in m.options():
+        chosen = hint.get(child.child_id) == (index, day)
+        m.model.add_hint(m.see[(child.child_id, index, day)], int(chosen))
+        if chosen:
+            visited.add((option.practitioner_id, option.place, day))
+            per_week[(option.practitioner_id, m.problem.week_of_day[day])] += 1
+    for key, var in m.visit.items():
+        m.model.add_hint(var, int(key in visited))
+    for pid, var in m.week_peak.items():
+        m.model.add_hint(var, max((n for (p, _), n in per_week.items() if p == pid), default=0))
 
 
 def solve_day_model(
     m: DayModel,
     *,
-    hint: dict[str, int],
+    hint: dict[str, tuple[int, int]],
     time_limit: float,
     seed: int = 0,
     workers: int = 1,
@@ -207,8 +232,7 @@ def solve_day_model(
 
     When ``stop`` is set the search ends at once with its best solution so far.
     """
-    for (cid, day), var in m.see.items():
-        m.model.add_hint(var, 1 if hint.get(cid) == day else 0)
+    add_complete_hint(m, hint)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.05, time_limit)
     solver.parameters.num_workers = workers
@@ -220,14 +244,15 @@ def solve_day_model(
         status = solver.solve(m.model)
     name = solver.status_name(status)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        bound = solver.best_objective_bound
-        usable = status == cp_model.UNKNOWN and abs(bound) < 1e18
-        return DayModelResult(name, {}, 0, round(bound) if usable else 0, solver.wall_time)
-    day_of = {cid: day for (cid, day), var in m.see.items() if solver.boolean_value(var)}
-    return DayModelResult(
-        name,
-        day_of,
-        round(solver.objective_value),
-        round(solver.best_objective_bound),
-        solver.wall_time,
-    )
+        # Without a solution there is nothing to tell an unset bound (reported as 0 when the
+        # search stops in presolve) from a real one: use none.
+        return DayModelResult(name, {}, 0, None, solver.wall_time)
+    bound = solver.best_objective_bound
+    value = solver.objective_value
+    # A search stopped very early can report an unset bound (0) below its own solution: that
+    # is no bound at all, so it is not used.
+    proven = math.floor(bound + 1e-6) if value - 1e-6 <= bound < 1e18 else None
+    choice = {
+        cid: (index, day) for (cid, index, day), var in m.see.items() if solver.boolean_value(var)
+    }
+    return DayModelResult(name, choice, round(solver.objective_value), proven, solver.wall_time)

@@ -1,28 +1,29 @@
-"""Stage 2's input, cut into independent pieces: one per link practitioner (or per few, when
-siblings with one parent are linked to different practitioners).
+"""Stage 2's input: every child to book with the kinds of review open to them, and each
+practitioner's limits — cut into independent pieces, one per practitioner.
 
-A :class:`GroupProblem` is small, plain and picklable, so pieces solve in parallel processes
-without copying the authority. All preprocessing (feasible days, values, travel) happens here,
-never inside model building.
+A child whose kinds of review are run by different practitioners (a joint review by the
+setting's link, a clinic one by the family's own health visitor) is offered to each of them;
+the pieces are solved independently and merged (:mod:`scheduler.scheduling.solve`). Each
+piece's bound is a bound of its practitioner's part of any plan, so their sum bounds the plan.
+
+Problems are small, plain and picklable, so pieces solve in parallel processes without
+copying the authority. All preprocessing (days, values, travel) happens here, never inside
+model building.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
+from scheduler.availability import Availability, bits
+from scheduler.config import ReviewModel
 from scheduler.domain import Authority, Child
-from scheduler.plan import Appointment, Link
-from scheduler.scheduling.availability import (
-    Availability,
-    bits,
-    block_minutes,
-    pre_meeting_minutes,
-    time_window,
-)
-from scheduler.scheduling.priority import (
+from scheduler.places import Place, base_place
+from scheduler.plan import Appointment
+from scheduler.priority import (
     KM_POINTS,
     SCALE,
     VISIT_POINTS,
@@ -30,7 +31,9 @@ from scheduler.scheduling.priority import (
     child_priority,
     day_points,
 )
-from scheduler.travel import haversine_km, travel_minutes
+from scheduler.review import allowed_models, block_minutes, own_model, practitioner_for
+from scheduler.review import pre_meeting_minutes as pre_minutes
+from scheduler.travel import haversine_km
 
 STABILITY_POINTS = 0.6
 """Bonus in a re-plan for keeping a child's previous day (less than one child's worth, so
@@ -38,26 +41,50 @@ stability never costs a review, but more than any day preference)."""
 
 
 @dataclass(frozen=True, slots=True)
-class ChildJob:
-    """A due child as the day model sees it: where, how long, which days, worth what."""
+class Option:
+    """One kind of review a child could have with one practitioner, and on which days."""
 
-    child_id: str
+    model: ReviewModel
     practitioner_id: str
     place: str
     duration: int
+    """The practitioner's block: pre-meeting (joint) plus meeting, in minutes."""
+    pre: int
+    """Minutes of pre-meeting before the parent's meeting starts."""
     window_start: int
     window_end: int
     days: tuple[int, ...]
     values: tuple[int, ...]
     """Scaled points for each of ``days``."""
+    locked_day: int | None = None
+    """A kept previous slot inside the notice period: that day only at ``locked_start``."""
+    locked_start: int | None = None
+
+    def value_on(self, day: int) -> int:
+        return self.values[self.days.index(day)]
+
+
+@dataclass(frozen=True, slots=True)
+class ChildJob:
+    """A child to book as the day model sees it: the options open to them and their worth."""
+
+    child_id: str
+    options: tuple[Option, ...]
     priority: int
     """Scaled points of the child's priority alone (for ordering and explanations)."""
     window_end_day: int
     """Index of the last review day in window (urgency order of the hand baseline)."""
-    pinned_day: int | None = None
-    pinned_start: int | None = None
-    previous_day: int | None = None
-    previous_start: int | None = None
+    parent: str | None = None
+    """Who the parent is (siblings share it): their meetings may not overlap."""
+    pinned: tuple[int, int, int | None] | None = None
+    """(option index, day, block start or None) of an accepted appointment pin."""
+    previous: tuple[int, int, int] | None = None
+    """(option index, day, block start) of the previous plan's slot, when still possible."""
+
+    @property
+    def days(self) -> tuple[int, ...]:
+        """Every day on which some option could see the child."""
+        return tuple(sorted({d for o in self.options for d in o.days}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,202 +98,230 @@ class PractitionerDays:
     visit_cost: Mapping[str, int]
     """Scaled points per visit to a place."""
     min_incoming: Mapping[str, int]
-    """Shortest travel into a place from another of this practitioner's places."""
-
-
-@dataclass(frozen=True, slots=True)
-class GroupProblem:
-    """An independent piece of the term: practitioners, their children, travel, weeks."""
-
-    practitioners: tuple[PractitionerDays, ...]
-    children: tuple[ChildJob, ...]
+    """Shortest journey into a place from another of this practitioner's places (or from base,
+    when the day starts there)."""
+    from_base: bool
+    """Whether ``min_incoming`` counts the journey from base (``day_starts_at_base``)."""
     travel: Mapping[tuple[str, str], int]
-    week_of_day: tuple[int, ...]
-    siblings: tuple[tuple[str, str], ...]
-    week_peak_cost: int
-    stability_bonus: int
+    """Travel minutes between this practitioner's places."""
 
     def travel_between(self, a: str, b: str) -> int:
         return 0 if a == b else self.travel[(a, b)]
 
 
-def _places(authority: Authority, link: Link) -> tuple[str, float, float]:
-    if authority.config.review.model == "joint":
-        s = authority.settings[link.setting_id]
-        return s.setting_id, s.lat, s.lon
-    p = authority.practitioners[link.practitioner_id]
-    return f"clinic:{p.practitioner_id}", p.base_lat, p.base_lon
+@dataclass(frozen=True, slots=True)
+class GroupProblem:
+    """Practitioners, the children they could see (with only their options), and weeks."""
+
+    practitioners: tuple[PractitionerDays, ...]
+    children: tuple[ChildJob, ...]
+    week_of_day: tuple[int, ...]
+    week_peak_cost: int
+    stability_bonus: int
+
+    def piece(self, practitioner_id: str) -> GroupProblem:
+        """The part of the problem one practitioner can solve alone."""
+        jobs = []
+        for job in self.children:
+            keep = [i for i, o in enumerate(job.options) if o.practitioner_id == practitioner_id]
+            if not keep:
+                continue
+            if job.pinned is not None and job.pinned[0] not in keep:
+                continue  # pinned to another practitioner's option
+            jobs.append(_restrict(job, keep))
+        info = tuple(p for p in self.practitioners if p.practitioner_id == practitioner_id)
+        return replace(self, practitioners=info, children=tuple(jobs))
+
+    def pieces(self) -> list[GroupProblem]:
+        """One piece per practitioner with children to see."""
+        out = [self.piece(p.practitioner_id) for p in self.practitioners]
+        return [p for p in out if p.children]
 
 
-def _sibling_pairs(children: list[Child]) -> list[tuple[str, str]]:
-    by_parent: dict[str, list[str]] = defaultdict(list)
-    for c in children:
-        if c.parent_email:
-            by_parent[c.parent_email.strip().lower()].append(c.child_id)
-    pairs = []
-    for ids in by_parent.values():
-        for i, a in enumerate(ids):
-            for b in ids[i + 1 :]:
-                pairs.append((a, b))
-    return pairs
+def _restrict(job: ChildJob, keep: list[int]) -> ChildJob:
+    """The job with only the options ``keep`` (indices re-numbered)."""
+    new_index = {old: new for new, old in enumerate(keep)}
+    pinned = job.pinned
+    if pinned is not None:
+        pinned = (new_index[pinned[0]], pinned[1], pinned[2])
+    previous = job.previous
+    if previous is not None:
+        previous = (new_index[previous[0]], *previous[1:]) if previous[0] in new_index else None
+    return replace(
+        job,
+        options=tuple(job.options[i] for i in keep),
+        pinned=pinned,
+        previous=previous,
+    )
 
 
-def build_groups(
+@dataclass(frozen=True, slots=True)
+class SlotPin:
+    """An appointment pin: the child on that date, at that meeting start if given."""
+
+    day: date
+    start: int | None
+
+
+def build_problem(
     authority: Authority,
     availability: Availability,
-    links: list[Link],
+    link_of: Mapping[str, str],
     *,
-    pinned: Mapping[str, tuple[date, int | None]] | None = None,
+    children: list[Child],
     previous: Mapping[str, Appointment] | None = None,
-) -> list[GroupProblem]:
-    """Cut the term into independent pieces, one per linked practitioner (merged where
-    siblings span practitioners). Children of unlinked settings are left out (explained later).
-    """
+) -> GroupProblem:
+    """Every child in ``children`` with their options under these links; practitioners'
+    limits and travel. Children with no option at all are left out (explained later)."""
     config = authority.config
     w = config.priorities
-    pre = pre_meeting_minutes(authority)  # a pinned time is the meeting's start, as in the plan
-    pinned = pinned or {}
     previous = previous or {}
     term = availability.term
-    link_of = {link.setting_id: link for link in links}
     first_day = term.days[0] if term.days else config.term.start
     week_of_day = tuple((d - first_day).days // 7 for d in term.days)
 
-    # places and their coordinates
-    place_of_setting: dict[str, tuple[str, float, float]] = {
-        link.setting_id: _places(authority, link) for link in links
-    }
-    jobs_by_practitioner: dict[str, list[ChildJob]] = defaultdict(list)
-    linked_children: list[Child] = []
-    for child in availability.due:
-        link = link_of.get(child.setting_id) if child.setting_id is not None else None
-        if link is None or child.setting_id is None:
+    jobs: list[ChildJob] = []
+    places: dict[str, dict[str, Place]] = defaultdict(dict)  # practitioner -> places used
+    for child in children:
+        job = _child_job(authority, availability, link_of, child, previous.get(child.child_id))
+        if job is None:
             continue
-        pid = link.practitioner_id
-        mask = availability.feasible_days(child, pid)
+        jobs.append(job)
+        for option in job.options:
+            place = availability.place(child, option.model, option.practitioner_id)
+            assert place is not None  # an option exists only where the place is known
+            places[option.practitioner_id][place.key] = place
+
+    infos = []
+    for pid, p in authority.practitioners.items():
+        if pid not in places:
+            continue
+        own = places[pid]
+        base = base_place(p)
+        keys = sorted(own)
+        travel = {(a, b): availability.travel(own[a], own[b]) for a in keys for b in keys if a != b}
+        from_base = config.travel.day_starts_at_base
+        visit_cost = {}
+        min_incoming = {}
+        for key in keys:
+            place = own[key]
+            km = haversine_km(base.lat, base.lon, place.lat, place.lon)
+            visit_cost[key] = (
+                0  # a clinic review is at base: no visit to make
+                if key == base.key
+                else round(SCALE * w.travel * (VISIT_POINTS + 2 * km * KM_POINTS))
+            )
+            journeys = [travel[(other, key)] for other in keys if other != key]
+            if from_base:
+                journeys.append(availability.travel(base, place))
+            min_incoming[key] = min(journeys) if journeys else 0
+        infos.append(
+            PractitionerDays(
+                practitioner_id=pid,
+                max_per_day=p.max_reviews_per_day,
+                day_length=p.day_end - p.day_start,
+                days=tuple(bits(availability.practitioner_days[pid])),
+                visit_cost=visit_cost,
+                min_incoming=min_incoming,
+                from_base=from_base,
+                travel=travel,
+            )
+        )
+    return GroupProblem(
+        practitioners=tuple(infos),
+        children=tuple(jobs),
+        week_of_day=week_of_day,
+        week_peak_cost=round(SCALE * w.balance * WEEK_PEAK_POINTS),
+        stability_bonus=round(SCALE * STABILITY_POINTS) if previous else 0,
+    )
+
+
+def _child_job(
+    authority: Authority,
+    availability: Availability,
+    link_of: Mapping[str, str],
+    child: Child,
+    previous: Appointment | None,
+) -> ChildJob | None:
+    """The child's options under these links; ``None`` when there is none."""
+    config = authority.config
+    w = config.priorities
+    term = availability.term
+    window = availability.windows[child.child_id]
+    priority = child_priority(child, window, config.term, w)
+    own = own_model(child, config)
+    options: list[Option] = []
+    previous_slot: tuple[int, int, int] | None = None
+    for model in allowed_models(child, config):
+        pid = practitioner_for(child, model, link_of)
+        if pid is None or pid not in authority.practitioners:
+            continue
+        place = availability.place(child, model, pid)
+        if place is None:
+            continue
+        mask = availability.option_days(child, model, pid)
+        locked_day = locked_start = None
+        if (
+            previous is not None
+            and previous.model == model
+            and previous.practitioner_id == pid
+            and previous.date in term.index
+            and (availability.today is None or previous.date >= availability.today)
+        ):
+            index = term.index[previous.date]
+            if availability.party_days(child, model, pid) >> index & 1 and (
+                availability.fits_in_hours(child, model, pid)
+            ):
+                if not mask >> index & 1:
+                    # inside the notice period: kept only exactly as it was
+                    locked_day, locked_start = index, previous.block_start
+                mask |= 1 << index
+                previous_slot = (len(options), index, previous.block_start)
         day_ids = bits(mask)
-        window = availability.windows[child.child_id]
-        priority = child_priority(child, window, config.term, w)
-        if day_ids:
-            first, last = term.days[day_ids[0]], term.days[day_ids[-1]]
-        else:
-            first = last = first_day
+        if not day_ids:
+            continue
+        first, last = term.days[day_ids[0]], term.days[day_ids[-1]]
         values = tuple(
-            round(SCALE * day_points(priority, window, term.days[i], first, last, w))
+            round(SCALE * day_points(priority, window, term.days[i], first, last, w, model == own))
             for i in day_ids
         )
-        in_window_days = [i for i in day_ids if term.days[i] <= window.in_window_end]
-        practitioner = authority.practitioners[pid]
-        setting = authority.settings[child.setting_id]
-        tw = time_window(practitioner, setting, authority)
-        pin = pinned.get(child.child_id)
-        prev = previous.get(child.child_id)
-        prev_day = None
-        prev_start = None
-        if prev is not None and prev.practitioner_id == pid and prev.date in term.index:
-            index = term.index[prev.date]
-            if index in day_ids:
-                prev_day, prev_start = index, prev.block_start
-        jobs_by_practitioner[pid].append(
-            ChildJob(
-                child_id=child.child_id,
+        tw = availability.time_window(child, model, pid)
+        options.append(
+            Option(
+                model=model,
                 practitioner_id=pid,
-                place=place_of_setting[child.setting_id][0],
-                duration=block_minutes(child, authority),
+                place=place.key,
+                duration=block_minutes(child, model, config),
+                pre=pre_minutes(model, config),
                 window_start=tw.start,
                 window_end=tw.end,
                 days=tuple(day_ids),
                 values=values,
-                priority=round(SCALE * priority),
-                window_end_day=in_window_days[-1] if in_window_days else -1,
-                pinned_day=term.index.get(pin[0]) if pin else None,
-                pinned_start=pin[1] - pre if pin and pin[1] is not None else None,
-                previous_day=prev_day,
-                previous_start=prev_start,
+                locked_day=locked_day,
+                locked_start=locked_start,
             )
         )
-        linked_children.append(child)
+    if not options:
+        return None
+    in_window = [i for o in options for i in o.days if term.days[i] <= window.in_window_end]
+    return ChildJob(
+        child_id=child.child_id,
+        options=tuple(options),
+        priority=round(SCALE * priority),
+        window_end_day=max(in_window) if in_window else -1,
+        parent=child.parent_key,
+        previous=previous_slot,
+    )
 
-    # union practitioners joined by siblings
-    parent: dict[str, str] = {pid: pid for pid in jobs_by_practitioner}
 
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    practitioner_of = {
-        j.child_id: j.practitioner_id for js in jobs_by_practitioner.values() for j in js
-    }
-    siblings = [
-        (a, b)
-        for a, b in _sibling_pairs(linked_children)
-        if a in practitioner_of and b in practitioner_of
-    ]
-    for a, b in siblings:
-        ra, rb = find(practitioner_of[a]), find(practitioner_of[b])
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    members: dict[str, list[str]] = defaultdict(list)
-    for pid in authority.practitioners:
-        if pid in jobs_by_practitioner:
-            members[find(pid)].append(pid)
-
-    travel = config.travel
-    groups = []
-    for root in sorted(members):
-        pids = members[root]
-        jobs = [j for pid in pids for j in jobs_by_practitioner[pid]]
-        places = sorted({j.place for j in jobs})
-        coords = {}
-        for sid, (place, lat, lon) in place_of_setting.items():
-            if place in places:
-                coords[place] = (lat, lon)
-            del sid
-        travel_table: dict[tuple[str, str], int] = {}
-        for a in places:
-            for b in places:
-                if a != b:
-                    km = haversine_km(*coords[a], *coords[b])
-                    travel_table[(a, b)] = travel_minutes(
-                        km, travel.speed_kmh, travel.detour_factor
-                    )
-        infos = []
-        for pid in pids:
-            p = authority.practitioners[pid]
-            own = sorted({j.place for j in jobs_by_practitioner[pid]})
-            visit_cost = {}
-            min_incoming = {}
-            for place in own:
-                km = haversine_km(p.base_lat, p.base_lon, *coords[place])
-                visit_cost[place] = (
-                    round(SCALE * w.travel * (VISIT_POINTS + 2 * km * KM_POINTS))
-                    if config.review.model == "joint"
-                    else 0
-                )
-                others = [travel_table[(o, place)] for o in own if o != place]
-                min_incoming[place] = min(others) if others else 0
-            infos.append(
-                PractitionerDays(
-                    practitioner_id=pid,
-                    max_per_day=p.max_reviews_per_day,
-                    day_length=p.day_end - p.day_start,
-                    days=tuple(bits(availability.practitioner_days[pid])),
-                    visit_cost=visit_cost,
-                    min_incoming=min_incoming,
-                )
-            )
-        ids = {j.child_id for j in jobs}
-        groups.append(
-            GroupProblem(
-                practitioners=tuple(infos),
-                children=tuple(jobs),
-                travel=travel_table,
-                week_of_day=week_of_day,
-                siblings=tuple((a, b) for a, b in siblings if a in ids and b in ids),
-                week_peak_cost=round(SCALE * w.balance * WEEK_PEAK_POINTS),
-                stability_bonus=round(SCALE * STABILITY_POINTS) if previous else 0,
-            )
-        )
-    return groups
+def with_pins(
+    problem: GroupProblem, pins: Mapping[str, tuple[int, int, int | None]]
+) -> GroupProblem:
+    """The problem with accepted appointment pins: child -> (option, day, block start)."""
+    if not pins:
+        return problem
+    jobs = tuple(
+        replace(job, pinned=pins[job.child_id]) if job.child_id in pins else job
+        for job in problem.children
+    )
+    return replace(problem, children=jobs)

@@ -1,8 +1,9 @@
-"""A piece's rota under construction: which children each practitioner sees on each day,
-always kept laid out in exact times, and the objective it scores.
+"""A rota under construction: which children each practitioner sees on each day, in which kind
+of review, always kept laid out in exact times, and the objective it scores.
 
-Both the greedy baselines and the repair after CP-SAT add children through
-:meth:`GroupRota.try_add`, so every rota this module holds obeys every time rule.
+The greedy baselines, the repair after CP-SAT and the merge of the pieces all add children
+through :meth:`Rota.try_add`, so every rota this module holds obeys every time rule —
+including a parent's meetings for two children never overlapping, across practitioners.
 """
 
 from __future__ import annotations
@@ -10,111 +11,50 @@ from __future__ import annotations
 from collections import defaultdict
 
 from scheduler.scheduling.layout import Job, Placed, lay_out_day
-from scheduler.scheduling.problem import ChildJob, GroupProblem
+from scheduler.scheduling.problem import ChildJob, GroupProblem, Option
+
+Slot = tuple[int, int]
+"""(option index, day index)."""
 
 
-class GroupRota:
+class Rota:
     """Children placed per (practitioner, day), with their exact block starts."""
 
     def __init__(self, problem: GroupProblem) -> None:
         self.problem = problem
         self.jobs = {c.child_id: c for c in problem.children}
         self.limits = {p.practitioner_id: p for p in problem.practitioners}
-        self.day_of: dict[str, int] = {}
+        self.choice: dict[str, Slot] = {}
         self.by_day: dict[tuple[str, int], list[str]] = defaultdict(list)
         self.placed: dict[tuple[str, int], list[Placed]] = {}
-        self.sibling_of: dict[str, list[str]] = defaultdict(list)
-        for a, b in problem.siblings:
-            self.sibling_of[a].append(b)
-            self.sibling_of[b].append(a)
+        self.meetings: dict[tuple[str, int], dict[str, tuple[int, int]]] = defaultdict(dict)
+        """(parent, day) -> child -> their meeting, for a parent's other children."""
 
-    def _job(self, c: ChildJob) -> Job:
-        return Job(
-            child_id=c.child_id,
-            place=c.place,
-            window_start=c.window_start,
-            window_end=c.window_end,
-            duration=c.duration,
-            fixed_start=c.pinned_start,
-            preferred_start=c.previous_start,
-        )
+    # --- reading --------------------------------------------------------------------------
 
-    def _sibling_clash(self, child: ChildJob, day: int) -> bool:
-        for other in self.sibling_of.get(child.child_id, ()):
-            if self.day_of.get(other) == day and (
-                self.jobs[other].practitioner_id != child.practitioner_id
-            ):
-                return True
-        return False
+    def option(self, child_id: str, index: int) -> Option:
+        return self.jobs[child_id].options[index]
 
-    def try_add(self, child_id: str, day: int) -> bool:
-        """Add the child on the day if every rule still holds; True when added."""
-        child = self.jobs[child_id]
-        if child_id in self.day_of or day not in child.days:
-            return False
-        key = (child.practitioner_id, day)
-        current = self.by_day[key]
-        if len(current) + 1 > self.limits[child.practitioner_id].max_per_day:
-            return False
-        if self._sibling_clash(child, day):
-            return False
-        layout = lay_out_day(
-            [self._job(self.jobs[c]) for c in [*current, child_id]],
-            self.problem.travel_between,
-        )
-        if layout is None:
-            return False
-        current.append(child_id)
-        self.placed[key] = layout
-        self.day_of[child_id] = day
-        return True
-
-    def set_day(self, day_choice: dict[str, int]) -> list[str]:
-        """Take a day for each child (from the model); children that cannot be laid out are
-        dropped, lowest value first, and returned."""
-        wanted: dict[tuple[str, int], list[str]] = defaultdict(list)
-        for cid, day in day_choice.items():
-            wanted[(self.jobs[cid].practitioner_id, day)].append(cid)
-        dropped: list[str] = []
-        for key in sorted(wanted):
-            ids = sorted(
-                wanted[key],
-                key=lambda c: (
-                    self.jobs[c].pinned_day is None,
-                    -self.value(c, key[1]),
-                    c,
-                ),
-            )
-            for cid in ids:
-                if not self.try_add(cid, key[1]):
-                    dropped.append(cid)
-        return dropped
-
-    def value(self, child_id: str, day: int) -> int:
-        child = self.jobs[child_id]
-        value = child.values[child.days.index(day)]
-        if child.previous_day == day:
+    def value(self, child_id: str, slot: Slot) -> int:
+        """Points for seeing the child in this option on this day (stability included)."""
+        index, day = slot
+        job = self.jobs[child_id]
+        value = job.options[index].value_on(day)
+        if job.previous is not None and job.previous[:2] == slot:
             value += self.problem.stability_bonus
         return value
 
-    def insert_by_priority(self) -> None:
-        """Fit whoever is left: most valuable children first, on their best day with room."""
-        waiting = [c for c in self.problem.children if c.child_id not in self.day_of]
-        waiting.sort(key=lambda c: (-c.priority, c.child_id))
-        for child in waiting:
-            order = sorted(
-                range(len(child.days)),
-                key=lambda i: (-self.value(child.child_id, child.days[i]), child.days[i]),
-            )
-            for i in order:
-                if self.try_add(child.child_id, child.days[i]):
-                    break
+    def slots(self, child_id: str) -> list[Slot]:
+        """Every (option, day) the child could have, most valuable first."""
+        job = self.jobs[child_id]
+        out = [(i, d) for i, o in enumerate(job.options) for d in o.days]
+        return sorted(out, key=lambda s: (-self.value(child_id, s), s[1], s[0]))
 
     def objective(self) -> int:
         """The model's objective for this rota, scaled: values − visits − busiest weeks."""
-        total = sum(self.value(cid, day) for cid, day in self.day_of.items())
+        total = sum(self.value(cid, slot) for cid, slot in self.choice.items())
         for (pid, _day), ids in self.by_day.items():
-            places = {self.jobs[c].place for c in ids}
+            places = {self.option(c, self.choice[c][0]).place for c in ids}
             total -= sum(self.limits[pid].visit_cost[p] for p in places)
         weeks: dict[tuple[str, int], int] = defaultdict(int)
         for (pid, day), ids in self.by_day.items():
@@ -124,40 +64,143 @@ class GroupRota:
             total -= self.problem.week_peak_cost * peak
         return total
 
-    def starts(self) -> dict[str, tuple[int, int]]:
-        """child -> (day index, block start minute)."""
+    def starts(self) -> dict[str, tuple[int, int, int]]:
+        """child -> (option index, day index, block start minute)."""
         out = {}
         for (_pid, day), placed in self.placed.items():
             for p in placed:
-                out[p.job.child_id] = (day, p.start)
+                out[p.job.child_id] = (self.choice[p.job.child_id][0], day, p.start)
         return out
 
+    # --- changing -------------------------------------------------------------------------
 
-def hand_greedy(problem: GroupProblem) -> GroupRota:
-    """What a coordinator does by hand: children by 30-month date, first day that fits."""
-    rota = GroupRota(problem)
-    pinned = [c for c in problem.children if c.pinned_day is not None]
-    for child in pinned:
-        rota.try_add(child.child_id, child.pinned_day)  # type: ignore[arg-type]
+    def _fixed_start(self, job: ChildJob, slot: Slot) -> int | None:
+        index, day = slot
+        if job.pinned is not None and job.pinned[:2] == slot and job.pinned[2] is not None:
+            return job.pinned[2]
+        option = job.options[index]
+        if option.locked_day == day:
+            return option.locked_start
+        return None
+
+    def _job(self, child_id: str, slot: Slot, together: set[str]) -> Job:
+        job = self.jobs[child_id]
+        index, day = slot
+        option = job.options[index]
+        busy: tuple[tuple[int, int], ...] = ()
+        if job.parent is not None:
+            others = self.meetings.get((job.parent, day), {})
+            busy = tuple(m for c, m in others.items() if c not in together)
+        preferred = None
+        if job.previous is not None and job.previous[:2] == slot:
+            preferred = job.previous[2]
+        return Job(
+            child_id=child_id,
+            place=option.place,
+            window_start=option.window_start,
+            window_end=option.window_end,
+            duration=option.duration,
+            fixed_start=self._fixed_start(job, slot),
+            preferred_start=preferred,
+            pre=option.pre,
+            busy=busy,
+        )
+
+    def _layout_with(self, child_id: str, slot: Slot) -> list[Placed] | None:
+        """The day laid out with the child added in this slot, or ``None`` if a rule fails."""
+        job = self.jobs[child_id]
+        index, day = slot
+        if child_id in self.choice or index >= len(job.options):
+            return None
+        option = job.options[index]
+        if day not in option.days:
+            return None
+        pid = option.practitioner_id
+        current = self.by_day.get((pid, day), [])
+        if len(current) + 1 > self.limits[pid].max_per_day:
+            return None
+        together = {*current, child_id}
+        slots = {c: self.choice[c] for c in current}
+        slots[child_id] = slot
+        return lay_out_day(
+            [self._job(c, slots[c], together) for c in [*current, child_id]],
+            self.limits[pid].travel_between,
+        )
+
+    def fits(self, child_id: str, slot: Slot) -> bool:
+        """Whether the child could be added in this slot now (nothing changes)."""
+        return self._layout_with(child_id, slot) is not None
+
+    def try_add(self, child_id: str, slot: Slot) -> bool:
+        """Add the child in this option on this day if every rule still holds."""
+        layout = self._layout_with(child_id, slot)
+        if layout is None:
+            return False
+        index, day = slot
+        key = (self.jobs[child_id].options[index].practitioner_id, day)
+        current = self.by_day[key]
+        current.append(child_id)
+        self.placed[key] = layout
+        self.choice[child_id] = slot
+        for placed in layout:
+            cid = placed.job.child_id
+            parent = self.jobs[cid].parent
+            if parent is not None:
+                self.meetings[(parent, day)][cid] = (placed.start + placed.job.pre, placed.end)
+        return True
+
+    def set_choices(self, choices: dict[str, Slot]) -> list[str]:
+        """Take a slot for each child (from the model); children that cannot be laid out are
+        dropped, pinned first and then most valuable kept, and returned."""
+        order = sorted(
+            choices,
+            key=lambda c: (self.jobs[c].pinned is None, -self.value(c, choices[c]), c),
+        )
+        return [cid for cid in order if not self.try_add(cid, choices[cid])]
+
+    def insert_by_priority(self) -> None:
+        """Fit whoever is left: most valuable children first, in their best slot with room."""
+        waiting = [c for c in self.problem.children if c.child_id not in self.choice]
+        waiting.sort(key=lambda c: (-c.priority, c.child_id))
+        for job in waiting:
+            for slot in self.slots(job.child_id):
+                if self.try_add(job.child_id, slot):
+                    break
+
+    def add_pins(self) -> None:
+        for job in self.problem.children:
+            if job.pinned is not None:
+                self.try_add(job.child_id, job.pinned[:2])
+
+
+def hand_greedy(problem: GroupProblem) -> Rota:
+    """What a coordinator does by hand: children by 30-month date, first day that fits (own
+    kind of review first)."""
+    rota = Rota(problem)
+    rota.add_pins()
     rest = sorted(
-        (c for c in problem.children if c.pinned_day is None),
+        (c for c in problem.children if c.pinned is None),
         key=lambda c: (c.window_end_day if c.window_end_day >= 0 else -1, c.child_id),
     )
-    for child in rest:
-        for day in child.days:
-            if rota.try_add(child.child_id, day):
+    for job in rest:
+        done = False
+        for index, option in enumerate(job.options):
+            for day in option.days:
+                if rota.try_add(job.child_id, (index, day)):
+                    done = True
+                    break
+            if done:
                 break
     return rota
 
 
-def priority_greedy(problem: GroupProblem) -> GroupRota:
-    """Pins first, then the most valuable children on their best day: the warm start."""
-    rota = GroupRota(problem)
-    for child in problem.children:
-        if child.pinned_day is not None:
-            rota.try_add(child.child_id, child.pinned_day)
-    for child in problem.children:
-        if child.previous_day is not None and child.pinned_day is None:
-            rota.try_add(child.child_id, child.previous_day)
+def priority_greedy(problem: GroupProblem) -> Rota:
+    """Pins first, then previous slots, then the most valuable children in their best slot:
+    the warm start."""
+    rota = Rota(problem)
+    rota.add_pins()
+    for job in problem.children:
+        if job.previous is not None and job.pinned is None:
+            rota.try_add(job.child_id, job.previous[:2])
     rota.insert_by_priority()
     return rota

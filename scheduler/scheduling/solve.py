@@ -1,8 +1,15 @@
-"""Solving the pieces: greedy warm start, CP-SAT day model, exact layout, repair — in parallel.
+"""Solving the pieces: greedy warm start, CP-SAT day model, exact layout, repair — in parallel —
+and merging them into one rota.
 
 On a 2-core machine CP-SAT's portfolio cannot shine inside one model, so the pieces (one per
-link practitioner) run as single-worker solves in parallel processes; each is small, so most
-prove optimality in well under a second.
+practitioner) run as single-worker solves in parallel processes; each is small, so most prove
+optimality in well under a second. A child offered to two practitioners (a joint review by
+the link, a clinic one by their own health visitor) may come back from both; the merge keeps
+the better slot and fills the freed time.
+
+Figures are honest: a piece's bound is the smaller of a counting bound and CP-SAT's proven
+bound of the same (relaxed) model, never raised to meet the objective; a piece is OPTIMAL
+only when the rota it delivers, after layout and repair, reaches its bound.
 """
 
 from __future__ import annotations
@@ -14,87 +21,110 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 
+from scheduler.config import ReviewModel
 from scheduler.scheduling.model import build_day_model, solve_day_model
 from scheduler.scheduling.problem import GroupProblem
-from scheduler.scheduling.rota import GroupRota, hand_greedy, priority_greedy
+from scheduler.scheduling.rota import Rota, priority_greedy
 from scheduler.stopping import StopSignal, stopped
+
+PieceChoice = dict[str, tuple[ReviewModel, int]]
+"""child -> (kind of review, day index): a piece's solution, readable by the whole problem."""
 
 
 @dataclass(frozen=True, slots=True)
-class GroupOutcome:
-    """A solved piece: exact starts per child and the figures for the summary."""
+class PieceOutcome:
+    """A solved piece: its choices, objective, bound and what the bound says."""
 
-    starts: dict[str, tuple[int, int]]
+    practitioner_id: str
+    choice: PieceChoice
     objective: int
     bound: int
     status: str
+    """``OPTIMAL`` (the piece's rota reaches its bound), ``FEASIBLE`` (CP-SAT found a
+    solution, not proved best) or ``GREEDY`` (no CP-SAT solution was used)."""
     seconds: float
-    hand_objective: int
-    hand_starts: dict[str, tuple[int, int]]
 
 
 def capacity_bound(problem: GroupProblem) -> int:
     """A quick valid upper bound without the model: each practitioner can see at most
-    ``max_per_day`` children on each of their days, so at best the most valuable ones."""
+    ``max_per_day`` children on each of their days, so at best the most valuable ones (each
+    child counted at their best value, which costs can only lower)."""
     bound = 0
     for p in problem.practitioners:
-        children = [c for c in problem.children if c.practitioner_id == p.practitioner_id]
-        usable = {d for c in children for d in c.days}
-        slots = p.max_per_day * len(usable)
-        best = sorted(
-            (
-                max(c.values, default=0)
-                + (problem.stability_bonus if c.previous_day is not None else 0)
-                for c in children
-            ),
-            reverse=True,
-        )
-        bound += sum(best[:slots])
+        pid = p.practitioner_id
+        usable: set[int] = set()
+        best: list[int] = []
+        for child in problem.children:
+            values = []
+            for i, option in enumerate(child.options):
+                if option.practitioner_id != pid:
+                    continue
+                usable.update(option.days)
+                top = max(option.values, default=0)
+                if child.previous is not None and child.previous[0] == i:
+                    top += problem.stability_bonus
+                values.append(top)
+            if values:
+                best.append(max(values))
+        best.sort(reverse=True)
+        bound += sum(best[: p.max_per_day * len(usable)])
     return bound
 
 
-def solve_group(
+def _choice(rota: Rota) -> PieceChoice:
+    return {cid: (rota.option(cid, index).model, day) for cid, (index, day) in rota.choice.items()}
+
+
+def solve_piece(
     problem: GroupProblem,
     time_limit: float,
     seed: int = 0,
     use_model: bool = True,
     stop: StopSignal | None = None,
-) -> GroupOutcome:
+) -> PieceOutcome:
     """Warm start, CP-SAT, lay out, repair; never worse than the warm start.
 
     ``stop`` ends the CP-SAT search at once; its best solution so far is still used.
     """
     began = time.perf_counter()
-    hand = hand_greedy(problem)
-    warm = priority_greedy(problem)
-    best = warm if warm.objective() >= hand.objective() else hand
-    status = "GREEDY"
+    best = priority_greedy(problem)
     bound = capacity_bound(problem)
+    solved = False
     if use_model and problem.children:
         model = build_day_model(problem)
         result = solve_day_model(
-            model, hint=best.day_of, time_limit=time_limit, seed=seed, stop=stop
+            model, hint=best.choice, time_limit=time_limit, seed=seed, stop=stop
         )
-        if result.status == "UNKNOWN" and result.bound:
+        if result.bound is not None:
             bound = min(bound, result.bound)
-        if result.day_of or result.status in ("OPTIMAL", "FEASIBLE"):
-            rota = GroupRota(problem)
-            rota.set_day(result.day_of)
+        if result.status in ("OPTIMAL", "FEASIBLE"):
+            solved = True
+            rota = Rota(problem)
+            rota.set_choices(result.choice)
             rota.insert_by_priority()
             if rota.objective() > best.objective():
                 best = rota
-            status = result.status
-            bound = min(bound, result.bound)
     objective = best.objective()
-    return GroupOutcome(
-        starts=best.starts(),
-        objective=objective,
-        bound=max(bound, objective),
-        status=status,
-        seconds=time.perf_counter() - began,
-        hand_objective=hand.objective(),
-        hand_starts=hand.starts(),
-    )
+    status = "OPTIMAL" if objective >= bound else "FEASIBLE" if solved else "GREEDY"
+    pid = problem.practitioners[0].practitioner_id if problem.practitioners else ""
+    return PieceOutcome(pid, _choice(best), objective, bound, status, time.perf_counter() - began)
+
+
+def merge(problem: GroupProblem, outcomes: list[PieceOutcome]) -> Rota:
+    """One rota from the pieces' solutions: pins, then every piece's choices (most valuable
+    first; a child chosen by two pieces keeps the better slot), then whoever still fits."""
+    rota = Rota(problem)
+    rota.add_pins()
+    wanted = []
+    for outcome in outcomes:
+        for cid, (model, day) in outcome.choice.items():
+            job = rota.jobs[cid]
+            index = next(i for i, o in enumerate(job.options) if o.model == model)
+            wanted.append((rota.value(cid, (index, day)), cid, index, day))
+    for _value, cid, index, day in sorted(wanted, key=lambda w: (-w[0], w[1])):
+        rota.try_add(cid, (index, day))
+    rota.insert_by_priority()
+    return rota
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,12 +152,12 @@ def _remember_stop(signal: StopSignal) -> None:
 
 def _solve_in_worker(
     problem: GroupProblem, time_limit: float, seed: int, use_model: bool
-) -> GroupOutcome:
-    return solve_group(problem, time_limit, seed, use_model, stop=_WORKER_STOP)
+) -> PieceOutcome:
+    return solve_piece(problem, time_limit, seed, use_model, stop=_WORKER_STOP)
 
 
-def solve_groups(
-    groups: list[GroupProblem],
+def solve_pieces(
+    pieces: list[GroupProblem],
     *,
     time_limit: float,
     workers: int,
@@ -135,7 +165,7 @@ def solve_groups(
     progress: ProgressCallback | None = None,
     stop: threading.Event | None = None,
     points_per_unit: float = 1.0,
-) -> list[GroupOutcome]:
+) -> list[PieceOutcome]:
     """Solve every piece within about ``time_limit`` seconds overall.
 
     Pieces not started when time runs out or ``stop`` is set get the greedy rota, so every
@@ -144,17 +174,20 @@ def solve_groups(
     """
     began = time.perf_counter()
     deadline = began + time_limit
-    order = sorted(range(len(groups)), key=lambda i: -len(groups[i].children))
-    outcomes: dict[int, GroupOutcome] = {}
+    order = sorted(range(len(pieces)), key=lambda i: -len(pieces[i].children))
+    outcomes: dict[int, PieceOutcome] = {}
     parallel = max(1, workers)
-    # Share the processors' time in proportion to each piece's size (children × days).
-    sizes = [sum(len(c.days) for c in g.children) for g in groups]
+    # Share the processors' time in proportion to each piece's size (options × days).
+    sizes = [sum(len(o.days) for c in g.children for o in c.options) for g in pieces]
     budget = 0.8 * time_limit * parallel
     total_size = max(1, sum(sizes))
 
+    def remaining() -> float:
+        return deadline - time.perf_counter()
+
     def piece_limit(i: int) -> float:
         share = budget * sizes[i] / total_size
-        return max(1.0, min(time_limit, share, remaining()))
+        return max(0.05, min(time_limit, share, remaining()))
 
     def report() -> None:
         if progress is None:
@@ -165,23 +198,20 @@ def solve_groups(
             Progress(
                 "scheduling",
                 len(outcomes),
-                len(groups),
+                len(pieces),
                 objective,
                 bound,
                 time.perf_counter() - began,
             )
         )
 
-    def remaining() -> float:
-        return deadline - time.perf_counter()
-
     def halted() -> bool:
         return stopped(stop) or remaining() <= 0
 
-    if parallel == 1 or len(groups) <= 1:
+    if parallel == 1 or len(pieces) <= 1:
         for i in order:
             use_model = not halted()
-            outcomes[i] = solve_group(groups[i], piece_limit(i), seed, use_model, stop=stop)
+            outcomes[i] = solve_piece(pieces[i], piece_limit(i), seed, use_model, stop=stop)
             report()
     else:
         context = multiprocessing.get_context("spawn")
@@ -192,18 +222,18 @@ def solve_groups(
             initializer=_remember_stop,
             initargs=(shared,),
         ) as pool:
-            pending: dict[Future[GroupOutcome], int] = {}
+            pending: dict[Future[PieceOutcome], int] = {}
             queue = list(order)
             while queue or pending:
                 while queue and len(pending) < parallel * 2 and not halted():
                     i = queue.pop(0)
-                    future = pool.submit(_solve_in_worker, groups[i], piece_limit(i), seed, True)
+                    future = pool.submit(_solve_in_worker, pieces[i], piece_limit(i), seed, True)
                     pending[future] = i
                 if stopped(stop):
                     shared.set()
                 if halted() and queue:
                     for i in queue:
-                        outcomes[i] = solve_group(groups[i], 0.0, seed, use_model=False)
+                        outcomes[i] = solve_piece(pieces[i], 0.0, seed, use_model=False)
                     queue = []
                     report()
                 if not pending:
@@ -212,4 +242,4 @@ def solve_groups(
                 for future in done:
                     outcomes[pending.pop(future)] = future.result()
                     report()
-    return [outcomes[i] for i in range(len(groups))]
+    return [outcomes[i] for i in range(len(pieces))]

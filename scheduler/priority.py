@@ -1,8 +1,9 @@
 """The objective's terms in one place: how much seeing a child, on a given day, is worth.
 
 All terms are in *points*: seeing one ordinary child is worth 1 point. Weights come from
-``[priorities]`` so a service lead's slider moves exactly one term. ``docs/model.md`` states
-the same formulas in words.
+``[priorities]`` so a service lead's slider moves exactly one term. Both stages read these
+(the links weigh children the way the rota will), and ``docs/model.md`` states the same
+formulas in words.
 """
 
 from __future__ import annotations
@@ -34,14 +35,17 @@ UTILISATION_POINTS = 0.05
 """Cost per percentage point of the most loaded practitioner's utilisation (links)."""
 
 
-OVERDUE_URGENCY = 3.0
-"""Overdue children come first: with the default weights an overdue child (7 points) outranks
-any child still in window (at most 6) unless SEND or concerns add to theirs."""
+OVERDUE_URGENCY = 1.25
+"""An overdue child (already past 30 months) is a little more urgent than one about to pass
+30 months, but not so much that the overdue child outranks a funded child about to pass 30
+months: that child can still count towards the national metric (reviewed by 2½) and the
+overdue one no longer can (default weights: overdue, not funded 3.5 points; funded, about to
+pass 30 months 6 points; docs/model.md gives the reasoning)."""
 
 
 def urgency(window: ChildWindow, term: TermConfig) -> float:
-    """3 for an overdue child; otherwise 1 for a window closing as the term starts, falling to
-    0 for a window closing a term or more later (they can still be seen next term)."""
+    """1.25 for an overdue child; otherwise 1 for a window closing as the term starts, falling
+    to 0 for a window closing a term or more later (they can still be seen next term)."""
     if window.overdue:
         return OVERDUE_URGENCY
     term_days = (term.end - term.start).days + 1
@@ -49,13 +53,34 @@ def urgency(window: ChildWindow, term: TermConfig) -> float:
     return min(1.0, max(0.0, 1.0 - remaining / (2 * term_days)))
 
 
+def deprivation(child: Child) -> float:
+    """1 for the most deprived decile, falling evenly to 0 for the least (or unknown)."""
+    if child.imd_decile is None:
+        return 0.0
+    return (10 - child.imd_decile) / 9
+
+
+def need(child: Child, w: Priorities) -> float:
+    """Points for need and risk (contract v2): looked after, protection plan, child in need,
+    deprivation and earlier reviews the child was not brought to."""
+    return (
+        w.looked_after * child.looked_after
+        + w.child_protection * child.child_protection
+        + w.child_in_need * child.child_in_need
+        + w.deprivation * deprivation(child)
+        + w.was_not_brought * child.was_not_brought_before
+    )
+
+
 def child_priority(child: Child, window: ChildWindow, term: TermConfig, w: Priorities) -> float:
-    """Points for seeing the child at all: 1 + funded + urgency + SEND + prior concerns."""
+    """Points for seeing the child at all: 1 + funded + urgency + SEND + prior concerns +
+    need and risk."""
     return (
         1.0
         + w.funded_two * child.funded_two
         + w.urgency * urgency(window, term)
         + w.send * (child.send + child.prior_concerns)
+        + need(child, w)
     )
 
 
@@ -78,7 +103,18 @@ class ChildValue:
 
 
 def day_points(
-    priority: float, window: ChildWindow, day: date, first: date, last: date, w: Priorities
+    priority: float,
+    window: ChildWindow,
+    day: date,
+    first: date,
+    last: date,
+    w: Priorities,
+    own_model: bool = True,
 ) -> float:
-    """Points for seeing the child on ``day``: its priority plus the in-window/earlier bonus."""
-    return priority + w.earlier_in_window * earliness(window, day, first, last)
+    """Points for seeing the child on ``day``: its priority plus the in-window/earlier bonus,
+    plus the preference for the child's own kind of review over a fallback one."""
+    return (
+        priority
+        + w.earlier_in_window * earliness(window, day, first, last)
+        + w.own_model * own_model
+    )
