@@ -12,7 +12,9 @@ The term is the contract's default (Autumn 2026, 7 Sep â€“ 18 Dec, half term 26â
 English bank holidays); :data:`REVIEW_DAY` (Tue 8 Sep 2026) is a review day.
 
 Record builders (``make_practitioner``, ``make_setting``, ``make_key_person``, ``make_child``,
-``make_absence``, ``make_closure``) take any field of the record as a keyword. Plan builders
+``make_absence``, ``make_closure``, ``make_outcome``) take any field of the record as a keyword;
+``child_in_no_setting`` and ``child_at_home`` give contract v2's children seen at a clinic or
+at home, ``link_pin`` and ``appointment_pin`` the pins a plan was made with. Plan builders
 either take every field (``make_appointment``, ``make_link``, ``make_unscheduled``) or derive
 the fields the contract fixes from the authority (``appointment_for``, ``links_for``,
 ``summary_for``, ``make_plan``), so a test states only what it is about::
@@ -24,11 +26,12 @@ the fields the contract fixes from the authority (``appointment_for``, ``links_f
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
 from scheduler.calendar import add_months, age_months, is_due
-from scheduler.config import Config
+from scheduler.config import Config, ReviewModel
 from scheduler.domain import (
     Absence,
     Authority,
@@ -36,11 +39,13 @@ from scheduler.domain import (
     Closure,
     Days,
     KeyPerson,
+    Outcome,
+    OutcomeKind,
     Practitioner,
     Setting,
     SettingType,
 )
-from scheduler.plan import Appointment, Link, Plan, ReasonCode, Unscheduled
+from scheduler.plan import Appointment, Link, Location, Pin, Plan, ReasonCode, Unscheduled
 from scheduler.travel import haversine_km
 
 WEEKDAYS: Days = frozenset(range(5))
@@ -62,8 +67,10 @@ SUMMARY_COUNTS: tuple[str, ...] = (
     "funded_two_scheduled",
     "overdue_due",
     "overdue_scheduled",
+    "send_due",
+    "send_scheduled",
 )
-"""The summary keys that are counts the checker recomputes."""
+"""The summary keys that are counts the checker recomputes (and :func:`summary_for` gives)."""
 
 
 def hm(text: str) -> int:
@@ -164,8 +171,8 @@ def make_child(
     *,
     dob: date = DEFAULT_DOB,
     funded: bool = True,
-    setting_id: str = "S001",
-    key_person_id: str = "K001",
+    setting_id: str | None = "S001",
+    key_person_id: str | None = "K001",
     name: str | None = None,
     **overrides: Any,
 ) -> Child:
@@ -173,7 +180,8 @@ def make_child(
 
     ``overrides`` sets any other field: ``prior_concerns=True``, ``send=True``,
     ``parent_email=...``, ``parent_unavailable_days=days("Mon")``, ``reviewed_on=...``,
-    ``starts_on=...``.
+    ``starts_on=...``, ``review_model="separate"``, ``consent_to_share=False``,
+    ``practitioner_id="P002"``, ``home_language="Polish"``.
     """
     return Child(
         child_id=child_id,
@@ -184,6 +192,46 @@ def make_child(
         funded_two=funded,
         **overrides,
     )
+
+
+HOME: dict[str, float] = {"home_lat": 51.5450, "home_lon": -0.1000}
+"""A family home between P001's base and S001 (0.56 km from each: 3 minutes' travel)."""
+
+
+def child_in_no_setting(
+    child_id: str = "C001",
+    *,
+    practitioner_id: str = "P001",
+    review_model: ReviewModel = "separate",
+    **overrides: Any,
+) -> Child:
+    """A child who attends no setting (contract v2): seen by the caseload practitioner at the
+    clinic, or at home (``review_model="home"`` gets :data:`HOME` unless given)."""
+    if review_model == "home":
+        overrides = HOME | overrides
+    return make_child(
+        child_id,
+        setting_id=None,
+        key_person_id=None,
+        practitioner_id=practitioner_id,
+        review_model=review_model,
+        **overrides,
+    )
+
+
+def child_at_home(child_id: str = "C001", **overrides: Any) -> Child:
+    """A child at S001 whose own review model is a home visit, at :data:`HOME`."""
+    return make_child(child_id, **(HOME | {"review_model": "home"} | overrides))
+
+
+def make_outcome(
+    child_id: str = "C001",
+    day: date = REVIEW_DAY,
+    outcome: OutcomeKind = "attended",
+    **overrides: Any,
+) -> Outcome:
+    """What happened at ``child_id``'s review booked on ``day`` (``outcomes.csv``)."""
+    return Outcome(child_id, day, outcome, **overrides)
 
 
 def make_absence(
@@ -230,6 +278,7 @@ def make_authority(
     absences: Iterable[Absence] = (),
     closures: Iterable[Closure] = (),
     config: Config | None = None,
+    outcomes: Iterable[Outcome] = (),
 ) -> Authority:
     """An authority from lists of records; each list left out is the one default record."""
     return Authority(
@@ -240,7 +289,24 @@ def make_authority(
         absences=tuple(absences),
         closures=tuple(closures),
         config=config or Config(),
+        outcomes=tuple(outcomes),
     )
+
+
+def due_children(authority: Authority) -> list[Child]:
+    """The term's due children, an ``attended`` outcome counting as ``reviewed_on``."""
+    config = authority.config
+    due = []
+    for child in authority.children.values():
+        attended = [
+            o.date
+            for o in authority.outcomes
+            if o.child_id == child.child_id and o.outcome == "attended"
+        ]
+        reviewed = min([d for d in (child.reviewed_on, *attended) if d is not None], default=None)
+        if is_due(replace(child, reviewed_on=reviewed), config.term, config.review):
+            due.append(child)
+    return due
 
 
 # --------------------------------------------------------------------------- plan records
@@ -256,12 +322,14 @@ def make_appointment(
     pre_meeting_start: int | None = hm("09:45"),
     start: int = hm("10:00"),
     end: int = hm("10:45"),
-    location: str = "setting",
+    location: Location = "setting",
     age_months: float = 26.8,
     in_window: bool = True,
+    model: ReviewModel | None = None,
 ) -> Appointment:
-    """An appointment given field by field (defaults: C001's valid joint review on REVIEW_DAY)."""
-    assert location in ("setting", "clinic")
+    """An appointment given field by field (defaults: C001's valid joint review on REVIEW_DAY);
+    ``model`` defaults to the one meeting at ``location``."""
+    by_location: dict[str, ReviewModel] = {"setting": "joint", "clinic": "separate", "home": "home"}
     return Appointment(
         child_id=child_id,
         setting_id=setting_id,
@@ -271,9 +339,10 @@ def make_appointment(
         pre_meeting_start=pre_meeting_start,
         start=start,
         end=end,
-        location="setting" if location == "setting" else "clinic",
+        location=location,
         age_months=age_months,
         in_window=in_window,
+        model=model or by_location[location],
     )
 
 
@@ -284,21 +353,34 @@ def appointment_for(
     start: int = hm("10:00"),
     *,
     practitioner_id: str | None = None,
+    model: ReviewModel | None = None,
 ) -> Appointment:
     """The child's appointment on ``day`` at ``start``, every other field as the contract fixes it.
 
-    The practitioner defaults to the setting's current link practitioner; the length,
-    pre-meeting and location follow the review model; age and ``in_window`` follow the date.
-    Whether the slot is *allowed* is up to the test.
+    The model defaults to the child's own (``review_model``, else ``[review] model``). The
+    practitioner defaults to the setting's current link practitioner (joint), or the child's
+    caseload practitioner, else that link (separate, home); the length (prior concerns,
+    interpreter), pre-meeting and location follow the model; age and ``in_window`` follow the
+    date. Whether the slot is *allowed* is up to the test.
     """
     child = authority.children[child_id]
     review = authority.config.review
-    joint = review.model == "joint"
-    length = review.meeting_minutes + (
-        review.prior_concerns_extra_minutes if child.prior_concerns else 0
+    model = model or child.review_model or review.model
+    joint = model == "joint"
+    language = (child.home_language or "").strip().lower()
+    length = (
+        review.meeting_minutes
+        + (review.prior_concerns_extra_minutes if child.prior_concerns else 0)
+        + (review.interpreter_extra_minutes if language not in ("", "english") else 0)
     )
-    practitioner = practitioner_id or authority.settings[child.setting_id].link_practitioner_id
-    assert practitioner is not None, "the setting has no link practitioner: pass practitioner_id"
+    link = authority.settings[child.setting_id].link_practitioner_id if child.setting_id else None
+    practitioner = practitioner_id or (link if joint else child.practitioner_id or link)
+    assert practitioner is not None, "nobody runs this review by default: pass practitioner_id"
+    locations: dict[ReviewModel, Location] = {
+        "joint": "setting",
+        "separate": "clinic",
+        "home": "home",
+    }
     return Appointment(
         child_id=child_id,
         setting_id=child.setting_id,
@@ -308,9 +390,10 @@ def appointment_for(
         pre_meeting_start=start - review.pre_meeting_minutes if joint else None,
         start=start,
         end=start + length,
-        location="setting" if joint else "clinic",
+        location=locations[model],
         age_months=age_months(child.date_of_birth, day),
         in_window=day <= add_months(child.date_of_birth, review.window_months[1]),
+        model=model,
     )
 
 
@@ -352,11 +435,7 @@ def links_for(
         if practitioner_id is None:
             continue
         practitioner = authority.practitioners[practitioner_id]
-        due = [
-            c
-            for c in authority.children.values()
-            if c.setting_id == setting.setting_id and is_due(c, config.term, config.review)
-        ]
+        due = [c for c in due_children(authority) if c.setting_id == setting.setting_id]
         km = haversine_km(practitioner.base_lat, practitioner.base_lon, setting.lat, setting.lon)
         links.append(
             Link(
@@ -373,7 +452,7 @@ def links_for(
 
 def make_unscheduled(
     child_id: str = "C001",
-    setting_id: str = "S001",
+    setting_id: str | None = "S001",
     reason_code: ReasonCode = ReasonCode.CAPACITY,
     reason: str = "No time was left on the possible days; add a session or move a review.",
 ) -> Unscheduled:
@@ -386,13 +465,14 @@ def summary_for(
     appointments: Sequence[Appointment],
     **extra: Any,
 ) -> dict[str, Any]:
-    """A summary whose counts agree with the data and appointments, plus solver figures.
+    """A summary whose counts agree with the data and appointments, plus solver figures and
+    an empty ``pins_unhonoured``.
 
     ``extra`` overrides or adds keys (``status="FEASIBLE"``, ``travel_km=3.5``).
     """
     config = authority.config
     hi = config.review.window_months[1]
-    due = [c for c in authority.children.values() if is_due(c, config.term, config.review)]
+    due = due_children(authority)
     overdue = {c.child_id for c in due if add_months(c.date_of_birth, hi) < config.term.start}
     funded = {c.child_id for c in due if c.funded_two}
     children = authority.children
@@ -406,6 +486,9 @@ def summary_for(
         "funded_two_scheduled": sum(a.child_id in funded for a in appointments),
         "overdue_due": len(overdue),
         "overdue_scheduled": sum(a.child_id in overdue for a in appointments),
+        "send_due": sum(c.send for c in due),
+        "send_scheduled": sum(children[a.child_id].send for a in appointments),
+        "pins_unhonoured": [],
         "travel_km": 0.0,
         "status": "OPTIMAL",
         "objective": 0.0,
@@ -437,3 +520,20 @@ def make_plan(
         created_at=created_at,
         sequences=dict(sequences or {}),
     )
+
+
+def link_pin(setting_id: str = "S001", practitioner_id: str = "P001") -> Pin:
+    """A coordinator's pin: this setting's link is this practitioner."""
+    return Pin("link", setting_id=setting_id, practitioner_id=practitioner_id)
+
+
+def appointment_pin(
+    child_id: str = "C001", day: date = REVIEW_DAY, start: int | None = None
+) -> Pin:
+    """A coordinator's pin: this child's review is on ``day`` (at ``start`` when given)."""
+    return Pin("appointment", child_id=child_id, date=day, start=start)
+
+
+def unhonoured(child_id: str, setting_id: str, kind: str, reason: str) -> dict[str, str]:
+    """An entry of summary.json's ``pins_unhonoured``."""
+    return {"child_id": child_id, "setting_id": setting_id, "kind": kind, "reason": reason}
