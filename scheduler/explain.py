@@ -376,8 +376,8 @@ def _capacity(
     who = " or ".join(names)
     parts = []
     if full:
-        limit_text = "/".join(str(n) for n in sorted(limits))
-        parts.append(f"{full} already at the limit of {limit_text} reviews a day")
+        limit_text = " or ".join(plural(n, "review") for n in sorted(limits))
+        parts.append(f"{full} already full ({limit_text} a day)")
     if no_time:
         need = job.options[0].duration
         parts.append(f"{no_time} with no {need}-minute gap left in the hours")

@@ -118,6 +118,11 @@ def summarise(
     }
 
 
+def more_children(summary: Mapping[str, Any]) -> int:
+    """At most how many more children a plan with any links could see than this one."""
+    return int(summary["children_bound_any_links"]) - int(summary["scheduled"])
+
+
 def relative_gap(bound: float, objective: float) -> float:
     """``(bound - objective) / |bound|``; 0 when both are 0. Never clamped: a negative gap
     would mean a bound below a plan, which is a bug the tests must be able to see."""

@@ -8,11 +8,13 @@ as a result with a status.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from scheduler.availability import Availability
 from scheduler.calendar import age_months
@@ -222,10 +224,12 @@ def make_plan(
         objective=objective,
         best_bound=bound,
         best_bound_any_links=any_links.points,
-        children_bound_any_links=any_links.children,
+        children_bound_any_links=any_links.children + len(work.history),
         solve_seconds=time.perf_counter() - began,
     )
     summary["pins_unhonoured"] = [d.as_dict() for d in unhonoured]
+    if os.environ.get(STRICT_BOUNDS):
+        _assert_bounds(summary)
     summary["baseline"] = summarise_baseline(
         availability, _appointments(authority, availability, hand), priority, hand
     )
@@ -249,10 +253,25 @@ def make_plan(
         pins=list(pins),
     )
     _progress(progress, "checking", began)
-    report = check_plan(authority, plan)
+    report = check_plan(authority, plan, previous=previous, pins=pins)
     plan.summary["check_violations"] = len(report.violations)
     _progress(progress, "done", began)
     return PlanResult(plan=plan, links=links, check=report, baseline=summary["baseline"])
+
+
+STRICT_BOUNDS = "SCHEDULER_STRICT_BOUNDS"
+"""Set (the test suite does) to make every plan check its own claims: a bound below the plan
+it bounds is a bug, never to be hidden by a clamp."""
+
+
+def _assert_bounds(summary: dict[str, Any]) -> None:
+    tolerance = 1e-6
+    objective = summary["objective"]
+    for key in ("best_bound", "best_bound_any_links"):
+        if objective > summary[key] + tolerance:
+            raise AssertionError(f"objective {objective} above {key} {summary[key]}")
+    if summary["scheduled"] > summary["children_bound_any_links"]:
+        raise AssertionError("more children seen than children_bound_any_links allows")
 
 
 def _appointments(

@@ -12,5 +12,6 @@ def pytest_configure(config: pytest.Config) -> None:
     """Point the default store (and anything else under the data dir) at a throwaway folder,
     before any test or server subprocess starts; tests that need their own store still set
     ``SCHEDULER_DB_URL`` themselves."""
+    os.environ["SCHEDULER_STRICT_BOUNDS"] = "1"  # every plan a test makes checks its bounds
     if "SCHEDULER_DATA_DIR" not in os.environ:
         os.environ["SCHEDULER_DATA_DIR"] = tempfile.mkdtemp(prefix="scheduler-tests-")

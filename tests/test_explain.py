@@ -76,5 +76,8 @@ def test_capacity_when_time_went_to_higher_priority() -> None:
     )
     assert row.child_id == "C001"
     assert row.reason_code == ReasonCode.CAPACITY
-    assert "Ms Ada Smith" in row.reason
-    assert "1 reviews" in row.reason or "1 review" in row.reason
+    assert row.reason.startswith(
+        "1 possible day with Ms Ada Smith: 1 already full (1 review a day). Everyone booked on "
+        "those days has equal or higher priority. Next: "
+    )
+    assert row.reason.endswith("See by 15 Dec 2026 (30 months).")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import time
 import zipfile
 from collections.abc import Mapping
 from datetime import date, timedelta
@@ -706,8 +705,8 @@ def test_load_a_zip_file_from_disk(tmp_path: Path) -> None:
 # --- scale -----------------------------------------------------------------------------------
 
 
-def test_twenty_thousand_children_load_in_seconds(tmp_path: Path) -> None:
-    """A large authority (20,000 children) loads in well under the few seconds allowed."""
+def test_twenty_thousand_children_load(tmp_path: Path) -> None:
+    """A large authority (20,000 children) loads, in file order."""
     header = VALID["children.csv"].splitlines()[0]
     rows = [
         f"C{i:05d},Child {i},2024-{1 + i % 12:02d}-{1 + i % 28:02d},S00{1 + i % 2},"
@@ -717,25 +716,20 @@ def test_twenty_thousand_children_load_in_seconds(tmp_path: Path) -> None:
     ]
     files = with_files(children_csv="\n".join([header, *rows]) + "\n")
     folder = write_folder(tmp_path / "big", files)
-    started = time.perf_counter()
-    authority = load_authority(folder, today=TODAY).authority
-    elapsed = time.perf_counter() - started
+    authority = load_authority(folder, today=TODAY).authority  # timed in bench/, not here
     assert len(authority.children) == 20_000
     assert list(authority.children)[:2] == ["C00000", "C00001"]
-    assert elapsed < 3.0, f"took {elapsed:.1f} s"
 
 
-def test_twenty_thousand_bad_rows_are_all_reported_quickly(tmp_path: Path) -> None:
-    """A systematic mistake in every row is reported for every row, still fast."""
+def test_twenty_thousand_bad_rows_are_all_reported(tmp_path: Path) -> None:
+    """A systematic mistake in every row is reported for every row."""
     header = VALID["children.csv"].splitlines()[0]
     rows = [f"C{i:05d},Child {i},01/02/2024,S001,K001,no,,,,,,,," for i in range(20_000)]
     folder = write_folder(tmp_path / "bad", with_files(children_csv="\n".join([header, *rows])))
-    started = time.perf_counter()
     with pytest.raises(InputError) as caught:
         load_authority(folder, today=TODAY)
     assert len(caught.value.problems) == 20_000
     assert caught.value.problems[-1].line == 20_001
-    assert time.perf_counter() - started < 3.0
 
 
 # --- the user documentation ------------------------------------------------------------------

@@ -15,6 +15,7 @@ from scheduler.domain import Authority
 from scheduler.io.load import load_authority
 from scheduler.io.pins import read_pins
 from scheduler.io.plan_files import write_plan
+from scheduler.kpis import more_children
 from scheduler.pipeline import PlanOptions, PlanResult, make_plan
 from scheduler.plan import Pin, Plan
 from scheduler.scheduling.solve import Progress, ProgressCallback
@@ -161,12 +162,18 @@ def human_summary(authority: Authority, result: PlanResult) -> str:
         f"  unscheduled          {s['children_due'] - s['scheduled']} "
         + ", ".join(f"{k} {v}" for k, v in s["unscheduled_by_reason"].items()),
         f"  solver               {s['status']}, objective {s['objective']:,.1f}, bound "
-        f"{s['best_bound']:,.1f}, gap {100 * s['gap']:.2f}%, {s['solve_seconds']:.1f}s",
+        f"{s['best_bound']:,.1f} with these links, gap {100 * s['gap']:.2f}%, "
+        f"{s['solve_seconds']:.1f}s",
+        f"  with any links       at most {more_children(s)} more children could be seen "
+        f"(bound {s['best_bound_any_links']:,.1f}, gap {100 * s['gap_any_links']:.2f}%)",
         f"  hand-made rota       seen {base['scheduled']}, funded {base['funded_two_scheduled']},"
         f" overdue {base['overdue_scheduled']}, priority coverage "
         f"{100 * base['priority_coverage']:.1f}% (this plan {100 * s['priority_coverage']:.1f}%)",
         f"  check                {'valid' if result.check.ok else 'VIOLATIONS: see above'}",
     ]
+    for pin in s.get("pins_unhonoured", []):
+        who = pin["child_id"] or pin["setting_id"]
+        lines.append(f"  pin not kept         {who}: {pin['reason']}")
     busy = sorted(s["practitioners"].items(), key=lambda kv: -kv[1]["utilisation"])[:5]
     lines.append(
         "  busiest practitioners "

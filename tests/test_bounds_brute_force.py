@@ -1,0 +1,182 @@
+"""Stage 2 checked by brute force: on tiny random authorities every contract-valid plan is
+enumerated (tests/brute_force.py), and the planner's figures must be what they claim.
+
+- the plan's objective <= the best plan with the same links <= ``best_bound``;
+- ``OPTIMAL`` only when the delivered plan reaches that best;
+- ``best_bound_any_links`` >= the best plan over every choice of links, and
+  ``children_bound_any_links`` >= the most children any plan under any links sees.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from brute_force import best_plan, every_links
+from builders import (
+    days,
+    hm,
+    make_authority,
+    make_child,
+    make_config,
+    make_key_person,
+    make_practitioner,
+    make_setting,
+)
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from scheduler.availability import Availability
+from scheduler.domain import Authority
+from scheduler.outcomes import Standing
+from scheduler.pipeline import PlanOptions, make_plan
+
+SCALE = 1000
+THREE_DAYS = {"start": "2026-09-08", "end": "2026-09-10", "exclude": [], "bank_holidays": "none"}
+HOURS = ["09:00", "09:30", "10:00", "11:00", "11:30", "12:00"]
+
+
+@st.composite
+def tiny(draw: st.DrawFn) -> Authority:
+    """1–2 practitioners, 1–2 settings, 1–4 children, three days, 30-minute meetings."""
+    n_p = draw(st.integers(1, 2))
+    practitioners = [
+        make_practitioner(
+            f"P{i}",
+            working_days=draw(st.frozensets(st.integers(1, 3), min_size=1)),
+            day_start=hm(draw(st.sampled_from(HOURS[:3]))),
+            day_end=hm(draw(st.sampled_from(HOURS[3:]))),
+            max_reviews_per_day=draw(st.integers(1, 3)),
+            base_lat=51.5 + draw(st.sampled_from([0.0, 0.02, 0.05])),
+        )
+        for i in range(n_p)
+    ]
+    settings_, key_persons = [], []
+    for s in range(draw(st.integers(1, 2))):
+        settings_.append(
+            make_setting(
+                f"S{s}",
+                lat=51.5 + draw(st.sampled_from([0.0, 0.03, 0.06])),
+                open_days=draw(st.frozensets(st.integers(1, 3), min_size=1)),
+                open_time=hm(draw(st.sampled_from(["08:00", "09:30"]))),
+                close_time=hm(draw(st.sampled_from(["11:30", "13:00"]))),
+                rooms=draw(st.integers(1, 2)),
+                link_practitioner_id="P0",
+            )
+        )
+        key_persons.append(make_key_person(f"K{s}", setting_id=f"S{s}"))
+    children = []
+    for c in range(draw(st.integers(1, 4))):
+        s = draw(st.integers(0, len(settings_) - 1))
+        extra: dict[str, object] = {}
+        kind = draw(st.sampled_from(["joint", "joint", "separate", "home", "no consent"]))
+        if kind == "separate":
+            extra["review_model"] = "separate"
+        elif kind == "home":
+            extra.update(review_model="home", home_lat=51.51, home_lon=-0.1)
+        elif kind == "no consent":
+            extra["consent_to_share"] = False
+        if draw(st.booleans()) and n_p > 1:
+            extra["practitioner_id"] = f"P{draw(st.integers(0, n_p - 1))}"
+        if draw(st.integers(0, 3)) == 0:
+            extra["parent_email"] = "same.parent@example.org"
+        if draw(st.integers(0, 3)) == 0:
+            extra["parent_unavailable_days"] = days("Wed")
+        children.append(
+            make_child(
+                f"C{c}",
+                setting_id=f"S{s}",
+                key_person_id=f"K{s}",
+                funded=draw(st.booleans()),
+                prior_concerns=draw(st.integers(0, 4)) == 0,
+                **extra,
+            )
+        )
+    config = make_config(
+        term=THREE_DAYS,
+        review={
+            "meeting_minutes": 30,
+            "pre_meeting_minutes": draw(st.sampled_from([0, 15])),
+            "prior_concerns_extra_minutes": 15,
+            "fallback": draw(st.sampled_from([[], ["separate"]])),
+        },
+        travel={"day_starts_at_base": draw(st.booleans())},
+    )
+    return make_authority(
+        practitioners=practitioners,
+        settings=settings_,
+        key_persons=key_persons,
+        children=children,
+        config=config,
+    )
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(authority=tiny())
+def test_figures_are_true_against_every_plan(authority: Authority) -> None:
+    """Objective <= enumerated best <= bound; OPTIMAL means the best; the any-links bounds
+    hold against every choice of links."""
+    result = make_plan(authority, PlanOptions(time_limit=5, link_time_limit=1, workers=1))
+    assert result.check.ok, result.check.violations
+    summary = result.plan.summary
+    availability = Availability(authority)
+    children = [c for c in availability.due if availability.standing(c) is Standing.OPEN]
+    links = {link.setting_id: link.practitioner_id for link in result.plan.links}
+
+    objective = round(summary["objective"] * SCALE)
+    bound = round(summary["best_bound"] * SCALE)
+    best = best_plan(authority, links, children)
+    assert objective <= best.objective <= bound, (objective, best.objective, bound)
+    if summary["status"] == "OPTIMAL":
+        assert objective == best.objective
+
+    over_any = [best_plan(authority, other, children) for other in every_links(authority)]
+    assert max(b.objective for b in over_any) <= round(summary["best_bound_any_links"] * SCALE)
+    assert max(b.children for b in over_any) <= summary["children_bound_any_links"]
+
+
+def test_the_issue_s_siblings_are_both_seen_from_the_csv_interface(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 13's case through the files: a one-day authority, two siblings at two settings
+    with two practitioners. Both are seen (or the bound says honestly that more was possible)."""
+    from scheduler.cli import main
+    from scheduler.io.plan_files import read_plan
+    from scheduler.io.write_data import write_authority
+
+    s2 = make_setting("S002", link_practitioner_id="P002")
+    one_day = {"start": "2026-09-08", "end": "2026-09-08", "exclude": [], "bank_holidays": "none"}
+    authority = make_authority(
+        settings=[make_setting(), s2],
+        practitioners=[make_practitioner(), make_practitioner("P002")],
+        key_persons=[make_key_person(), make_key_person("K002", setting_id="S002")],
+        children=[
+            make_child("C001", parent_email="p@example.org"),
+            make_child(
+                "C002", setting_id="S002", key_person_id="K002", parent_email="p@example.org"
+            ),
+        ],
+        config=make_config(term=one_day),
+    )
+    write_authority(authority, tmp_path / "data")
+    code = main(
+        [
+            "plan",
+            str(tmp_path / "data"),
+            "--out",
+            str(tmp_path / "plan"),
+            "--quiet",
+            "--time-limit",
+            "5",
+            "--workers",
+            "1",
+        ]
+    )
+    assert code == 0
+    plan = read_plan(tmp_path / "plan")
+    assert sorted(a.child_id for a in plan.appointments) == ["C001", "C002"]
+    first, second = sorted(plan.appointments, key=lambda a: a.start)
+    assert first.end <= second.start and first.date == second.date == date(2026, 9, 8)
+    assert plan.summary["objective"] <= plan.summary["best_bound"]
+    assert main(["check", str(tmp_path / "data"), str(tmp_path / "plan")]) == 0
