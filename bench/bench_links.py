@@ -30,11 +30,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from scheduler.availability import Availability  # noqa: E402
 from scheduler.generate import SIZES, generate_authority  # noqa: E402
 from scheduler.matching import greedy_assignment, solve_assignment  # noqa: E402
 from scheduler.matching.links import LinkOptions, build_link_problem  # noqa: E402
 from scheduler.matching.mip import solve_assignment_mip  # noqa: E402
-from scheduler.availability import Availability  # noqa: E402
 
 SEED = 1
 
