@@ -87,7 +87,9 @@ def summarise(
         "overdue_scheduled": sum(1 for c in overdue if c.child_id in seen),
         "send_due": len(send),
         "send_scheduled": sum(1 for c in send if c.child_id in seen),
-        "priority_coverage": round(sum(priority[c] for c in seen) / sum(priority.values()), 4)
+        "priority_coverage": round(
+            sum(priority[c] for c in seen if c in priority) / sum(priority.values()), 4
+        )
         if priority
         else 1.0,
         "travel_km": route_km(authority, appointments),

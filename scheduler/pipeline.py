@@ -319,7 +319,9 @@ def summarise_baseline(
             1 for c in due if availability.windows[c.child_id].overdue and c.child_id in seen
         ),
         "priority_coverage": (
-            sum(priority[c] for c in seen) / sum(priority.values()) if priority else 1.0
+            sum(priority[c] for c in seen if c in priority) / sum(priority.values())
+            if priority
+            else 1.0
         ),
         "objective": rota.objective() / SCALE,
     }

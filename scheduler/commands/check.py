@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from scheduler.check import RULES, check_plan
+from scheduler.commands.arguments import iso_date
 from scheduler.io.load import load_authority
 from scheduler.io.pins import read_pins
 from scheduler.io.plan_files import read_plan
@@ -24,13 +24,6 @@ EXIT_INVALID = 1
 
 PINS_FILE = "pins.csv"
 """The pins a plan was made with, kept in its folder."""
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD ({text})") from None
 
 
 def _rules_epilog() -> str:
@@ -70,7 +63,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--today",
-        type=_date,
+        type=iso_date,
         default=None,
         metavar="DATE",
         help="the planning date (YYYY-MM-DD); default: [term] today of the config, if set",

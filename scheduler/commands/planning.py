@@ -10,6 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from scheduler.commands.arguments import iso_date
 from scheduler.commands.store import add_db_option, save_to_store
 from scheduler.domain import Authority
 from scheduler.io.load import load_authority
@@ -42,6 +43,14 @@ def add_plan_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument("--pins", type=Path, help="pins.csv: links and appointments to keep")
+    parser.add_argument(
+        "--today",
+        type=iso_date,
+        default=None,
+        metavar="DATE",
+        help="the planning date (YYYY-MM-DD), overriding [term] today: no new appointment "
+        "before it plus [review] notice_days; in a replan, earlier appointments are history",
+    )
     parser.add_argument("--no-ics", action="store_true", help="do not write calendar files")
     parser.add_argument("--quiet", action="store_true", help="no progress output")
     add_db_option(parser)  # plan store (issue 7): --db [URL] also saves a new version
@@ -72,7 +81,7 @@ def run_plan(args: argparse.Namespace, previous: Plan | None = None) -> int:
     quiet = args.quiet
     if not quiet:
         print(f"Loading {args.data}", file=sys.stderr)
-    loaded = load_authority(args.data, args.config)
+    loaded = load_authority(args.data, args.config, planning_date=args.today)
     for warning in loaded.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     # a re-plan keeps the pins its previous plan was made with, unless others are given
