@@ -548,6 +548,16 @@ def test_every_team_has_a_health_visitor_and_every_base_an_address(medium: Autho
     assert len(by_base) == len({p.base_name for p in medium.practitioners.values()})
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_even_a_one_person_team_is_a_health_visitor(seed: int) -> None:
+    """With one practitioner per town, each is a health visitor: someone must hold the local
+    families' caseloads (a community nursery nurse works under a health visitor)."""
+    a = generate_authority(120, seed, practitioners=3)
+    assert all(p.role == "health_visitor" for p in a.practitioners.values())
+    holders = {c.practitioner_id for c in a.children.values() if c.practitioner_id}
+    assert holders and all(a.practitioners[h].role == "health_visitor" for h in holders)
+
+
 # --- a term part-way through -------------------------------------------------------------------
 
 
