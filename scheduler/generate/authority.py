@@ -18,7 +18,7 @@ from scheduler.generate.capacity import block_minutes
 from scheduler.generate.children import make_children
 from scheduler.generate.early_years import make_key_persons, make_settings
 from scheduler.generate.names import PRACTITIONER_DOMAIN, EmailBook, adult_name
-from scheduler.generate.need import add_need, setting_deciles, town_profiles
+from scheduler.generate.need import setting_deciles, town_profiles
 from scheduler.generate.outcomes import make_outcomes
 from scheduler.generate.places import make_towns, town_count
 from scheduler.generate.review_models import assign_review_models
@@ -110,10 +110,17 @@ def generate_authority(
     profiles = town_profiles(deprivation, towns)
     areas = (profiles, setting_deciles(deprivation, settings, profiles))
     generated = make_children(
-        stream("children"), children, term, config.review, settings, key_persons, towns, areas, 5
+        stream("children"),
+        children,
+        term,
+        config.review,
+        settings,
+        key_persons,
+        towns,
+        areas,
+        stream("need"),
+        5,
     )
-    with_need = add_need(stream("need"), [g.child for g in generated], term)
-    generated = [replace(g, child=c) for g, c in zip(generated, with_need, strict=True)]
 
     due_by_town = [0] * len(towns)
     for g in generated:

@@ -32,7 +32,7 @@ from scheduler.generate.names import (
     pick_heritage_for_language,
     surname,
 )
-from scheduler.generate.need import child_decile, funded_chances
+from scheduler.generate.need import NeedDraws, child_decile, funded_chances
 from scheduler.generate.places import Town
 
 FUNDED_SHARE = 0.40
@@ -97,13 +97,16 @@ def make_children(
     key_persons: dict[str, list[KeyPerson]],
     towns: Sequence[Town],
     areas: tuple[Sequence[float], Sequence[float]],
+    need_rng: random.Random,
     width_hint: int,
 ) -> list[GeneratedChild]:
     """``due`` children due this term, plus reviewed and younger children who are not.
 
     ``areas`` are the neighbourhood deciles of each town and of each setting (see
     :mod:`scheduler.generate.need`): a child's deprivation decile follows where they live, and
-    their chance of a funded place follows the decile. About 3% attend no setting.
+    their chance of a funded place follows the decile, as do their welfare status and earlier
+    reviews not brought to (drawn from ``need_rng``). Looked-after children are eligible for a
+    funded place, so one at a setting and old enough holds one. About 3% attend no setting.
     """
     bands = birth_bands(term, review)
     overdue = round(due * rng.uniform(0.05, 0.08))
@@ -139,6 +142,7 @@ def make_children(
         if attends is not None and add_months(dob, review.window_months[0]) <= term.end
     ]
     funded_chance = funded_chances(old_enough, FUNDED_SHARE)
+    needs = NeedDraws(need_rng, [decile for _, _, decile in places])
 
     width = max(width_hint, len(str(len(dobs))))
     emails = EmailBook()
@@ -151,9 +155,11 @@ def make_children(
         heritage = pick_heritage_for_language(rng, language or "English")
         family = surname(rng, heritage)
         second_birthday = add_months(dob, review.window_months[0])
+        need = needs.draw(decile, second_birthday < term.start)
         funded = (
             gs is not None and second_birthday <= term.end and rng.random() < funded_chance[decile]
         )
+        funded |= gs is not None and second_birthday <= term.end and need.status == "looked_after"
         parent_name, parent_email = _parent(rng, heritage, family, emails)
         child = Child(
             child_id=f"C{i + 1:0{width}d}",
@@ -163,8 +169,10 @@ def make_children(
             key_person_id=key_person.key_person_id if key_person else None,
             funded_two=funded,
             send=rng.random() < SEND_SHARE,
-            prior_concerns=rng.random()
-            < (PRIOR_CONCERNS_FUNDED if funded else PRIOR_CONCERNS_OTHER),
+            prior_concerns=(
+                rng.random() < (PRIOR_CONCERNS_FUNDED if funded else PRIOR_CONCERNS_OTHER)
+            )
+            or need.concerns,
             home_language=language,
             parent_name=parent_name,
             parent_email=parent_email,
@@ -172,6 +180,10 @@ def make_children(
             reviewed_on=reviewed_on,
             starts_on=starts.pick(rng, second_birthday, funded) if gs else None,
             imd_decile=decile,
+            looked_after=need.status == "looked_after",
+            child_protection=need.status == "child_protection",
+            child_in_need=need.status == "child_in_need",
+            was_not_brought_before=need.not_brought_before,
         )
         out.append(GeneratedChild(child, town))
     return out

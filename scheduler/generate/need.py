@@ -19,12 +19,10 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from dataclasses import replace
-from datetime import date
+from dataclasses import dataclass
+from typing import Literal
 
-from scheduler.calendar import add_months
-from scheduler.config import TermConfig
-from scheduler.domain import Child, SettingType
+from scheduler.domain import SettingType
 from scheduler.generate.early_years import GeneratedSetting
 from scheduler.generate.places import Town
 
@@ -93,57 +91,52 @@ def funded_chances(deciles: Sequence[int], share: float) -> dict[int, float]:
     return {d: min(FUNDED_CAP, share * w / mean) for d, w in weights.items()} if mean else {}
 
 
-def add_need(rng: random.Random, children: Sequence[Child], term: TermConfig) -> list[Child]:
-    """Each child with their welfare status, prior concerns and earlier not-brought reviews.
+Status = Literal["", "looked_after", "child_protection", "child_in_need"]
 
-    Looked-after children are eligible for a funded place, so one in a setting and old enough
-    holds one. A child past 24 months when the term starts may have been booked (and not
-    brought) in an earlier term, so is more likely to have a not-brought review behind them.
-    """
-    weights = [WELFARE_GRADIENT ** (10 - (c.imd_decile or 5)) for c in children]
-    mean = sum(weights) / max(1, len(weights))
-    out = []
-    for child, weight in zip(children, weights, strict=True):
-        scale = weight / mean
+
+@dataclass(frozen=True, slots=True)
+class Need:
+    """One child's welfare status (at most one), whether it brings prior concerns, and the
+    earlier reviews they were not brought to."""
+
+    status: Status
+    concerns: bool
+    not_brought_before: int
+
+
+class NeedDraws:
+    """Draws each child's :class:`Need` from its own stream, normalised over the authority's
+    deciles so that the national shares hold whatever the authority's deprivation."""
+
+    def __init__(self, rng: random.Random, deciles: Sequence[int]) -> None:
+        self.rng = rng
+        weights = [WELFARE_GRADIENT ** (10 - d) for d in deciles]
+        self.mean = sum(weights) / max(1, len(weights))
+
+    def draw(self, decile: int, booked_before: bool) -> Need:
+        """``booked_before``: the child was past 24 months when the term started, so may have
+        been booked (and not brought) in an earlier term."""
+        rng = self.rng
+        scale = WELFARE_GRADIENT ** (10 - decile) / self.mean
         r = rng.random()
-        status = ""
+        status: Status = ""
         if r < LOOKED_AFTER_SHARE * scale:
             status = "looked_after"
         elif r < (LOOKED_AFTER_SHARE + CHILD_PROTECTION_SHARE) * scale:
             status = "child_protection"
         elif r < (LOOKED_AFTER_SHARE + CHILD_PROTECTION_SHARE + CHILD_IN_NEED_SHARE) * scale:
             status = "child_in_need"
-        concerns = child.prior_concerns or (
-            bool(status) and rng.random() < PRIOR_CONCERNS_IF[status]
-        )
-        funded = child.funded_two or (
-            status == "looked_after"
-            and child.setting_id is not None
-            and add_months(child.date_of_birth, 24) <= term.end
-        )
-        out.append(
-            replace(
-                child,
-                looked_after=status == "looked_after",
-                child_protection=status == "child_protection",
-                child_in_need=status == "child_in_need",
-                prior_concerns=concerns,
-                funded_two=funded,
-                was_not_brought_before=_not_brought(rng, child, status, term.start),
-            )
-        )
-    return out
+        concerns = bool(status) and rng.random() < PRIOR_CONCERNS_IF[status]
+        return Need(status, concerns, self._not_brought(decile, booked_before, status))
 
-
-def _not_brought(rng: random.Random, child: Child, status: str, term_start: date) -> int:
-    """Earlier reviews not brought to: mostly none, some one, a few two or more; more often in
-    deprived areas and in families with a social worker."""
-    booked_before = add_months(child.date_of_birth, 24) < term_start
-    chance = NOT_BROUGHT_BOOKED if booked_before else NOT_BROUGHT_NEW
-    chance *= 1.1 ** (5.5 - (child.imd_decile or 5))
-    if status:
-        chance *= 2.0
-    count = 0
-    while rng.random() < (chance if count == 0 else NOT_BROUGHT_AGAIN):
-        count += 1
-    return count
+    def _not_brought(self, decile: int, booked_before: bool, status: Status) -> int:
+        """Mostly none, some one, a few two or more; more often in deprived areas and in
+        families with a social worker."""
+        chance = NOT_BROUGHT_BOOKED if booked_before else NOT_BROUGHT_NEW
+        chance *= 1.1 ** (5.5 - decile)
+        if status:
+            chance *= 2.0
+        count = 0
+        while self.rng.random() < (chance if count == 0 else NOT_BROUGHT_AGAIN):
+            count += 1
+        return count

@@ -35,8 +35,6 @@ from scheduler.domain import (
     Child,
     Outcome,
     OutcomeKind,
-    Practitioner,
-    Setting,
     Venue,
 )
 from scheduler.travel import haversine_km
@@ -122,6 +120,7 @@ class Clerk:
         self.closed: dict[str, set[date]] = {}
         for c in authority.closures:
             self.closed.setdefault(c.setting_id, set()).add(c.date)
+        self._available: dict[str, frozenset[date]] = {}
 
     def booking(self, child: Child) -> Booking | None:
         """The child's own model (else the first fallback allowed), its practitioner, and the
@@ -143,7 +142,7 @@ class Clerk:
         pid = link if model == "joint" else (child.practitioner_id or link)
         if pid is None:
             return None
-        practitioner = a.practitioners[pid]
+        practitioner = self.available(pid, a.practitioners[pid].working_days)
         window = child_window(child, a.config.term, review)
         earliest = window.earliest
         if child.starts_on is not None:
@@ -152,27 +151,35 @@ class Clerk:
             d
             for d in self.days
             if earliest <= d <= window.allowed_end
+            and d in practitioner
             and d.weekday() not in child.parent_unavailable_days
-            and self._works(practitioner.working_days, pid, d)
         ]
         if model == "joint":
             assert child.setting_id is not None and child.key_person_id is not None
             setting = a.settings[child.setting_id]
-            key_person = a.key_persons[child.key_person_id]
+            key_person = self.available(
+                child.key_person_id, a.key_persons[child.key_person_id].working_days
+            )
             closed = self.closed.get(setting.setting_id, set()) | self.closed.get(
                 ALL_SETTINGS, set()
             )
             days = [
                 d
                 for d in days
-                if d.weekday() in setting.open_days
-                and d not in closed
-                and self._works(key_person.working_days, key_person.key_person_id, d)
+                if d in key_person and d.weekday() in setting.open_days and d not in closed
             ]
         return Booking(child, model, pid, tuple(days), window.in_window_end)
 
-    def _works(self, days: frozenset[int], person: str, day: date) -> bool:
-        return day.weekday() in days and not any(a.covers(day) for a in self.away.get(person, ()))
+    def available(self, person: str, working_days: frozenset[int]) -> frozenset[date]:
+        """The term's days on which a practitioner or key person works and is not away."""
+        if person not in self._available:
+            away = self.away.get(person, [])
+            self._available[person] = frozenset(
+                d
+                for d in self.days
+                if d.weekday() in working_days and not any(a.covers(d) for a in away)
+            )
+        return self._available[person]
 
 
 def _stand_in_links(authority: Authority) -> dict[str, str]:
@@ -180,18 +187,16 @@ def _stand_in_links(authority: Authority) -> dict[str, str]:
     nearest practitioner who works on one of its open days, as a plan would choose."""
     out = {}
     people = list(authority.practitioners.values())
+    bases = {(p.base_lat, p.base_lon) for p in people}
     for setting in authority.settings.values():
         if setting.link_practitioner_id:
             out[setting.setting_id] = setting.link_practitioner_id
             continue
+        km = {b: haversine_km(setting.lat, setting.lon, b[0], b[1]) for b in bases}
         able = [p for p in people if p.working_days & setting.open_days] or people
-        nearest = min(able, key=lambda p: (_km(setting, p), p.practitioner_id))
+        nearest = min(able, key=lambda p: (km[(p.base_lat, p.base_lon)], p.practitioner_id))
         out[setting.setting_id] = nearest.practitioner_id
     return out
-
-
-def _km(setting: Setting, p: Practitioner) -> float:
-    return haversine_km(setting.lat, setting.lon, p.base_lat, p.base_lon)
 
 
 def _priority(b: Booking) -> tuple[bool, bool, date, str]:
