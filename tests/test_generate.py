@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from itertools import pairwise
 from pathlib import Path
+from typing import Literal
 
 import polars as pl
 import pytest
@@ -684,18 +685,27 @@ def test_outcomes_are_consistent_with_the_data(large: Authority) -> None:
     assert follow_up  # some families are for the named practitioner to follow up
 
 
-def test_a_midterm_folder_loads_without_any_problem(tmp_path: Path) -> None:
+@pytest.mark.parametrize("model", ["joint", "separate"])
+def test_a_midterm_folder_loads_without_any_problem(
+    model: Literal["joint", "separate"], tmp_path: Path
+) -> None:
     """The written folder passes ``scheduler validate`` (no problems, no warnings) and loads
-    back to the same authority, outcomes included."""
+    back to the same authority, outcomes included; so does the workbook. In the separate
+    model the same rules hold and no review is at a setting."""
     from scheduler.io.load import load_authority
 
-    mid = generate_authority(SIZES["small"], 4, today=MIDTERM)
+    mid = generate_authority(SIZES["small"], 4, model=model, today=MIDTERM)
     _check_outcomes(mid)
+    venues = {o.venue for o in mid.outcomes if o.outcome == "attended"}
+    assert ("setting" in venues) == (model == "joint")
     write_authority(mid, tmp_path / "mid")
     result = load_authority(tmp_path / "mid")
     assert result.warnings == []
     assert result.authority == mid
     assert main(["validate", str(tmp_path / "mid")]) == 0
+    write_workbook(mid, tmp_path / "book" / "authority.xlsx")
+    book = load_authority(tmp_path / "book")
+    assert book.warnings == [] and book.authority == mid
 
 
 # --- writing the contract's files --------------------------------------------------------------
