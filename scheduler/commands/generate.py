@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+from collections import Counter
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from scheduler.calendar import child_window, due_children
+from scheduler.domain import OUTCOME_KINDS, Authority
 from scheduler.errors import InputError, Problem
-from scheduler.generate import SIZES, generate_authority, review_capacity
+from scheduler.generate import SIZES, GenerateError, generate_authority, review_capacity
 from scheduler.io.write_data import atomic_folder, write_authority, write_workbook
 
 WORKBOOK_NAME = "authority.xlsx"
@@ -38,6 +41,15 @@ def register(subparsers: Any) -> None:
         help="workforce size (the same capacity over N people); by default it follows demand",
     )
     parser.add_argument(
+        "--today",
+        type=_date,
+        metavar="DATE",
+        help=(
+            "a term part-way through: set [term] today and write outcomes.csv for the reviews "
+            "booked before DATE (YYYY-MM-DD, inside the term)"
+        ),
+    )
+    parser.add_argument(
         "--xlsx", action="store_true", help=f"write one workbook ({WORKBOOK_NAME}) instead of CSVs"
     )
     parser.add_argument("--force", action="store_true", help="replace a non-empty DIR")
@@ -54,6 +66,13 @@ def _positive(text: str) -> int:
     return value
 
 
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+
+
 def run(args: argparse.Namespace) -> int:
     out: Path = args.out
     if out.exists() and not out.is_dir():
@@ -65,12 +84,15 @@ def run(args: argparse.Namespace) -> int:
     children = args.children if args.children is not None else SIZES[args.size]
     try:
         authority = generate_authority(
-            children, args.seed, model=args.model, practitioners=args.practitioners
+            children,
+            args.seed,
+            model=args.model,
+            practitioners=args.practitioners,
+            today=args.today,
         )
-    except ValueError as error:
-        raise InputError(
-            [Problem("--practitioners", 0, "-", str(error), str(args.practitioners))]
-        ) from None
+    except GenerateError as error:
+        option = f"--{error.option}"
+        raise InputError([Problem(option, 0, "-", str(error), str(error.value))]) from None
 
     if args.xlsx:
         with atomic_folder(out) as tmp:
@@ -88,5 +110,16 @@ def run(args: argparse.Namespace) -> int:
         f"{funded} funded two, {overdue} overdue), {len(authority.settings)} settings, "
         f"{len(authority.key_persons)} key persons, {len(authority.practitioners)} practitioners; "
         f"capacity {capacity} reviews ({capacity / max(1, len(due)):.0%} of due)"
+        + _outcomes_line(authority)
     )
     return 0
+
+
+def _outcomes_line(authority: Authority) -> str:
+    """What happened before today, when the term is part-way through."""
+    today = authority.config.term.today
+    if today is None:
+        return ""
+    kinds = Counter(o.outcome for o in authority.outcomes)
+    counts = ", ".join(f"{kinds[k]} {k.replace('_', ' ')}" for k in OUTCOME_KINDS if kinds[k])
+    return f"; today {today}: {len(authority.outcomes)} outcomes ({counts or 'none'})"

@@ -32,6 +32,7 @@ from scheduler.generate.names import (
     pick_heritage_for_language,
     surname,
 )
+from scheduler.generate.need import NeedDraws, child_decile, funded_chances
 from scheduler.generate.places import Town
 
 FUNDED_SHARE = 0.40
@@ -39,6 +40,8 @@ SEND_SHARE = 0.075
 PRIOR_CONCERNS_FUNDED = 0.10
 PRIOR_CONCERNS_OTHER = 0.05
 PARENT_UNAVAILABLE_SHARE = 0.15
+NO_SETTING_SHARE = 0.03
+"""Children in the service's file who attend no early years setting (seen at clinic or home)."""
 REVIEWED_PER_DUE = 0.25
 YOUNG_PER_DUE = 0.15
 
@@ -76,6 +79,15 @@ def birth_bands(term: TermConfig, review: ReviewConfig) -> Bands:
     return Bands(**bands)
 
 
+@dataclass(frozen=True, slots=True)
+class GeneratedChild:
+    """A child with what the generator needs to know about them later."""
+
+    child: Child
+    town: int
+    """Index of the town the family lives in (the setting's town for a child at a setting)."""
+
+
 def make_children(
     rng: random.Random,
     due: int,
@@ -84,9 +96,18 @@ def make_children(
     settings: Sequence[GeneratedSetting],
     key_persons: dict[str, list[KeyPerson]],
     towns: Sequence[Town],
+    areas: tuple[Sequence[float], Sequence[float]],
+    need_rng: random.Random,
     width_hint: int,
-) -> list[Child]:
-    """``due`` children due this term, plus reviewed and younger children who are not."""
+) -> list[GeneratedChild]:
+    """``due`` children due this term, plus reviewed and younger children who are not.
+
+    ``areas`` are the neighbourhood deciles of each town and of each setting (see
+    :mod:`scheduler.generate.need`): a child's deprivation decile follows where they live, and
+    their chance of a funded place follows the decile, as do their welfare status and earlier
+    reviews not brought to (drawn from ``need_rng``). Looked-after children are eligible for a
+    funded place, so one at a setting and old enough holds one. About 3% attend no setting.
+    """
     bands = birth_bands(term, review)
     overdue = round(due * rng.uniform(0.05, 0.08))
     new = round(due * rng.uniform(0.50, 0.56))
@@ -101,40 +122,70 @@ def make_children(
         dobs.append((dob, _reviewed_on(rng, dob, term, review)))
     rng.shuffle(dobs)
 
-    width = max(width_hint, len(str(len(dobs))))
+    # Where each child lives and attends, and their deprivation decile, come first: the chance
+    # of a funded place is then set so that FUNDED_SHARE of those old enough hold one.
+    town_areas, setting_areas = areas
     cum = list(accumulate(gs.size for gs in settings))
+    town_weights = [t.weight for t in towns]
+    places: list[tuple[GeneratedSetting | None, int, int]] = []  # (setting, town, decile)
+    for _ in dobs:
+        if rng.random() < NO_SETTING_SHARE:
+            town = rng.choices(range(len(towns)), town_weights)[0]
+            places.append((None, town, child_decile(rng, town_areas[town])))
+            continue
+        index = min(bisect_left(cum, rng.random() * cum[-1]), len(settings) - 1)
+        chosen = settings[index]
+        places.append((chosen, chosen.town, child_decile(rng, setting_areas[index])))
+    old_enough = [
+        decile
+        for (dob, _), (attends, _, decile) in zip(dobs, places, strict=True)
+        if attends is not None and add_months(dob, review.window_months[0]) <= term.end
+    ]
+    funded_chance = funded_chances(old_enough, FUNDED_SHARE)
+    needs = NeedDraws(need_rng, [decile for _, _, decile in places])
+
+    width = max(width_hint, len(str(len(dobs))))
     emails = EmailBook()
     starts = _StartDates(term)
     out = []
-    for i, (dob, reviewed_on) in enumerate(dobs):
-        gs = settings[min(bisect_left(cum, rng.random() * cum[-1]), len(settings) - 1)]
-        setting = gs.setting
-        key_person = rng.choice(key_persons[setting.setting_id])
-        language = _home_language(rng, towns[gs.town])
+    for i, ((dob, reviewed_on), place) in enumerate(zip(dobs, places, strict=True)):
+        gs, town, decile = place
+        key_person = rng.choice(key_persons[gs.setting.setting_id]) if gs else None
+        language = _home_language(rng, towns[town])
         heritage = pick_heritage_for_language(rng, language or "English")
         family = surname(rng, heritage)
         second_birthday = add_months(dob, review.window_months[0])
-        funded = second_birthday <= term.end and rng.random() < FUNDED_SHARE
-        parent_name, parent_email = _parent(rng, heritage, family, emails)
-        out.append(
-            Child(
-                child_id=f"C{i + 1:0{width}d}",
-                name=f"{child_first_name(rng, heritage)} {family}",
-                date_of_birth=dob,
-                setting_id=setting.setting_id,
-                key_person_id=key_person.key_person_id,
-                funded_two=funded,
-                send=rng.random() < SEND_SHARE,
-                prior_concerns=rng.random()
-                < (PRIOR_CONCERNS_FUNDED if funded else PRIOR_CONCERNS_OTHER),
-                home_language=language,
-                parent_name=parent_name,
-                parent_email=parent_email,
-                parent_unavailable_days=_unavailable(rng),
-                reviewed_on=reviewed_on,
-                starts_on=starts.pick(rng, second_birthday, funded),
-            )
+        need = needs.draw(decile, second_birthday < term.start)
+        funded = (
+            gs is not None and second_birthday <= term.end and rng.random() < funded_chance[decile]
         )
+        funded |= gs is not None and second_birthday <= term.end and need.status == "looked_after"
+        parent_name, parent_email = _parent(rng, heritage, family, emails)
+        child = Child(
+            child_id=f"C{i + 1:0{width}d}",
+            name=f"{child_first_name(rng, heritage)} {family}",
+            date_of_birth=dob,
+            setting_id=gs.setting.setting_id if gs else None,
+            key_person_id=key_person.key_person_id if key_person else None,
+            funded_two=funded,
+            send=rng.random() < SEND_SHARE,
+            prior_concerns=(
+                rng.random() < (PRIOR_CONCERNS_FUNDED if funded else PRIOR_CONCERNS_OTHER)
+            )
+            or need.concerns,
+            home_language=language,
+            parent_name=parent_name,
+            parent_email=parent_email,
+            parent_unavailable_days=_unavailable(rng),
+            reviewed_on=reviewed_on,
+            starts_on=starts.pick(rng, second_birthday, funded) if gs else None,
+            imd_decile=decile,
+            looked_after=need.status == "looked_after",
+            child_protection=need.status == "child_protection",
+            child_in_need=need.status == "child_in_need",
+            was_not_brought_before=need.not_brought_before,
+        )
+        out.append(GeneratedChild(child, town))
     return out
 
 

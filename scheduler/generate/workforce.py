@@ -30,6 +30,7 @@ HOURS: tuple[tuple[int, int], ...] = (
     (9 * 60 + 30, 14 * 60 + 30),
 )
 DAILY_LIMIT: tuple[tuple[int, float], ...] = ((1, 0.65), (2, 0.25), (3, 0.08), (4, 0.02))
+HEALTH_VISITOR = "health_visitor"
 LINK_SHARE = 0.8
 """Share of settings that already have a named link practitioner."""
 
@@ -42,6 +43,8 @@ class Base:
     town: int
     lat: float
     lon: float
+    address: str | None = None
+    """A fictional street address, printed in clinic appointment letters."""
 
 
 @dataclass
@@ -90,6 +93,15 @@ def make_bases(rng: random.Random, towns: Sequence[Town]) -> list[Base]:
     return out
 
 
+def with_addresses(rng: random.Random, bases: Sequence[Base], towns: Sequence[Town]) -> list[Base]:
+    """Each base with a fictional street address in its town (no postcode: a real one could
+    point at somebody's home)."""
+    return [
+        replace(b, address=f"{rng.randint(1, 120)} {rng.choice(STREETS)}, {towns[b.town].name}")
+        for b in bases
+    ]
+
+
 def make_practitioners(
     rng: random.Random,
     towns: Sequence[Town],
@@ -129,6 +141,7 @@ def make_practitioners(
             drafts.append(draft)
             total += draft.capacity()
     _tune(drafts, target_ratio * sum(due_by_town))
+    _health_visitor_in_every_team(drafts)
     width = max(3, len(str(len(drafts))))
     practitioners = []
     absences = []
@@ -137,6 +150,17 @@ def make_practitioners(
         practitioners.append(replace(draft.practitioner, practitioner_id=pid))
         absences += [replace(a, person_id=pid) for a in draft.absences]
     return practitioners, absences
+
+
+def _health_visitor_in_every_team(drafts: list[_Draft]) -> None:
+    """A locality team is led by health visitors (community nursery nurses work under one), and
+    families' caseloads are held by them: a team drawn without one gets its first member as a
+    health visitor."""
+    towns = {d.town for d in drafts}
+    for town in sorted(towns):
+        team = [d for d in drafts if d.town == town]
+        if not any(d.practitioner.role == HEALTH_VISITOR for d in team):
+            team[0].practitioner = replace(team[0].practitioner, role=HEALTH_VISITOR)
 
 
 def team_sizes(due_by_town: Sequence[int], headcount: int) -> list[int]:
@@ -186,10 +210,11 @@ def _draft(
         day_start=start,
         day_end=end,
         max_reviews_per_day=limit,
-        role="health_visitor" if rng.random() < 0.55 else "community_nursery_nurse",
+        role=HEALTH_VISITOR if rng.random() < 0.55 else "community_nursery_nurse",
         team=team_name(town),
         base_name=base.name,
         languages=languages,
+        base_address=base.address,
     )
     return _Draft(practitioner, town_index, _practitioner_leave(rng, days, exclude))
 
