@@ -89,25 +89,9 @@ def test_replan_from_today_through_the_files(tmp_path: Path) -> None:
             (cancelled.child_id, cancelled.date, "cancelled_by_parent"),
         ],
     )
-    code = cli(
-        "replan", str(data), "--previous", str(first), "--out", str(second),
-        "--today", TODAY.isoformat(),
-    )  # fmt: skip
-    assert code == 0
-    assert (
-        main(
-            [
-                "check",
-                str(data),
-                str(second),
-                "--previous",
-                str(first),
-                "--today",
-                TODAY.isoformat(),
-            ]
-        )  # fmt: skip
-        == 0
-    )
+    today = ["--today", TODAY.isoformat()]
+    assert cli("replan", str(data), "--previous", str(first), "--out", str(second), *today) == 0
+    assert main(["check", str(data), str(second), "--previous", str(first), *today]) == 0
     new = read_plan(second)
     rows = {a.child_id: a for a in new.appointments}
     reasons = {u.child_id: u for u in new.unscheduled}
