@@ -46,6 +46,8 @@ class Link:
     distance_km: float
     kept_existing_link: bool
     explanation: str = ""
+    reason: str = ""
+    """Why the link is kept, new or changed (``links.csv``'s ``reason``)."""
 
 
 @dataclass(frozen=True, slots=True)

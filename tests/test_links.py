@@ -101,3 +101,21 @@ def test_a_day_of_reviews_includes_its_journey() -> None:
         practitioners=[practitioner], settings=[setting], children=[*children, make_child("C999")]
     )
     assert links(more).overcommitted == {"P001": block + journey}
+
+
+def test_a_changed_link_says_what_it_gains() -> None:
+    """An existing link who works none of the setting's open days is replaced, and links.csv's
+    reason says so; a kept link says it was kept."""
+    settings_ = [
+        make_setting("S001", open_days=frozenset({0, 1}), link_practitioner_id="P001"),
+        make_setting("S002", link_practitioner_id="P002"),
+    ]
+    practitioners = [
+        make_practitioner("P001", working_days=frozenset({3, 4})),
+        make_practitioner("P002"),
+    ]
+    authority = make_authority(practitioners=practitioners, settings=settings_)
+    result = links(authority)
+    reasons = {link.setting_id: link.reason for link in result.links}
+    assert reasons["S002"] == "existing link kept"
+    assert reasons["S001"] == "changed: Practitioner P001 works none of the setting's open days"

@@ -68,7 +68,7 @@ def test_files_have_the_contract_columns(tmp_path: Path) -> None:
     write_plan(sample_plan(), tmp_path / "plan")
     assert lines(tmp_path / "plan" / "links.csv")[0] == (
         "setting_id,practitioner_id,children_due,workload_minutes,distance_km,"
-        "kept_existing_link,explanation"
+        "kept_existing_link,explanation,reason"
     )
     assert lines(tmp_path / "plan" / "appointments.csv")[0] == (
         "child_id,setting_id,practitioner_id,key_person_id,date,pre_meeting_start,start,end,"
@@ -87,7 +87,7 @@ def test_values_are_written_as_the_contract_spells_them(tmp_path: Path) -> None:
     plan = sample_plan()
     plan.links = [make_link(distance_km=1.0, kept_existing_link=False)]
     write_plan(plan, tmp_path / "plan")
-    assert lines(tmp_path / "plan" / "links.csv")[1] == "S001,P001,1,60,1.00,false,"
+    assert lines(tmp_path / "plan" / "links.csv")[1] == "S001,P001,1,60,1.00,false,,"
     assert lines(tmp_path / "plan" / "appointments.csv")[1:] == [
         "C001,S001,P001,K001,2026-09-08,09:45,10:00,10:45,setting,26.8,true,joint",
         "C002,S001,P001,K002,2026-09-09,10:45,11:00,11:45,setting,26.8,true,joint",

@@ -55,8 +55,10 @@ LINK_COLUMNS: tuple[str, ...] = (
     "distance_km",
     "kept_existing_link",
     "explanation",
+    "reason",
 )
-"""The contract's columns plus ``explanation`` (an addition; optional when reading)."""
+"""The contract's columns plus ``explanation`` and ``reason`` (additions; optional when
+reading)."""
 
 APPOINTMENT_COLUMNS: tuple[str, ...] = (
     "child_id",
@@ -76,7 +78,7 @@ APPOINTMENT_COLUMNS: tuple[str, ...] = (
 
 UNSCHEDULED_COLUMNS: tuple[str, ...] = ("child_id", "setting_id", "reason_code", "reason")
 
-_OPTIONAL_COLUMNS = frozenset({"explanation", "model"})
+_OPTIONAL_COLUMNS = frozenset({"explanation", "reason", "model"})
 _LOCATIONS: tuple[Location, ...] = ("setting", "clinic", "home")
 _TRUE = frozenset({"true", "yes", "1"})
 _FALSE = frozenset({"false", "no", "0"})
@@ -195,6 +197,7 @@ def _link_row(link: Link) -> list[str]:
         f"{link.distance_km:.2f}",
         _bool(link.kept_existing_link),
         link.explanation,
+        link.reason,
     ]
 
 
@@ -466,6 +469,7 @@ def _parse_link(row: _Row) -> Link | None:
         distance_km=distance,
         kept_existing_link=kept,
         explanation=row.cells.get("explanation", ""),
+        reason=row.cells.get("reason", ""),
     )
 
 

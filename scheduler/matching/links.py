@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from statistics import median_low
 
 import polars as pl
@@ -392,6 +392,21 @@ def choose_links(
         for pid in authority.practitioners
         if load[pid] > capacity[pid]
     }
+    links = [
+        replace(
+            link,
+            reason=link_reason(
+                facts[(link.setting_id, link.practitioner_id)],
+                existing.get(link.setting_id),
+                pinned.get(link.setting_id),
+                facts,
+                load,
+                capacity,
+                authority,
+            ),
+        )
+        for link in links
+    ]
     return LinkResult(
         links=links,
         unlinked=unlinked,
@@ -413,6 +428,52 @@ def block_minutes_default(authority: Authority) -> int:
     return pre + review.meeting_minutes
 
 
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def link_reason(
+    f: PairFacts,
+    existing: str | None,
+    pinned: str | None,
+    facts: Mapping[tuple[str, str], PairFacts],
+    load: Mapping[str, int],
+    capacity: Mapping[str, int],
+    authority: Authority,
+) -> str:
+    """Why the setting's link is kept, new or changed, in the terms a coordinator weighs: the
+    children the old link could not see, how committed the old link is, the travel saved."""
+    if pinned == f.practitioner_id:
+        return "pinned by a coordinator"
+    if existing == f.practitioner_id:
+        return "existing link kept"
+    if existing is None:
+        return "no existing link"
+    old = authority.practitioners.get(existing)
+    name = old.name if old else existing
+    before = facts.get((f.setting_id, existing))
+    if before is None:
+        if old is None or old.max_reviews_per_day <= 0:
+            return f"changed: {name} does no reviews"
+        return f"changed: {name} works none of the setting's open days"
+    gains = []
+    if before.unseeable > f.unseeable:
+        n = before.unseeable - f.unseeable
+        gains.append(f"{_plural(n, 'child', 'children')} {name} could never see can be seen")
+    if capacity.get(existing) and load.get(existing, 0) + before.load_minutes > capacity[existing]:
+        share = round(100 * (load[existing] + before.load_minutes) / capacity[existing])
+        hours = round(before.load_minutes / 60)
+        gains.append(f"frees {hours} h from {name}, {share}% committed with this setting")
+    if before.distance_km > f.distance_km + 0.5:
+        gains.append(f"{before.distance_km - f.distance_km:.1f} km less travel each way")
+    if before.language_misses > f.language_misses:
+        n = before.language_misses - f.language_misses
+        gains.append(f"{_plural(n, 'child', 'children')} spoken to in their home language")
+    if not gains:
+        gains.append(f"spreads the work: {name} has more settings than time")
+    return "changed: " + "; ".join(gains)
+
+
 def explain_link(
     f: PairFacts, authority: Authority, existing: str | None, pinned: str | None
 ) -> str:
@@ -429,8 +490,10 @@ def explain_link(
     else:
         parts.append("new link")
     if f.language_misses:
-        parts.append(f"{f.language_misses} child(ren)'s home language not spoken")
+        who = _plural(f.language_misses, "child's", "children's")
+        parts.append(f"{who} home language not spoken")
     if f.unseeable:
-        parts.append(f"{f.unseeable} child(ren) have no day in common with this practitioner")
+        who = _plural(f.unseeable, "child has", "children have")
+        parts.append(f"{who} no day in common with this practitioner")
     parts.append(f"{f.load_minutes} min of reviews and travel this term")
     return "; ".join(parts)
