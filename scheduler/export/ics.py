@@ -91,6 +91,8 @@ class CalendarSet:
     """Child id → the family's copy to download (PUBLISH, same UID as the invitation)."""
     letters: Mapping[str, str]
     """Child id → the printable appointment letter (HTML)."""
+    large_letters: Mapping[str, str]
+    """Child id → the same letter in large type (16 point)."""
     child_settings: Mapping[str, str]
     """Child id → setting id, for the per-setting bundles."""
     sequences: dict[str, int]
@@ -195,8 +197,8 @@ def _item_order(item: _FeedItem) -> tuple[datetime, str]:
     entry = item.entry
     if entry.start is not None:
         return entry.start, entry.uid
-    assert entry.due is not None
-    return datetime(entry.due.year, entry.due.month, entry.due.day, tzinfo=UTC), entry.uid
+    day = entry.due or entry.facts.day  # a task no day fits is listed by its review's day
+    return datetime(day.year, day.month, day.day, tzinfo=UTC), entry.uid
 
 
 def _render_feed(
@@ -232,15 +234,16 @@ def _subject(prefix: str, entry: Entry) -> str:
     return f"{prefix}: {entry.summary}, {short_date(facts.day)} {format_time(facts.start)}"
 
 
-def _invitation(entry: Entry, sequence: int, stamp: datetime, organiser: Organiser) -> bytes:
-    update = sequence > 0
+def _invitation(
+    entry: Entry, sequence: int, stamp: datetime, organiser: Organiser, text: str
+) -> bytes:
     event = event_component(
         entry,
         sequence=sequence,
         stamp=stamp,
         organiser=organiser,
         attendees=entry.attendees,
-        description=family_letter_text(entry.facts, update=update),
+        description=text,
         alarm=True,
         private=True,
     )
@@ -333,6 +336,7 @@ def build_calendars(
     invites: dict[str, Invitation] = {}
     family: dict[str, bytes] = {}
     letters: dict[str, str] = {}
+    large_letters: dict[str, str] = {}
     cancellations: dict[str, Invitation] = {}
     child_settings: dict[str, str] = {}
     for entry in new.values():
@@ -343,20 +347,23 @@ def build_calendars(
         was = old.get(entry.uid)
         changed = previous is None or was is None or was.fingerprint != entry.fingerprint
         update = sequence > 0
+        # the entry's description is the letter as first sent; an update says it replaces it
+        text = family_letter_text(entry.facts, update=True) if update else entry.description
         invites[child_id] = Invitation(
             child_id=child_id,
             setting_id=entry.facts.setting_id,
             uid=entry.uid,
             method="REQUEST",
             sequence=sequence,
-            ics=_invitation(entry, sequence, stamp, organiser),
+            ics=_invitation(entry, sequence, stamp, organiser, text),
             recipients=entry.attendees,
             subject=_subject("Updated invitation" if update else "Invitation", entry),
-            text=family_letter_text(entry.facts, update=update),
+            text=text,
             changed=changed,
         )
         family[child_id] = _family_copy(entry, sequence, stamp, organiser)
         letters[child_id] = letter_html(entry.facts)
+        large_letters[child_id] = letter_html(entry.facts, large=True)
         child_settings[child_id] = entry.facts.setting_id
         if was is not None:
             still = {a.email.lower() for a in entry.attendees}
@@ -403,6 +410,7 @@ def build_calendars(
         cancellations=dict(sorted(cancellations.items())),
         family=family,
         letters=letters,
+        large_letters=large_letters,
         child_settings=child_settings,
         sequences=sequences,
         incremental=previous is not None,
