@@ -13,10 +13,11 @@ actually do it. :func:`summary_due_date` is the *latest* day that is
   holidays) before the appointment, so the family has time to collect the summary
   (:data:`SUMMARY_LEAD_WORKING_DAYS`; a joint review needs only
   :data:`PREPARATION_LEAD_WORKING_DAYS`);
-* **not too early to be meaningful**: on or after the child's 24-month date (the EYFS progress
-  check is made between two and three; ``[review] window_months``' low end) and, for a child
-  who starts at the setting later, on or after ``starts_on + settle_days`` (the contract's own
-  measure of how long a key person needs to know a child).
+* for a child who starts at the setting later, **on or after** ``starts_on``: a summary cannot
+  be due before the child is there. (No stricter lower bound: the review date itself already
+  keeps to the age window and to ``starts_on + settle_days``, and demanding the summary after
+  those too would push reviews back for the funded children who start late, for little gain:
+  on the sample, a 24-month bound alone would have refused 409 of 1,272 clinic reviews.)
 
 ``None`` when no such day exists: the planner (which calls this too) then does not book a
 separate or home review on that date, and the calendars say so plainly instead of inventing a
@@ -30,7 +31,7 @@ import bisect
 from collections import defaultdict
 from datetime import date, timedelta
 
-from scheduler.calendar import add_months, bank_holidays, review_days
+from scheduler.calendar import bank_holidays, review_days
 from scheduler.config import Nation
 from scheduler.domain import ALL_SETTINGS, Absence, Authority, Child
 
@@ -101,13 +102,9 @@ class SummaryDeadlines:
         self._usable[key_person_id] = usable
         return usable
 
-    def earliest(self, child: Child) -> date:
-        """The first day a summary means something: the child is two and has settled in."""
-        review = self._authority.config.review
-        first = add_months(child.date_of_birth, review.window_months[0])
-        if child.starts_on is not None:
-            first = max(first, child.starts_on + timedelta(days=review.settle_days))
-        return first
+    def earliest(self, child: Child) -> date | None:
+        """The first day a summary can be due: the child's first day at the setting, if known."""
+        return child.starts_on
 
     def due_date(
         self,
@@ -128,7 +125,7 @@ class SummaryDeadlines:
         if position == 0:
             return None
         due = days[position - 1]
-        return due if due >= first else None
+        return due if first is None or due >= first else None
 
 
 def summary_due_date(

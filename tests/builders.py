@@ -28,7 +28,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from scheduler.calendar import add_months, age_months, is_due
-from scheduler.config import Config
+from scheduler.config import Config, ReviewModel
 from scheduler.domain import (
     Absence,
     Authority,
@@ -40,7 +40,7 @@ from scheduler.domain import (
     Setting,
     SettingType,
 )
-from scheduler.plan import Appointment, Link, Plan, ReasonCode, Unscheduled
+from scheduler.plan import LOCATION_OF_MODEL, Appointment, Link, Plan, ReasonCode, Unscheduled
 from scheduler.travel import haversine_km
 
 WEEKDAYS: Days = frozenset(range(5))
@@ -164,8 +164,8 @@ def make_child(
     *,
     dob: date = DEFAULT_DOB,
     funded: bool = True,
-    setting_id: str = "S001",
-    key_person_id: str = "K001",
+    setting_id: str | None = "S001",
+    key_person_id: str | None = "K001",
     name: str | None = None,
     **overrides: Any,
 ) -> Child:
@@ -173,7 +173,8 @@ def make_child(
 
     ``overrides`` sets any other field: ``prior_concerns=True``, ``send=True``,
     ``parent_email=...``, ``parent_unavailable_days=days("Mon")``, ``reviewed_on=...``,
-    ``starts_on=...``.
+    ``starts_on=...``. A child in no setting: ``setting_id=None, key_person_id=None,
+    practitioner_id="P001", review_model="separate"`` (or ``"home"`` with ``home_lat/home_lon``).
     """
     return Child(
         child_id=child_id,
@@ -204,10 +205,12 @@ def make_config(
     review: dict[str, Any] | None = None,
     travel: dict[str, Any] | None = None,
     priorities: dict[str, Any] | None = None,
+    **sections: dict[str, Any],
 ) -> Config:
     """The contract's defaults with some keys of some sections changed, validated as a file is.
 
-    ``make_config(review={"model": "separate"})``, ``make_config(term={"bank_holidays": "none"})``.
+    ``make_config(review={"model": "separate"})``, ``make_config(term={"bank_holidays": "none"})``,
+    ``make_config(contact={"phone": "020 7946 0000"})``.
     """
     document: dict[str, Any] = {}
     for section, values in (
@@ -218,6 +221,7 @@ def make_config(
     ):
         if values:
             document[section] = values
+    document.update(sections)
     return Config.model_validate(document)
 
 
@@ -249,31 +253,38 @@ def make_authority(
 def make_appointment(
     child_id: str = "C001",
     *,
-    setting_id: str = "S001",
+    setting_id: str | None = "S001",
     practitioner_id: str = "P001",
-    key_person_id: str = "K001",
+    key_person_id: str | None = "K001",
     date: date = REVIEW_DAY,
     pre_meeting_start: int | None = hm("09:45"),
     start: int = hm("10:00"),
     end: int = hm("10:45"),
-    location: str = "setting",
+    location: str | None = None,
     age_months: float = 26.8,
     in_window: bool = True,
+    model: ReviewModel = "joint",
 ) -> Appointment:
-    """An appointment given field by field (defaults: C001's valid joint review on REVIEW_DAY)."""
-    assert location in ("setting", "clinic")
+    """An appointment given field by field (defaults: C001's valid joint review on REVIEW_DAY).
+
+    ``model="separate"`` or ``"home"`` gives that kind's location and no pre-meeting (unless
+    ``location`` / ``pre_meeting_start`` say otherwise, for tests of broken plans).
+    """
+    where = location or LOCATION_OF_MODEL[model]
+    assert where in ("setting", "clinic", "home")
     return Appointment(
         child_id=child_id,
         setting_id=setting_id,
         practitioner_id=practitioner_id,
         key_person_id=key_person_id,
         date=date,
-        pre_meeting_start=pre_meeting_start,
+        pre_meeting_start=pre_meeting_start if model == "joint" else None,
         start=start,
         end=end,
-        location="setting" if location == "setting" else "clinic",
+        location="setting" if where == "setting" else "clinic" if where == "clinic" else "home",
         age_months=age_months,
         in_window=in_window,
+        model=model,
     )
 
 
@@ -284,21 +295,29 @@ def appointment_for(
     start: int = hm("10:00"),
     *,
     practitioner_id: str | None = None,
+    model: ReviewModel | None = None,
 ) -> Appointment:
     """The child's appointment on ``day`` at ``start``, every other field as the contract fixes it.
 
-    The practitioner defaults to the setting's current link practitioner; the length,
-    pre-meeting and location follow the review model; age and ``in_window`` follow the date.
-    Whether the slot is *allowed* is up to the test.
+    The model defaults to the child's own (``review_model``, else ``[review] model``). The
+    practitioner defaults to the child's caseload practitioner for a separate or home review,
+    else the setting's current link practitioner; the length, pre-meeting and location follow
+    the model; age and ``in_window`` follow the date. Whether the slot is *allowed* is up to
+    the test.
     """
     child = authority.children[child_id]
     review = authority.config.review
-    joint = review.model == "joint"
-    length = review.meeting_minutes + (
-        review.prior_concerns_extra_minutes if child.prior_concerns else 0
+    kind: ReviewModel = model or child.review_model or review.model
+    joint = kind == "joint"
+    length = (
+        review.meeting_minutes
+        + (review.prior_concerns_extra_minutes if child.prior_concerns else 0)
+        + (review.interpreter_extra_minutes if child.interpreter_language else 0)
     )
-    practitioner = practitioner_id or authority.settings[child.setting_id].link_practitioner_id
-    assert practitioner is not None, "the setting has no link practitioner: pass practitioner_id"
+    practitioner = practitioner_id or (None if joint else child.practitioner_id)
+    if practitioner is None and child.setting_id is not None:
+        practitioner = authority.settings[child.setting_id].link_practitioner_id
+    assert practitioner is not None, "no caseload or link practitioner: pass practitioner_id"
     return Appointment(
         child_id=child_id,
         setting_id=child.setting_id,
@@ -308,9 +327,10 @@ def appointment_for(
         pre_meeting_start=start - review.pre_meeting_minutes if joint else None,
         start=start,
         end=start + length,
-        location="setting" if joint else "clinic",
+        location=LOCATION_OF_MODEL[kind],
         age_months=age_months(child.date_of_birth, day),
         in_window=day <= add_months(child.date_of_birth, review.window_months[1]),
+        model=kind,
     )
 
 
