@@ -135,14 +135,20 @@ class _FeedItem:
     cancelled: bool
 
 
-def calendar_sequences(authority: Authority, plan: Plan, previous: Plan | None) -> dict[str, int]:
-    """The SEQUENCE numbers ``build_calendars(authority, plan, previous=previous)`` would give,
-    without rendering any calendar (the dashboard stores them with each saved version)."""
+def calendar_sequences(
+    authority: Authority,
+    plan: Plan,
+    previous: Plan | None,
+    *,
+    previous_authority: Authority | None = None,
+) -> dict[str, int]:
+    """The SEQUENCE numbers ``build_calendars(authority, plan, previous=previous,
+    previous_authority=previous_authority)`` would give, without rendering any calendar (the
+    dashboard stores them with each saved version)."""
     if previous is None:
         return dict(plan.sequences)
-    return _sequences(
-        plan_entries(authority, plan), plan_entries(authority, previous), plan, previous
-    )
+    old = plan_entries(previous_authority or authority, previous)
+    return _sequences(plan_entries(authority, plan), old, plan, previous)
 
 
 def _sequences(
@@ -286,7 +292,11 @@ def _by_feed(entries: Iterable[Entry]) -> dict[tuple[str, str], list[Entry]]:
 
 
 def build_calendars(
-    authority: Authority, plan: Plan, *, previous: Plan | None = None
+    authority: Authority,
+    plan: Plan,
+    *,
+    previous: Plan | None = None,
+    previous_authority: Authority | None = None,
 ) -> CalendarSet:
     """Every calendar of ``plan``; with ``previous``, sequences and cancellations against it.
 
@@ -294,13 +304,18 @@ def build_calendars(
     stored plan gives the same files). With it, an event whose date, time, place or people
     changed gets the next sequence, a review that disappeared gets a ``CANCEL``, and people
     taken off a review that still happens get a ``CANCEL`` of their own.
+
+    ``previous_authority`` is the data ``previous`` was made from, when the caller has it (the
+    plan store keeps each version's data). Without it the previous plan is read with today's
+    data, so a change that comes from the data alone, not the plan (a key person's new absence
+    moving a summary's deadline, a family's new home) is not seen as a change.
     """
     config = authority.config
     organiser = config.organiser
     term = config.term.name
     stamp = plan_stamp(plan)
     new = plan_entries(authority, plan)
-    old = plan_entries(authority, previous) if previous is not None else {}
+    old = plan_entries(previous_authority or authority, previous) if previous is not None else {}
     sequences = _sequences(new, old, plan, previous)
     new_by_feed, old_by_feed = _by_feed(new.values()), _by_feed(old.values())
 
