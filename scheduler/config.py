@@ -6,11 +6,13 @@ service lead believing a priority had changed when it had not.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
+import jinja2
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 Nation = Literal["england", "wales", "scotland", "northern_ireland", "none"]
@@ -136,6 +138,106 @@ class Privacy(_Section):
     calendar_names: Literal["initials", "full", "id"] = "initials"
 
 
+_PHONE = re.compile(r"\+?[0-9][0-9 ()\-]*")
+
+
+class ContactConfig(_Section):
+    """How families reach the service, printed in every appointment letter.
+
+    Without a phone number the letter asks families to e-mail ``[organiser] email``; a letter
+    that only says "reply to this invitation" is no use on paper.
+    """
+
+    phone: str | None = None
+    """The number families ring to ask about or rearrange a review, e.g. ``020 7946 0000``."""
+    rearrange: str | None = None
+    """One short sentence with another simple way to rearrange, in the service's own words,
+    e.g. ``You can also text CHANGE to 07700 900123.``"""
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        text = " ".join(value.split())
+        digits = sum(ch.isdigit() for ch in text)
+        if not _PHONE.fullmatch(text) or not 7 <= digits <= 15:
+            raise ValueError(
+                "must be a phone number: digits, spaces, brackets, hyphens and a leading +, "
+                "7 to 15 digits"
+            )
+        return text
+
+    @field_validator("rearrange")
+    @classmethod
+    def _sentence(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        text = " ".join(value.split())
+        if not text:
+            raise ValueError("must not be empty (leave the key out instead)")
+        if len(text) > 200:
+            raise ValueError("must be one short sentence (at most 200 characters)")
+        return text
+
+
+class LettersConfig(_Section):
+    """Where a service keeps its own letter templates (wording, layout, other languages)."""
+
+    templates: str | None = None
+    """A folder of templates that replace the built-in ones by name (see docs/calendars.md).
+    A relative path is read from the folder holding ``config.toml``."""
+
+    @field_validator("templates")
+    @classmethod
+    def _folder(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("must be a folder (leave the key out for the built-in letters)")
+        return value
+
+    def resolved(self, base: Path | None) -> LettersConfig:
+        """With ``templates`` made absolute against ``base`` (the config file's folder).
+
+        ``ValueError`` when it is relative and there is no ``base`` (an uploaded config), or
+        when the folder does not exist.
+        """
+        if self.templates is None:
+            return self
+        folder = Path(self.templates).expanduser()
+        if not folder.is_absolute():
+            if base is None:
+                raise ValueError(
+                    "a relative folder needs a config.toml on disk; give an absolute path"
+                )
+            folder = base / folder
+        if not folder.is_dir():
+            raise ValueError("no such folder")
+        _check_templates(folder)
+        return self.model_copy(update={"templates": str(folder.resolve())})
+
+
+TEMPLATE_SUFFIXES = (".jinja", ".html", ".txt")
+"""Files in a letter templates folder that are templates (others are ignored)."""
+
+
+def _check_templates(folder: Path) -> None:
+    """Every template in a service's folder must at least parse: a typo is reported when the
+    data are loaded, not half-way through writing a plan's letters."""
+    parser = jinja2.Environment()
+    for path in sorted(folder.rglob("*")):
+        if path.suffix not in TEMPLATE_SUFFIXES or not path.is_file():
+            continue
+        name = path.relative_to(folder).as_posix()
+        try:
+            parser.parse(path.read_text(encoding="utf-8"))
+        except UnicodeDecodeError:
+            raise ValueError(f"{name} is not UTF-8 text") from None
+        except OSError as exc:
+            raise ValueError(f"cannot read {name}: {exc.strerror}") from None
+        except jinja2.TemplateSyntaxError as exc:
+            raise ValueError(f"{name} line {exc.lineno}: {exc.message}") from None
+
+
 class SmtpConfig(_Section):
     """Mail server for sending invitations; credentials come from the environment only."""
 
@@ -156,6 +258,8 @@ class Config(_Section):
     organiser: Organiser = Organiser()
     privacy: Privacy = Privacy()
     smtp: SmtpConfig = SmtpConfig()
+    contact: ContactConfig = ContactConfig()
+    letters: LettersConfig = LettersConfig()
 
 
 class ConfigError(Exception):
@@ -167,10 +271,16 @@ class ConfigError(Exception):
         super().__init__("; ".join(f"{k}: {m} ({v})" for k, m, v in problems))
 
 
-def parse_config(data: dict[str, Any], path: str = "config.toml") -> Config:
-    """Validate a parsed TOML document; raises :class:`ConfigError` listing every problem."""
+def parse_config(
+    data: dict[str, Any], path: str = "config.toml", *, base: Path | None = None
+) -> Config:
+    """Validate a parsed TOML document; raises :class:`ConfigError` listing every problem.
+
+    ``base`` is the folder holding the file: relative folders in it (``[letters] templates``)
+    are read from there.
+    """
     try:
-        return Config.model_validate(data)
+        config = Config.model_validate(data)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
@@ -180,6 +290,12 @@ def parse_config(data: dict[str, Any], path: str = "config.toml") -> Config:
                 message = "unknown key"
             problems.append((key, message, _short(err.get("input"))))
         raise ConfigError(path, problems) from None
+    try:
+        letters = config.letters.resolved(base)
+    except ValueError as exc:
+        value = str(config.letters.templates)
+        raise ConfigError(path, [("letters.templates", str(exc), value)]) from None
+    return config.model_copy(update={"letters": letters})
 
 
 def load_config(path: Path) -> Config:
@@ -194,7 +310,7 @@ def load_config(path: Path) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(str(path), [("(file)", f"not valid TOML: {exc}", "")]) from None
-    return parse_config(data, str(path))
+    return parse_config(data, str(path), base=path.parent)
 
 
 def _short(value: Any) -> str:

@@ -142,6 +142,13 @@ class Child:
         return self.home_lat, self.home_lon
 
     @property
+    def interpreter_language(self) -> str | None:
+        """The home language when it is given and is not English (contract v2: an interpreter
+        is offered and ``interpreter_extra_minutes`` added); ``None`` otherwise."""
+        language = " ".join((self.home_language or "").split())
+        return language if language and language.lower() != "english" else None
+
+    @property
     def parent_key(self) -> str | None:
         """Who the parent is, for "a parent is in one place at a time" (contract v2): the
         e-mail, or else the name within the setting; ``None`` when neither is known."""

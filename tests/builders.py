@@ -45,7 +45,16 @@ from scheduler.domain import (
     Setting,
     SettingType,
 )
-from scheduler.plan import Appointment, Link, Location, Pin, Plan, ReasonCode, Unscheduled
+from scheduler.plan import (
+    LOCATION_OF_MODEL,
+    Appointment,
+    Link,
+    Location,
+    Pin,
+    Plan,
+    ReasonCode,
+    Unscheduled,
+)
 from scheduler.travel import haversine_km
 
 WEEKDAYS: Days = frozenset(range(5))
@@ -181,7 +190,9 @@ def make_child(
     ``overrides`` sets any other field: ``prior_concerns=True``, ``send=True``,
     ``parent_email=...``, ``parent_unavailable_days=days("Mon")``, ``reviewed_on=...``,
     ``starts_on=...``, ``review_model="separate"``, ``consent_to_share=False``,
-    ``practitioner_id="P002"``, ``home_language="Polish"``.
+    ``practitioner_id="P002"``, ``home_language="Polish"``. A child in no setting:
+    ``setting_id=None, key_person_id=None, practitioner_id="P001", review_model="separate"``
+    (or ``"home"`` with ``home_lat/home_lon``).
     """
     return Child(
         child_id=child_id,
@@ -252,10 +263,12 @@ def make_config(
     review: dict[str, Any] | None = None,
     travel: dict[str, Any] | None = None,
     priorities: dict[str, Any] | None = None,
+    **sections: dict[str, Any],
 ) -> Config:
     """The contract's defaults with some keys of some sections changed, validated as a file is.
 
-    ``make_config(review={"model": "separate"})``, ``make_config(term={"bank_holidays": "none"})``.
+    ``make_config(review={"model": "separate"})``, ``make_config(term={"bank_holidays": "none"})``,
+    ``make_config(contact={"phone": "020 7946 0000"})``.
     """
     document: dict[str, Any] = {}
     for section, values in (
@@ -266,6 +279,7 @@ def make_config(
     ):
         if values:
             document[section] = values
+    document.update(sections)
     return Config.model_validate(document)
 
 
@@ -315,34 +329,39 @@ def due_children(authority: Authority) -> list[Child]:
 def make_appointment(
     child_id: str = "C001",
     *,
-    setting_id: str = "S001",
+    setting_id: str | None = "S001",
     practitioner_id: str = "P001",
-    key_person_id: str = "K001",
+    key_person_id: str | None = "K001",
     date: date = REVIEW_DAY,
     pre_meeting_start: int | None = hm("09:45"),
     start: int = hm("10:00"),
     end: int = hm("10:45"),
-    location: Location = "setting",
+    location: Location | None = None,
     age_months: float = 26.8,
     in_window: bool = True,
     model: ReviewModel | None = None,
 ) -> Appointment:
-    """An appointment given field by field (defaults: C001's valid joint review on REVIEW_DAY);
-    ``model`` defaults to the one meeting at ``location``."""
+    """An appointment given field by field (defaults: C001's valid joint review on REVIEW_DAY).
+
+    Give ``model`` or ``location`` and the other follows (``model="home"`` meets at home, a
+    ``location="clinic"`` is a separate review); give both to build a broken plan.
+    """
     by_location: dict[str, ReviewModel] = {"setting": "joint", "clinic": "separate", "home": "home"}
+    kind: ReviewModel = model or (by_location[location] if location else "joint")
+    where: Location = location or LOCATION_OF_MODEL[kind]
     return Appointment(
         child_id=child_id,
         setting_id=setting_id,
         practitioner_id=practitioner_id,
         key_person_id=key_person_id,
         date=date,
-        pre_meeting_start=pre_meeting_start,
+        pre_meeting_start=pre_meeting_start if kind == "joint" else None,
         start=start,
         end=end,
-        location=location,
+        location=where,
         age_months=age_months,
         in_window=in_window,
-        model=model or by_location[location],
+        model=kind,
     )
 
 
@@ -358,29 +377,24 @@ def appointment_for(
     """The child's appointment on ``day`` at ``start``, every other field as the contract fixes it.
 
     The model defaults to the child's own (``review_model``, else ``[review] model``). The
-    practitioner defaults to the setting's current link practitioner (joint), or the child's
-    caseload practitioner, else that link (separate, home); the length (prior concerns,
-    interpreter), pre-meeting and location follow the model; age and ``in_window`` follow the
-    date. Whether the slot is *allowed* is up to the test.
+    practitioner defaults to the child's caseload practitioner for a separate or home review,
+    else the setting's current link practitioner; the length, pre-meeting and location follow
+    the model; age and ``in_window`` follow the date. Whether the slot is *allowed* is up to
+    the test.
     """
     child = authority.children[child_id]
     review = authority.config.review
-    model = model or child.review_model or review.model
-    joint = model == "joint"
-    language = (child.home_language or "").strip().lower()
+    kind: ReviewModel = model or child.review_model or review.model
+    joint = kind == "joint"
     length = (
         review.meeting_minutes
         + (review.prior_concerns_extra_minutes if child.prior_concerns else 0)
-        + (review.interpreter_extra_minutes if language not in ("", "english") else 0)
+        + (review.interpreter_extra_minutes if child.interpreter_language else 0)
     )
-    link = authority.settings[child.setting_id].link_practitioner_id if child.setting_id else None
-    practitioner = practitioner_id or (link if joint else child.practitioner_id or link)
-    assert practitioner is not None, "nobody runs this review by default: pass practitioner_id"
-    locations: dict[ReviewModel, Location] = {
-        "joint": "setting",
-        "separate": "clinic",
-        "home": "home",
-    }
+    practitioner = practitioner_id or (None if joint else child.practitioner_id)
+    if practitioner is None and child.setting_id is not None:
+        practitioner = authority.settings[child.setting_id].link_practitioner_id
+    assert practitioner is not None, "no caseload or link practitioner: pass practitioner_id"
     return Appointment(
         child_id=child_id,
         setting_id=child.setting_id,
@@ -390,10 +404,10 @@ def appointment_for(
         pre_meeting_start=start - review.pre_meeting_minutes if joint else None,
         start=start,
         end=start + length,
-        location=locations[model],
+        location=LOCATION_OF_MODEL[kind],
         age_months=age_months(child.date_of_birth, day),
         in_window=day <= add_months(child.date_of_birth, review.window_months[1]),
-        model=model,
+        model=kind,
     )
 
 

@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
+from scheduler.deadlines import working_days_before
 from scheduler.export.bundle import MARKER, calendar_files, write_calendars
 from scheduler.export.components import london_vtimezone
 from scheduler.export.entries import LONDON
@@ -33,7 +34,6 @@ from scheduler.export.letters import (
     family_letter_html,
     first_name,
     initials,
-    working_days_before,
 )
 from scheduler.export.uids import EventKind, event_uid, file_stem
 
@@ -181,9 +181,9 @@ def test_family_invitation_reads_like_an_appointment_letter() -> None:
         "Little Acorns; Nursery, Ltd, 1 High Street, Islington N1 1AA",
         "Siân O'Neill, RGN; HV (health visitor)",
         "Ana-María López, Jr, Zoë's key person",
-        "red book (Personal Child Health Record)",
-        "ASQ-3 questionnaire",
-        "If this time does not suit you",
+        "red book (personal child health record)",
+        "The ASQ-3 form, if we sent you one",
+        "Can't come?",
         fx.COORDINATOR,
     ):
         assert phrase in text, phrase
@@ -193,16 +193,19 @@ def test_letter_calls_a_childminder_a_childminder() -> None:
     """At a childminder the key person is the childminder, and the letter says so."""
     data = fx.authority()
     text = build_calendars(data, fx.plan(data)).invites["C003"].text
-    assert "Bea Bee, Łucja's childminder." in text
+    assert "Bea Bee, Łucja's childminder," in text
     assert "key person at Busy Bees" not in text
 
 
 def test_separate_model_letter_asks_for_the_progress_summary() -> None:
-    """In the separate model the family brings the key person's EYFS progress summary."""
+    """In the separate model the family brings the key person's report, ready by its due date."""
     data = fx.authority("separate")
     text = build_calendars(data, fx.plan(data)).invites["C001"].text
-    assert "EYFS progress summary from Ana-María López, Jr" in text
-    assert "Highbury Grove Clinic" in text
+    assert (
+        "A short report on Zoë from Ana-María López, Jr at Little Acorns; Nursery, Ltd. "
+        "Please ask for it. It will be ready by Friday 16 October 2026." in text
+    )
+    assert "Please come to Highbury Grove Clinic." in text
 
 
 def test_family_reminder_the_day_before() -> None:
@@ -220,8 +223,9 @@ def test_family_reminder_the_day_before() -> None:
 # --------------------------------------------------------------------------- feeds
 
 
-def test_setting_feed_publishes_its_reviews_and_pre_meetings_only() -> None:
-    """S001's feed is PUBLISH with its two reviews and their pre-meetings, nothing of S002."""
+def test_setting_feed_publishes_its_reviews_pre_meetings_and_tasks_only() -> None:
+    """S001's feed is PUBLISH with its two reviews, their pre-meetings and the key person's
+    preparation tasks, nothing of S002."""
     data = fx.authority()
     feed = build_calendars(data, fx.plan(data)).settings["S001"]
     assert Calendar.from_ical(feed)["METHOD"] == "PUBLISH"
@@ -229,7 +233,7 @@ def test_setting_feed_publishes_its_reviews_and_pre_meetings_only() -> None:
     expected = {
         event_uid(term, child, kind)
         for child in ("C001", "C002")
-        for kind in (EventKind.SETTING, EventKind.SETTING_PRE)
+        for kind in (EventKind.SETTING, EventKind.SETTING_PRE, EventKind.SUMMARY_TODO)
     }
     assert set(fx.by_uid(feed)) == expected
     pre = fx.by_uid(feed)[event_uid(term, "C001", EventKind.SETTING_PRE)]
@@ -277,17 +281,21 @@ def test_separate_model_practitioner_feed_is_at_the_clinic() -> None:
     assert "Pre-meeting" not in feed.decode()
 
 
-def test_separate_model_key_person_todo_due_two_working_days_before() -> None:
-    """VTODO "prepare the EYFS progress summary" due two working days before the review."""
+def test_separate_model_key_person_todo_due_on_a_working_day_in_term() -> None:
+    """VTODO "prepare the EYFS progress summary" two working days before the review, and never
+    in half term: for Monday 2 November (after half term) it is due Friday 23 October."""
     data = fx.authority("separate")
-    monday = date(2026, 11, 2)
-    plan = make_plan(data, [appointment_for(data, "C001", monday, hm("10:00"))])
-    feed = build_calendars(data, plan).settings["S001"]
-    (todo,) = Calendar.from_ical(feed).walk("VTODO")
-    assert "Prepare the EYFS progress summary" in str(todo["SUMMARY"])
-    assert todo.decoded("DUE") == date(2026, 10, 29)  # Thu: the weekend does not count
-    assert todo["STATUS"] == "NEEDS-ACTION"
-    assert fx.vobject_calendar(feed).vtodo.due.value == date(2026, 10, 29)
+    for day, due in (
+        (date(2026, 11, 5), date(2026, 11, 3)),
+        (date(2026, 11, 2), date(2026, 10, 23)),
+    ):
+        plan = make_plan(data, [appointment_for(data, "C001", day, hm("10:00"))])
+        feed = build_calendars(data, plan).settings["S001"]
+        (todo,) = Calendar.from_ical(feed).walk("VTODO")
+        assert "Prepare the EYFS progress summary" in str(todo["SUMMARY"])
+        assert todo.decoded("DUE") == due
+        assert todo["STATUS"] == "NEEDS-ACTION"
+        assert fx.vobject_calendar(feed).vtodo.due.value == due
 
 
 def test_working_days_skip_weekends_and_bank_holidays() -> None:
@@ -358,21 +366,30 @@ def _forbidden(data_dobs: dict[str, date]) -> list[re.Pattern[str]]:
 def test_no_forbidden_personal_field_in_any_calendar(
     names: str, model: str, tmp_path: Path
 ) -> None:
-    """No DOB (any format), funded, SEND, concerns or home language in any file written."""
+    """No DOB (any format), funded, SEND or concerns in any file written; the home language
+    only in the practitioner's own feed ("Interpreter: Polish"), never a setting's or family's."""
     data = fx.authority(model, names)
     write_calendars(build_calendars(data, fx.plan(data)), tmp_path / "ics")
     patterns = _forbidden(fx.DOBS)
+    languages = [re.compile(language, re.I) for language in fx.LANGUAGES]
     checked = 0
+    interpreters = set()
     for name, ics in fx.ics_files(tmp_path / "ics"):
         text = ics.decode("utf-8")
         unfolded = text.replace("\r\n ", "")
+        own = name.split(":")[-1].startswith("practitioners/")
         for pattern in patterns:
+            if own and pattern in languages:  # only the practitioner books the interpreter
+                continue
             assert not pattern.search(unfolded), (name, pattern.pattern)
+        interpreters.update(re.findall(r"Interpreter: (\w+)", unfolded) if own else [])
         checked += 1
-    for letter in (tmp_path / "ics" / "letters").glob("*.html"):
+    letters = list((tmp_path / "ics" / "letters").rglob("*.html"))
+    for letter in letters:
         for pattern in patterns:
             assert not pattern.search(letter.read_text(encoding="utf-8")), letter.name
-    assert checked >= 8
+    assert checked >= 8 and len(letters) == 6
+    assert interpreters == set(fx.LANGUAGES)
 
 
 def test_calendar_names_decide_how_children_appear_in_feeds() -> None:
@@ -436,7 +453,7 @@ def test_escaping_round_trips_commas_semicolons_accents_and_newlines() -> None:
     invite = calendars.invites["C001"].ics
     description = fx.vobject_calendar(invite).vevent.description.value
     assert description == str(fx.events(invite)[0]["DESCRIPTION"])
-    assert "\n\nPlease bring:\n- Zoë's red book" in description
+    assert "\n\nPlease bring\n\n- Zoë's red book" in description
     p002 = fx.vobject_calendar(calendars.invites["C003"].ics).vevent.contents["attendee"][0]
     assert p002.params["CN"] == ["Zoë 'Zee' Ängström"]
 
@@ -536,7 +553,7 @@ def test_printable_letter_is_escaped_html_with_the_essentials() -> None:
     data = fx.authority()
     page = family_letter_html(data, fx.plan(data), "C001")
     assert page.startswith("<!DOCTYPE html>")
-    assert "Zoë Ann O&#x27;Brien" in page
+    assert "Zoë Ann O&#39;Brien" in page
     assert "Little Acorns; Nursery, Ltd" in page
     assert "red book" in page and "ASQ-3" in page and fx.COORDINATOR in page
     assert "<script" not in page

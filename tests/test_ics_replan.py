@@ -82,7 +82,7 @@ def test_moved_review_keeps_its_uid_and_bumps_its_sequence_only() -> None:
     assert feed[_uid("C001", EventKind.SETTING_PRE)]["SEQUENCE"] == 1
     assert feed[_uid("C002", EventKind.SETTING)]["SEQUENCE"] == 0
     assert calendars.invites["C001"].subject.startswith("Updated invitation")
-    assert "This replaces the invitation we sent before" in calendars.invites["C001"].text
+    assert "This letter replaces the one we sent before" in calendars.invites["C001"].text
     independent = fx.vobject_calendar(calendars.invites["C001"].ics).vevent
     assert independent.uid.value == _uid("C001") and independent.sequence.value == "1"
 

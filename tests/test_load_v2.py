@@ -7,10 +7,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from loadfixtures import TODAY, VALID, add_column, set_cell, with_files, write_folder
 
 from scheduler.errors import InputError, Problem
 from scheduler.io.load import load_authority
-from tests.loadfixtures import TODAY, VALID, add_column, set_cell, with_files, write_folder
 
 Files = dict[str, str | bytes | None]
 

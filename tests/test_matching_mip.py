@@ -6,16 +6,16 @@ import math
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-
-from scheduler.matching import AssignmentProblem, read_orlib_gap
-from scheduler.matching.mip import BACKENDS, solve_assignment_mip
-from tests.test_matching_core import (
+from test_matching_core import (
     DATA,
     brute_force,
     choice_of,
     make_problem,
     small_problems,
 )
+
+from scheduler.matching import AssignmentProblem, read_orlib_gap
+from scheduler.matching.mip import BACKENDS, solve_assignment_mip
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -8,6 +8,7 @@ Layout (every name an id made file-safe by :func:`scheduler.export.uids.file_ste
     cancellations/<child_id>.ics     a cancellation to email (CANCEL)
     family/<child_id>.ics            the family's copy to download or print (PUBLISH)
     letters/<child_id>.html          the printable appointment letter
+    letters/large-type/<child_id>.html   the same letter in large type
     zips/<setting_id>.zip            one setting's download: its feed, families' copies, letters
     README.txt                       what each folder is for
     all.zip                          everything above except the zips
@@ -41,7 +42,7 @@ practitioners/   one feed per practitioner
 invites/         invitations emailed to practitioners, key persons and parents
 cancellations/   cancellations emailed when a review is dropped or someone is taken off it
 family/          each family's calendar entry, to download (opens as "add to calendar")
-letters/         printable appointment letters for families
+letters/         printable appointment letters for families (large-type/: in large type)
 zips/            one download per setting: its feed, families' entries and letters
 
 See docs/calendars.md for how to subscribe in Outlook and Google Calendar.
@@ -69,6 +70,9 @@ def _setting_files(
             files[f"family/{stem}.ics"] = calendars.family[child_id]
         if child_id in calendars.letters:
             files[f"letters/{stem}.html"] = calendars.letters[child_id].encode("utf-8")
+            files[f"letters/large-type/{stem}.html"] = calendars.large_letters[child_id].encode(
+                "utf-8"
+            )
     return files
 
 
@@ -116,6 +120,7 @@ def calendar_files(calendars: CalendarSet, *, only_changes: bool = False) -> dic
         files[f"invites/{stem}.ics"] = invitation.ics
         files[f"family/{stem}.ics"] = calendars.family[child_id]
         files[f"letters/{stem}.html"] = calendars.letters[child_id].encode("utf-8")
+        files[f"letters/large-type/{stem}.html"] = calendars.large_letters[child_id].encode("utf-8")
     for child_id, cancellation in calendars.cancellations.items():
         files[f"cancellations/{file_stem(child_id)}.ics"] = cancellation.ics
     files["README.txt"] = README.format(term=calendars.term_name).encode("utf-8")

@@ -132,7 +132,8 @@ def event_component(
 def todo_component(
     entry: Entry, *, sequence: int, stamp: datetime, organiser: Organiser, cancelled: bool
 ) -> Todo:
-    """A VTODO for an entry with a ``due`` date (the key person's progress summary)."""
+    """A VTODO for the key person's task; without ``due`` when no day fits (the description
+    says so)."""
     todo = Todo.new(
         uid=entry.uid,
         stamp=stamp,
@@ -141,7 +142,8 @@ def todo_component(
         description=entry.description,
         organizer=_organiser(organiser),
     )
-    todo.add("due", entry.due)
+    if entry.due is not None:
+        todo.add("due", entry.due)
     todo.add("status", "CANCELLED" if cancelled else "NEEDS-ACTION")
     return todo
 

@@ -1,10 +1,17 @@
 """The calendar entries a plan implies, as plain data (no iCalendar yet).
 
-One appointment becomes: the invitation (families, practitioner, key person), an entry in the
-setting's feed and one in the practitioner's feed, in the joint model the pre-meeting in both
-feeds, and in the separate model the key person's task to prepare the EYFS progress summary.
-Building the same entries for the previous plan and comparing them is how
-:mod:`scheduler.export.ics` decides what changed.
+One appointment becomes: the invitation (family, practitioner, and the key person at a joint
+review), an entry in the setting's feed (for a child in a setting) and one in the practitioner's
+feed, for a joint review the pre-meeting in both feeds, and the key person's task (a ``VTODO``):
+preparing for a joint review, or the EYFS progress summary the family takes to a clinic or home
+review, due on a day :mod:`scheduler.deadlines` allows. Building the same entries for the
+previous plan and comparing them is how :mod:`scheduler.export.ics` decides what changed.
+
+Who reads what: the setting's events name the practitioner and how to reach them; the
+practitioner's name the setting and key person with their e-mail, and the interpreter's
+language when the family's home language is not English. A home visit's position is only in
+the practitioner's own event (``GEO`` and a map link); the setting's feed, the family's copy
+and the letter (both in the setting's download) say "home" and nothing more.
 
 Pre-meetings are entries of their own rather than part of one long block: the parent comes at
 ``start``, not at ``pre_meeting_start``, and a block starting 15 minutes early would tell the
@@ -20,6 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from scheduler.deadlines import SummaryDeadlines
 from scheduler.domain import Authority, format_time
 from scheduler.export.letters import (
     LetterFacts,
@@ -137,8 +145,10 @@ def _travel_notes(authority: Authority, appointments: Iterable[Appointment]) -> 
             setting = authority.settings.get(appointment.setting_id or "")
             if appointment.location == "setting" and setting is not None:
                 there, there_name = (setting.lat, setting.lon), setting.name
-            elif appointment.location == "home" and (
-                home := authority.children[appointment.child_id].home
+            elif (
+                appointment.location == "home"
+                and (child := authority.children.get(appointment.child_id)) is not None
+                and (home := child.home) is not None
             ):
                 there, there_name = home, "the family's home"
             else:
@@ -157,22 +167,140 @@ def _travel_notes(authority: Authority, appointments: Iterable[Appointment]) -> 
     return notes
 
 
+def map_link(point: tuple[float, float]) -> str:
+    """An OpenStreetMap link to a point (the address of a home is not in the data)."""
+    lat, lon = (round(v, 5) for v in point)
+    return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
+
+
+def _contact(name: str, email: str | None) -> str:
+    return f"{name} ({email})" if email else name
+
+
+def _setting_text(facts: LetterFacts, appointment: Appointment, pre_line: str) -> str:
+    """The setting's event: what happens, when the room is needed, and whom to ask."""
+    practitioner = (
+        f"{_contact(facts.practitioner_name, facts.practitioner_email)}, {facts.practitioner_role}"
+    )
+    if facts.model == "joint":
+        lines = [
+            f"Joint review with {facts.practitioner_name} ({facts.practitioner_role}) and key "
+            f"person {facts.key_person_name}; the parent or carer and child come at "
+            f"{format_time(facts.start)}.",
+            pre_line,
+            f"A quiet room is needed from {format_time(appointment.block_start)} to "
+            f"{format_time(facts.end)}.",
+        ]
+    else:
+        venue = "at the family's home" if facts.model == "home" else f"at {facts.place}"
+        lines = [
+            f"Health review {venue} with {facts.practitioner_name} "
+            f"({facts.practitioner_role}); the key person is not there.",
+            f"Key person {facts.key_person_name}: the EYFS progress summary is due by "
+            f"{long_date(facts.summary_due)}, for the family to take to the review."
+            if facts.summary_due
+            else f"Key person {facts.key_person_name}: the EYFS progress summary is needed "
+            "before the review, but no day you work fits in term before it; please agree "
+            "with the family how it reaches them.",
+        ]
+    lines.append(f"Health practitioner: {practitioner}.")
+    return "\n".join(line for line in lines if line)
+
+
+def _practitioner_text(facts: LetterFacts, pre_line: str, travel_note: str | None) -> str:
+    """The practitioner's own event: where, who to reach, the interpreter and the journey."""
+    lines: list[str] = []
+    if facts.model == "joint":
+        lines.append(f"At {facts.place} with key person {facts.key_person_name}.")
+        lines.append(pre_line)
+    elif facts.model == "home":
+        lines.append("Home visit.")
+        if facts.home_point is not None:
+            lines.append(f"Map: {map_link(facts.home_point)}")
+    else:
+        lines.append(f"At {facts.place}.")
+    if facts.in_setting:
+        lines.append(
+            f"Setting: {_contact(facts.setting_name, facts.setting_email)}. "
+            f"Key person: {_contact(facts.key_person_name, facts.key_person_email)}."
+        )
+        if facts.model != "joint":
+            due = long_date(facts.summary_due) if facts.summary_due else "no day fits: ask"
+            lines.append(f"EYFS progress summary from the key person, due {due}.")
+    else:
+        lines.append("The child attends no early years setting.")
+    if facts.interpreter_language:
+        lines.append(f"Interpreter: {facts.interpreter_language}.")
+    if travel_note:
+        lines.append(travel_note)
+    return "\n".join(line for line in lines if line)
+
+
+def _task_entry(
+    facts: LetterFacts, appointment: Appointment, label: str, term: str, print_: tuple[object, ...]
+) -> Entry:
+    """The key person's task in the setting's feed (VTODO): prepare for a joint review, or the
+    EYFS progress summary the family takes to a clinic or home review."""
+    when = f"{short_date(facts.day)} at {format_time(facts.start)}"
+    due: date | None
+    if facts.model == "joint":
+        due = facts.summary_due or facts.day  # at worst the meeting itself
+        summary = f"Prepare for the review — {label}"
+        description = (
+            f"For key person {facts.key_person_name}, before the joint review of {label} on "
+            f"{when}: the EYFS progress check summary, and the parent's ASQ-3 questionnaire "
+            "if one was sent (ask the family to bring it or hand it in)."
+        )
+    else:
+        due = facts.summary_due
+        where = "at home" if facts.model == "home" else f"at {facts.place}"
+        summary = f"Prepare the EYFS progress summary — {label}"
+        description = (
+            f"For key person {facts.key_person_name}: prepare the EYFS progress summary for "
+            f"{label} and give it to the family before their review on {when} ({where})."
+        )
+        if due is None:
+            description += (
+                " No day you work fits in term before the review: please agree with the "
+                "family how it reaches them."
+            )
+    description += (
+        f"\nHealth practitioner: {_contact(facts.practitioner_name, facts.practitioner_email)}."
+    )
+    return Entry(
+        uid=event_uid(term, appointment.child_id, EventKind.SUMMARY_TODO),
+        kind=EventKind.SUMMARY_TODO,
+        feed=(SETTINGS, facts.setting_id),
+        facts=facts,
+        summary=summary,
+        description=description,
+        location=None,
+        geo=None,
+        fingerprint=(*print_, due),
+        due=due,
+    )
+
+
 def _review_entries(
-    authority: Authority, appointment: Appointment, travel_note: str | None
+    authority: Authority,
+    appointment: Appointment,
+    travel_note: str | None,
+    deadlines: SummaryDeadlines,
 ) -> list[Entry]:
     config = authority.config
     term = config.term.name
     style: NameStyle = config.privacy.calendar_names
-    facts = letter_facts(authority, appointment)
+    facts = letter_facts(authority, appointment, deadlines)
     child = authority.children.get(appointment.child_id)
     label = child_label(appointment.child_id, child.name if child else None, style)
     print_ = fingerprint(appointment)
+    if facts.model == "home":  # the family moved: the place changed
+        print_ = (*print_, facts.home_point)
     start = local_time(appointment.date, appointment.start)
     end = local_time(appointment.date, appointment.end)
-    uid = event_uid(term, appointment.child_id, EventKind.INVITE)
     entries = [
         Entry(
-            uid=uid,
+            uid=event_uid(term, appointment.child_id, EventKind.INVITE),
             kind=EventKind.INVITE,
             feed=(INVITES, appointment.child_id),
             facts=facts,
@@ -188,30 +316,15 @@ def _review_entries(
     ]
     joint = facts.model == "joint"
     pre = facts.pre_meeting_start
+    has_pre = joint and pre is not None and pre < facts.start
     pre_line = (
         f"Pre-meeting {format_time(pre)}–{format_time(facts.start)}: "
-        f"{facts.practitioner_name} and {facts.key_person_name}.\n"
-        if joint and pre is not None and pre < facts.start
+        f"{facts.practitioner_name} and {facts.key_person_name}."
+        if has_pre and pre is not None
         else ""
     )
-    if joint:
-        setting_text = (
-            f"Joint review with {facts.practitioner_name} ({facts.practitioner_role}) and "
-            f"key person {facts.key_person_name}; the parent or carer and child come at "
-            f"{format_time(facts.start)}.\n{pre_line}"
-            f"A quiet room is needed from {format_time(appointment.block_start)} to "
-            f"{format_time(facts.end)}."
-        )
-    else:
-        due = long_date(facts.summary_due) if facts.summary_due else "before the review"
-        setting_text = (
-            f"Health review at {facts.place} with {facts.practitioner_name} "
-            f"({facts.practitioner_role}); the parent or carer takes the child.\n"
-            f"Key person {facts.key_person_name}: the EYFS progress summary is due by {due}, "
-            "for the family to take to the review."
-        )
-    setting_id = appointment.setting_id
-    if setting_id is not None:
+    setting_id = facts.setting_id
+    if setting_id:
         entries.append(
             Entry(
                 uid=event_uid(term, appointment.child_id, EventKind.SETTING),
@@ -219,22 +332,15 @@ def _review_entries(
                 feed=(SETTINGS, setting_id),
                 facts=facts,
                 summary=f"Integrated review — {label}",
-                description=setting_text,
-                location=facts.place if appointment.location != "home" else None,
-                geo=facts.geo if appointment.location != "home" else None,
+                description=_setting_text(facts, appointment, pre_line),
+                location=facts.place if facts.model != "home" else None,
+                geo=facts.geo if facts.model != "home" else None,
                 fingerprint=print_,
                 start=start,
                 end=end,
             )
         )
-    practitioner_text = (
-        f"At {facts.place}"
-        + (f" with key person {facts.key_person_name}" if joint else "")
-        + (f" (setting email {facts.setting_email})" if joint and facts.setting_email else "")
-        + f".\n{pre_line}"
-        + (travel_note or "")
-    ).strip()
-    where = facts.setting_name if joint else facts.place_name
+    where = {"joint": facts.setting_name, "home": "home visit"}.get(facts.model, facts.place_name)
     entries.append(
         Entry(
             uid=event_uid(term, appointment.child_id, EventKind.PRACTITIONER),
@@ -242,15 +348,15 @@ def _review_entries(
             feed=(PRACTITIONERS, appointment.practitioner_id),
             facts=facts,
             summary=f"Integrated review — {label} — {where}",
-            description=practitioner_text,
-            location=facts.place,
-            geo=facts.geo,
+            description=_practitioner_text(facts, pre_line, travel_note),
+            location="Home visit (see the map link)" if facts.model == "home" else facts.place,
+            geo=facts.home_point if facts.model == "home" else facts.geo,
             fingerprint=print_,
             start=start,
             end=end,
         )
     )
-    if joint and pre is not None and pre < facts.start and setting_id is not None:
+    if has_pre and pre is not None and setting_id:
         pre_start = local_time(appointment.date, pre)
         pre_text = (
             f"{facts.practitioner_name} and key person {facts.key_person_name} plan the "
@@ -279,25 +385,8 @@ def _review_entries(
                     end=start,
                 )
             )
-    if not joint and facts.summary_due is not None and setting_id is not None:
-        entries.append(
-            Entry(
-                uid=event_uid(term, appointment.child_id, EventKind.SUMMARY_TODO),
-                kind=EventKind.SUMMARY_TODO,
-                feed=(SETTINGS, setting_id),
-                facts=facts,
-                summary=f"Prepare the EYFS progress summary — {label}",
-                description=(
-                    f"For key person {facts.key_person_name}: prepare the EYFS progress "
-                    f"summary for {label} and give it to the family before their review on "
-                    f"{short_date(facts.day)} at {format_time(facts.start)} ({facts.place})."
-                ),
-                location=None,
-                geo=None,
-                fingerprint=print_,
-                due=facts.summary_due,
-            )
-        )
+    if setting_id and facts.key_person_id:
+        entries.append(_task_entry(facts, appointment, label, term, print_))
     return entries
 
 
@@ -305,8 +394,11 @@ def plan_entries(authority: Authority, plan: Plan) -> dict[str, Entry]:
     """Every entry of a plan by UID, in appointment order (date, start, child)."""
     appointments = sorted(plan.appointments, key=lambda a: (a.date, a.start, a.child_id))
     notes = _travel_notes(authority, appointments)
+    deadlines = SummaryDeadlines(authority)
     out: dict[str, Entry] = {}
     for appointment in appointments:
-        for entry in _review_entries(authority, appointment, notes.get(appointment.child_id)):
+        for entry in _review_entries(
+            authority, appointment, notes.get(appointment.child_id), deadlines
+        ):
             out[entry.uid] = entry
     return out

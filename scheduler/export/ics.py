@@ -91,6 +91,8 @@ class CalendarSet:
     """Child id → the family's copy to download (PUBLISH, same UID as the invitation)."""
     letters: Mapping[str, str]
     """Child id → the printable appointment letter (HTML)."""
+    large_letters: Mapping[str, str]
+    """Child id → the same letter in large type (16 point)."""
     child_settings: Mapping[str, str]
     """Child id → setting id, for the per-setting bundles."""
     sequences: dict[str, int]
@@ -133,14 +135,20 @@ class _FeedItem:
     cancelled: bool
 
 
-def calendar_sequences(authority: Authority, plan: Plan, previous: Plan | None) -> dict[str, int]:
-    """The SEQUENCE numbers ``build_calendars(authority, plan, previous=previous)`` would give,
-    without rendering any calendar (the dashboard stores them with each saved version)."""
+def calendar_sequences(
+    authority: Authority,
+    plan: Plan,
+    previous: Plan | None,
+    *,
+    previous_authority: Authority | None = None,
+) -> dict[str, int]:
+    """The SEQUENCE numbers ``build_calendars(authority, plan, previous=previous,
+    previous_authority=previous_authority)`` would give, without rendering any calendar (the
+    dashboard stores them with each saved version)."""
     if previous is None:
         return dict(plan.sequences)
-    return _sequences(
-        plan_entries(authority, plan), plan_entries(authority, previous), plan, previous
-    )
+    old = plan_entries(previous_authority or authority, previous)
+    return _sequences(plan_entries(authority, plan), old, plan, previous)
 
 
 def _sequences(
@@ -195,8 +203,8 @@ def _item_order(item: _FeedItem) -> tuple[datetime, str]:
     entry = item.entry
     if entry.start is not None:
         return entry.start, entry.uid
-    assert entry.due is not None
-    return datetime(entry.due.year, entry.due.month, entry.due.day, tzinfo=UTC), entry.uid
+    day = entry.due or entry.facts.day  # a task no day fits is listed by its review's day
+    return datetime(day.year, day.month, day.day, tzinfo=UTC), entry.uid
 
 
 def _render_feed(
@@ -232,15 +240,16 @@ def _subject(prefix: str, entry: Entry) -> str:
     return f"{prefix}: {entry.summary}, {short_date(facts.day)} {format_time(facts.start)}"
 
 
-def _invitation(entry: Entry, sequence: int, stamp: datetime, organiser: Organiser) -> bytes:
-    update = sequence > 0
+def _invitation(
+    entry: Entry, sequence: int, stamp: datetime, organiser: Organiser, text: str
+) -> bytes:
     event = event_component(
         entry,
         sequence=sequence,
         stamp=stamp,
         organiser=organiser,
         attendees=entry.attendees,
-        description=family_letter_text(entry.facts, update=update),
+        description=text,
         alarm=True,
         private=True,
     )
@@ -283,7 +292,11 @@ def _by_feed(entries: Iterable[Entry]) -> dict[tuple[str, str], list[Entry]]:
 
 
 def build_calendars(
-    authority: Authority, plan: Plan, *, previous: Plan | None = None
+    authority: Authority,
+    plan: Plan,
+    *,
+    previous: Plan | None = None,
+    previous_authority: Authority | None = None,
 ) -> CalendarSet:
     """Every calendar of ``plan``; with ``previous``, sequences and cancellations against it.
 
@@ -291,13 +304,18 @@ def build_calendars(
     stored plan gives the same files). With it, an event whose date, time, place or people
     changed gets the next sequence, a review that disappeared gets a ``CANCEL``, and people
     taken off a review that still happens get a ``CANCEL`` of their own.
+
+    ``previous_authority`` is the data ``previous`` was made from, when the caller has it (the
+    plan store keeps each version's data). Without it the previous plan is read with today's
+    data, so a change that comes from the data alone, not the plan (a key person's new absence
+    moving a summary's deadline, a family's new home) is not seen as a change.
     """
     config = authority.config
     organiser = config.organiser
     term = config.term.name
     stamp = plan_stamp(plan)
     new = plan_entries(authority, plan)
-    old = plan_entries(authority, previous) if previous is not None else {}
+    old = plan_entries(previous_authority or authority, previous) if previous is not None else {}
     sequences = _sequences(new, old, plan, previous)
     new_by_feed, old_by_feed = _by_feed(new.values()), _by_feed(old.values())
 
@@ -333,6 +351,7 @@ def build_calendars(
     invites: dict[str, Invitation] = {}
     family: dict[str, bytes] = {}
     letters: dict[str, str] = {}
+    large_letters: dict[str, str] = {}
     cancellations: dict[str, Invitation] = {}
     child_settings: dict[str, str] = {}
     for entry in new.values():
@@ -343,20 +362,23 @@ def build_calendars(
         was = old.get(entry.uid)
         changed = previous is None or was is None or was.fingerprint != entry.fingerprint
         update = sequence > 0
+        # the entry's description is the letter as first sent; an update says it replaces it
+        text = family_letter_text(entry.facts, update=True) if update else entry.description
         invites[child_id] = Invitation(
             child_id=child_id,
             setting_id=entry.facts.setting_id,
             uid=entry.uid,
             method="REQUEST",
             sequence=sequence,
-            ics=_invitation(entry, sequence, stamp, organiser),
+            ics=_invitation(entry, sequence, stamp, organiser, text),
             recipients=entry.attendees,
             subject=_subject("Updated invitation" if update else "Invitation", entry),
-            text=family_letter_text(entry.facts, update=update),
+            text=text,
             changed=changed,
         )
         family[child_id] = _family_copy(entry, sequence, stamp, organiser)
         letters[child_id] = letter_html(entry.facts)
+        large_letters[child_id] = letter_html(entry.facts, large=True)
         child_settings[child_id] = entry.facts.setting_id
         if was is not None:
             still = {a.email.lower() for a in entry.attendees}
@@ -403,6 +425,7 @@ def build_calendars(
         cancellations=dict(sorted(cancellations.items())),
         family=family,
         letters=letters,
+        large_letters=large_letters,
         child_settings=child_settings,
         sequences=sequences,
         incremental=previous is not None,

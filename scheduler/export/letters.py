@@ -1,23 +1,39 @@
 """What people read about a review: the family's appointment letter, and how children are named.
 
 One set of facts (:class:`LetterFacts`) feeds the invitation's description, the email body and
-the printable HTML letter, so the three never disagree. The family's letter names their own
-child; everything else names children as ``[privacy] calendar_names`` says. Nothing here
-mentions date of birth, funded places, SEND, earlier worries or home language: a letter is
+the printable HTML letter, so the three never disagree. The letters themselves are Jinja2
+templates (``scheduler/templates/letters/``, package data), rendered in a sandbox with every
+value escaped; a service can replace any of them, or add a translation, from the folder named
+by ``[letters] templates`` (docs/calendars.md). The plain text of an invitation or email is the
+same HTML letter turned back into text, so there is one wording to maintain.
+
+The family's letter names their own child; everything else names children as
+``[privacy] calendar_names`` says. No letter mentions date of birth, funded places, SEND,
+earlier worries or the home language (the interpreter offer does not name it): a letter is
 forwarded, printed and left on kitchen tables.
 """
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import Literal
+from datetime import date
+from functools import lru_cache
+from html.parser import HTMLParser
+from types import SimpleNamespace
+from typing import Any, Literal
 
-from scheduler.calendar import bank_holidays
-from scheduler.config import Nation
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from scheduler.config import ConfigError, ReviewModel
+from scheduler.deadlines import (
+    PREPARATION_LEAD_WORKING_DAYS,
+    SUMMARY_LEAD_WORKING_DAYS,
+    SummaryDeadlines,
+    summary_needed,
+)
 from scheduler.domain import Authority, format_time
 from scheduler.plan import Appointment, Plan
 
@@ -89,20 +105,12 @@ def short_date(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b}"
 
 
-def working_days_before(day: date, count: int, nation: Nation) -> date:
-    """The date ``count`` working days (Mon–Fri, not bank holidays) before ``day``."""
-    closed = bank_holidays(nation, (day.year - 1, day.year))
-    current = day
-    remaining = count
-    while remaining > 0:
-        current -= timedelta(days=1)
-        if current.weekday() < 5 and current not in closed:
-            remaining -= 1
-    return current
-
-
-SUMMARY_LEAD_WORKING_DAYS = 2
-"""Separate model: the key person's progress summary is due this many working days before."""
+MODEL_OF_LOCATION: dict[str, ReviewModel] = {
+    "setting": "joint",
+    "clinic": "separate",
+    "home": "home",
+}
+"""The review model an appointment's ``location`` means (older plan files have no ``model``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,14 +118,16 @@ class LetterFacts:
     """Everything a letter or invitation about one review says, resolved from the data.
 
     Missing records (a previous plan may name a child no longer in the data) fall back to ids,
-    so a cancellation can always be written.
+    so a cancellation can always be written. ``geo`` is the venue's position for everyone who
+    may see the venue; a home visit has none here: the family's home is only in ``home_point``,
+    which only the practitioner's own calendar uses.
     """
 
     child_id: str
     child_name: str
     parent_name: str | None
     parent_email: str | None
-    model: Literal["joint", "separate"]
+    model: ReviewModel
     day: date
     pre_meeting_start: int | None
     start: int
@@ -126,6 +136,7 @@ class LetterFacts:
     place_address: str | None
     geo: tuple[float, float] | None
     setting_id: str
+    """Empty for a child in no setting."""
     setting_name: str
     setting_address: str | None
     setting_email: str | None
@@ -139,14 +150,31 @@ class LetterFacts:
     organiser_name: str
     organiser_email: str
     summary_due: date | None
-    """Separate model only: when the key person's EYFS progress summary must be ready."""
+    """When the key person's progress summary must be ready (:mod:`scheduler.deadlines`):
+    for the family to take to a clinic or home review, or for the joint meeting. ``None``: no
+    child in a setting, or no day fits the rules."""
 
     childminder: bool = False
     """The setting is a childminder: the key person is the childminder themself."""
+    home_point: tuple[float, float] | None = None
+    """A home visit's coordinates: for the practitioner's own event only."""
+    interpreter_language: str | None = None
+    """The home language when it is not English: for the practitioner's own event only."""
+    phone: str | None = None
+    """``[contact] phone``: where families ring."""
+    rearrange: str | None = None
+    """``[contact] rearrange``: another simple way to rearrange, in the service's words."""
+    templates: str | None = None
+    """``[letters] templates``: the service's own letter templates, if any."""
 
     @property
     def first_name(self) -> str:
         return first_name(self.child_name)
+
+    @property
+    def in_setting(self) -> bool:
+        """The child attends a setting (so has a key person and a progress summary)."""
+        return bool(self.setting_id)
 
     @property
     def key_role(self) -> str:
@@ -155,16 +183,27 @@ class LetterFacts:
 
     @property
     def place(self) -> str:
-        """``Name, address`` on one line: a calendar's ``LOCATION``."""
+        """``Name, address`` on one line: a calendar's ``LOCATION`` (``your home`` for a home
+        visit, which is what the family reads)."""
         return ", ".join(p for p in (self.place_name, self.place_address) if p)
+
+    @property
+    def staff_place(self) -> str:
+        """The venue as staff read it: a home visit is ``the family's home``."""
+        return "the family's home" if self.model == "home" else self.place
 
     @property
     def times(self) -> str:
         return f"{format_time(self.start)} to {format_time(self.end)}"
 
 
-def letter_facts(authority: Authority, appointment: Appointment) -> LetterFacts:
-    """Resolve an appointment's ids into the names, places and times a reader needs."""
+def letter_facts(
+    authority: Authority, appointment: Appointment, deadlines: SummaryDeadlines | None = None
+) -> LetterFacts:
+    """Resolve an appointment's ids into the names, places and times a reader needs.
+
+    ``deadlines`` (one per authority) saves recomputing the key persons' days for every review.
+    """
     config = authority.config
     child = authority.children.get(appointment.child_id)
     setting = authority.settings.get(appointment.setting_id or "")
@@ -172,24 +211,24 @@ def letter_facts(authority: Authority, appointment: Appointment) -> LetterFacts:
     key_person = authority.key_persons.get(appointment.key_person_id or "")
     setting_name = clean(setting.name) if setting else (appointment.setting_id or "")
     setting_address = (clean(setting.address) or None) if setting else None
-    if appointment.location == "setting":
+    model = MODEL_OF_LOCATION.get(appointment.location, appointment.model)
+    home_point: tuple[float, float] | None = None
+    if model == "joint":
         place_name, place_address = setting_name, setting_address
         geo = (setting.lat, setting.lon) if setting else None
-    elif appointment.location == "home":
-        place_name, place_address = "your home", None
-        geo = child.home if child else None
+    elif model == "home":
+        place_name, place_address, geo = "your home", None, None
+        home_point = child.home if child else None
     else:
         base = clean(practitioner.base_name) if practitioner else ""
-        place_name, place_address = base or "the health clinic", None
+        place_name = base or "the health clinic"
+        place_address = (clean(practitioner.base_address) or None) if practitioner else None
         geo = (practitioner.base_lat, practitioner.base_lon) if practitioner else None
-    model: Literal["joint", "separate"] = (
-        "joint" if appointment.location == "setting" else "separate"
-    )
-    due = (
-        working_days_before(appointment.date, SUMMARY_LEAD_WORKING_DAYS, config.term.bank_holidays)
-        if model == "separate"
-        else None
-    )
+    due: date | None = None
+    if child is not None and summary_needed(child) and child.key_person_id in authority.key_persons:
+        deadlines = deadlines or SummaryDeadlines(authority)
+        lead = PREPARATION_LEAD_WORKING_DAYS if model == "joint" else SUMMARY_LEAD_WORKING_DAYS
+        due = deadlines.due_date(child, appointment.date, lead_working_days=lead)
     return LetterFacts(
         child_id=appointment.child_id,
         child_name=(clean(child.name) if child else "") or appointment.child_id,
@@ -218,191 +257,241 @@ def letter_facts(authority: Authority, appointment: Appointment) -> LetterFacts:
         organiser_email=clean(config.organiser.email),
         summary_due=due,
         childminder=setting is not None and setting.type == "childminder",
+        home_point=home_point,
+        interpreter_language=child.interpreter_language if child else None,
+        phone=config.contact.phone,
+        rearrange=config.contact.rearrange,
+        templates=config.letters.templates,
     )
 
 
-# --------------------------------------------------------------------------- the letter
-
-Block = tuple[Literal["h", "p", "dl", "ul"], object]
-"""A piece of a letter: a heading, a paragraph, label/value pairs, or an introduced bullet list
-(``(intro, items)``)."""
+# --------------------------------------------------------------------------- templates
 
 
-def _letter_blocks(facts: LetterFacts, *, update: bool) -> list[Block]:
-    first = facts.first_name
-    greeting = f"Dear {facts.parent_name}," if facts.parent_name else "Dear parent or carer,"
-    blocks: list[Block] = [("p", greeting)]
-    if update:
-        blocks.append(
-            (
-                "p",
-                "This replaces the invitation we sent before: the date, time, place or the "
-                "people coming have changed. Please use the details below.",
-            )
-        )
-    blocks.append(("h", f"Integrated review for {facts.child_name}"))
-    if facts.model == "joint":
-        intro = (
-            f"It is time for {first}'s review at age two to two-and-a-half, which every child "
-            f"in England is offered. You, {first}'s {facts.key_role} and a "
-            f"health practitioner will meet together to talk about how {first} is growing, "
-            "playing, talking and learning, and to agree what might help next."
-        )
-        who = (
-            f"You and {first}; {facts.practitioner_name} ({facts.practitioner_role}); and "
-            f"{facts.key_person_name}, {first}'s {facts.key_role}."
-        )
-    else:
-        intro = (
-            f"It is time for {first}'s review at age two to two-and-a-half, which every child "
-            f"in England is offered. You and a health practitioner will talk about how {first} "
-            "is growing, playing, talking and learning, and agree what might help next."
-        )
-        who = f"You and {first}; {facts.practitioner_name} ({facts.practitioner_role})."
-    blocks.append(("p", intro))
-    blocks.append(
-        (
-            "dl",
-            [
-                ("When", f"{long_date(facts.day)}, {facts.times}"),
-                ("Where", facts.place),
-                ("Who will be there", who),
-            ],
-        )
+@dataclass(frozen=True, slots=True)
+class PageStyle:
+    """What the letter's print CSS is made from (``page`` in the templates)."""
+
+    font_pt: int
+    line_height: float = 1.35
+    margin_mm: int = 15
+
+
+STANDARD = PageStyle(font_pt=12)
+LARGE = PageStyle(font_pt=16)
+"""Large type: 16 point, the smallest size RNIB's clear print guidance calls large print."""
+
+TEMPLATE_PACKAGE = ("scheduler", "templates/letters")
+"""Where the built-in letter templates live (package data)."""
+
+_LANGUAGE_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def language_folder(language: str | None) -> str | None:
+    """``Polish`` → ``polish``, ``Brazilian Portuguese`` → ``brazilian_portuguese``: the folder
+    a translated letter lives in. Only letters, digits and ``_``: a language is data, never a
+    path."""
+    if not language:
+        return None
+    slug = _LANGUAGE_SLUG.sub("_", language.lower()).strip("_")
+    return slug or None
+
+
+@lru_cache(maxsize=8)
+def _environment(folder: str | None) -> ImmutableSandboxedEnvironment:
+    """The template environment: the service's folder first (when set), then the built-in
+    templates. Sandboxed (a template cannot reach Python internals), every value escaped, and
+    an unknown variable is an error rather than a silent blank in a letter."""
+    package = jinja2.PackageLoader(*TEMPLATE_PACKAGE)
+    loader: jinja2.BaseLoader = (
+        jinja2.ChoiceLoader([jinja2.FileSystemLoader(folder), package]) if folder else package
     )
-    bring = [
-        f"{first}'s red book (Personal Child Health Record).",
-        "The ASQ-3 questionnaire, filled in, if one was sent to you before the review.",
-    ]
-    if facts.model == "separate":
-        due = long_date(facts.summary_due) if facts.summary_due else "the day before"
-        bring.append(
-            f"{first}'s EYFS progress summary from {facts.key_person_name}, {first}'s "
-            f"{facts.key_role}. They will give it to you before the review; if "
-            f"you do not have it by {due}, please ask them for it."
-        )
-    blocks.append(("ul", ("Please bring:", bring)))
-    minutes = facts.end - facts.start
-    blocks.append(
-        (
-            "p",
-            f"What will happen: the meeting takes about {minutes} minutes and {first} can play "
-            f"while you talk. You will be asked how {first} is eating, sleeping, talking, "
-            "moving and getting on with other people, and you can ask about anything you "
-            "would like to. Together you will agree what happens next.",
-        )
+    return ImmutableSandboxedEnvironment(
+        loader=loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
-    contact = facts.organiser_name
-    if facts.organiser_email:
-        contact += f" ({facts.organiser_email})"
-    blocks.append(
-        (
-            "p",
-            f"If this time does not suit you, please tell {contact} as soon as you can, "
-            "or reply to this invitation, and we will offer you another time.",
-        )
-    )
-    blocks.append(("p", f"With best wishes,\n{facts.organiser_name}"))
-    return blocks
 
 
-def _render_text(blocks: list[Block]) -> str:
-    out: list[str] = []
-    for kind, body in blocks:
-        if kind == "dl":
-            assert isinstance(body, list)
-            out.append("\n".join(f"{label}: {value}" for label, value in body))
-        elif kind == "ul":
-            assert isinstance(body, tuple)
-            intro, items = body
-            out.append("\n".join([intro, *(f"- {item}" for item in items)]))
-        else:
-            out.append(str(body))
-    return "\n\n".join(out) + "\n"
+def _context(facts: LetterFacts, *, update: bool) -> SimpleNamespace:
+    """The letter's variables (``l`` in the templates; listed in docs/calendars.md).
+
+    A namespace, not a dict: ``l.update`` must be the flag, not ``dict.update``.
+    """
+    values: dict[str, Any] = {
+        "kind": facts.model,
+        "update": update,
+        "child_name": facts.child_name,
+        "first_name": facts.first_name,
+        "parent_name": facts.parent_name or "",
+        "date": long_date(facts.day),
+        "day": facts.day,
+        "start": format_time(facts.start),
+        "end": format_time(facts.end),
+        "minutes": facts.end - facts.start,
+        "place_name": facts.place_name,
+        "place_address": facts.place_address or "",
+        "place": facts.place,
+        "staff_place": facts.staff_place,
+        "in_setting": facts.in_setting,
+        "setting_name": facts.setting_name,
+        "childminder": facts.childminder,
+        "key_person_name": facts.key_person_name,
+        "practitioner_name": facts.practitioner_name,
+        "practitioner_role": facts.practitioner_role,
+        "summary_due": long_date(facts.summary_due) if facts.summary_due else "",
+        "interpreter": facts.interpreter_language is not None,
+        "phone": facts.phone or "",
+        "rearrange": facts.rearrange or "",
+        "organiser_name": facts.organiser_name,
+        "organiser_email": facts.organiser_email,
+    }
+    return SimpleNamespace(**values)
+
+
+def render_page(
+    name: str, facts: LetterFacts, *, update: bool = False, style: PageStyle = STANDARD
+) -> str:
+    """Render template ``name`` (``letter.html``, ``cancellation.html``, ``removed.html``) for a
+    review: the family's language version (``<language>/name``) when the service has one.
+
+    A broken template of the service's is reported as a :class:`ConfigError` on
+    ``letters.templates`` (the command line prints it and exits with status 2).
+    """
+    environment = _environment(facts.templates)
+    names = [name]
+    folder = language_folder(facts.interpreter_language)
+    if folder is not None and facts.templates:
+        names.insert(0, f"{folder}/{name}")
+    try:
+        template = environment.select_template(names)
+        page = template.render(l=_context(facts, update=update), page=style)
+    except jinja2.TemplateError as exc:
+        if not facts.templates:
+            raise  # the built-in templates are tested: this is a bug, not bad input
+        message = getattr(exc, "message", None) or str(exc)
+        raise ConfigError(
+            "config.toml", [("letters.templates", f"{name}: {message}", facts.templates)]
+        ) from None
+    return page if page.endswith("\n") else page + "\n"
+
+
+# --------------------------------------------------------------------------- HTML to text
+
+_BLOCK_TAGS = frozenset(
+    {"p", "div", "section", "article", "header", "footer", "main", "address", "blockquote"}
+    | {"h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "dl", "hr"}
+)
+_LINE_TAGS = frozenset({"li", "tr", "dt"})
+_SKIP_TAGS = frozenset({"head", "title", "style", "script", "template"})
+_SPACES = re.compile(r"\s+")
+
+
+class _TextWriter(HTMLParser):
+    """A letter's HTML as plain text: paragraphs, ``- `` list items, ``Label: value`` rows."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tokens: list[str | int] = []
+        """Text, or a break: 1 = new line, 2 = blank line."""
+        self.skipping = 0
+        self.cell = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP_TAGS:
+            self.skipping += 1
+        elif tag in _BLOCK_TAGS:
+            self.tokens.append(2)
+        elif tag in _LINE_TAGS:
+            self.tokens.append(1)
+            self.cell = 0
+            if tag == "li":
+                self.tokens.append("- ")
+        elif tag in ("th", "td", "dd"):
+            if self.cell or tag == "dd":
+                self.tokens.append(": ")
+            self.cell += 1
+        elif tag == "br":
+            self.tokens.append(1)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag in _SKIP_TAGS:
+            self.skipping -= 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in _BLOCK_TAGS:
+            self.tokens.append(2)
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.tokens.append(_SPACES.sub(" ", data))
+
+    def text(self) -> str:
+        lines: list[str] = []
+        line = ""
+        pending = 0
+        for token in self.tokens:
+            if isinstance(token, int):
+                pending = max(pending, token)
+                continue
+            if pending and line.strip():
+                lines.append(line.strip())
+                if pending == 2:
+                    lines.append("")
+                line = ""
+            elif pending == 2 and lines and lines[-1] != "" and not line.strip():
+                lines.append("")
+            pending = 0
+            line += token.lstrip() if not line.strip() else token
+        if line.strip():
+            lines.append(line.strip())
+        text = "\n".join(lines).strip()
+        return re.sub(r"\n{3,}", "\n\n", text) + "\n"
+
+
+def html_to_text(page: str) -> str:
+    """The plain text of an HTML letter, for invitations and e-mails (entities unescaped: the
+    calendar and mail libraries escape for their own formats)."""
+    writer = _TextWriter()
+    writer.feed(page)
+    writer.close()
+    return writer.text()
+
+
+# --------------------------------------------------------------------------- the letters
+
+
+def letter_html(facts: LetterFacts, *, large: bool = False, update: bool = False) -> str:
+    """The printable appointment letter (a complete HTML page, one A4 sheet) for one review;
+    ``large`` for large type."""
+    return render_page("letter.html", facts, update=update, style=LARGE if large else STANDARD)
 
 
 def family_letter_text(facts: LetterFacts, *, update: bool = False) -> str:
     """The plain-English appointment letter: the invitation's description and email body."""
-    return _render_text(_letter_blocks(facts, update=update))
+    return html_to_text(letter_html(facts, update=update))
 
 
 def cancellation_text(facts: LetterFacts) -> str:
     """The email body and description of a cancelled review."""
-    greeting = f"Dear {facts.parent_name}," if facts.parent_name else "Dear parent or carer,"
-    contact = facts.organiser_name
-    if facts.organiser_email:
-        contact += f" ({facts.organiser_email})"
-    return (
-        f"{greeting}\n\n"
-        f"The integrated review for {facts.child_name} on {long_date(facts.day)} at "
-        f"{format_time(facts.start)} ({facts.place}) is cancelled. Please remove it from "
-        "your calendar.\n\n"
-        f"If {facts.first_name} still needs the review, {contact} will be in touch to offer "
-        "another time.\n\n"
-        f"With best wishes,\n{facts.organiser_name}\n"
-    )
+    return html_to_text(render_page("cancellation.html", facts))
 
 
 def removed_attendee_text(facts: LetterFacts) -> str:
     """For someone taken off a review that still goes ahead (e.g. a new practitioner)."""
-    return (
-        f"You are no longer needed at the integrated review on {long_date(facts.day)} at "
-        f"{format_time(facts.start)} ({facts.place}); the plan has changed. Please remove it "
-        f"from your calendar.\n\n{facts.organiser_name}\n"
-    )
+    return html_to_text(render_page("removed.html", facts))
 
 
-_HTML_STYLE = """
-body { font-family: Arial, Helvetica, sans-serif; font-size: 12pt; line-height: 1.5;
-       max-width: 42em; margin: 2em auto; color: #0b0c0c; }
-h1 { font-size: 16pt; }
-dt { font-weight: bold; } dd { margin: 0 0 0.5em 0; }
-@media print { body { margin: 0; } }
-"""
-
-
-def _render_html(blocks: list[Block], title: str) -> str:
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en-GB">',
-        "<head>",
-        '<meta charset="utf-8">',
-        f"<title>{html.escape(title)}</title>",
-        f"<style>{_HTML_STYLE}</style>",
-        "</head>",
-        "<body>",
-    ]
-    for kind, body in blocks:
-        if kind == "h":
-            parts.append(f"<h1>{html.escape(str(body))}</h1>")
-        elif kind == "p":
-            parts.append(f"<p>{html.escape(str(body)).replace(chr(10), '<br>')}</p>")
-        elif kind == "dl":
-            assert isinstance(body, list)
-            rows = "".join(
-                f"<dt>{html.escape(label)}</dt><dd>{html.escape(value)}</dd>"
-                for label, value in body
-            )
-            parts.append(f"<dl>{rows}</dl>")
-        else:
-            assert isinstance(body, tuple)
-            intro, items = body
-            bullets = "".join(f"<li>{html.escape(item)}</li>" for item in items)
-            parts.append(f"<p>{html.escape(intro)}</p><ul>{bullets}</ul>")
-    parts += ["</body>", "</html>"]
-    return "\n".join(parts) + "\n"
-
-
-def letter_html(facts: LetterFacts) -> str:
-    """The printable appointment letter (a complete HTML page) for one review."""
-    return _render_html(
-        _letter_blocks(facts, update=False), f"Integrated review for {facts.child_name}"
-    )
-
-
-def family_letter_html(authority: Authority, plan: Plan, child_id: str) -> str:
+def family_letter_html(
+    authority: Authority, plan: Plan, child_id: str, *, large: bool = False
+) -> str:
     """The printable letter a setting hands to a family; ``KeyError`` if the child has no slot."""
     for appointment in plan.appointments:
         if appointment.child_id == child_id:
-            return letter_html(letter_facts(authority, appointment))
+            return letter_html(letter_facts(authority, appointment), large=large)
     raise KeyError(f"no appointment for child {child_id} in this plan")

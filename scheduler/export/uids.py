@@ -37,7 +37,9 @@ class EventKind(StrEnum):
     PRACTITIONER = "practitioner"
     PRACTITIONER_PRE = "practitioner-pre"
     SUMMARY_TODO = "summary-todo"
-    """Separate model: the key person's task to prepare the EYFS progress summary."""
+    """The key person's task: the EYFS progress summary for a clinic or home review, or the
+    preparation (summary, the parent's ASQ-3) for a joint one. One per review whatever its kind,
+    so a review that changes kind updates its task rather than leaving a stale one."""
 
 
 def _slug(text: str) -> str:

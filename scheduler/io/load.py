@@ -129,14 +129,16 @@ def load_authority(
     if config_file is None and config_dir is not None and (config_dir / CONFIG_NAME).is_file():
         config_file = config_dir / CONFIG_NAME
     config_label = CONFIG_NAME  # else the one inside a .zip, if any
+    config_base: Path | None = None
     if config_file is not None:
+        config_base = config_file.parent
         config_label = config_file.name
         files.pop(CONFIG_NAME, None)
         if config_file.is_file():
             _read_into(files, config_file, problems, as_name=CONFIG_NAME)
         else:
             problems.append(Problem(config_file.name, 0, "-", "no such file", str(config_file)))
-    return _load(files, problems, today, config_label, planning_date)
+    return _load(files, problems, today, config_label, planning_date, config_base)
 
 
 def load_authority_from_upload(
@@ -178,12 +180,15 @@ def _load(
     today: date | None,
     config_label: str,
     planning_date: date | None = None,
+    config_base: Path | None = None,
 ) -> LoadResult:
     today = today or date.today()
     warnings: list[Problem] = []
     config = Config()
     if CONFIG_NAME in files:
-        config, config_problems = read_config(config_label, files.pop(CONFIG_NAME))
+        config, config_problems = read_config(
+            config_label, files.pop(CONFIG_NAME), base=config_base
+        )
         problems += config_problems
     if planning_date is not None:
         config = with_planning_date(config, planning_date)
@@ -217,8 +222,12 @@ def with_planning_date(config: Config, today: date) -> Config:
     return config.model_copy(update={"term": config.term.model_copy(update={"today": today})})
 
 
-def read_config(label: str, data: bytes) -> tuple[Config, list[Problem]]:
-    """Parse ``config.toml`` bytes; problems carry the line of the offending key."""
+def read_config(
+    label: str, data: bytes, *, base: Path | None = None
+) -> tuple[Config, list[Problem]]:
+    """Parse ``config.toml`` bytes; problems carry the line of the offending key. ``base`` is
+    the folder the file is in (relative folders in it are read from there; ``None`` for an
+    upload)."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -232,7 +241,7 @@ def read_config(label: str, data: bytes) -> tuple[Config, list[Problem]]:
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         return Config(), [Problem(label, line, "-", f"not valid TOML: {message}", "")]
     try:
-        return parse_config(document, label), []
+        return parse_config(document, label, base=base), []
     except ConfigError as exc:
         lines = _key_lines(text)
         return Config(), [

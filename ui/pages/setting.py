@@ -1,4 +1,5 @@
-"""Setting · My setting: a setting's own slots, calendar feed, invitations and letters.
+"""Setting · My setting: a setting's own slots, its children not yet booked (and why), calendar
+feed, invitations and letters.
 
 A **setting user** sees the *published* plan only, cut down to their own setting
 (``scope_for``) before anything is drawn, and there is no setting picker: whatever a widget,
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+import polars as pl
 import streamlit as st
 
 from scheduler.domain import Authority, describe_days, format_time
@@ -24,8 +26,10 @@ from scheduler.plan import Plan
 from scheduler.store import repository as repo
 from scheduler.store.access import Action, Identity, Role, require, scope_for, visible_settings
 from scheduler.store.records import AuditAction, StoredVersion
+from scheduler.unbooked import unbooked_children
 from ui import auth, state, storage
 from ui.components import downloads, tables
+from ui.components.text import mailto, md
 
 SourceKind = Literal["session", "published"]
 
@@ -139,8 +143,8 @@ def show(identity: Identity, shown: Shown, setting_id: str) -> None:
     authority, plan = shown.authority, shown.plan
     setting = authority.settings[setting_id]
     st.markdown(
-        f"**{setting.name}** · {setting.type.replace('_', ' ')}"
-        f" · {setting.address or 'no address given'}"
+        f"**{md(setting.name)}** · {setting.type.replace('_', ' ')}"
+        f" · {md(setting.address) if setting.address else 'no address given'}"
         f" · open {describe_days(setting.open_days)} {format_time(setting.open_time)}–"
         f"{format_time(setting.close_time)}"
     )
@@ -153,10 +157,10 @@ def show(identity: Identity, shown: Shown, setting_id: str) -> None:
         st.warning("No link practitioner is named for this setting yet.", icon=":material/warning:")
     else:
         st.markdown(
-            f"**{practitioner.name}**, {role_name(practitioner.role)}"
-            + (f", {practitioner.team}" if practitioner.team else "")
-            + f"  \nEmail: [{practitioner.email}](mailto:{practitioner.email})"
-            + (f"  \nBase: {practitioner.base_name}" if practitioner.base_name else "")
+            f"**{md(practitioner.name)}**, {md(role_name(practitioner.role))}"
+            + (f", {md(practitioner.team)}" if practitioner.team else "")
+            + f"  \nEmail: {mailto(practitioner.email)}"
+            + (f"  \nBase: {md(practitioner.base_name)}" if practitioner.base_name else "")
         )
         if plan is None:
             st.caption("From your current records; the plan may name someone else.")
@@ -195,7 +199,56 @@ def show(identity: Identity, shown: Shown, setting_id: str) -> None:
                 "where": st.column_config.TextColumn("Where"),
             },
         )
+    unbooked_section(authority, plan, setting_id)
     downloads_for(identity, shown, plan, setting_id)
+
+
+def unbooked_section(authority: Authority, plan: Plan, setting_id: str) -> None:
+    """The setting's own children with no review booked: who, the see-by date, and why."""
+    rows = unbooked_children(authority, plan, setting_id)
+    st.header("Children not booked yet")
+    if not rows:
+        st.success(
+            "Every child due for a review at this setting this term has one booked.",
+            icon=":material/check_circle:",
+        )
+        return
+    st.caption(
+        f"{len(rows)} child(ren) due this term have no review booked, soonest see-by date "
+        "first. The see-by date is when the child turns two and a half. Talk to your link "
+        "health practitioner or the coordinator about any child you can help with."
+    )
+    frame = pl.DataFrame(
+        [
+            {
+                "child": row.child,
+                "see_by": row.see_by,
+                "late": "already past" if row.past_see_by else "",
+                "why": row.reason,
+                "detail": row.detail,
+            }
+            for row in rows
+        ],
+        schema={
+            "child": pl.String,
+            "see_by": pl.Date,
+            "late": pl.String,
+            "why": pl.String,
+            "detail": pl.String,
+        },
+    )
+    st.dataframe(
+        frame,
+        hide_index=True,
+        alt="Children at this setting with no review booked",
+        column_config={
+            "child": st.column_config.TextColumn("Child"),
+            "see_by": st.column_config.DateColumn("See by", format=tables.DATE_FORMAT),
+            "late": st.column_config.TextColumn("See-by date"),
+            "why": st.column_config.TextColumn("Why not booked", width="large"),
+            "detail": st.column_config.TextColumn("Details for the coordinator", width="large"),
+        },
+    )
 
 
 def downloads_for(identity: Identity, shown: Shown, plan: Plan, setting_id: str) -> None:
