@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from scheduler.calendar import ChildWindow, child_window, is_due, review_days
 from scheduler.config import ReviewModel
+from scheduler.deadlines import SummaryDeadlines
 from scheduler.domain import ALL_SETTINGS, Authority, Child
 from scheduler.outcomes import History, Standing, histories
 from scheduler.places import Place, base_place, review_place
@@ -133,8 +134,14 @@ class Availability:
             self.term.between(self.first_new_day, date.max) if self.first_new_day else self.term.all
         )
         self.child_days: dict[str, int] = {c.child_id: self._child_days(c) for c in self.due}
+        self._deadlines = SummaryDeadlines(authority)
 
     # --- children --------------------------------------------------------------------------
+
+    def summary_due(self, child: Child, day: date) -> date | None:
+        """When the key person's summary would be due for a clinic or home review on ``day``
+        (:mod:`scheduler.deadlines`); ``None`` when no day is early enough."""
+        return self._deadlines.due_date(child, day)
 
     def standing(self, child: Child) -> Standing:
         return self.histories[child.child_id].standing

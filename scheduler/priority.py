@@ -38,6 +38,13 @@ UTILISATION_POINTS = 0.05
 """Cost per percentage point of the most loaded practitioner's utilisation (links)."""
 
 
+NO_SUMMARY_DAY_POINTS = 0.75
+"""Cost of a clinic or home review on a day for which the key person has no working day early
+enough to prepare the progress summary (:mod:`scheduler.deadlines`). Soft, not forbidden: the
+contract only asks for the summary before the appointment, so a plan that needs such a day is
+still valid (and bounded); but a later day with a proper deadline is worth more, and seeing
+the child at all is worth more than either."""
+
 OVERDUE_URGENCY = 1.25
 """An overdue child (already past 30 months) is a little more urgent than one about to pass
 30 months, but not so much that the overdue child outranks a funded child about to pass 30

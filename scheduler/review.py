@@ -11,21 +11,12 @@ from collections.abc import Mapping
 from scheduler.config import Config, ReviewModel
 from scheduler.domain import Child
 
-ENGLISH = frozenset({"english", "en"})
-"""Home languages that need no interpreter (compared lower-cased)."""
-
-
-def needs_interpreter(child: Child) -> bool:
-    """The family's home language is given and is not English."""
-    language = (child.home_language or "").strip().lower()
-    return bool(language) and language not in ENGLISH
-
 
 def meeting_minutes(child: Child, config: Config) -> int:
     """The meeting itself: longer with prior concerns, and with an interpreter when set."""
     review = config.review
     extra = review.prior_concerns_extra_minutes if child.prior_concerns else 0
-    if needs_interpreter(child):
+    if child.interpreter_language:
         extra += review.interpreter_extra_minutes
     return review.meeting_minutes + extra
 

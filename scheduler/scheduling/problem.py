@@ -20,11 +20,13 @@ from datetime import date
 
 from scheduler.availability import Availability, bits
 from scheduler.config import ReviewModel
+from scheduler.deadlines import summary_needed
 from scheduler.domain import Authority, Child
 from scheduler.places import Place, base_place
 from scheduler.plan import Appointment
 from scheduler.priority import (
     KM_POINTS,
+    NO_SUMMARY_DAY_POINTS,
     SCALE,
     VISIT_POINTS,
     WEEK_PEAK_POINTS,
@@ -281,8 +283,16 @@ def _child_job(
         if not day_ids:
             continue
         first, last = term.days[day_ids[0]], term.days[day_ids[-1]]
+        needs_summary = model != "joint" and summary_needed(child)
         values = tuple(
-            round(SCALE * day_points(priority, window, term.days[i], first, last, w, model == own))
+            round(
+                SCALE
+                * (
+                    day_points(priority, window, term.days[i], first, last, w, model == own)
+                    - NO_SUMMARY_DAY_POINTS
+                    * (needs_summary and availability.summary_due(child, term.days[i]) is None)
+                )
+            )
             for i in day_ids
         )
         tw = availability.time_window(child, model, pid)
