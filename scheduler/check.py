@@ -249,6 +249,14 @@ class Facts:
         return links
 
     @cached_property
+    def appointments_of(self) -> dict[str, list[Appointment]]:
+        """Child id → its appointments."""
+        rows: dict[str, list[Appointment]] = defaultdict(list)
+        for a in self.plan.appointments:
+            rows[a.child_id].append(a)
+        return rows
+
+    @cached_property
     def unscheduled_of(self) -> dict[str, Unscheduled]:
         """Child id → its (first) unscheduled row."""
         rows: dict[str, Unscheduled] = {}
@@ -952,8 +960,8 @@ def _pin_kept(f: Facts, pin: Pin) -> bool:
     if pin.kind == "link":
         return f.link_of.get(pin.setting_id or "") == pin.practitioner_id
     return any(
-        a.child_id == pin.child_id and a.date == pin.date and pin.start in (None, a.start)
-        for a in f.plan.appointments
+        a.date == pin.date and pin.start in (None, a.start)
+        for a in f.appointments_of.get(pin.child_id or "", ())
     )
 
 
