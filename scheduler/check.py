@@ -1,13 +1,13 @@
 """The independent plan checker: every hard rule of the contract (v1 and v2), re-derived from the
 data alone.
 
-This module is the contract's rules, as the team reads them (``V2_SEMANTICS``), written as code
-that reads like the spec. It knows nothing of how plans are made (no matching, scheduling,
-pipeline, explanation, KPI or venue code), so a bug there cannot hide here: where the planner
-has a helper for a concept (meeting length, a review's place, siblings, allowed models), this
-module states the concept again from the contract. Each rule is one small function over
-:class:`Facts` yielding ``(subject, message)`` findings; :data:`RULES` names and describes them,
-and :func:`check_plan` runs them all.
+This module is the contract's rules, as the team reads them (``docs/check.md`` in plain
+words), written as code that reads like the spec. It knows nothing of how plans are made (no
+matching, scheduling, pipeline, explanation, KPI or venue code), so a bug there cannot hide here:
+where the planner has a helper for a concept (meeting length, a review's place, siblings,
+allowed models), this module states the concept again from the contract. Each rule is one
+small function over :class:`Facts` yielding ``(subject, message)`` findings; :data:`RULES`
+names and describes them, and :func:`check_plan` runs them all.
 
 Conventions shared by every rule:
 
@@ -306,7 +306,9 @@ class Facts:
         return frozenset((a.child_id, a.date, a.start) for a in self.previous.appointments)
 
     def groups(
-        self, key: Callable[[Appointment], str | None], only: Callable[[Appointment], bool] = bool
+        self,
+        key: Callable[[Appointment], str | None],
+        only: Callable[[Appointment], bool] = lambda _: True,
     ) -> Iterator[tuple[str, date, list[Appointment]]]:
         """Appointments (those ``only`` keeps) by ``(key, date)``, in first-seen order; rows
         whose key is ``None`` are left out, and so are groups of history alone."""
