@@ -155,8 +155,28 @@ def describe(identity: Identity) -> str:
 # --- pages ----------------------------------------------------------------------------------
 
 
+def store_problem() -> str | None:
+    """Why the plan store cannot be used (one line), or ``None`` when it opens."""
+    try:
+        storage.store()
+    except repo.StoreError as exc:
+        return str(exc)
+    return None
+
+
 def gate() -> Identity:
     """Run first on every page view: return the identity, or show sign-in / refusal and stop."""
+    problem = store_problem()
+    if problem is not None:
+        st.title("Integrated Review scheduler")
+        storage.log.warning("the plan store cannot be opened: %s", problem)
+        detail = f" ({problem})" if not provider_configured() else ""
+        st.error(
+            f"The plan store cannot be opened{detail}. Create it with `scheduler store init`, or "
+            "point SCHEDULER_DB_URL at the right one (see docs/store.md).",
+            icon=":material/database:",
+        )
+        st.stop()
     seen = visitor()
     if seen.identity is not None:
         if seen.mode == "provider" and st.session_state.get(_SIGNED_IN) != seen.identity.subject:

@@ -30,12 +30,17 @@ T = TypeVar("T", bytes, str)
 
 @lru_cache(maxsize=4)
 def _open(url: str) -> repo.Store:
-    return repo.open_store(url)
+    return repo.open_store(url, create=False)
 
 
 def store() -> repo.Store:
     """The store for this process (migrated on first use); the URL is read from the environment
-    each time, so tests that point ``SCHEDULER_DB_URL`` at a fresh file get a fresh store."""
+    each time, so tests that point ``SCHEDULER_DB_URL`` at a fresh file get a fresh store.
+
+    The dashboard never creates a store (``scheduler store init`` does): a mistyped
+    ``SCHEDULER_DB_URL`` is a :class:`~scheduler.store.records.StoreUnavailable`, which
+    :func:`ui.auth.gate` shows as a plain message, not an empty store that looks real.
+    """
     return _open(repo.database_url())
 
 

@@ -8,6 +8,7 @@ or demoted, so the store can never be left with nobody able to manage it.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
@@ -22,6 +23,18 @@ from scheduler.store.records import AuditAction, StoreError
 
 class LastCoordinator(StoreError):
     """Removing or demoting this identity would leave no coordinator."""
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+
+
+def check_email(subject: str) -> str:
+    """An identity's key as stored: a plain e-mail address (lower-cased), with no spaces or
+    control characters, so it can never pose as ``local-coordinator`` or break an audit line."""
+    key = normalise_subject(subject)
+    if not _EMAIL.match(key) or any(not char.isprintable() for char in key):
+        raise ValueError("an identity is an e-mail address (name@domain, no spaces)")
+    return key
 
 
 def _identity(row: IdentityRow) -> Identity:
@@ -44,7 +57,7 @@ def set_identity(
 ) -> Identity:
     """Add or change an identity's role (and setting, for a setting user)."""
     actor = check_actor(actor)
-    wanted = Identity(subject, Role(role), setting_id, display_name.strip()[:200])
+    wanted = Identity(check_email(subject), Role(role), setting_id, display_name.strip()[:200])
 
     def work(session: Session) -> Identity:
         now = datetime.now(UTC)

@@ -179,6 +179,11 @@ class StoreError(Exception):
     """A request the store refuses (unknown version, purged data, last coordinator …)."""
 
 
+class StoreUnavailable(StoreError):
+    """The store cannot be opened or written: a bad URL, no such store, an unreachable server,
+    a read-only file or folder. The message is one line, fit to print, without any password."""
+
+
 class UnknownVersion(StoreError, LookupError):
     def __init__(self, version: int) -> None:
         super().__init__(f"no plan version {version} in the store")

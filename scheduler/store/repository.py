@@ -55,6 +55,7 @@ from scheduler.store.records import (
     PurgeReport,
     StoredVersion,
     StoreError,
+    StoreUnavailable,
     UnknownVersion,
     VersionInfo,
 )
@@ -84,6 +85,7 @@ __all__ = [
     "PurgedData",
     "Store",
     "StoreError",
+    "StoreUnavailable",
     "StoredVersion",
     "TokenRedactingFilter",
     "UnknownVersion",

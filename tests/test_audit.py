@@ -1,0 +1,102 @@
+"""The audit log can be trusted: who acted comes from the operating system or the signed-in
+identity, one entry is one printed line whatever the data hold, and the database refuses to
+overwrite an entry even through ``INSERT OR REPLACE``."""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from scheduler.cli import main
+from scheduler.store import repository as repo
+from scheduler.store.db import Store
+from scheduler.store.records import AuditAction
+
+FORGED = "2026-01-01 00:00:00Z  boss@example.org             plan_published       version:9"
+
+
+@pytest.fixture
+def store_url(tmp_path: Path) -> str:
+    return f"sqlite+pysqlite:///{tmp_path / 'store.db'}"
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[Store]:
+    opened = repo.open_store(store_url)
+    yield opened
+    opened.dispose()
+
+
+def test_the_cli_records_the_operating_system_user_not_a_free_actor(
+    store: Store, store_url: str
+) -> None:
+    """``--actor`` says whom the user acts for; the operating-system user is always named."""
+    argv = ["store", "--db", store_url, "--actor", "boss@example.org"]
+    assert main([*argv, "identities", "set", "lead@example.org", "coordinator"]) == 0
+    (entry,) = repo.list_audit(store, action=AuditAction.IDENTITY_SET)
+    assert entry.actor == f"cli:{getpass.getuser()} for boss@example.org"
+    assert main(["store", "--db", store_url, "tokens", "revoke", "setting", "S001"]) == 0
+    (entry,) = repo.list_audit(store, action=AuditAction.FEED_TOKEN_REVOKED)
+    assert entry.actor == f"cli:{getpass.getuser()}"
+
+
+def test_a_newline_in_an_address_cannot_forge_an_audit_line(
+    store: Store, store_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A refused sign-in with a crafted address is audited as it came, and printed escaped:
+    one entry, one line, and the forged text is not a line of its own."""
+    crafted = f"mallory@example.org\n{FORGED}"
+    repo.append_audit(store, crafted, AuditAction.ACCESS_DENIED, target="dashboard")
+    repo.append_audit(
+        store, "cli:root", AuditAction.DATA_PURGED, target="x\r\ny", details={"note": "a\nb"}
+    )
+    capsys.readouterr()
+    assert main(["store", "--db", store_url, "audit"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2
+    assert not any(line.startswith("2026-01-01 00:00:00Z") for line in lines)
+    assert "mallory@example.org\\n2026-01-01" in lines[1]
+    assert "x\\r\\ny" in lines[0] and "note=a\\nb" in lines[0]
+
+
+def test_an_identity_must_be_a_plain_email_address(store: Store) -> None:
+    """No spaces or control characters, and never the local coordinator's name."""
+    for bad in ("mallory@example.org\nboss", "local-coordinator", "a b@example.org", "@x"):
+        with pytest.raises(ValueError, match="e-mail"):
+            repo.set_identity(store, bad, "coordinator", actor="test")
+    assert repo.list_identities(store) == []
+
+
+def _overwrite(store: Store, statement: str) -> None:
+    with store.engine.connect() as connection, connection.begin():
+        connection.execute(text(statement))
+
+
+def test_insert_or_replace_cannot_overwrite_an_audit_entry(store: Store) -> None:
+    """``INSERT OR REPLACE`` (SQLite) or ``ON CONFLICT DO UPDATE`` (PostgreSQL) on an existing
+    id is refused by the database itself; the entry stays as written."""
+    repo.append_audit(store, "boss@example.org", AuditAction.PLAN_PUBLISHED, target="version:1")
+    (original,) = repo.list_audit(store)
+    values = (
+        f"({original.entry_id}, '2026-01-01 00:00:00', 'nobody', 'signed_in', 'dashboard', '{{}}')"
+    )
+    columns = "(id, at, actor, action, target, details)"
+    if store.backend == "sqlite":
+        attempts = [
+            f"INSERT OR REPLACE INTO audit_log {columns} VALUES {values}",
+            f"REPLACE INTO audit_log {columns} VALUES {values}",
+        ]
+    else:
+        attempts = [
+            f"INSERT INTO audit_log {columns} VALUES {values} "
+            "ON CONFLICT (id) DO UPDATE SET actor = EXCLUDED.actor"
+        ]
+    for statement in attempts:
+        with pytest.raises(DBAPIError, match="append-only"):
+            _overwrite(store, statement)
+    assert repo.list_audit(store) == [original]
