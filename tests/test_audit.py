@@ -100,3 +100,17 @@ def test_insert_or_replace_cannot_overwrite_an_audit_entry(store: Store) -> None
         with pytest.raises(DBAPIError, match="append-only"):
             _overwrite(store, statement)
     assert repo.list_audit(store) == [original]
+
+
+def test_the_local_dashboard_names_the_operating_system_user() -> None:
+    """Without a sign-in provider, changes are audited to the user running the dashboard."""
+    import sys
+
+    root = str(Path(__file__).resolve().parent.parent)
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    from scheduler.store.access import Identity, Role, local_coordinator
+    from ui import storage
+
+    assert storage.actor(local_coordinator()) == f"local-coordinator:{getpass.getuser()}"
+    assert storage.actor(Identity("boss@example.org", Role.COORDINATOR)) == "boss@example.org"

@@ -68,6 +68,7 @@ AUTH = {
     "client_secret": "not-a-real-secret",
     "server_metadata_url": "http://localhost:9/.well-known/openid-configuration",
 }
+ISSUER = "https://login.example.org"
 COORDINATOR = "boss@example.org"
 LEAD = "lead@example.org"
 SETTING_ONE = "acorn@example.org"  # S001's staff
@@ -139,11 +140,27 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> World:
     return World(url, folder, data)
 
 
-def signed_in(email: str | None, script: str = APP) -> AppTest:
-    """The app (or one page file) for a user signed in with ``email`` (``None``: signed out)."""
+def claims(email: str, **changed: Any) -> dict[str, Any]:
+    """A provider's ID token claims for ``email``: verified, with its own account (``sub``)."""
+    return {
+        "is_logged_in": True,
+        "email": email,
+        "email_verified": True,
+        "iss": ISSUER,
+        "sub": f"account-of-{email}",
+        **changed,
+    }
+
+
+def signed_in(email: str | None, script: str = APP, **changed: Any) -> AppTest:
+    """The app (or one page file) for a user signed in with ``email`` (``None``: signed out);
+    ``changed`` claims replace the defaults (``None`` removes one)."""
     at = AppTest.from_file(str(ROOT / script) if script != APP else APP, default_timeout=30)
     at.secrets = {"auth": dict(AUTH)}
-    at.user = {"is_logged_in": False} if email is None else {"is_logged_in": True, "email": email}
+    if email is None:
+        at.user = {"is_logged_in": False}
+    else:
+        at.user = {k: v for k, v in claims(email, **changed).items() if v is not None}
     return at
 
 
@@ -338,11 +355,57 @@ def test_unknown_and_signed_out_visitors_get_nothing(world: World) -> None:
     assert [b.label for b in anonymous.button] == ["Sign in"]
     assert not anonymous.dataframe and "Acorn" not in rendered(anonymous)
 
-    unverified = signed_in(COORDINATOR)
-    unverified.user["email_verified"] = False
-    run(unverified)
+    unverified = run(signed_in(COORDINATOR, email_verified=False))
     assert any("not verified" in w.value for w in unverified.warning)
     assert not unverified.dataframe
+
+
+@pytest.mark.parametrize(
+    "verified", ["false", "true", "False", 1, 0, None], ids=lambda v: f"email_verified={v!r}"
+)
+def test_only_a_literal_true_email_verified_signs_in(world: World, verified: Any) -> None:
+    """A string (even "true"), a number or a missing claim is not a verification: refused, with
+    nothing of the app drawn; the identity is not tied to the account either."""
+    at = run(signed_in(COORDINATOR, email_verified=verified))
+    assert any("not verified" in w.value for w in at.warning)
+    assert not at.dataframe and not at.download_button and not leaks(rendered(at))
+    assert "Acorn" not in rendered(at)
+    assert repo.bound_identities(world.store()) == set()
+
+
+def test_the_first_sign_in_ties_the_identity_to_the_provider_account(world: World) -> None:
+    """After the first sign-in, the issuer + sub is the key: another account (another provider,
+    or another user at the same one) with the same verified address is refused and audited;
+    the tied account gets in even after its address changes."""
+    first = run(signed_in(COORDINATOR))
+    assert first.title[0].value == "Data"
+    store = world.store()
+    assert repo.bound_identities(store) == {COORDINATOR}
+    (bound,) = repo.list_audit(store, action=AuditAction.IDENTITY_BOUND)
+    assert bound.actor == COORDINATOR and bound.details == {"issuer": ISSUER}
+
+    for other in ({"sub": "someone-else"}, {"iss": "https://evil.example"}):
+        at = run(signed_in(COORDINATOR, **other))
+        assert any("different account" in w.value for w in at.warning)
+        assert not at.dataframe and "Acorn" not in rendered(at)
+    denied = repo.list_audit(store, action=AuditAction.ACCESS_DENIED, actor=COORDINATOR)
+    assert len(denied) == 2  # once per session, and each attempt above is a session
+    renamed = run(signed_in("new.address@example.org", sub=f"account-of-{COORDINATOR}"))
+    assert (
+        renamed.title[0].value == "Data"
+    )  # the same account (iss + sub), whatever its address now
+
+    assert repo.unbind_identity(store, COORDINATOR, actor="cli:root")
+    again = run(signed_in(COORDINATOR, sub="a-replacement-account"))
+    assert again.title[0].value == "Data"
+
+
+def test_a_sign_in_without_issuer_or_subject_is_refused(world: World) -> None:
+    """Without the account's issuer and sub there is nothing to key the identity on."""
+    for missing in ({"sub": None}, {"iss": None}, {"sub": ""}):
+        at = run(signed_in(COORDINATOR, **missing))
+        assert any("which account" in w.value for w in at.warning)
+        assert not at.dataframe
 
 
 # --- service lead and coordinator -----------------------------------------------------------

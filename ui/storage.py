@@ -21,7 +21,8 @@ from scheduler.domain import Authority
 from scheduler.export.ics import calendar_sequences
 from scheduler.plan import Pin, Plan
 from scheduler.store import repository as repo
-from scheduler.store.access import Action, Identity, require
+from scheduler.store.access import LOCAL_SUBJECT, Action, Identity, require
+from scheduler.store.audit import local_actor
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +46,9 @@ def store() -> repo.Store:
 
 
 def actor(identity: Identity) -> str:
-    """Who the audit log names: the signed-in e-mail address, or ``local-coordinator``."""
-    return identity.subject
+    """Who the audit log names: the signed-in e-mail address, or, for the provider-less local
+    coordinator, ``local-coordinator:<operating-system user running the dashboard>``."""
+    return local_actor() if identity.subject == LOCAL_SUBJECT else identity.subject
 
 
 # --- versions -------------------------------------------------------------------------------

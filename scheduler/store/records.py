@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from scheduler.domain import Authority
 from scheduler.plan import Pin, Plan
+from scheduler.store.access import Identity
 
 FeedKind = Literal["setting", "practitioner"]
 
@@ -32,6 +33,9 @@ class AuditAction(StrEnum):
     PLAN_EXPORTED = "plan_exported"
     IDENTITY_SET = "identity_set"
     IDENTITY_REMOVED = "identity_removed"
+    IDENTITY_BOUND = "identity_bound"
+    """First sign-in: the identity is tied to the provider account (issuer + subject)."""
+    IDENTITY_UNBOUND = "identity_unbound"
     FEED_TOKEN_ISSUED = "feed_token_issued"
     FEED_TOKEN_ROTATED = "feed_token_rotated"
     FEED_TOKEN_REVOKED = "feed_token_revoked"
@@ -50,6 +54,19 @@ class AuditRecord:
     action: AuditAction
     target: str
     details: dict[str, Any]
+
+
+SignInRefusal = Literal["", "no_email", "unverified", "no_account", "unknown", "other_account"]
+
+
+@dataclass(frozen=True, slots=True)
+class SignInResult:
+    """Who a provider's sign-in is, or why nobody: ``identity`` is set exactly when
+    ``refusal`` is empty. ``email`` is the claimed address (trimmed), for the refusal page."""
+
+    identity: Identity | None
+    email: str = ""
+    refusal: SignInRefusal = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,10 +17,13 @@ from scheduler.store.db import Store, database_url, open_store, safe_url
 from scheduler.store.feeds import feed_calendar, render_feed
 from scheduler.store.identities import (
     LastCoordinator,
+    bound_identities,
     get_identity,
     list_identities,
     remove_identity,
     set_identity,
+    sign_in,
+    unbind_identity,
 )
 from scheduler.store.plans import (
     add_pin,
@@ -53,6 +56,7 @@ from scheduler.store.records import (
     PinRecord,
     PurgedData,
     PurgeReport,
+    SignInResult,
     StoredVersion,
     StoreError,
     StoreUnavailable,
@@ -83,6 +87,7 @@ __all__ = [
     "PlanComparison",
     "PurgeReport",
     "PurgedData",
+    "SignInResult",
     "Store",
     "StoreError",
     "StoreUnavailable",
@@ -92,6 +97,7 @@ __all__ = [
     "VersionInfo",
     "add_pin",
     "append_audit",
+    "bound_identities",
     "compare_plans",
     "compare_versions",
     "count_versions",
@@ -128,5 +134,7 @@ __all__ = [
     "save_dataset",
     "save_plan",
     "set_identity",
+    "sign_in",
+    "unbind_identity",
     "version_info",
 ]
