@@ -114,3 +114,23 @@ def test_the_local_dashboard_names_the_operating_system_user() -> None:
 
     assert storage.actor(local_coordinator()) == f"local-coordinator:{getpass.getuser()}"
     assert storage.actor(Identity("boss@example.org", Role.COORDINATOR)) == "boss@example.org"
+
+
+def test_the_cli_unties_an_identity_from_its_account(
+    store: Store, store_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``identities unbind`` resets the account a replaced user signed in with; audited."""
+    repo.set_identity(store, "lead@example.org", "coordinator", actor="test")
+    claims = {"email": "lead@example.org", "email_verified": True, "iss": "https://i", "sub": "1"}
+    assert repo.sign_in(store, claims).identity is not None
+    assert repo.sign_in(store, {**claims, "sub": "2"}).refusal == "other_account"
+    argv = ["store", "--db", store_url]
+    assert main([*argv, "identities", "list"]) == 0
+    assert "(signed in)" in capsys.readouterr().out
+    assert main([*argv, "identities", "unbind", "lead@example.org"]) == 0
+    assert repo.sign_in(store, {**claims, "sub": "2"}).identity is not None
+    assert [e.action for e in repo.list_audit(store)][:3] == [
+        AuditAction.IDENTITY_BOUND,
+        AuditAction.IDENTITY_UNBOUND,
+        AuditAction.IDENTITY_BOUND,
+    ][::-1]

@@ -2,7 +2,7 @@
 
     scheduler store [--db URL] init
     scheduler store versions | show N | compare A B | publish N | export N --out PLAN
-    scheduler store identities list | set EMAIL ROLE [--setting ID] | remove EMAIL
+    scheduler store identities list | set EMAIL ROLE [--setting ID] | remove EMAIL | unbind EMAIL
     scheduler store tokens list [--all] | issue KIND ID | rotate KIND ID | revoke KIND ID
     scheduler store audit [--limit N] [--action ACTION]
     scheduler store purge [--before DATE] (--dry-run | --yes)
@@ -163,6 +163,11 @@ def register(sub: Any) -> None:
     remove_identity = who.add_parser("remove")
     remove_identity.add_argument("email")
     remove_identity.set_defaults(store=_identities_remove)
+    unbind = who.add_parser(
+        "unbind", help="untie an identity from its provider account (the account was replaced)"
+    )
+    unbind.add_argument("email")
+    unbind.set_defaults(store=_identities_unbind)
 
     tokens = actions.add_parser("tokens", help="calendar feed tokens")
     feeds = tokens.add_subparsers(dest="token_command", metavar="ACTION", required=True)
@@ -286,12 +291,22 @@ def _export(store: Store, args: argparse.Namespace) -> int:
 
 
 def _identities_list(store: Store, args: argparse.Namespace) -> int:
+    bound = repo.bound_identities(store)
     for identity in repo.list_identities(store):
         scope = f" {identity.setting_id}" if identity.setting_id else ""
+        account = "signed in" if identity.subject in bound else "not yet signed in"
         print(
             f"{printable(identity.subject):<40} {identity.role.value}{printable(scope)}  "
-            f"{printable(identity.display_name)}"
+            f"({account})  {printable(identity.display_name)}".rstrip()
         )
+    return 0
+
+
+def _identities_unbind(store: Store, args: argparse.Namespace) -> int:
+    unbound = repo.unbind_identity(store, args.email, actor=_actor(args))
+    print(
+        "untied: the next sign-in with a verified address ties it again" if unbound else "not tied"
+    )
     return 0
 
 
