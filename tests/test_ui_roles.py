@@ -610,31 +610,45 @@ def test_without_a_provider_one_local_coordinator_with_a_notice(world: World) ->
     [("localhost", True), ("127.0.0.1", True), ("::1", True), ("0.0.0.0", False), (None, False)],
 )
 def test_the_local_coordinator_exists_only_on_a_loopback_address(
-    address: str | None, local: bool
+    monkeypatch: pytest.MonkeyPatch, address: str | None, local: bool
 ) -> None:
     """Without sign-in, a server listening beyond this computer lets nobody in."""
+    fake_request(monkeypatch, {"Host": "localhost:8501"}, "127.0.0.1")
     with patch_config_options({"server.address": address, "global.appTest": False}):
         assert auth.served_locally() is local
 
 
-@pytest.mark.parametrize(
-    ("headers", "remote", "local"),
-    [
-        ({}, "127.0.0.1", True),
-        ({"X-Forwarded-For": "203.0.113.9"}, "127.0.0.1", False),
-        ({"Forwarded": "for=203.0.113.9"}, "127.0.0.1", False),
-        ({}, "203.0.113.9", False),
-    ],
-)
-def test_a_relayed_or_remote_request_is_not_local(
-    monkeypatch: pytest.MonkeyPatch, headers: dict[str, str], remote: str, local: bool
-) -> None:
-    """Even on localhost, a request a proxy relayed, or from elsewhere, gets no coordinator."""
+def fake_request(monkeypatch: pytest.MonkeyPatch, headers: dict[str, str], remote: str) -> None:
+    """``st.context`` as a request with these headers from this address would have it."""
     import streamlit as st
     from streamlit.runtime.context import StreamlitHeaders
 
     fake = type("Context", (), {"headers": StreamlitHeaders(headers.items()), "ip_address": remote})
     monkeypatch.setattr(st, "context", fake())
+
+
+LOCAL_HOST = {"Host": "localhost:8501"}
+
+
+@pytest.mark.parametrize(
+    ("headers", "remote", "local"),
+    [
+        (LOCAL_HOST, "127.0.0.1", True),
+        ({"Host": "127.0.0.1:8501", "Origin": "http://127.0.0.1:8501"}, "127.0.0.1", True),
+        ({**LOCAL_HOST, "X-Forwarded-For": "203.0.113.9"}, "127.0.0.1", False),
+        ({**LOCAL_HOST, "Forwarded": "for=203.0.113.9"}, "127.0.0.1", False),
+        (LOCAL_HOST, "203.0.113.9", False),
+        ({"Host": "evil.example:8501"}, "127.0.0.1", False),  # DNS rebinding
+        ({**LOCAL_HOST, "Origin": "http://evil.example"}, "127.0.0.1", False),  # cross-site
+        ({}, "127.0.0.1", False),  # no Host at all
+    ],
+)
+def test_a_relayed_remote_or_rebound_request_is_not_local(
+    monkeypatch: pytest.MonkeyPatch, headers: dict[str, str], remote: str, local: bool
+) -> None:
+    """Even on localhost, a request a proxy relayed, from elsewhere, or addressed to another
+    host name (a DNS-rebinding page) or from another site's page gets no coordinator."""
+    fake_request(monkeypatch, headers, remote)
     with patch_config_options({"server.address": "localhost", "global.appTest": False}):
         assert auth.served_locally() is local
 

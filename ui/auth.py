@@ -30,7 +30,15 @@ import streamlit as st
 from streamlit import config
 
 from scheduler.store import repository as repo
-from scheduler.store.access import AccessDenied, Action, Identity, Role, local_coordinator, require
+from scheduler.store.access import (
+    AccessDenied,
+    Action,
+    Identity,
+    Role,
+    local_coordinator,
+    local_host_allowed,
+    require,
+)
 from ui import storage
 from ui.markup import md
 
@@ -105,17 +113,23 @@ def provider_names() -> list[str]:
 
 def served_locally() -> bool:
     """Whether only this computer can reach the app: the server listens on a loopback address,
-    this request came from one, and no proxy relayed it. AppTest has no network server."""
+    this request came from one, no proxy relayed it, and its ``Host`` and ``Origin`` name this
+    computer (a DNS-rebinding page names its own host; ``app.py`` refuses those even earlier, in
+    ``ui.local_only``). AppTest has no network server."""
     if config.get_option("global.appTest"):
         return True
     address = config.get_option("server.address")
     if not isinstance(address, str) or address.strip().lower() not in LOOPBACK:
         return False
     try:
-        forwarded = any(name in st.context.headers for name in PROXY_HEADERS)
+        headers = st.context.headers
+        forwarded = any(name in headers for name in PROXY_HEADERS)
+        host, origin = headers.get("Host"), headers.get("Origin")
     except Exception:  # no request headers (bare mode)
-        forwarded = False
+        return False
     if forwarded:  # a proxy relayed this request: it may come from anywhere
+        return False
+    if not local_host_allowed(host, origin, address):
         return False
     remote = st.context.ip_address
     return not isinstance(remote, str) or remote in LOOPBACK
