@@ -142,6 +142,8 @@ def overview(authority: Authority, result: PlanResult, identity: Identity) -> No
         mime=downloads.ZIP,
         icon=":material/folder_zip:",
         on_click="ignore",
+        help="The plan folder's files for other tools, values exactly as planned: open the "
+        "rota workbook in a spreadsheet instead.",
     )
     cols[2].download_button(
         "All calendars (.ics, zip)",
