@@ -17,6 +17,7 @@ from scheduler.store import repository as repo
 from scheduler.store.access import Action, Identity, Role, can, require
 from ui import auth, feeds, state, storage
 from ui.auth import ROLE_LABELS
+from ui.markup import md
 
 
 def known_data() -> Authority | None:
@@ -81,7 +82,7 @@ def identities(identity: Identity, data: Authority | None) -> None:
                     actor=storage.actor(identity),
                 )
             except (ValueError, repo.StoreError) as exc:
-                st.error(str(exc), icon=":material/error:")
+                st.error(md(exc), icon=":material/error:")
             else:
                 st.rerun()
     if people:
@@ -95,7 +96,7 @@ def identities(identity: Identity, data: Authority | None) -> None:
                 try:
                     repo.remove_identity(storage.store(), subject, actor=storage.actor(identity))
                 except repo.StoreError as exc:
-                    st.error(str(exc), icon=":material/error:")
+                    st.error(md(exc), icon=":material/error:")
                 else:
                     st.rerun()
 
@@ -155,7 +156,7 @@ def tokens(identity: Identity, data: Authority | None) -> None:
     handle, who = storage.store(), storage.actor(identity)
     if revoke:
         count = repo.revoke_feed_tokens(handle, kind, str(target), actor=who)
-        st.success(f"Revoked {count} address(es) for {names.get(str(target), target)}.")
+        st.success(f"Revoked {count} address(es) for {md(names.get(str(target), target))}.")
         return
     issued = (
         repo.rotate_feed_token(handle, kind, str(target), actor=who)
@@ -166,7 +167,7 @@ def tokens(identity: Identity, data: Authority | None) -> None:
         str(st.context.url or ""), issued.token, str(config.get_option("server.baseUrlPath") or "")
     )
     st.success(
-        f"The subscription address for {names.get(str(target), target)}. Copy it now: it is "
+        f"The subscription address for {md(names.get(str(target), target))}. Copy it now: it is "
         "shown only this once.",
         icon=":material/key:",
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
+from urllib.parse import quote
 
 import streamlit as st
 
@@ -26,6 +27,7 @@ from scheduler.store.access import Action, Identity, Role, require, scope_for, v
 from scheduler.store.records import AuditAction, StoredVersion
 from ui import auth, state, storage
 from ui.components import downloads, tables
+from ui.markup import md
 
 SourceKind = Literal["session", "published"]
 
@@ -138,9 +140,9 @@ def show(identity: Identity, shown: Shown, setting_id: str) -> None:
     require(identity, Action.VIEW_SETTING, setting_id=setting_id)
     authority, plan = shown.authority, shown.plan
     setting = authority.settings[setting_id]
-    st.markdown(
-        f"**{setting.name}** · {setting.type.replace('_', ' ')}"
-        f" · {setting.address or 'no address given'}"
+    st.markdown(  # names and addresses are data: escaped, never markup
+        f"**{md(setting.name)}** · {md(setting.type.replace('_', ' '))}"
+        f" · {md(setting.address or 'no address given')}"
         f" · open {describe_days(setting.open_days)} {format_time(setting.open_time)}–"
         f"{format_time(setting.close_time)}"
     )
@@ -153,10 +155,10 @@ def show(identity: Identity, shown: Shown, setting_id: str) -> None:
         st.warning("No link practitioner is named for this setting yet.", icon=":material/warning:")
     else:
         st.markdown(
-            f"**{practitioner.name}**, {role_name(practitioner.role)}"
-            + (f", {practitioner.team}" if practitioner.team else "")
-            + f"  \nEmail: [{practitioner.email}](mailto:{practitioner.email})"
-            + (f"  \nBase: {practitioner.base_name}" if practitioner.base_name else "")
+            f"**{md(practitioner.name)}**, {md(role_name(practitioner.role))}"
+            + (f", {md(practitioner.team)}" if practitioner.team else "")
+            + f"  \nEmail: [{md(practitioner.email)}](mailto:{quote(practitioner.email, safe='@')})"
+            + (f"  \nBase: {md(practitioner.base_name)}" if practitioner.base_name else "")
         )
         if plan is None:
             st.caption("From your current records; the plan may name someone else.")
@@ -170,7 +172,7 @@ def show(identity: Identity, shown: Shown, setting_id: str) -> None:
 
     slots = tables.setting_slots_frame(authority, plan, setting_id)
     term = authority.config.term.name
-    st.header(f"Review slots, {term}")
+    st.header(f"Review slots, {md(term)}")
     if shown.kind == "published":
         st.caption(f"From the published plan, version {shown.version}.")
     if slots.height == 0:
