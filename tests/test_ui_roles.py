@@ -658,3 +658,34 @@ def _fresh_store_handles() -> Iterator[None]:
     """Each test's store URL is new; drop cached handles so files can be removed."""
     yield
     storage._open.cache_clear()
+
+
+def test_a_removed_or_moved_identitys_download_buttons_stop_working(world: World) -> None:
+    """A download drawn for someone is checked against the store when clicked: once they are
+    removed, or moved to another setting, the button builds nothing and audits nothing."""
+    from scheduler.store.access import AccessDenied, Action
+
+    store = world.store()
+    seen = repo.get_identity(store, SETTING_ONE)
+    assert seen is not None
+
+    def button() -> Callable[[], bytes]:
+        return storage.audited(
+            lambda: b"calendar",
+            seen,
+            Action.DOWNLOAD_CALENDARS,
+            AuditAction.CALENDAR_EXPORTED,
+            target="setting:S001",
+            setting_id="S001",
+        )
+
+    assert button()() == b"calendar"  # while they may
+    drawn_then_moved, drawn_then_removed = button(), button()
+    repo.set_identity(store, SETTING_ONE, Role.SETTING, setting_id="S002", actor="test")
+    with pytest.raises(AccessDenied):
+        drawn_then_moved()
+    repo.remove_identity(store, SETTING_ONE, actor="test")
+    with pytest.raises(AccessDenied):
+        drawn_then_removed()
+    exported = repo.list_audit(store, action=AuditAction.CALENDAR_EXPORTED, actor=SETTING_ONE)
+    assert len(exported) == 1  # only the click made while they were allowed

@@ -156,16 +156,27 @@ def audited(
     """A deferred download: checks the permission again, builds the file, audits the download.
 
     The callable runs when the user clicks, outside the page's script (it must not touch
-    session state): everything it needs is captured here.
+    session state): everything it needs is captured here. The permission is checked against
+    the identity *as the store has it at the click* (:func:`current_identity`), so a button
+    drawn before someone was removed, demoted or moved to another setting no longer works.
     """
     handle = store()
     subject = actor(identity)
     facts = dict(details or {})
 
     def download() -> T:
-        require(identity, permission, setting_id=setting_id)
+        require(current_identity(handle, identity), permission, setting_id=setting_id)
         content = build()
         repo.append_audit(handle, subject, event, target=target, details=facts)
         return content
 
     return download
+
+
+def current_identity(handle: repo.Store, seen: Identity) -> Identity | None:
+    """``seen`` as the store has it now: ``None`` once removed, the new role once changed. The
+    provider-less local coordinator is not a stored identity (and no stored one can be called
+    that), so it stays as it is."""
+    if seen.subject == LOCAL_SUBJECT:
+        return seen
+    return repo.get_identity(handle, seen.subject)
