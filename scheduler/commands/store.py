@@ -182,6 +182,14 @@ def register(sub: Any) -> None:
         command = feeds.add_parser(name, help=text)
         command.add_argument("kind", choices=["setting", "practitioner"])
         command.add_argument("target_id")
+        if name != "revoke":
+            command.add_argument(
+                "--days",
+                type=int,
+                default=None,
+                help="how many days the token works (default: $SCHEDULER_FEED_TOKEN_DAYS, "
+                "else 365; 0: it does not expire)",
+            )
         command.set_defaults(store=handler)
 
     audit = actions.add_parser("audit", help="the audit log, newest first")
@@ -331,26 +339,36 @@ def _identities_remove(store: Store, args: argparse.Namespace) -> int:
 
 def _tokens_list(store: Store, args: argparse.Namespace) -> int:
     for t in repo.list_feed_tokens(store, include_revoked=args.all):
-        state = "active" if t.active else f"revoked {t.revoked_at:%Y-%m-%d}"
+        if t.revoked_at is not None:
+            state = f"revoked {t.revoked_at:%Y-%m-%d}"
+        elif t.expires_at is None:
+            state = "active, no expiry"
+        else:
+            state = f"{'expired' if t.expired else 'active, expires'} {t.expires_at:%Y-%m-%d}"
         print(f"{t.token_id:>4}  {t.kind:<12} {t.target_id:<12} {t.created_at:%Y-%m-%d}  {state}")
     return 0
 
 
-def _print_token(kind: str, target_id: str, token: str) -> None:
-    print(f"New feed token for {kind} {target_id} (shown once; keep it secret):")
-    print(token)
-    print("Subscribe to <dashboard address>/feeds/<token>.ics (see docs/store.md).")
+def _print_token(issued: repo.IssuedToken) -> None:
+    print(f"New feed token for {issued.kind} {issued.target_id} (shown once; keep it secret):")
+    print(issued.token)
+    until = f"until {issued.expires_at:%Y-%m-%d}" if issued.expires_at else "with no expiry"
+    print(f"It works {until}. Subscribe to <dashboard address>/feeds/<token>.ics.")
 
 
 def _tokens_issue(store: Store, args: argparse.Namespace) -> int:
-    issued = repo.issue_feed_token(store, args.kind, args.target_id, actor=_actor(args))
-    _print_token(issued.kind, issued.target_id, issued.token)
+    issued = repo.issue_feed_token(
+        store, args.kind, args.target_id, actor=_actor(args), lifetime_days=args.days
+    )
+    _print_token(issued)
     return 0
 
 
 def _tokens_rotate(store: Store, args: argparse.Namespace) -> int:
-    issued = repo.rotate_feed_token(store, args.kind, args.target_id, actor=_actor(args))
-    _print_token(issued.kind, issued.target_id, issued.token)
+    issued = repo.rotate_feed_token(
+        store, args.kind, args.target_id, actor=_actor(args), lifetime_days=args.days
+    )
+    _print_token(issued)
     return 0
 
 
@@ -376,4 +394,7 @@ def _purge(store: Store, args: argparse.Namespace) -> int:
         f"{len(report.datasets)} dataset(s), version(s) {list(report.versions)}, "
         f"{report.appointment_pins} appointment pin(s)"
     )
+    if not report.reclaimed:
+        print(f"warning: {report.reclaim_note}", file=sys.stderr)
+        return 1
     return 0

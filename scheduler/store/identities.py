@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from scheduler.store.access import Identity, Role, normalise_subject
 from scheduler.store.audit import check_actor, record
 from scheduler.store.db import Store
+from scheduler.store.known import require_known
 from scheduler.store.models import ISSUER, PROVIDER_SUBJECT, IdentityRow
 from scheduler.store.records import AuditAction, SignInResult, StoreError
 
@@ -69,6 +70,8 @@ def set_identity(
     wanted = Identity(check_email(subject), Role(role), setting_id, display_name.strip()[:200])
 
     def work(session: Session) -> Identity:
+        if wanted.setting_id is not None:
+            require_known(session, "setting", wanted.setting_id)
         now = datetime.now(UTC)
         row = session.get(IdentityRow, wanted.subject)
         if row is None:

@@ -7,7 +7,7 @@ a child's name, and a feed token's clear text appears only in :class:`IssuedToke
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -162,6 +162,8 @@ class IssuedToken:
     kind: FeedKind
     target_id: str
     token: str = field(repr=False)
+    expires_at: datetime | None = None
+    """When it stops working (``None``: it does not expire)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,10 +177,15 @@ class FeedTokenInfo:
     created_by: str
     revoked_at: datetime | None
     revoked_by: str | None
+    expires_at: datetime | None = None
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= datetime.now(UTC)
 
     @property
     def active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.expired
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +197,11 @@ class PurgeReport:
     versions: tuple[int, ...]
     appointment_pins: int
     dry_run: bool
+    reclaimed: bool = True
+    """Whether the deleted rows are gone from the database files too (SQLite: the write-ahead
+    log was checkpointed and truncated; PostgreSQL: the tables were vacuumed)."""
+    reclaim_note: str = ""
+    """Why not, and what to do, when ``reclaimed`` is false."""
 
 
 class StoreError(Exception):
@@ -199,6 +211,11 @@ class StoreError(Exception):
 class StoreUnavailable(StoreError):
     """The store cannot be opened or written: a bad URL, no such store, an unreachable server,
     a read-only file or folder. The message is one line, fit to print, without any password."""
+
+
+class UnknownTarget(StoreError, LookupError):
+    """A setting or practitioner id that none of the stored data knows (a typo, or data never
+    saved): no feed token or setting identity is made for it."""
 
 
 class UnknownVersion(StoreError, LookupError):

@@ -14,7 +14,7 @@ from __future__ import annotations
 from scheduler.store.audit import append_audit, list_audit
 from scheduler.store.compare import PlanComparison, compare_plans
 from scheduler.store.db import Store, database_url, open_store, safe_url
-from scheduler.store.feeds import feed_calendar, render_feed
+from scheduler.store.feeds import FeedCache, RateLimiter, feed_calendar, render_feed
 from scheduler.store.identities import (
     LastCoordinator,
     bound_identities,
@@ -60,6 +60,7 @@ from scheduler.store.records import (
     StoredVersion,
     StoreError,
     StoreUnavailable,
+    UnknownTarget,
     UnknownVersion,
     VersionInfo,
 )
@@ -79,6 +80,7 @@ __all__ = [
     "AuditAction",
     "AuditRecord",
     "DatasetInfo",
+    "FeedCache",
     "FeedTarget",
     "FeedTokenInfo",
     "IssuedToken",
@@ -87,12 +89,14 @@ __all__ = [
     "PlanComparison",
     "PurgeReport",
     "PurgedData",
+    "RateLimiter",
     "SignInResult",
     "Store",
     "StoreError",
     "StoreUnavailable",
     "StoredVersion",
     "TokenRedactingFilter",
+    "UnknownTarget",
     "UnknownVersion",
     "VersionInfo",
     "add_pin",
