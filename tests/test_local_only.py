@@ -182,3 +182,27 @@ def test_the_shipped_config_binds_to_localhost() -> None:
     """Local mode also needs the server to listen on this computer only (as shipped)."""
     config = (Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text()
     assert 'address = "localhost"' in config
+
+
+@pytest.mark.parametrize(
+    ("host", "origin", "address", "allowed"),
+    [
+        ("localhost:8501", None, "localhost", True),
+        ("[::1]:8501", "http://[::1]:8501", "localhost", True),
+        ("LOCALHOST.:8501", None, "localhost", True),  # case and a trailing dot change nothing
+        ("ir-laptop:8501", None, "ir-laptop", True),  # the configured address
+        ("ir-laptop:8501", None, "0.0.0.0", False),  # a wildcard names no host
+        ("evil.example", None, "localhost", False),
+        ("localhost:8501", "http://evil.example", "localhost", False),
+        ("localhost:8501", "null", "localhost", False),
+        (None, None, "localhost", False),
+        ("localhost@evil.example", None, "localhost", False),
+    ],
+)
+def test_which_hosts_are_this_computer(
+    host: str | None, origin: str | None, address: str, allowed: bool
+) -> None:
+    """The rule the middleware and the pages share: loopback names and the configured address."""
+    from scheduler.store.access import local_host_allowed
+
+    assert local_host_allowed(host, origin, address) is allowed
