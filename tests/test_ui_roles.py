@@ -625,6 +625,14 @@ def fake_request(monkeypatch: pytest.MonkeyPatch, headers: dict[str, str], remot
 
     fake = type("Context", (), {"headers": StreamlitHeaders(headers.items()), "ip_address": remote})
     monkeypatch.setattr(st, "context", fake())
+    monkeypatch.setattr(auth, "get_script_run_ctx", lambda **_: object())  # a served run
+
+
+def test_bare_mode_is_not_a_request() -> None:
+    """The script imported by plain Python (no server, no run context) serves nobody: the
+    check does not refuse it (a refusal page there would only crash the import)."""
+    with patch_config_options({"server.address": "localhost", "global.appTest": False}):
+        assert auth.served_locally() is True
 
 
 LOCAL_HOST = {"Host": "localhost:8501"}

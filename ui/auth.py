@@ -28,6 +28,7 @@ from typing import Any, Literal
 
 import streamlit as st
 from streamlit import config
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from scheduler.store import repository as repo
 from scheduler.store.access import (
@@ -118,6 +119,8 @@ def served_locally() -> bool:
     ``ui.local_only``). AppTest has no network server."""
     if config.get_option("global.appTest"):
         return True
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return True  # bare mode (the script imported by plain Python): no request, no server
     address = config.get_option("server.address")
     if not isinstance(address, str) or address.strip().lower() not in LOOPBACK:
         return False
