@@ -15,3 +15,9 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["SCHEDULER_STRICT_BOUNDS"] = "1"  # every plan a test makes checks its bounds
     if "SCHEDULER_DATA_DIR" not in os.environ:
         os.environ["SCHEDULER_DATA_DIR"] = tempfile.mkdtemp(prefix="scheduler-tests-")
+    # The dashboard never creates a store (only ``scheduler store init`` does): make the
+    # default one, as a user would before starting it.
+    from scheduler.store.db import DB_URL_ENV, open_store
+
+    if DB_URL_ENV not in os.environ:
+        open_store(create=True).dispose()

@@ -180,6 +180,10 @@ def test_plan_then_setting_downloads_its_calendar(planned: Any) -> None:
     setting_name = chosen.strip().removesuffix(f"({setting_id})").strip()
     assert tab.get_by_role("heading", name="Review slots", exact=False).is_visible()
     shoot(tab, "setting")
+    tab.locator('[data-testid="stDataFrame"]').first.hover()  # its toolbar shows on hover
+    tab.locator('[data-testid="stElementToolbar"]').first.wait_for()
+    tab.get_by_role("button", name="Search").first.wait_for()
+    assert tab.get_by_role("button", name="Download as CSV").count() == 0  # disableDataExport
     with tab.expect_download() as info:
         tab.get_by_role("button", name="Calendar feed for this setting (.ics)").click()
     download = info.value

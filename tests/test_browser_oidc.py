@@ -36,6 +36,8 @@ SHOTS = ROOT / "test-output" / "screenshots"
 STAFF = "acorn@example.org"
 STRANGER = "stranger@example.org"
 COORDINATOR = "boss@example.org"
+UNVERIFIED = "unverified@example.org"
+"""In the store as a coordinator, but the provider does not say it verified the address."""
 
 pytestmark = [
     pytest.mark.browser,
@@ -50,6 +52,7 @@ def _store(url: str) -> None:
     """A published plan for two settings; S001's staff may sign in as a setting user."""
     store = published_two_settings(url)
     repo.set_identity(store, COORDINATOR, Role.COORDINATOR, actor="test")
+    repo.set_identity(store, UNVERIFIED, Role.COORDINATOR, actor="test")
     repo.set_identity(
         store, STAFF, Role.SETTING, setting_id="S001", display_name="Acorn staff", actor="test"
     )
@@ -73,11 +76,19 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     _store(store_url)
     with oidc_provider_mock.run_server_in_thread() as provider:
         issuer = f"http://localhost:{provider.server_port}"
-        people = ((STAFF, "Acorn staff"), (STRANGER, "A Stranger"), (COORDINATOR, "The Boss"))
-        for email, name in people:
+        people = (
+            (STAFF, "Acorn staff", True),
+            (STRANGER, "A Stranger", True),
+            (COORDINATOR, "The Boss", True),
+            (UNVERIFIED, "Not Verified", None),  # the claim is missing altogether
+        )
+        for email, name, verified in people:
+            claims = {"email": email, "name": name}
+            if verified is not None:
+                claims["email_verified"] = verified
             request = urllib.request.Request(
                 f"{issuer}/users/{quote(email)}",
-                data=json.dumps({"email": email, "name": name}).encode(),
+                data=json.dumps(claims).encode(),
                 headers={"Content-Type": "application/json"},
                 method="PUT",
             )
@@ -190,6 +201,21 @@ def test_a_stranger_is_refused_politely(browser: Any, site: Site) -> None:
     body = tab.locator("body").inner_text()
     assert "Acorn" not in body and "My setting" not in body
     tab.context.close()
+
+
+def test_an_address_the_provider_did_not_verify_is_refused(browser: Any, site: Site) -> None:
+    """A real provider's ID token without ``email_verified``: even a coordinator's address in
+    the store gets the refusal page, and nothing is tied to that account."""
+    tab = sign_in(browser, site, UNVERIFIED)
+    tab.get_by_text("has not verified your e-mail address").wait_for()
+    body = tab.locator("body").inner_text()
+    assert "Acorn" not in body and "Versions" not in body
+    tab.context.close()
+    store = repo.open_store(site.store_url)
+    try:
+        assert UNVERIFIED not in repo.bound_identities(store)
+    finally:
+        store.dispose()
 
 
 def test_a_coordinator_gets_every_page_and_the_new_ones_pass_axe(browser: Any, site: Site) -> None:

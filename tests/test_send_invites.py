@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import socket
 import ssl
+import stat
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -25,14 +26,20 @@ from scheduler.cli import main
 from scheduler.config import SmtpConfig
 from scheduler.domain import Authority
 from scheduler.export.email import (
+    Outgoing,
+    Recipient,
+    Retry,
     SendError,
+    deliver,
     invitation_email,
+    message_id,
     message_label,
     send_emails,
 )
 from scheduler.export.ics import Invitation, build_calendars
 from scheduler.io.plan_files import read_plan, write_plan
 from scheduler.io.write_data import write_authority
+from scheduler.ledger import LedgerBusy, MessageLedger
 
 LATER = datetime(2026, 9, 15, 12, 30, tzinfo=UTC)
 
@@ -252,8 +259,10 @@ def test_unreachable_server_is_reported_not_a_traceback(
     """No server listening: exit status 1 and one plain error line."""
     data, data_dir = _data(tmp_path, _free_port())
     plan_dir = _plan_folder(data, data_dir, tmp_path / "plan")
-    assert main(["send-invites", str(plan_dir)]) == 1
-    assert "cannot send through 127.0.0.1" in capsys.readouterr().err
+    assert main(["send-invites", str(plan_dir), "--retries", "1", "--retry-wait", "0"]) == 1
+    out, err = capsys.readouterr()
+    assert "cannot send through 127.0.0.1" in err and "Traceback" not in err
+    assert "Sent 0 of 3 message(s), failed 0, left 3" in out
 
 
 # --------------------------------------------------------------------------- login and TLS
@@ -345,3 +354,194 @@ def test_starttls_encrypts_the_session(tmp_path: Path, monkeypatch: pytest.Monke
         controller.stop()
     assert report.sent == ["C003 REQUEST"]
     assert [a.tls for a in mailbox.arrivals] == [True]
+
+
+# --------------------------------------------------------------------------- resuming
+
+
+@dataclass
+class FlakyMailbox(Mailbox):
+    """A real server that misbehaves on cue: drops the connection (no reply) at the next
+    ``MAIL FROM`` once ``drop_after`` messages have arrived (``drops`` times), answers ``451``
+    to the DATA of the next message ``busy`` times, or refuses one address for good (``550``)."""
+
+    drop_after: int | None = None
+    drops: int = 1_000_000
+    busy: int = 0
+    refuse: str = ""
+
+    async def handle_MAIL(
+        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        if self.drop_after is not None and len(self.arrivals) >= self.drop_after and self.drops:
+            self.drops -= 1
+            server.transport.close()  # gone mid-conversation, as a crashed relay is
+            return "421 4.3.2 closing"
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 OK"
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        if address == self.refuse:
+            return f"550 5.1.1 <{address}>: Recipient address rejected"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.busy:
+            self.busy -= 1
+            return "451 4.3.0 try again later"
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.fixture
+def flaky() -> Iterator[tuple[FlakyMailbox, int]]:
+    mailbox = FlakyMailbox()
+    port = _free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield mailbox, port
+    finally:
+        controller.stop()
+
+
+def _deliveries(mailbox: Mailbox) -> list[tuple[str, str]]:
+    """(event UID line, recipient) for every delivery: a duplicate shows up twice."""
+    out = []
+    for arrival in mailbox.arrivals:
+        uid = next(
+            line
+            for line in _calendar_bytes(arrival.message).split(b"\r\n")
+            if line.startswith(b"UID:")
+        ).decode()
+        out += [(uid, rcpt) for rcpt in arrival.rcpt_tos]
+    return out
+
+
+NO_WAIT = ["--retry-wait", "0"]
+
+
+def test_a_dropped_connection_is_resumed_by_a_second_run_without_duplicates(
+    flaky: tuple[FlakyMailbox, int], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The server drops the connection after 2 messages and stays away: the run reports
+    sent 2 / failed 0 / left 1 and exits 1; the next run sends only the one left."""
+    mailbox, port = flaky
+    data, data_dir = _data(tmp_path, port)
+    plan_dir = _plan_folder(data, data_dir, tmp_path / "plan")
+    mailbox.drop_after = 2
+    assert main(["send-invites", str(plan_dir), "--retries", "2", *NO_WAIT]) == 1
+    out, err = capsys.readouterr()
+    assert "Sent 2 of 3 message(s), failed 0, left 1" in out
+    assert "Run the same command again" in out and "Traceback" not in err
+    assert len(mailbox.arrivals) == 2
+
+    mailbox.drop_after = None
+    assert main(["send-invites", str(plan_dir), *NO_WAIT]) == 0
+    out, _ = capsys.readouterr()
+    assert "Sent 3 of 3 message(s) (2 in an earlier run), failed 0, left 0" in out
+    delivered = _deliveries(mailbox)
+    assert len(mailbox.arrivals) == 3 and len(delivered) == len(set(delivered)) == 7
+
+    assert main(["send-invites", str(plan_dir), *NO_WAIT]) == 0  # a third run sends nothing
+    assert "(3 in an earlier run)" in capsys.readouterr().out
+    assert len(mailbox.arrivals) == 3
+    ledger = b"".join(f.read_bytes() for f in plan_dir.glob("messages.sqlite*"))
+    assert b"example.com" not in ledger and b"example.org" not in ledger  # keys, not addresses
+
+
+def test_transient_failures_are_retried_in_the_same_run(
+    flaky: tuple[FlakyMailbox, int], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A dropped connection after the first message and a 451 on the next: the run reconnects,
+    retries and delivers everything once."""
+    mailbox, port = flaky
+    data, data_dir = _data(tmp_path, port)
+    plan_dir = _plan_folder(data, data_dir, tmp_path / "plan")
+    mailbox.drop_after, mailbox.drops, mailbox.busy = 1, 1, 1
+    assert main(["send-invites", str(plan_dir), "--retries", "3", *NO_WAIT]) == 0
+    assert "Sent 3 of 3 message(s), failed 0, left 0" in capsys.readouterr().out
+    delivered = _deliveries(mailbox)
+    assert len(mailbox.arrivals) == 3 and len(delivered) == len(set(delivered))
+
+
+def test_a_refused_parent_address_is_reported_by_role_never_by_address(
+    flaky: tuple[FlakyMailbox, int], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A 550 for the parent: the others get the message, the output says "the parent" and
+    never the address (not even inside the server's reply), and a re-run does not resend."""
+    mailbox, port = flaky
+    data, data_dir = _data(tmp_path, port)
+    plan_dir = _plan_folder(data, data_dir, tmp_path / "plan")
+    mailbox.refuse = "mary.obrien@example.com"
+    assert main(["send-invites", str(plan_dir), *NO_WAIT]) == 1
+    out, err = capsys.readouterr()
+    assert "failed C001 REQUEST: refused for the parent (550" in err
+    assert "Sent 2 of 3 message(s), failed 1, left 0" in out
+    for address in ("mary.obrien@example.com", "nowak@example.com", "@example"):
+        assert address not in out + err
+    assert "ana@acorns.example.org" in {r for _, r in _deliveries(mailbox)}
+    before = len(mailbox.arrivals)
+    assert main(["send-invites", str(plan_dir), *NO_WAIT]) == 1  # still not delivered to all
+    out, err = capsys.readouterr()
+    assert "refused in an earlier run for the parent" in err and "@" not in err
+    assert len(mailbox.arrivals) == before
+
+
+def test_back_off_doubles_between_retries(tmp_path: Path) -> None:
+    """Against a server that is not there, the waits grow 1, 2, 4 … up to the cap, and the
+    run gives up after the configured retries with every message left."""
+    data = fx.authority()
+    invitation = build_calendars(data, fx.plan(data)).invites["C001"]
+    message = invitation_email(invitation, data.config.organiser, sent_at=LATER)
+    item = Outgoing(message_id(invitation), "C001 REQUEST", message, ())
+    item = replace(item, recipients=(Recipient("k", "p001@health.example.org", "practitioner"),))
+    waits: list[float] = []
+    with MessageLedger.open(tmp_path / "ledger.sqlite") as ledger:
+        report = deliver(
+            [item],
+            SmtpConfig(host="127.0.0.1", port=_free_port()),
+            ledger,
+            retry=Retry(attempts=5, wait=1.0, max_wait=8.0),
+            sleep=waits.append,
+        )
+    assert waits == [1.0, 2.0, 4.0, 8.0, 8.0]
+    assert report.left == {"C001 REQUEST": report.left["C001 REQUEST"]} and not report.sent
+
+
+def test_the_ledger_is_private_and_one_run_at_a_time(tmp_path: Path) -> None:
+    """The ledger file is 0600, holds no address, and a second run cannot take it."""
+    path = tmp_path / "plan" / "messages.sqlite"
+    with MessageLedger.open(path) as ledger, ledger.exclusive():
+        ledger.record("itip:REQUEST:x:0:abc", "email", accepted=["key-1"], refused={"key-2": "550"})
+        with MessageLedger.open(path) as other, pytest.raises(LedgerBusy), other.exclusive():
+            pass
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    with MessageLedger.open(path) as ledger:
+        assert ledger.outcomes("itip:REQUEST:x:0:abc") == {"key-1": "accepted", "key-2": "refused"}
+        assert ledger.pending("itip:REQUEST:x:0:abc", ["key-1", "key-2", "key-3"]) == ["key-3"]
+        ledger.record("itip:REQUEST:x:0:abc", "email", refused={"key-1": "550"})  # never rewritten
+        assert ledger.outcomes("itip:REQUEST:x:0:abc")["key-1"] == "accepted"
+
+
+def test_message_ids_are_stable_and_follow_the_content() -> None:
+    """The same invitation built twice (another DTSTAMP) has the same id and Message-ID; a
+    moved review has a new id."""
+    data = fx.authority()
+    first = build_calendars(data, fx.plan(data)).invites["C001"]
+    again = build_calendars(data, make_plan(data, fx.appointments(data), created_at=LATER))
+    assert message_id(first) == message_id(again.invites["C001"])
+    one = invitation_email(first, data.config.organiser, sent_at=LATER)
+    two = invitation_email(again.invites["C001"], data.config.organiser, sent_at=datetime.now(UTC))
+    assert one["Message-ID"] == two["Message-ID"]
+    moved = [
+        replace(a, start=a.start + 60, end=a.end + 60, pre_meeting_start=a.start + 45)
+        if a.child_id == "C001"
+        else a
+        for a in fx.appointments(data)
+    ]
+    changed = build_calendars(data, make_plan(data, moved)).invites["C001"]
+    assert message_id(changed) != message_id(first)

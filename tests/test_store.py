@@ -472,13 +472,25 @@ def test_feed_tokens_are_stored_hashed_and_never_logged(
 
 
 def test_a_feed_without_a_published_plan_is_empty_handed(store: Store) -> None:
-    """A valid token gets nothing before a plan is published, or for a setting not in the data."""
+    """A valid token gets nothing before a plan is published, or for a setting that is not in
+    the published data (though an earlier dataset had it); no token is made for an id that no
+    stored data knows."""
     data = authority()
+    closed = make_setting("S003", lat=51.57)  # in last term's data only
+    earlier = replace(data, settings={**data.settings, "S003": closed})
+    repo.save_plan(store, plan_of(earlier), earlier, actor=COORDINATOR)
     repo.save_plan(store, plan_of(data), data, actor=COORDINATOR)
     token = repo.issue_feed_token(store, "setting", "S001", actor=COORDINATOR)
-    ghost = repo.issue_feed_token(store, "setting", "S999", actor=COORDINATOR)
+    ghost = repo.issue_feed_token(store, "setting", "S003", actor=COORDINATOR)
+    for kind, unknown in (("setting", "S999"), ("practitioner", "P999"), ("setting", "s001")):
+        with pytest.raises(repo.UnknownTarget):
+            repo.issue_feed_token(store, kind, unknown, actor=COORDINATOR)
+        with pytest.raises(repo.UnknownTarget):
+            repo.rotate_feed_token(store, kind, unknown, actor=COORDINATOR)
+    with pytest.raises(repo.UnknownTarget):
+        repo.set_identity(store, "x@example.org", Role.SETTING, setting_id="S999", actor="t")
     assert repo.feed_calendar(store, token.token) is None
-    repo.publish(store, 1, actor=COORDINATOR)
+    repo.publish(store, 2, actor=COORDINATOR)
     assert repo.feed_calendar(store, token.token) is not None
     assert repo.feed_calendar(store, ghost.token) is None
 
@@ -552,6 +564,8 @@ def test_pins_round_trip(store: Store) -> None:
 
 def test_identities_map_people_to_roles_and_keep_a_coordinator(store: Store) -> None:
     """Identities are found case-insensitively; the last coordinator cannot be removed."""
+    data = authority()
+    repo.save_dataset(store, data, actor="cli:root")  # a setting user needs a known setting
     repo.set_identity(store, "Lead@Example.org", Role.COORDINATOR, actor="cli:root")
     repo.set_identity(store, "nursery@example.org", "setting", setting_id="S002", actor=COORDINATOR)
     found = repo.get_identity(store, " NURSERY@example.org ")

@@ -8,14 +8,20 @@ Without the variable these tests are skipped, unless ``REQUIRE_POSTGRES=1``, whe
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.exc import DBAPIError
+from test_audit import test_insert_or_replace_cannot_overwrite_an_audit_entry  # noqa: F401
 
 # The tests below are test_store.py's own, collected here again with this module's store_url.
 from test_store import (  # noqa: F401
+    authority,
+    plan_of,
     store,
     test_a_failed_save_leaves_the_previous_version_intact,
     test_a_feed_without_a_published_plan_is_empty_handed,
@@ -79,3 +85,79 @@ def test_the_server_is_postgresql(store_url: str) -> None:
             assert "PostgreSQL" in session.execute(text("SELECT version()")).scalar_one()
     finally:
         opened.dispose()
+
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "store.md"
+
+
+def documented_grants() -> list[str]:
+    """The application role's grants, exactly as docs/store.md shows them."""
+    block = re.search(
+        r"```sql\n\s*-- scheduler: application role grants\n(.*?)```", DOCS.read_text(), re.S
+    )
+    assert block is not None, "docs/store.md lost its grants block"
+    statements = [line.strip() for line in block.group(1).splitlines() if line.strip()]
+    assert all(line.endswith(";") for line in statements)
+    return statements
+
+
+def test_a_non_owner_application_role_cannot_disable_the_audit_triggers() -> None:
+    """docs/store.md's recipe: the schema owner migrates and grants; the application role saves,
+    publishes and audits, but cannot disable or drop the audit triggers, nor change the log."""
+    from scheduler.store import repository as repo
+    from scheduler.store.access import Role
+
+    base = make_url(server_url())
+    tag = secrets.token_hex(4)
+    owner, app, database = f"sched_owner_{tag}", f"sched_app_{tag}", f"sched_{tag}"
+    owner_pw, app_pw = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f"CREATE ROLE {owner} LOGIN PASSWORD '{owner_pw}'"))
+            connection.execute(text(f"CREATE ROLE {app} LOGIN PASSWORD '{app_pw}'"))
+            connection.execute(text(f"GRANT {owner} TO CURRENT_USER"))  # to hand it a database
+            connection.execute(text(f'CREATE DATABASE "{database}" OWNER {owner}'))
+        owner_url = base.set(username=owner, password=owner_pw, database=database)
+        app_url = base.set(username=app, password=app_pw, database=database)
+        owned = repo.open_store(owner_url.render_as_string(hide_password=False))
+        try:
+            with owned.engine.connect() as connection, connection.begin():
+                for statement in documented_grants():
+                    connection.execute(text(statement.replace("scheduler_app", app)))
+        finally:
+            owned.dispose()
+
+        store = repo.open_store(app_url.render_as_string(hide_password=False))
+        try:
+            data = authority()
+            repo.save_plan(store, plan_of(data), data, actor="boss@example.org")
+            repo.publish(store, 1, actor="boss@example.org")
+            repo.set_identity(store, "boss@example.org", Role.COORDINATOR, actor="cli:root")
+            assert repo.feed_calendar(
+                store, repo.issue_feed_token(store, "setting", "S001", actor="cli:root").token
+            )
+            before = repo.list_audit(store)
+            for attack, reason in (
+                ("ALTER TABLE audit_log DISABLE TRIGGER ALL", "must be owner"),
+                ("DROP TRIGGER audit_log_no_change ON audit_log", "must be owner"),
+                ("UPDATE audit_log SET actor = 'nobody'", "permission denied"),
+                ("DELETE FROM audit_log", "permission denied"),
+                ("TRUNCATE audit_log", "permission denied"),
+                ("UPDATE alembic_version SET version_num = '0001'", "permission denied"),
+            ):
+                with (
+                    pytest.raises(DBAPIError, match=reason),
+                    store.engine.connect() as connection,
+                    connection.begin(),
+                ):
+                    connection.execute(text(attack))
+            assert repo.list_audit(store) == before
+        finally:
+            store.dispose()
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+            connection.execute(text(f"DROP ROLE IF EXISTS {app}"))
+            connection.execute(text(f"DROP ROLE IF EXISTS {owner}"))
+        admin.dispose()

@@ -68,6 +68,7 @@ AUTH = {
     "client_secret": "not-a-real-secret",
     "server_metadata_url": "http://localhost:9/.well-known/openid-configuration",
 }
+ISSUER = "https://login.example.org"
 COORDINATOR = "boss@example.org"
 LEAD = "lead@example.org"
 SETTING_ONE = "acorn@example.org"  # S001's staff
@@ -139,11 +140,27 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> World:
     return World(url, folder, data)
 
 
-def signed_in(email: str | None, script: str = APP) -> AppTest:
-    """The app (or one page file) for a user signed in with ``email`` (``None``: signed out)."""
+def claims(email: str, **changed: Any) -> dict[str, Any]:
+    """A provider's ID token claims for ``email``: verified, with its own account (``sub``)."""
+    return {
+        "is_logged_in": True,
+        "email": email,
+        "email_verified": True,
+        "iss": ISSUER,
+        "sub": f"account-of-{email}",
+        **changed,
+    }
+
+
+def signed_in(email: str | None, script: str = APP, **changed: Any) -> AppTest:
+    """The app (or one page file) for a user signed in with ``email`` (``None``: signed out);
+    ``changed`` claims replace the defaults (``None`` removes one)."""
     at = AppTest.from_file(str(ROOT / script) if script != APP else APP, default_timeout=30)
     at.secrets = {"auth": dict(AUTH)}
-    at.user = {"is_logged_in": False} if email is None else {"is_logged_in": True, "email": email}
+    if email is None:
+        at.user = {"is_logged_in": False}
+    else:
+        at.user = {k: v for k, v in claims(email, **changed).items() if v is not None}
     return at
 
 
@@ -338,11 +355,57 @@ def test_unknown_and_signed_out_visitors_get_nothing(world: World) -> None:
     assert [b.label for b in anonymous.button] == ["Sign in"]
     assert not anonymous.dataframe and "Acorn" not in rendered(anonymous)
 
-    unverified = signed_in(COORDINATOR)
-    unverified.user["email_verified"] = False
-    run(unverified)
+    unverified = run(signed_in(COORDINATOR, email_verified=False))
     assert any("not verified" in w.value for w in unverified.warning)
     assert not unverified.dataframe
+
+
+@pytest.mark.parametrize(
+    "verified", ["false", "true", "False", 1, 0, None], ids=lambda v: f"email_verified={v!r}"
+)
+def test_only_a_literal_true_email_verified_signs_in(world: World, verified: Any) -> None:
+    """A string (even "true"), a number or a missing claim is not a verification: refused, with
+    nothing of the app drawn; the identity is not tied to the account either."""
+    at = run(signed_in(COORDINATOR, email_verified=verified))
+    assert any("not verified" in w.value for w in at.warning)
+    assert not at.dataframe and not at.download_button and not leaks(rendered(at))
+    assert "Acorn" not in rendered(at)
+    assert repo.bound_identities(world.store()) == set()
+
+
+def test_the_first_sign_in_ties_the_identity_to_the_provider_account(world: World) -> None:
+    """After the first sign-in, the issuer + sub is the key: another account (another provider,
+    or another user at the same one) with the same verified address is refused and audited;
+    the tied account gets in even after its address changes."""
+    first = run(signed_in(COORDINATOR))
+    assert first.title[0].value == "Data"
+    store = world.store()
+    assert repo.bound_identities(store) == {COORDINATOR}
+    (bound,) = repo.list_audit(store, action=AuditAction.IDENTITY_BOUND)
+    assert bound.actor == COORDINATOR and bound.details == {"issuer": ISSUER}
+
+    for other in ({"sub": "someone-else"}, {"iss": "https://evil.example"}):
+        at = run(signed_in(COORDINATOR, **other))
+        assert any("different account" in w.value for w in at.warning)
+        assert not at.dataframe and "Acorn" not in rendered(at)
+    denied = repo.list_audit(store, action=AuditAction.ACCESS_DENIED, actor=COORDINATOR)
+    assert len(denied) == 2  # once per session, and each attempt above is a session
+    renamed = run(signed_in("new.address@example.org", sub=f"account-of-{COORDINATOR}"))
+    assert (
+        renamed.title[0].value == "Data"
+    )  # the same account (iss + sub), whatever its address now
+
+    assert repo.unbind_identity(store, COORDINATOR, actor="cli:root")
+    again = run(signed_in(COORDINATOR, sub="a-replacement-account"))
+    assert again.title[0].value == "Data"
+
+
+def test_a_sign_in_without_issuer_or_subject_is_refused(world: World) -> None:
+    """Without the account's issuer and sub there is nothing to key the identity on."""
+    for missing in ({"sub": None}, {"iss": None}, {"sub": ""}):
+        at = run(signed_in(COORDINATOR, **missing))
+        assert any("which account" in w.value for w in at.warning)
+        assert not at.dataframe
 
 
 # --- service lead and coordinator -----------------------------------------------------------
@@ -547,31 +610,53 @@ def test_without_a_provider_one_local_coordinator_with_a_notice(world: World) ->
     [("localhost", True), ("127.0.0.1", True), ("::1", True), ("0.0.0.0", False), (None, False)],
 )
 def test_the_local_coordinator_exists_only_on_a_loopback_address(
-    address: str | None, local: bool
+    monkeypatch: pytest.MonkeyPatch, address: str | None, local: bool
 ) -> None:
     """Without sign-in, a server listening beyond this computer lets nobody in."""
+    fake_request(monkeypatch, {"Host": "localhost:8501"}, "127.0.0.1")
     with patch_config_options({"server.address": address, "global.appTest": False}):
         assert auth.served_locally() is local
 
 
-@pytest.mark.parametrize(
-    ("headers", "remote", "local"),
-    [
-        ({}, "127.0.0.1", True),
-        ({"X-Forwarded-For": "203.0.113.9"}, "127.0.0.1", False),
-        ({"Forwarded": "for=203.0.113.9"}, "127.0.0.1", False),
-        ({}, "203.0.113.9", False),
-    ],
-)
-def test_a_relayed_or_remote_request_is_not_local(
-    monkeypatch: pytest.MonkeyPatch, headers: dict[str, str], remote: str, local: bool
-) -> None:
-    """Even on localhost, a request a proxy relayed, or from elsewhere, gets no coordinator."""
+def fake_request(monkeypatch: pytest.MonkeyPatch, headers: dict[str, str], remote: str) -> None:
+    """``st.context`` as a request with these headers from this address would have it."""
     import streamlit as st
     from streamlit.runtime.context import StreamlitHeaders
 
     fake = type("Context", (), {"headers": StreamlitHeaders(headers.items()), "ip_address": remote})
     monkeypatch.setattr(st, "context", fake())
+    monkeypatch.setattr(auth, "get_script_run_ctx", lambda **_: object())  # a served run
+
+
+def test_bare_mode_is_not_a_request() -> None:
+    """The script imported by plain Python (no server, no run context) serves nobody: the
+    check does not refuse it (a refusal page there would only crash the import)."""
+    with patch_config_options({"server.address": "localhost", "global.appTest": False}):
+        assert auth.served_locally() is True
+
+
+LOCAL_HOST = {"Host": "localhost:8501"}
+
+
+@pytest.mark.parametrize(
+    ("headers", "remote", "local"),
+    [
+        (LOCAL_HOST, "127.0.0.1", True),
+        ({"Host": "127.0.0.1:8501", "Origin": "http://127.0.0.1:8501"}, "127.0.0.1", True),
+        ({**LOCAL_HOST, "X-Forwarded-For": "203.0.113.9"}, "127.0.0.1", False),
+        ({**LOCAL_HOST, "Forwarded": "for=203.0.113.9"}, "127.0.0.1", False),
+        (LOCAL_HOST, "203.0.113.9", False),
+        ({"Host": "evil.example:8501"}, "127.0.0.1", False),  # DNS rebinding
+        ({**LOCAL_HOST, "Origin": "http://evil.example"}, "127.0.0.1", False),  # cross-site
+        ({}, "127.0.0.1", False),  # no Host at all
+    ],
+)
+def test_a_relayed_remote_or_rebound_request_is_not_local(
+    monkeypatch: pytest.MonkeyPatch, headers: dict[str, str], remote: str, local: bool
+) -> None:
+    """Even on localhost, a request a proxy relayed, from elsewhere, or addressed to another
+    host name (a DNS-rebinding page) or from another site's page gets no coordinator."""
+    fake_request(monkeypatch, headers, remote)
     with patch_config_options({"server.address": "localhost", "global.appTest": False}):
         assert auth.served_locally() is local
 
@@ -581,3 +666,34 @@ def _fresh_store_handles() -> Iterator[None]:
     """Each test's store URL is new; drop cached handles so files can be removed."""
     yield
     storage._open.cache_clear()
+
+
+def test_a_removed_or_moved_identitys_download_buttons_stop_working(world: World) -> None:
+    """A download drawn for someone is checked against the store when clicked: once they are
+    removed, or moved to another setting, the button builds nothing and audits nothing."""
+    from scheduler.store.access import AccessDenied, Action
+
+    store = world.store()
+    seen = repo.get_identity(store, SETTING_ONE)
+    assert seen is not None
+
+    def button() -> Callable[[], bytes]:
+        return storage.audited(
+            lambda: b"calendar",
+            seen,
+            Action.DOWNLOAD_CALENDARS,
+            AuditAction.CALENDAR_EXPORTED,
+            target="setting:S001",
+            setting_id="S001",
+        )
+
+    assert button()() == b"calendar"  # while they may
+    drawn_then_moved, drawn_then_removed = button(), button()
+    repo.set_identity(store, SETTING_ONE, Role.SETTING, setting_id="S002", actor="test")
+    with pytest.raises(AccessDenied):
+        drawn_then_moved()
+    repo.remove_identity(store, SETTING_ONE, actor="test")
+    with pytest.raises(AccessDenied):
+        drawn_then_removed()
+    exported = repo.list_audit(store, action=AuditAction.CALENDAR_EXPORTED, actor=SETTING_ONE)
+    assert len(exported) == 1  # only the click made while they were allowed

@@ -3,9 +3,11 @@
 Two ways to run:
 
 - **With a sign-in provider** (an ``[auth]`` section in ``.streamlit/secrets.toml``): Streamlit's
-  OpenID Connect sign-in (``st.login``). The e-mail address the provider vouches for is looked up
-  in the store's identities table; an address that is not there gets a polite "not allowed"
-  page and nothing else.
+  OpenID Connect sign-in (``st.login``). The claims go to
+  :func:`scheduler.store.identities.sign_in`: only an address the provider verified (a literal
+  ``email_verified: true``) is looked up in the store's identities, and the first sign-in ties
+  the identity to the provider account (issuer + ``sub``), which is the key from then on.
+  Anyone else gets a polite "not allowed" page and nothing else.
 - **Without one**: a single local coordinator, and only while the server listens on this
   computer alone (``server.address = "localhost"``, as shipped); a notice says so.
 
@@ -26,10 +28,20 @@ from typing import Any, Literal
 
 import streamlit as st
 from streamlit import config
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from scheduler.store import repository as repo
-from scheduler.store.access import AccessDenied, Action, Identity, Role, local_coordinator, require
+from scheduler.store.access import (
+    AccessDenied,
+    Action,
+    Identity,
+    Role,
+    local_coordinator,
+    local_host_allowed,
+    require,
+)
 from ui import storage
+from ui.markup import md
 
 LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1", "::ffff:127.0.0.1"})
 """Addresses that only this computer can reach."""
@@ -43,7 +55,20 @@ ROLE_LABELS: dict[Role, str] = {
     Role.SETTING: "Setting",
 }
 
-Refusal = Literal["", "not_signed_in", "unknown", "no_email", "unverified", "not_local", "store"]
+Refusal = Literal[
+    "",
+    "not_signed_in",
+    "unknown",
+    "no_email",
+    "unverified",
+    "no_account",
+    "other_account",
+    "not_local",
+    "store",
+]
+
+CLAIMS = ("email", "email_verified", "iss", "sub")
+"""The ID token claims sign-in uses."""
 
 _SIGNED_IN = "ir_auth_signed_in"
 _DENIED = "ir_auth_denied"
@@ -89,17 +114,25 @@ def provider_names() -> list[str]:
 
 def served_locally() -> bool:
     """Whether only this computer can reach the app: the server listens on a loopback address,
-    this request came from one, and no proxy relayed it. AppTest has no network server."""
+    this request came from one, no proxy relayed it, and its ``Host`` and ``Origin`` name this
+    computer (a DNS-rebinding page names its own host; ``app.py`` refuses those even earlier, in
+    ``ui.local_only``). AppTest has no network server."""
     if config.get_option("global.appTest"):
         return True
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return True  # bare mode (the script imported by plain Python): no request, no server
     address = config.get_option("server.address")
     if not isinstance(address, str) or address.strip().lower() not in LOOPBACK:
         return False
     try:
-        forwarded = any(name in st.context.headers for name in PROXY_HEADERS)
+        headers = st.context.headers
+        forwarded = any(name in headers for name in PROXY_HEADERS)
+        host, origin = headers.get("Host"), headers.get("Origin")
     except Exception:  # no request headers (bare mode)
-        forwarded = False
+        return False
     if forwarded:  # a proxy relayed this request: it may come from anywhere
+        return False
+    if not local_host_allowed(host, origin, address):
         return False
     remote = st.context.ip_address
     return not isinstance(remote, str) or remote in LOOPBACK
@@ -123,19 +156,13 @@ def visitor() -> Visitor:
         return Visitor(local_coordinator(), "local")
     if _claim("is_logged_in") is not True:
         return Visitor(None, "provider", refusal="not_signed_in")
-    email = _claim("email")
-    if not isinstance(email, str) or not email.strip():
-        return Visitor(None, "provider", refusal="no_email")
-    email = email.strip()
-    if _claim("email_verified") is False:
-        return Visitor(None, "provider", email, "unverified")
+    claims = {name: _claim(name) for name in CLAIMS}
+    email = claims["email"].strip() if isinstance(claims["email"], str) else ""
     try:
-        identity = repo.get_identity(storage.store(), email)
+        result = repo.sign_in(storage.store(), claims)
     except Exception:
         return Visitor(None, "provider", email, "store")
-    if identity is None:
-        return Visitor(None, "provider", email, "unknown")
-    return Visitor(identity, "provider", email)
+    return Visitor(result.identity, "provider", result.email, result.refusal)
 
 
 def current_identity() -> Identity | None:
@@ -155,8 +182,28 @@ def describe(identity: Identity) -> str:
 # --- pages ----------------------------------------------------------------------------------
 
 
+def store_problem() -> str | None:
+    """Why the plan store cannot be used (one line), or ``None`` when it opens."""
+    try:
+        storage.store()
+    except repo.StoreError as exc:
+        return str(exc)
+    return None
+
+
 def gate() -> Identity:
     """Run first on every page view: return the identity, or show sign-in / refusal and stop."""
+    problem = store_problem()
+    if problem is not None:
+        st.title("Integrated Review scheduler")
+        storage.log.warning("the plan store cannot be opened: %s", problem)
+        detail = f" ({md(problem)})" if not provider_configured() else ""
+        st.error(
+            f"The plan store cannot be opened{detail}. Create it with `scheduler store init`, or "
+            "point SCHEDULER_DB_URL at the right one (see docs/store.md).",
+            icon=":material/database:",
+        )
+        st.stop()
     seen = visitor()
     if seen.identity is not None:
         if seen.mode == "provider" and st.session_state.get(_SIGNED_IN) != seen.identity.subject:
@@ -195,19 +242,24 @@ def _sign_in() -> None:
 
 def _not_allowed(seen: Visitor) -> None:
     messages = {
-        "unknown": f"Sorry, the account {seen.email} is not allowed to use this dashboard. "
+        "unknown": f"Sorry, the account {md(seen.email)} is not allowed to use this dashboard. "
         "If you should have access, ask your Integrated Review coordinator to add you.",
         "no_email": "Sorry, your sign-in provider did not tell us your e-mail address, so we "
         "cannot check whether you may use this dashboard.",
         "unverified": "Sorry, your sign-in provider has not verified your e-mail address, so we "
         "cannot let you in.",
+        "no_account": "Sorry, your sign-in provider did not say which account you signed in "
+        "with, so we cannot let you in.",
+        "other_account": f"Sorry, the address {md(seen.email)} belongs to a different account "
+        "here. If your account was replaced, ask your Integrated Review coordinator to reset "
+        "it.",
         "store": "Sorry, the dashboard cannot check who may use it just now. Please try again "
         "later.",
     }
     st.warning(
         messages.get(seen.refusal, "Sorry, you are not allowed in."), icon=":material/block:"
     )
-    if seen.refusal == "unknown" and st.session_state.get(_DENIED) != seen.email:
+    if seen.refusal in ("unknown", "other_account") and st.session_state.get(_DENIED) != seen.email:
         st.session_state[_DENIED] = seen.email
         _audit_quietly(seen.email, repo.AuditAction.ACCESS_DENIED, "dashboard")
     if seen.mode == "provider" and st.button("Sign out", key="ir_sign_out_refused"):
@@ -245,7 +297,7 @@ def sidebar(identity: Identity) -> None:
                 icon=":material/computer:",
             )
             return
-        st.caption(f"Signed in: {describe(identity)}")
+        st.caption(f"Signed in: {md(describe(identity))}")
         if st.button("Sign out", icon=":material/logout:", key="ir_sign_out"):
             st.logout()
 

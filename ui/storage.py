@@ -21,7 +21,8 @@ from scheduler.domain import Authority
 from scheduler.export.ics import calendar_sequences
 from scheduler.plan import Pin, Plan
 from scheduler.store import repository as repo
-from scheduler.store.access import Action, Identity, require
+from scheduler.store.access import LOCAL_SUBJECT, Action, Identity, require
+from scheduler.store.audit import local_actor
 
 log = logging.getLogger(__name__)
 
@@ -30,18 +31,24 @@ T = TypeVar("T", bytes, str)
 
 @lru_cache(maxsize=4)
 def _open(url: str) -> repo.Store:
-    return repo.open_store(url)
+    return repo.open_store(url, create=False)
 
 
 def store() -> repo.Store:
     """The store for this process (migrated on first use); the URL is read from the environment
-    each time, so tests that point ``SCHEDULER_DB_URL`` at a fresh file get a fresh store."""
+    each time, so tests that point ``SCHEDULER_DB_URL`` at a fresh file get a fresh store.
+
+    The dashboard never creates a store (``scheduler store init`` does): a mistyped
+    ``SCHEDULER_DB_URL`` is a :class:`~scheduler.store.records.StoreUnavailable`, which
+    :func:`ui.auth.gate` shows as a plain message, not an empty store that looks real.
+    """
     return _open(repo.database_url())
 
 
 def actor(identity: Identity) -> str:
-    """Who the audit log names: the signed-in e-mail address, or ``local-coordinator``."""
-    return identity.subject
+    """Who the audit log names: the signed-in e-mail address, or, for the provider-less local
+    coordinator, ``local-coordinator:<operating-system user running the dashboard>``."""
+    return local_actor() if identity.subject == LOCAL_SUBJECT else identity.subject
 
 
 # --- versions -------------------------------------------------------------------------------
@@ -149,16 +156,27 @@ def audited(
     """A deferred download: checks the permission again, builds the file, audits the download.
 
     The callable runs when the user clicks, outside the page's script (it must not touch
-    session state): everything it needs is captured here.
+    session state): everything it needs is captured here. The permission is checked against
+    the identity *as the store has it at the click* (:func:`current_identity`), so a button
+    drawn before someone was removed, demoted or moved to another setting no longer works.
     """
     handle = store()
     subject = actor(identity)
     facts = dict(details or {})
 
     def download() -> T:
-        require(identity, permission, setting_id=setting_id)
+        require(current_identity(handle, identity), permission, setting_id=setting_id)
         content = build()
         repo.append_audit(handle, subject, event, target=target, details=facts)
         return content
 
     return download
+
+
+def current_identity(handle: repo.Store, seen: Identity) -> Identity | None:
+    """``seen`` as the store has it now: ``None`` once removed, the new role once changed. The
+    provider-less local coordinator is not a stored identity (and no stored one can be called
+    that), so it stays as it is."""
+    if seen.subject == LOCAL_SUBJECT:
+        return seen
+    return repo.get_identity(handle, seen.subject)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from scheduler.commands.planning import run_plan
+from scheduler.store import repository as repo
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,6 +30,11 @@ def _run(args: argparse.Namespace) -> int:
     code = run_plan(plan_args)
     if code != 0 or args.no_dashboard:
         return code
+    try:  # the dashboard never creates a store; the demo is a first run, so it does
+        repo.open_store(create=True).dispose()
+    except repo.StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     app = ROOT / "app.py"  # the dashboard plus its calendar feed route
     print(f"Starting the dashboard: {app}", file=sys.stderr)
     return subprocess.call(

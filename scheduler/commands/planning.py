@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 from scheduler.commands.arguments import iso_date
-from scheduler.commands.store import add_db_option, save_to_store
+from scheduler.commands.store import add_db_option, check_store, save_to_store
 from scheduler.domain import Authority
 from scheduler.io.load import load_authority
 from scheduler.io.pins import read_pins
@@ -79,6 +79,8 @@ def _progress_printer(quiet: bool) -> ProgressCallback:
 def run_plan(args: argparse.Namespace, previous: Plan | None = None) -> int:
     """Load, plan, write; exit 0 when the plan checks clean, 1 if the checker objects."""
     quiet = args.quiet
+    if (refused := check_store(args)) != 0:  # --db: the store must take the plan; before solving
+        return refused
     if not quiet:
         print(f"Loading {args.data}", file=sys.stderr)
     loaded = load_authority(args.data, args.config, planning_date=args.today)
@@ -108,7 +110,8 @@ def run_plan(args: argparse.Namespace, previous: Plan | None = None) -> int:
     )
     print(human_summary(loaded.authority, result))
     print(f"Plan written to {args.out}")
-    save_to_store(args, loaded.authority, result.plan)  # only with --db; audited there
+    if (refused := save_to_store(args, loaded.authority, result.plan)) != 0:  # only with --db
+        return refused
     if not result.check.ok:
         for v in result.check.violations:
             print(f"check: {v}", file=sys.stderr)

@@ -2,41 +2,56 @@
 
     scheduler store [--db URL] init
     scheduler store versions | show N | compare A B | publish N | export N --out PLAN
-    scheduler store identities list | set EMAIL ROLE [--setting ID] | remove EMAIL
+    scheduler store identities list | set EMAIL ROLE [--setting ID] | remove EMAIL | unbind EMAIL
     scheduler store tokens list [--all] | issue KIND ID | rotate KIND ID | revoke KIND ID
     scheduler store audit [--limit N] [--action ACTION]
     scheduler store purge [--before DATE] (--dry-run | --yes)
 
-Without ``--db`` the store is ``$SCHEDULER_DB_URL``, else ``<data dir>/scheduler.db``. Changes
-are audited as ``cli:<user>`` unless ``--actor`` says otherwise. A new feed token is printed
-once, here, and never again: the store keeps only its hash.
+Without ``--db`` the store is ``$SCHEDULER_DB_URL``, else ``<data dir>/scheduler.db``. Only
+``init`` creates a store: every other command (and ``plan --db``) refuses a store that is not
+there, so a mistyped path is an error rather than a new, empty store. Changes are audited as
+``cli:<operating-system user>``; ``--actor`` adds whom the user acts for, it does not replace
+them. Anything wrong with the store is one line on stderr and exit status 2, never a traceback.
+A new feed token is printed once, here, and never again: the store keeps only its hash.
 """
 
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from scheduler.domain import Authority
 from scheduler.plan import Plan
 from scheduler.store import repository as repo
 from scheduler.store.access import Role
-from scheduler.store.db import Store, database_url, safe_url
+from scheduler.store.audit import audit_line, cli_actor, printable
+from scheduler.store.db import Store, check_writable, database_url, one_line, safe_url
 from scheduler.store.records import AuditAction, StoreError, VersionInfo
 
 EXIT_REFUSED = 2
 
 
 def default_actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli:unknown"
+    """``cli:<operating-system user>``."""
+    return cli_actor()
+
+
+def open_for_command(url: str | None, *, create: bool = False) -> Store:
+    """The store for a command: ``StoreError`` (one line) when it is missing or unusable."""
+    return repo.open_store(url or None, create=create)
+
+
+def refused(exc: BaseException) -> int:
+    """Say why on one line of stderr; the exit status for a refused request."""
+    message = str(exc) if isinstance(exc, StoreError | ValueError) else one_line(exc)
+    print(f"error: {message}", file=sys.stderr)
+    return EXIT_REFUSED
 
 
 # --------------------------------------------------------------------------- plan --db
@@ -55,17 +70,41 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def save_to_store(args: argparse.Namespace, authority: Authority, plan: Plan) -> None:
-    """Save ``plan`` when ``--db`` was given; prints the version number."""
+def check_store(args: argparse.Namespace) -> int:
+    """Before solving, with ``--db``: the store must exist and take a write (0), else one line
+    and exit status 2, so nobody waits for a plan that cannot be saved."""
     if getattr(args, "db", None) is None:
-        return
-    store = repo.open_store(args.db or None)
+        return 0
     try:
-        note = f"{args.command} {Path(args.data).name}"
-        info = repo.save_plan(store, plan, authority, actor=default_actor(), note=note)
+        store = open_for_command(args.db)
+    except (StoreError, SQLAlchemyError, OSError) as exc:
+        return refused(exc)
+    try:
+        check_writable(store)
+    except (StoreError, SQLAlchemyError, OSError) as exc:
+        return refused(exc)
     finally:
         store.dispose()
+    return 0
+
+
+def save_to_store(args: argparse.Namespace, authority: Authority, plan: Plan) -> int:
+    """Save ``plan`` when ``--db`` was given; prints the version number. 0, or 2 when the
+    store refused (the plan folder is written either way)."""
+    if getattr(args, "db", None) is None:
+        return 0
+    note = f"{args.command} {Path(args.data).name}"
+    try:
+        store = open_for_command(args.db)
+        try:
+            info = repo.save_plan(store, plan, authority, actor=default_actor(), note=note)
+        finally:
+            store.dispose()
+    except (StoreError, SQLAlchemyError, OSError) as exc:
+        print("the plan folder was written, but not saved in the store", file=sys.stderr)
+        return refused(exc)
     print(f"Saved as plan version {info.version} in {safe_url(store.url)}")
+    return 0
 
 
 # --------------------------------------------------------------------------- store …
@@ -79,10 +118,16 @@ def register(sub: Any) -> None:
         "SCHEDULER_DB_URL).",
     )
     parser.add_argument("--db", metavar="URL", help="database URL (default: see docs/store.md)")
-    parser.add_argument("--actor", help="who is acting, for the audit log (default cli:<user>)")
+    parser.add_argument(
+        "--actor",
+        help="whom you act for, recorded beside your operating-system user in the audit log "
+        "(cli:<user> for <ACTOR>)",
+    )
     actions = parser.add_subparsers(dest="store_command", metavar="ACTION", required=True)
 
-    actions.add_parser("init", help="create or migrate the store").set_defaults(store=_init)
+    actions.add_parser("init", help="create or migrate the store").set_defaults(
+        store=_init, create=True
+    )
 
     versions = actions.add_parser("versions", help="list plan versions, newest first")
     versions.add_argument("--limit", type=int, default=None)
@@ -118,6 +163,11 @@ def register(sub: Any) -> None:
     remove_identity = who.add_parser("remove")
     remove_identity.add_argument("email")
     remove_identity.set_defaults(store=_identities_remove)
+    unbind = who.add_parser(
+        "unbind", help="untie an identity from its provider account (the account was replaced)"
+    )
+    unbind.add_argument("email")
+    unbind.set_defaults(store=_identities_unbind)
 
     tokens = actions.add_parser("tokens", help="calendar feed tokens")
     feeds = tokens.add_subparsers(dest="token_command", metavar="ACTION", required=True)
@@ -132,6 +182,14 @@ def register(sub: Any) -> None:
         command = feeds.add_parser(name, help=text)
         command.add_argument("kind", choices=["setting", "practitioner"])
         command.add_argument("target_id")
+        if name != "revoke":
+            command.add_argument(
+                "--days",
+                type=int,
+                default=None,
+                help="how many days the token works (default: $SCHEDULER_FEED_TOKEN_DAYS, "
+                "else 365; 0: it does not expire)",
+            )
         command.set_defaults(store=handler)
 
     audit = actions.add_parser("audit", help="the audit log, newest first")
@@ -155,24 +213,23 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Open the store, run the action; a refused request exits 2 with one line on stderr."""
+    """Open the store, run the action; a refused request or a store that cannot be used
+    (bad URL, no store, unreachable server, read-only file) exits 2 with one line on stderr."""
     handler: Callable[[Store, argparse.Namespace], int] = args.store
     try:
-        store = repo.open_store(database_url(args.db))
-    except Exception as exc:  # unreachable server, bad URL: say so without a traceback
-        print(f"cannot open the store at {safe_url(database_url(args.db))}: {exc}", file=sys.stderr)
-        return EXIT_REFUSED
+        store = open_for_command(database_url(args.db), create=getattr(args, "create", False))
+    except (StoreError, SQLAlchemyError, OSError) as exc:
+        return refused(exc)
     try:
         return handler(store, args)
-    except (StoreError, ValueError) as exc:
-        print(f"refused: {exc}", file=sys.stderr)
-        return EXIT_REFUSED
+    except (StoreError, ValueError, SQLAlchemyError, OSError) as exc:
+        return refused(exc)
     finally:
         store.dispose()
 
 
 def _actor(args: argparse.Namespace) -> str:
-    return str(args.actor or default_actor())
+    return cli_actor(args.actor)
 
 
 def _init(store: Store, args: argparse.Namespace) -> int:
@@ -186,9 +243,9 @@ def _version_line(v: VersionInfo) -> str:
     k = v.kpis
     flags = ("published " if v.published else "") + ("purged " if v.purged else "")
     return (
-        f"{v.version:>4}  {v.saved_at:%Y-%m-%d %H:%M}Z  {v.saved_by:<28} "
+        f"{v.version:>4}  {v.saved_at:%Y-%m-%d %H:%M}Z  {printable(v.saved_by):<28} "
         f"{k.get('scheduled', '?')}/{k.get('children_due', '?')} seen  "
-        f"{k.get('status', '?'):<8} {v.term_name}  {flags}{v.note}"
+        f"{k.get('status', '?'):<8} {printable(v.term_name)}  {flags}{printable(v.note)}"
     ).rstrip()
 
 
@@ -242,9 +299,22 @@ def _export(store: Store, args: argparse.Namespace) -> int:
 
 
 def _identities_list(store: Store, args: argparse.Namespace) -> int:
+    bound = repo.bound_identities(store)
     for identity in repo.list_identities(store):
         scope = f" {identity.setting_id}" if identity.setting_id else ""
-        print(f"{identity.subject:<40} {identity.role.value}{scope}  {identity.display_name}")
+        account = "signed in" if identity.subject in bound else "not yet signed in"
+        print(
+            f"{printable(identity.subject):<40} {identity.role.value}{printable(scope)}  "
+            f"({account})  {printable(identity.display_name)}".rstrip()
+        )
+    return 0
+
+
+def _identities_unbind(store: Store, args: argparse.Namespace) -> int:
+    unbound = repo.unbind_identity(store, args.email, actor=_actor(args))
+    print(
+        "untied: the next sign-in with a verified address ties it again" if unbound else "not tied"
+    )
     return 0
 
 
@@ -269,26 +339,36 @@ def _identities_remove(store: Store, args: argparse.Namespace) -> int:
 
 def _tokens_list(store: Store, args: argparse.Namespace) -> int:
     for t in repo.list_feed_tokens(store, include_revoked=args.all):
-        state = "active" if t.active else f"revoked {t.revoked_at:%Y-%m-%d}"
+        if t.revoked_at is not None:
+            state = f"revoked {t.revoked_at:%Y-%m-%d}"
+        elif t.expires_at is None:
+            state = "active, no expiry"
+        else:
+            state = f"{'expired' if t.expired else 'active, expires'} {t.expires_at:%Y-%m-%d}"
         print(f"{t.token_id:>4}  {t.kind:<12} {t.target_id:<12} {t.created_at:%Y-%m-%d}  {state}")
     return 0
 
 
-def _print_token(kind: str, target_id: str, token: str) -> None:
-    print(f"New feed token for {kind} {target_id} (shown once; keep it secret):")
-    print(token)
-    print("Subscribe to <dashboard address>/feeds/<token>.ics (see docs/store.md).")
+def _print_token(issued: repo.IssuedToken) -> None:
+    print(f"New feed token for {issued.kind} {issued.target_id} (shown once; keep it secret):")
+    print(issued.token)
+    until = f"until {issued.expires_at:%Y-%m-%d}" if issued.expires_at else "with no expiry"
+    print(f"It works {until}. Subscribe to <dashboard address>/feeds/<token>.ics.")
 
 
 def _tokens_issue(store: Store, args: argparse.Namespace) -> int:
-    issued = repo.issue_feed_token(store, args.kind, args.target_id, actor=_actor(args))
-    _print_token(issued.kind, issued.target_id, issued.token)
+    issued = repo.issue_feed_token(
+        store, args.kind, args.target_id, actor=_actor(args), lifetime_days=args.days
+    )
+    _print_token(issued)
     return 0
 
 
 def _tokens_rotate(store: Store, args: argparse.Namespace) -> int:
-    issued = repo.rotate_feed_token(store, args.kind, args.target_id, actor=_actor(args))
-    _print_token(issued.kind, issued.target_id, issued.token)
+    issued = repo.rotate_feed_token(
+        store, args.kind, args.target_id, actor=_actor(args), lifetime_days=args.days
+    )
+    _print_token(issued)
     return 0
 
 
@@ -300,9 +380,8 @@ def _tokens_revoke(store: Store, args: argparse.Namespace) -> int:
 
 def _audit(store: Store, args: argparse.Namespace) -> int:
     action = AuditAction(args.action) if args.action else None
-    for e in repo.list_audit(store, limit=args.limit, action=action):
-        details = " ".join(f"{k}={v}" for k, v in e.details.items())
-        print(f"{e.at:%Y-%m-%d %H:%M:%S}Z  {e.actor:<28} {e.action.value:<20} {e.target} {details}")
+    for entry in repo.list_audit(store, limit=args.limit, action=action):
+        print(audit_line(entry))
     return 0
 
 
@@ -315,4 +394,7 @@ def _purge(store: Store, args: argparse.Namespace) -> int:
         f"{len(report.datasets)} dataset(s), version(s) {list(report.versions)}, "
         f"{report.appointment_pins} appointment pin(s)"
     )
+    if not report.reclaimed:
+        print(f"warning: {report.reclaim_note}", file=sys.stderr)
+        return 1
     return 0

@@ -1,6 +1,7 @@
 """The coordinator's rota workbook: a summary, links, unscheduled children, then one sheet per
 practitioner and one per setting. Child names appear (coordinators contact families) but no
-date of birth, funded status, SEND or concerns."""
+date of birth, funded status, SEND or concerns. Every cell goes through
+:mod:`scheduler.io.cells`, so no name or reason from the data becomes a formula or link."""
 
 from __future__ import annotations
 
@@ -8,9 +9,8 @@ import io
 import re
 from collections import defaultdict
 
-import xlsxwriter
-
 from scheduler.domain import Authority, Practitioner, Setting, format_time
+from scheduler.io.cells import TextCells, new_workbook
 from scheduler.plan import Appointment, Plan
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -77,15 +77,16 @@ def _venue(a: Appointment, setting: Setting | None, practitioner: Practitioner) 
 def rota_workbook(authority: Authority, plan: Plan) -> bytes:
     """The rota as ``.xlsx`` bytes."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = new_workbook(buffer, in_memory=True)
+    cells = TextCells(book)
     bold = book.add_format({"bold": True})
     used: set[str] = set()
 
     def table(title: str, header: list[str], rows: list[list[object]]) -> None:
         sheet = book.add_worksheet(_sheet_name(title, used))
-        sheet.write_row(0, 0, header, bold)
+        cells.write_row(sheet, 0, 0, header, bold)
         for r, row in enumerate(rows, start=1):
-            sheet.write_row(r, 0, row)
+            cells.write_row(sheet, r, 0, row)
         sheet.freeze_panes(1, 0)
         for c, name in enumerate(header):
             width = max([len(str(name))] + [len(str(row[c])) for row in rows[:200]])

@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-import xlsxwriter
 
 from scheduler.config import Config
 from scheduler.domain import Authority, format_days, format_time
+from scheduler.io.cells import new_workbook
 
 TableRows = tuple[dict[str, type[pl.DataType]], list[tuple[Any, ...]]]
 """A table as a polars schema (column order = the contract's) and its rows."""
@@ -51,7 +51,7 @@ def write_workbook(authority: Authority, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
 
     def workbook(tmp: Path) -> None:
-        book = xlsxwriter.Workbook(str(tmp))
+        book = new_workbook(str(tmp))  # a name beginning "=" stays a name, not a formula
         try:
             for name, frame in authority_frames(authority).items():
                 frame.write_excel(workbook=book, worksheet=name, float_precision=5, autofit=True)

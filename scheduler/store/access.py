@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
+from urllib.parse import urlsplit
 
 from scheduler.domain import ALL_SETTINGS, Authority
 from scheduler.export.uids import EventKind, event_uid
@@ -79,6 +80,43 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
 
 LOCAL_SUBJECT = "local-coordinator"
 """The identity of the app when no sign-in provider is configured (localhost only)."""
+
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+"""Host names that only ever mean this computer."""
+
+_WILDCARD_ADDRESSES = frozenset({"", "0.0.0.0", "::"})
+
+
+def _host_of(authority: str) -> str | None:
+    """The host name in a ``Host`` header value (``name``, ``name:port``, ``[::1]:port``)."""
+    try:
+        host = urlsplit(f"//{authority.strip()}").hostname
+    except ValueError:  # a malformed port or bracket
+        return None
+    return host.rstrip(".") if host else None
+
+
+def local_host_allowed(host: str | None, origin: str | None, server_address: object) -> bool:
+    """Whether a request may reach the provider-less local dashboard: its ``Host`` names this
+    computer (a loopback name, or the address the server was configured with) and so does its
+    ``Origin`` when it has one. A page on ``evil.example`` that resolves to 127.0.0.1 (DNS
+    rebinding) sends ``Host: evil.example``; a page elsewhere opening a websocket to localhost
+    sends its own ``Origin``: both are refused."""
+    allowed = set(LOOPBACK_HOSTS)
+    if isinstance(server_address, str) and server_address.strip() not in _WILDCARD_ADDRESSES:
+        configured = _host_of(server_address)
+        if configured:
+            allowed.add(configured)
+    if host is None or _host_of(host) not in allowed:
+        return False
+    if origin is None:
+        return True  # not a browser's cross-site request (browsers always send Origin then)
+    try:
+        origin_host = urlsplit(origin.strip()).hostname
+    except ValueError:
+        return False
+    return origin_host is not None and origin_host.rstrip(".") in allowed
+
 
 SUMMARY_FOR_SETTING: tuple[str, ...] = ("term_name", "model", "created_at", "status")
 """Plan-wide summary keys a setting may see; every figure about other settings is dropped."""
@@ -289,6 +327,7 @@ __all__ = [
     "can",
     "can_see_setting",
     "local_coordinator",
+    "local_host_allowed",
     "normalise_subject",
     "require",
     "scope_for",

@@ -9,7 +9,9 @@ between plan versions; the data do not).
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 from collections.abc import Mapping
 
 from scheduler.config import Config
@@ -52,3 +54,9 @@ def config_from_document(document: str) -> Config:
 
 def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def ids_in(content: bytes, column: str) -> set[str]:
+    """The values of ``column`` in one canonical CSV file (e.g. every ``setting_id``)."""
+    reader = csv.DictReader(io.StringIO(content.decode("utf-8")))
+    return {row[column] for row in reader if row.get(column)}

@@ -12,6 +12,10 @@ goes through :class:`Store`, so both databases behave alike:
 - a write that meets a busy database, a deadlock or a serialisation failure is retried whole.
 
 The schema is made only by migrations (:mod:`scheduler.store.migrations`), never ``create_all``.
+A store that cannot be used (a URL that is not one, no file at a mistyped path, a server that
+does not answer, a read-only file or folder) raises :class:`StoreUnavailable` with one printable
+line. A new SQLite file is created readable and writable by its owner only (``0600``): it holds
+children's data.
 """
 
 from __future__ import annotations
@@ -27,8 +31,10 @@ from typing import Any, TypeVar, cast
 
 from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.engine import URL, CursorResult, Result
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+from scheduler.store.records import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +45,13 @@ DATA_DIR_ENV = "SCHEDULER_DATA_DIR"
 """Environment variable: the folder holding ``scheduler.db`` (when no URL is given)."""
 
 DB_FILE = "scheduler.db"
+
+FILE_MODE = 0o600
+"""A new SQLite store file: owner read/write only (SQLite gives its journal files the same)."""
+FOLDER_MODE = 0o700
+"""A data folder the store creates."""
+
+URL_HINT = "expected sqlite+pysqlite:///PATH or postgresql+psycopg://USER@HOST/DB"
 
 SQLITE_BUSY_MS = 30_000
 """How long an SQLite connection waits for another writer before giving up."""
@@ -73,26 +86,95 @@ def database_url(url: str | None = None) -> str:
     return URL.create("sqlite+pysqlite", database=str(data_dir() / DB_FILE)).render_as_string()
 
 
+def parse_url(url: str) -> URL:
+    """``url`` parsed, or :class:`StoreUnavailable` (the text is not echoed: it may hold a
+    password)."""
+    try:
+        return make_url(url)
+    except ArgumentError:
+        raise StoreUnavailable(f"the store address is not a database URL ({URL_HINT})") from None
+
+
 def safe_url(url: str) -> str:
     """The URL with any password hidden, fit for messages and logs."""
-    return make_url(url).render_as_string(hide_password=True)
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<not a database URL>"
 
 
 def is_sqlite(url: str) -> bool:
-    return make_url(url).get_backend_name() == "sqlite"
+    return parse_url(url).get_backend_name() == "sqlite"
 
 
-def make_engine(url: str) -> Engine:
+def one_line(exc: BaseException) -> str:
+    """A failure as one printable line: the driver's own first line, never a traceback."""
+    cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    if isinstance(cause, OSError) and cause.strerror:
+        where = f" ({cause.filename})" if cause.filename else ""
+        return f"{cause.strerror}{where}"
+    lines = [line.strip() for line in str(cause).splitlines() if line.strip()]
+    return lines[0] if lines else type(cause).__name__
+
+
+def sqlite_file(url: URL) -> Path | None:
+    """The file an SQLite URL names; ``None`` for other databases, memory and ``file:`` URIs."""
+    if url.get_backend_name() != "sqlite":
+        return None
+    database = url.database or ""
+    if database in ("", ":memory:") or database.startswith("file:") or url.query.get("uri"):
+        return None
+    return Path(database).expanduser()
+
+
+def prepare_sqlite_file(path: Path, *, create: bool) -> None:
+    """Check an SQLite store file is there and writable, or create it (``0600``) when allowed.
+
+    Without ``create`` a missing file is an error, so a mistyped ``--db`` path never turns into
+    a new, empty store. SQLite writes its journal (``-wal``, ``-shm``) beside the file, so the
+    folder must be writable too.
+    """
+    if path.exists():
+        if not path.is_file():
+            raise StoreUnavailable(f"{path} is not a store file")
+        if not os.access(path, os.R_OK | os.W_OK):
+            raise StoreUnavailable(f"the store file {path} is read-only (or unreadable) for you")
+        if not os.access(path.parent, os.W_OK | os.X_OK):
+            raise StoreUnavailable(
+                f"the folder {path.parent} is read-only: SQLite writes its journal beside the store"
+            )
+        return
+    if not create:
+        raise StoreUnavailable(
+            f"there is no store at {path}; create one with `scheduler store init` "
+            "(check the path: nothing is created for a mistyped one)"
+        )
+    try:
+        path.parent.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE))
+    except FileExistsError:
+        pass  # another process created it a moment ago
+    except OSError as exc:
+        raise StoreUnavailable(f"cannot create the store at {path}: {one_line(exc)}") from None
+
+
+def make_engine(url: str, *, create: bool = True) -> Engine:
     """An engine for ``url`` with this store's SQLite discipline (WAL, FULL sync, foreign keys,
-    explicit ``BEGIN``/``BEGIN IMMEDIATE``); a file's folder is created when missing."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
-    database = parsed.database or ""
-    in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
-    if not in_memory:
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_MS / 1000})
+    explicit ``BEGIN``/``BEGIN IMMEDIATE``); an SQLite file is checked, or created when
+    ``create`` (see :func:`prepare_sqlite_file`)."""
+    parsed = parse_url(url)
+    try:
+        if parsed.get_backend_name() != "sqlite":
+            return create_engine(url, pool_pre_ping=True)
+        path = sqlite_file(parsed)
+        if path is not None:
+            prepare_sqlite_file(path, create=create)
+        database = parsed.database or ""
+        in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_MS / 1000})
+    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
+        problem = one_line(exc)
+        raise StoreUnavailable(f"cannot use the store at {safe_url(url)}: {problem}") from None
     _sqlite_discipline(engine, wal=not in_memory)
     return engine
 
@@ -199,15 +281,37 @@ class Store:
         self.engine.dispose()
 
 
-def open_store(url: str | None = None, *, upgrade: bool = True) -> Store:
+def open_store(url: str | None = None, *, upgrade: bool = True, create: bool = True) -> Store:
     """Open the store at ``url`` (see :func:`database_url`), migrating it to the latest schema.
 
-    ``upgrade=False`` opens it as it is (for tools that inspect an old store).
+    ``upgrade=False`` opens it as it is (for tools that inspect an old store). ``create=False``
+    refuses an SQLite file that does not exist yet (the command line and the dashboard: only
+    ``scheduler store init`` creates a store). Anything that stops the store from opening is a
+    :class:`StoreUnavailable` with one line saying why.
     """
     resolved = database_url(url)
-    engine = make_engine(resolved)
+    engine = make_engine(resolved, create=create)
     if upgrade:
+        from alembic.util.exc import CommandError
+
         from scheduler.store.migrations import upgrade_to_head
 
-        upgrade_to_head(engine)
+        try:
+            upgrade_to_head(engine)
+        except (DBAPIError, OSError, CommandError) as exc:
+            engine.dispose()
+            raise StoreUnavailable(
+                f"cannot open the store at {safe_url(resolved)}: {one_line(exc)}"
+            ) from None
     return Store(resolved, engine)
+
+
+def check_writable(store: Store) -> None:
+    """Take the store's write lock once and let go, so a plan is not solved for nothing:
+    :class:`StoreUnavailable` when the store cannot be written."""
+    try:
+        store.write(lambda session: session.execute(text("SELECT 1")))  # BEGIN IMMEDIATE, lock
+    except (DBAPIError, OSError) as exc:
+        raise StoreUnavailable(
+            f"cannot write to the store at {safe_url(store.url)}: {one_line(exc)}"
+        ) from None

@@ -48,6 +48,11 @@ ID = 100
 SUBJECT = 320
 """Length of a signed-in identity (an e-mail address at most 320 characters)."""
 
+ISSUER = 1000
+"""Length of a sign-in provider's issuer (its URL)."""
+PROVIDER_SUBJECT = 255
+"""Length of the provider's ``sub`` claim (OpenID Connect allows 255 ASCII characters)."""
+
 ROLES = ("coordinator", "service_lead", "setting")
 FEED_KINDS = ("setting", "practitioner")
 PIN_KINDS = ("link", "appointment")
@@ -295,6 +300,7 @@ class IdentityRow(Base):
             " OR (role <> 'setting' AND setting_id IS NULL)",
             name="setting_scope",
         ),
+        Index("ix_identities_provider_account", "issuer", "provider_subject", unique=True),
     )
 
     subject: Mapped[str] = mapped_column(String(SUBJECT), primary_key=True)
@@ -304,6 +310,10 @@ class IdentityRow(Base):
     display_name: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    issuer: Mapped[str | None] = mapped_column(String(ISSUER), nullable=True)
+    """The provider (``iss``) of the account first signed in with this address; then fixed."""
+    provider_subject: Mapped[str | None] = mapped_column(String(PROVIDER_SUBJECT), nullable=True)
+    """That account's ``sub``: with ``issuer``, the key a later sign-in must match."""
 
 
 class FeedToken(Base):
@@ -323,3 +333,5 @@ class FeedToken(Base):
     created_by: Mapped[str] = mapped_column(String(SUBJECT))
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     revoked_by: Mapped[str | None] = mapped_column(String(SUBJECT), nullable=True)
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    """After this the token opens nothing (``None``: it does not expire)."""

@@ -7,12 +7,13 @@ a child's name, and a feed token's clear text appears only in :class:`IssuedToke
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, Literal
 
 from scheduler.domain import Authority
 from scheduler.plan import Pin, Plan
+from scheduler.store.access import Identity
 
 FeedKind = Literal["setting", "practitioner"]
 
@@ -32,6 +33,9 @@ class AuditAction(StrEnum):
     PLAN_EXPORTED = "plan_exported"
     IDENTITY_SET = "identity_set"
     IDENTITY_REMOVED = "identity_removed"
+    IDENTITY_BOUND = "identity_bound"
+    """First sign-in: the identity is tied to the provider account (issuer + subject)."""
+    IDENTITY_UNBOUND = "identity_unbound"
     FEED_TOKEN_ISSUED = "feed_token_issued"
     FEED_TOKEN_ROTATED = "feed_token_rotated"
     FEED_TOKEN_REVOKED = "feed_token_revoked"
@@ -50,6 +54,19 @@ class AuditRecord:
     action: AuditAction
     target: str
     details: dict[str, Any]
+
+
+SignInRefusal = Literal["", "no_email", "unverified", "no_account", "unknown", "other_account"]
+
+
+@dataclass(frozen=True, slots=True)
+class SignInResult:
+    """Who a provider's sign-in is, or why nobody: ``identity`` is set exactly when
+    ``refusal`` is empty. ``email`` is the claimed address (trimmed), for the refusal page."""
+
+    identity: Identity | None
+    email: str = ""
+    refusal: SignInRefusal = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +162,8 @@ class IssuedToken:
     kind: FeedKind
     target_id: str
     token: str = field(repr=False)
+    expires_at: datetime | None = None
+    """When it stops working (``None``: it does not expire)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,10 +177,15 @@ class FeedTokenInfo:
     created_by: str
     revoked_at: datetime | None
     revoked_by: str | None
+    expires_at: datetime | None = None
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= datetime.now(UTC)
 
     @property
     def active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.expired
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,10 +197,25 @@ class PurgeReport:
     versions: tuple[int, ...]
     appointment_pins: int
     dry_run: bool
+    reclaimed: bool = True
+    """Whether the deleted rows are gone from the database files too (SQLite: the write-ahead
+    log was checkpointed and truncated; PostgreSQL: the tables were vacuumed)."""
+    reclaim_note: str = ""
+    """Why not, and what to do, when ``reclaimed`` is false."""
 
 
 class StoreError(Exception):
     """A request the store refuses (unknown version, purged data, last coordinator …)."""
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot be opened or written: a bad URL, no such store, an unreachable server,
+    a read-only file or folder. The message is one line, fit to print, without any password."""
+
+
+class UnknownTarget(StoreError, LookupError):
+    """A setting or practitioner id that none of the stored data knows (a typo, or data never
+    saved): no feed token or setting identity is made for it."""
 
 
 class UnknownVersion(StoreError, LookupError):

@@ -14,13 +14,16 @@ from __future__ import annotations
 from scheduler.store.audit import append_audit, list_audit
 from scheduler.store.compare import PlanComparison, compare_plans
 from scheduler.store.db import Store, database_url, open_store, safe_url
-from scheduler.store.feeds import feed_calendar, render_feed
+from scheduler.store.feeds import FeedCache, RateLimiter, feed_calendar, render_feed
 from scheduler.store.identities import (
     LastCoordinator,
+    bound_identities,
     get_identity,
     list_identities,
     remove_identity,
     set_identity,
+    sign_in,
+    unbind_identity,
 )
 from scheduler.store.plans import (
     add_pin,
@@ -53,8 +56,11 @@ from scheduler.store.records import (
     PinRecord,
     PurgedData,
     PurgeReport,
+    SignInResult,
     StoredVersion,
     StoreError,
+    StoreUnavailable,
+    UnknownTarget,
     UnknownVersion,
     VersionInfo,
 )
@@ -74,6 +80,7 @@ __all__ = [
     "AuditAction",
     "AuditRecord",
     "DatasetInfo",
+    "FeedCache",
     "FeedTarget",
     "FeedTokenInfo",
     "IssuedToken",
@@ -82,14 +89,19 @@ __all__ = [
     "PlanComparison",
     "PurgeReport",
     "PurgedData",
+    "RateLimiter",
+    "SignInResult",
     "Store",
     "StoreError",
+    "StoreUnavailable",
     "StoredVersion",
     "TokenRedactingFilter",
+    "UnknownTarget",
     "UnknownVersion",
     "VersionInfo",
     "add_pin",
     "append_audit",
+    "bound_identities",
     "compare_plans",
     "compare_versions",
     "count_versions",
@@ -126,5 +138,7 @@ __all__ = [
     "save_dataset",
     "save_plan",
     "set_identity",
+    "sign_in",
+    "unbind_identity",
     "version_info",
 ]

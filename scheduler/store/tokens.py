@@ -2,7 +2,9 @@
 
 A coordinator issues one per setting (or practitioner) and hands the URL over once; the store
 keeps the hash, so a copy of the database opens no calendar. Rotating revokes the old token
-and issues a new one in the same transaction. Tokens never go into the audit log or any other
+and issues a new one in the same transaction. Tokens are only made for ids in the stored data,
+and expire after ``$SCHEDULER_FEED_TOKEN_DAYS`` days (default 365; 0: never) unless the issuer
+says otherwise. Tokens never go into the audit log or any other
 log: :class:`TokenRedactingFilter` scrubs them from web server access logs too.
 """
 
@@ -10,15 +12,18 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import secrets
-from datetime import UTC, datetime
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
 from scheduler.store.audit import check_actor, record
 from scheduler.store.db import Store, rowcount
+from scheduler.store.known import require_known
 from scheduler.store.models import FeedToken
 from scheduler.store.records import (
     AuditAction,
@@ -34,6 +39,32 @@ TOKEN_BYTES = 32
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{32,128}$")
 _TOKEN_IN_TEXT = re.compile(r"[A-Za-z0-9_-]{32,}")
 KINDS: tuple[FeedKind, ...] = ("setting", "practitioner")
+
+TOKEN_DAYS_ENV = "SCHEDULER_FEED_TOKEN_DAYS"
+"""Environment variable: how many days a new feed token works (0: it does not expire)."""
+DEFAULT_TOKEN_DAYS = 365
+
+
+def default_lifetime_days(environ: Mapping[str, str] | None = None) -> int:
+    """The configured lifetime of a new token in days (0: no expiry); ``ValueError`` when the
+    setting is not a whole number of days."""
+    raw = (os.environ if environ is None else environ).get(TOKEN_DAYS_ENV, "").strip()
+    if not raw:
+        return DEFAULT_TOKEN_DAYS
+    try:
+        days = int(raw)
+    except ValueError:
+        days = -1
+    if days < 0:
+        raise ValueError(f"{TOKEN_DAYS_ENV} must be a whole number of days (0: never expire)")
+    return days
+
+
+def _expiry(lifetime_days: int | None, now: datetime) -> datetime | None:
+    days = default_lifetime_days() if lifetime_days is None else lifetime_days
+    if days < 0:
+        raise ValueError("a token's lifetime is a number of days (0: it does not expire)")
+    return now + timedelta(days=days) if days else None
 
 
 def hash_token(token: str) -> str:
@@ -57,10 +88,13 @@ def _info(row: FeedToken) -> FeedTokenInfo:
         created_by=row.created_by,
         revoked_at=row.revoked_at,
         revoked_by=row.revoked_by,
+        expires_at=row.expires_at,
     )
 
 
-def _new_token(session: Session, kind: FeedKind, target_id: str, actor: str) -> IssuedToken:
+def _new_token(
+    session: Session, kind: FeedKind, target_id: str, actor: str, expires_at: datetime | None
+) -> IssuedToken:
     token = secrets.token_urlsafe(TOKEN_BYTES)
     row = FeedToken(
         kind=kind,
@@ -68,10 +102,16 @@ def _new_token(session: Session, kind: FeedKind, target_id: str, actor: str) -> 
         token_hash=hash_token(token),
         created_at=datetime.now(UTC),
         created_by=actor,
+        expires_at=expires_at,
     )
     session.add(row)
     session.flush()
-    return IssuedToken(row.id, kind, target_id, token)
+    return IssuedToken(row.id, kind, target_id, token, expires_at)
+
+
+def _expiry_details(issued: IssuedToken) -> dict[str, str | int | None]:
+    expires = issued.expires_at.date().isoformat() if issued.expires_at else None
+    return {"token_id": issued.token_id, "expires": expires}
 
 
 def _revoke_active(session: Session, kind: FeedKind, target_id: str, actor: str) -> int:
@@ -94,37 +134,46 @@ def _target_id(target_id: str) -> str:
     return target_id
 
 
-def issue_feed_token(store: Store, kind: str, target_id: str, *, actor: str) -> IssuedToken:
-    """A new token for the feed (others for the same feed stay valid); shown once."""
+def issue_feed_token(
+    store: Store, kind: str, target_id: str, *, actor: str, lifetime_days: int | None = None
+) -> IssuedToken:
+    """A new token for the feed (others for the same feed stay valid); shown once. It works
+    for ``lifetime_days`` (``None``: the configured default; 0: no expiry)."""
     actor, feed, target = check_actor(actor), _kind(kind), _target_id(target_id)
+    expires_at = _expiry(lifetime_days, datetime.now(UTC))
 
     def work(session: Session) -> IssuedToken:
-        issued = _new_token(session, feed, target, actor)
+        require_known(session, feed, target)
+        issued = _new_token(session, feed, target, actor, expires_at)
         record(
             session,
             actor,
             AuditAction.FEED_TOKEN_ISSUED,
             f"{feed}:{target}",
-            {"token_id": issued.token_id},
+            _expiry_details(issued),
         )
         return issued
 
     return store.write(work)
 
 
-def rotate_feed_token(store: Store, kind: str, target_id: str, *, actor: str) -> IssuedToken:
+def rotate_feed_token(
+    store: Store, kind: str, target_id: str, *, actor: str, lifetime_days: int | None = None
+) -> IssuedToken:
     """Revoke every active token of the feed and issue one new one, atomically."""
     actor, feed, target = check_actor(actor), _kind(kind), _target_id(target_id)
+    expires_at = _expiry(lifetime_days, datetime.now(UTC))
 
     def work(session: Session) -> IssuedToken:
+        require_known(session, feed, target)
         revoked = _revoke_active(session, feed, target, actor)
-        issued = _new_token(session, feed, target, actor)
+        issued = _new_token(session, feed, target, actor, expires_at)
         record(
             session,
             actor,
             AuditAction.FEED_TOKEN_ROTATED,
             f"{feed}:{target}",
-            {"token_id": issued.token_id, "revoked": revoked},
+            {**_expiry_details(issued), "revoked": revoked},
         )
         return issued
 
@@ -174,19 +223,28 @@ def list_feed_tokens(store: Store, *, include_revoked: bool = False) -> list[Fee
     """Tokens as a coordinator manages them (ids, owners, dates; never values or hashes)."""
     query = select(FeedToken).order_by(FeedToken.kind, FeedToken.target_id, FeedToken.id)
     if not include_revoked:
-        query = query.where(FeedToken.revoked_at.is_(None))
+        query = query.where(FeedToken.revoked_at.is_(None), _unexpired(datetime.now(UTC)))
     with store.read() as session:
         return [_info(row) for row in session.scalars(query)]
 
 
+def _unexpired(now: datetime) -> ColumnElement[bool]:
+    return or_(FeedToken.expires_at.is_(None), FeedToken.expires_at > now)
+
+
 def resolve_feed_token(store: Store, token: object) -> FeedTarget | None:
-    """Whose feed ``token`` opens, or ``None`` for anything else (wrong, revoked, malformed)."""
+    """Whose feed ``token`` opens, or ``None`` for anything else (wrong, revoked, expired,
+    malformed)."""
     if not isinstance(token, str) or not _TOKEN_SHAPE.match(token):
         return None
     digest = hash_token(token)
     with store.read() as session:
         row = session.scalars(
-            select(FeedToken).where(FeedToken.token_hash == digest, FeedToken.revoked_at.is_(None))
+            select(FeedToken).where(
+                FeedToken.token_hash == digest,
+                FeedToken.revoked_at.is_(None),
+                _unexpired(datetime.now(UTC)),
+            )
         ).one_or_none()
         if row is None:
             return None

@@ -15,8 +15,10 @@ from streamlit import config
 from scheduler.domain import Authority
 from scheduler.store import repository as repo
 from scheduler.store.access import Action, Identity, Role, can, require
+from scheduler.store.tokens import DEFAULT_TOKEN_DAYS, default_lifetime_days
 from ui import auth, feeds, state, storage
 from ui.auth import ROLE_LABELS
+from ui.markup import md
 
 
 def known_data() -> Authority | None:
@@ -81,7 +83,7 @@ def identities(identity: Identity, data: Authority | None) -> None:
                     actor=storage.actor(identity),
                 )
             except (ValueError, repo.StoreError) as exc:
-                st.error(str(exc), icon=":material/error:")
+                st.error(md(exc), icon=":material/error:")
             else:
                 st.rerun()
     if people:
@@ -95,7 +97,7 @@ def identities(identity: Identity, data: Authority | None) -> None:
                 try:
                     repo.remove_identity(storage.store(), subject, actor=storage.actor(identity))
                 except repo.StoreError as exc:
-                    st.error(str(exc), icon=":material/error:")
+                    st.error(md(exc), icon=":material/error:")
                 else:
                     st.rerun()
 
@@ -118,10 +120,11 @@ def tokens(identity: Identity, data: Authority | None) -> None:
                     "for": t.target_id,
                     "issued": t.created_at.strftime("%Y-%m-%d %H:%M"),
                     "by": t.created_by,
+                    "expires": t.expires_at.strftime("%Y-%m-%d") if t.expires_at else "never",
                 }
                 for t in active
             ],
-            schema=dict.fromkeys(("token", "kind", "for", "issued", "by"), pl.String),
+            schema=dict.fromkeys(("token", "kind", "for", "issued", "by", "expires"), pl.String),
         ),
         hide_index=True,
         alt="Feeds that have a working address (the addresses themselves are never shown again)",
@@ -143,6 +146,20 @@ def tokens(identity: Identity, data: Authority | None) -> None:
         format_func=lambda k: names.get(k, k),
         key="ir_token_target",
     )
+    try:
+        default_days = default_lifetime_days()
+    except ValueError as exc:  # a mistyped SCHEDULER_FEED_TOKEN_DAYS: say so, use the default
+        st.warning(md(exc), icon=":material/warning:")
+        default_days = DEFAULT_TOKEN_DAYS
+    lifetime = st.number_input(
+        "Works for (days; 0: no end)",
+        min_value=0,
+        max_value=3650,
+        value=default_days,
+        step=30,
+        key="ir_token_days",
+        help="A new address stops working after this many days; rotate it before then.",
+    )
     columns = st.columns(3)
     issue = columns[0].button("Issue an address", key="ir_token_issue", disabled=target is None)
     rotate = columns[1].button(
@@ -155,19 +172,24 @@ def tokens(identity: Identity, data: Authority | None) -> None:
     handle, who = storage.store(), storage.actor(identity)
     if revoke:
         count = repo.revoke_feed_tokens(handle, kind, str(target), actor=who)
-        st.success(f"Revoked {count} address(es) for {names.get(str(target), target)}.")
+        st.success(f"Revoked {count} address(es) for {md(names.get(str(target), target))}.")
         return
-    issued = (
-        repo.rotate_feed_token(handle, kind, str(target), actor=who)
-        if rotate
-        else repo.issue_feed_token(handle, kind, str(target), actor=who)
-    )
+    try:
+        issued = (
+            repo.rotate_feed_token(handle, kind, str(target), actor=who, lifetime_days=lifetime)
+            if rotate
+            else repo.issue_feed_token(handle, kind, str(target), actor=who, lifetime_days=lifetime)
+        )
+    except (ValueError, repo.StoreError) as exc:  # e.g. an id only in unsaved session data
+        st.error(md(exc), icon=":material/error:")
+        return
     url = feeds.feed_url(
         str(st.context.url or ""), issued.token, str(config.get_option("server.baseUrlPath") or "")
     )
+    until = f"until {issued.expires_at:%d %b %Y}" if issued.expires_at else "with no end date"
     st.success(
-        f"The subscription address for {names.get(str(target), target)}. Copy it now: it is "
-        "shown only this once.",
+        f"The subscription address for {md(names.get(str(target), target))}, working {until}. "
+        "Copy it now: it is shown only this once.",
         icon=":material/key:",
     )
     st.code(url, language=None)
@@ -199,6 +221,8 @@ def retention(identity: Identity) -> None:
         f"{verb} the data of {len(report.datasets)} dataset(s) and {len(report.versions)} "
         f"version(s), and {report.appointment_pins} appointment pin(s)."
     )
+    if not report.reclaimed:
+        st.warning(md(report.reclaim_note), icon=":material/warning:")
 
 
 def main() -> None:

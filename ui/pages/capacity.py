@@ -8,6 +8,7 @@ from scheduler.store.access import Action
 from ui import auth, state
 from ui.components import charts, tables
 from ui.components.progress import solve_panel
+from ui.markup import md
 
 auth.guard(Action.VIEW_ALL_SETTINGS, page="capacity")
 state.prepare()
@@ -53,7 +54,7 @@ cards[2].metric(
 
 st.header("Practitioners")
 chart, text = charts.utilisation_chart(utilisation)
-st.caption(text + " The dashed line marks 100%; the table below gives every figure.")
+st.caption(md(text) + " The dashed line marks 100%; the table below gives every figure.")
 st.altair_chart(chart, width="stretch", alt=text)
 st.dataframe(
     utilisation,

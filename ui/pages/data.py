@@ -14,6 +14,7 @@ from scheduler.io.write_data import authority_frames
 from scheduler.store.access import Action, can
 from ui import auth, state
 from ui.components.tables import problems_frame
+from ui.markup import md
 
 identity = auth.guard(Action.VIEW_ALL_SETTINGS, page="data")
 state.prepare()
@@ -46,7 +47,7 @@ if problems:
 if authority is not None and source is not None:
     config = authority.config
     st.markdown(
-        f"Working on **{source.label}**: term **{config.term.name}** "
+        f"Working on **{md(source.label)}**: term **{md(config.term.name)}** "
         f"({config.term.start:%d %b %Y} to {config.term.end:%d %b %Y}), "
         f"**{config.review.model}** review model."
     )

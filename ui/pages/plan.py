@@ -18,6 +18,7 @@ from ui import auth, state, storage
 from ui.components import charts, downloads, tables
 from ui.components.kpis import plan_kpis, show_kpis
 from ui.components.progress import solve_panel
+from ui.markup import md
 
 
 def controls(authority: Authority, identity: Identity) -> None:
@@ -81,7 +82,7 @@ def overview(authority: Authority, result: PlanResult, identity: Identity) -> No
         else f"The independent check found {violations} broken rule(s): see the Checks tab."
     )
     headline = (
-        f"Plan for {summary.get('term_name', authority.config.term.name)} made in "
+        f"Plan for {md(summary.get('term_name', authority.config.term.name))} made in "
         f"{summary.get('solve_seconds', 0):.0f} s (solver status {status}).{stopped} {checked}"
     )
     if violations == 0:
@@ -142,6 +143,8 @@ def overview(authority: Authority, result: PlanResult, identity: Identity) -> No
         mime=downloads.ZIP,
         icon=":material/folder_zip:",
         on_click="ignore",
+        help="The plan folder's files for other tools, values exactly as planned: open the "
+        "rota workbook in a spreadsheet instead.",
     )
     cols[2].download_button(
         "All calendars (.ics, zip)",
@@ -166,7 +169,7 @@ def timeline(authority: Authority, plan: Plan) -> None:
         st.info("No reviews are scheduled in this plan.")
     else:
         chart, text = charts.timeline_chart(visits)
-        st.caption(text)
+        st.caption(md(text))  # the chart's summary names people
         st.altair_chart(chart, width="stretch", alt=text)
         with st.expander("The visits as a table"):
             st.dataframe(
@@ -203,7 +206,7 @@ def week(authority: Authority, plan: Plan) -> None:
                 chart, text = charts.week_chart(
                     week, tables.practitioner_name(authority, who), monday
                 )
-                st.caption(text)
+                st.caption(md(text))  # the chart's summary names people
                 st.altair_chart(chart, width="stretch", alt=text)
                 st.dataframe(
                     week.select("day", "times", "child", "setting"),
@@ -250,7 +253,7 @@ def appointments(authority: Authority, plan: Plan) -> None:
 def places(authority: Authority, plan: Plan) -> None:
     settings_frame, bases_frame = state.memo("map", lambda: tables.map_frames(authority, plan))
     chart, text = charts.map_chart(settings_frame, bases_frame)
-    st.caption(text)
+    st.caption(md(text))  # the chart's summary names people
     st.altair_chart(chart, width="stretch", alt=text)
     with st.expander("Settings and bases as tables"):
         st.dataframe(
@@ -346,8 +349,8 @@ def main() -> None:
         if state.job() is not None:
             return  # the live status above says what is happening
         st.info(
-            f"No plan yet in this session for {authority.config.term.name}. Choose a time limit "
-            "and press **Generate the plan**, or open a saved one on the Versions page.",
+            f"No plan yet in this session for {md(authority.config.term.name)}. Choose a time "
+            "limit and press **Generate the plan**, or open a saved one on the Versions page.",
             icon=":material/info:",
         )
         return

@@ -20,6 +20,7 @@ from ui.components import tables
 from ui.components.kpis import comparison_frame, plan_kpis, show_kpis
 from ui.components.pins import pins_editor
 from ui.components.progress import solve_panel
+from ui.markup import md
 
 WEIGHTS: dict[str, tuple[str, str]] = {
     "funded_two": ("Funded two-year-olds", "Children with a funded two-year-old place."),
@@ -140,7 +141,8 @@ def main(authority: Authority) -> None:
             )
         except ValidationError as exc:
             for error in exc.errors():
-                st.error(str(error["msg"]).removeprefix("Value error, "), icon=":material/error:")
+                message = str(error["msg"]).removeprefix("Value error, ")
+                st.error(md(message), icon=":material/error:")
         else:
             options = PlanOptions(
                 time_limit=float(time_limit),

@@ -29,7 +29,7 @@ from scheduler.store.records import AuditAction, StoredVersion
 from scheduler.unbooked import unbooked_children
 from ui import auth, state, storage
 from ui.components import downloads, tables
-from ui.components.text import mailto, md
+from ui.markup import mailto, md
 
 SourceKind = Literal["session", "published"]
 
@@ -142,9 +142,9 @@ def show(identity: Identity, shown: Shown, setting_id: str) -> None:
     require(identity, Action.VIEW_SETTING, setting_id=setting_id)
     authority, plan = shown.authority, shown.plan
     setting = authority.settings[setting_id]
-    st.markdown(
-        f"**{md(setting.name)}** · {setting.type.replace('_', ' ')}"
-        f" · {md(setting.address) if setting.address else 'no address given'}"
+    st.markdown(  # names and addresses are data: escaped, never markup
+        f"**{md(setting.name)}** · {md(setting.type.replace('_', ' '))}"
+        f" · {md(setting.address or 'no address given')}"
         f" · open {describe_days(setting.open_days)} {format_time(setting.open_time)}–"
         f"{format_time(setting.close_time)}"
     )
@@ -174,7 +174,7 @@ def show(identity: Identity, shown: Shown, setting_id: str) -> None:
 
     slots = tables.setting_slots_frame(authority, plan, setting_id)
     term = authority.config.term.name
-    st.header(f"Review slots, {term}")
+    st.header(f"Review slots, {md(term)}")
     if shown.kind == "published":
         st.caption(f"From the published plan, version {shown.version}.")
     if slots.height == 0:

@@ -25,6 +25,7 @@ from scheduler.store.records import AuditAction, PurgedData, StoredVersion, Vers
 from ui import auth, state, storage
 from ui.components import downloads, tables
 from ui.components.kpis import plan_kpis, show_kpis
+from ui.markup import md
 
 _OPENED = "ir_versions_opened"
 _KEEP_OPEN = 3
@@ -155,8 +156,8 @@ def open_one(identity: Identity, versions: list[VersionInfo]) -> None:
         return
     plan = stored.plan
     st.caption(
-        f"{info.term_name}; saved by {info.saved_by}"
-        + (f" ({info.note})" if info.note else "")
+        f"{md(info.term_name)}; saved by {md(info.saved_by)}"
+        + (f" ({md(info.note)})" if info.note else "")
         + f"; data {info.dataset_hash[:12]}."
         + (" This is the published plan." if info.published else "")
     )
