@@ -21,6 +21,7 @@ from scheduler.calendar import age_months
 from scheduler.check import CheckReport, check_plan
 from scheduler.domain import Authority, Child
 from scheduler.explain import explain_unscheduled
+from scheduler.io.plan_files import plan_digest
 from scheduler.kpis import summarise
 from scheduler.matching.links import LinkOptions, LinkResult, choose_links
 from scheduler.outcomes import Standing
@@ -43,6 +44,9 @@ class PlanOptions:
     seed: int = 0
     relink: bool = False
     """In a re-plan, re-optimise links too (by default they are kept)."""
+    deterministic: bool = False
+    """Limits in CP-SAT's deterministic time, not seconds: the same data and options give the
+    same plan (the same ``plan_digest``) on any machine, however fast or busy."""
 
 
 @dataclass
@@ -141,7 +145,10 @@ def make_plan(
         pinned=kept_links,
         previous=previous_links,
         options=LinkOptions(
-            time_limit=options.link_time_limit, workers=options.workers, seed=options.seed
+            time_limit=options.link_time_limit,
+            workers=options.workers,
+            seed=options.seed,
+            deterministic=options.deterministic,
         ),
         stop=stop,
     )
@@ -168,7 +175,12 @@ def make_plan(
     unhonoured += decisions.unhonoured
     problem = with_pins(problem, decisions.accepted)
 
-    remaining = max(0.1, options.time_limit - (time.perf_counter() - began))
+    remaining = (
+        options.time_limit - options.link_time_limit
+        if options.deterministic
+        else options.time_limit - (time.perf_counter() - began)
+    )
+    remaining = max(0.1, remaining)
     outcomes = solve_pieces(
         problem.pieces(),
         time_limit=remaining,
@@ -177,6 +189,7 @@ def make_plan(
         progress=progress,
         stop=stop,
         points_per_unit=SCALE,
+        deterministic=options.deterministic,
     )
     rota = merge(problem, outcomes)
     hand = hand_greedy(problem)
@@ -252,6 +265,7 @@ def make_plan(
         sequences=dict(previous.sequences) if previous else {},
         pins=list(pins),
     )
+    plan.summary["plan_digest"] = plan_digest(plan)
     _progress(progress, "checking", began)
     report = check_plan(authority, plan, previous=previous, pins=pins)
     plan.summary["check_violations"] = len(report.violations)

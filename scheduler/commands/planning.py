@@ -13,6 +13,9 @@ from pathlib import Path
 from scheduler.commands.arguments import iso_date
 from scheduler.commands.store import add_db_option, check_store, save_to_store
 from scheduler.domain import Authority
+from scheduler.export.bundle import write_calendars
+from scheduler.export.ics import build_calendars
+from scheduler.export.workbook import rota_workbook
 from scheduler.io.load import load_authority
 from scheduler.io.pins import read_pins
 from scheduler.io.plan_files import write_plan
@@ -42,6 +45,12 @@ def add_plan_options(parser: argparse.ArgumentParser) -> None:
         help="parallel solver processes (default: CPU count)",
     )
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument(
+        "--deterministic",
+        action="store_true",
+        help="limits in CP-SAT's deterministic time instead of seconds: the same data and "
+        "options give the same plan (summary.json's plan_digest) on any machine",
+    )
     parser.add_argument("--pins", type=Path, help="pins.csv: links and appointments to keep")
     parser.add_argument(
         "--today",
@@ -96,6 +105,7 @@ def run_plan(args: argparse.Namespace, previous: Plan | None = None) -> int:
         workers=max(1, args.workers),
         seed=args.seed,
         relink=getattr(args, "relink", False),
+        deterministic=args.deterministic,
     )
     result = make_plan(
         loaded.authority,
@@ -123,9 +133,6 @@ def write_plan_folder(
     authority: Authority, result: PlanResult, out: Path, *, previous: Plan | None, calendars: bool
 ) -> None:
     """Tables, calendars and workbook go into a staging folder that replaces ``out`` whole."""
-    from scheduler.export.bundle import write_calendars
-    from scheduler.export.ics import build_calendars
-    from scheduler.export.workbook import rota_workbook
 
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)

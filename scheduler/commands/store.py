@@ -27,11 +27,14 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from scheduler.domain import Authority
+from scheduler.io.plan_files import write_plan
 from scheduler.plan import Plan
 from scheduler.store import repository as repo
 from scheduler.store.access import Role
 from scheduler.store.audit import audit_line, cli_actor, printable
-from scheduler.store.db import Store, check_writable, database_url, one_line, safe_url
+from scheduler.store.db import Store, database_url, one_line, safe_url
+from scheduler.store.migrations import current_revision
+from scheduler.store.opening import check_writable
 from scheduler.store.records import AuditAction, StoreError, VersionInfo
 
 EXIT_REFUSED = 2
@@ -233,7 +236,6 @@ def _actor(args: argparse.Namespace) -> str:
 
 
 def _init(store: Store, args: argparse.Namespace) -> int:
-    from scheduler.store.migrations import current_revision
 
     print(f"{safe_url(store.url)}: schema {current_revision(store.engine)}")
     return 0
@@ -291,7 +293,6 @@ def _publish(store: Store, args: argparse.Namespace) -> int:
 
 
 def _export(store: Store, args: argparse.Namespace) -> int:
-    from scheduler.io.plan_files import write_plan
 
     write_plan(repo.load_plan(store, args.version), args.out)
     print(f"version {args.version} written to {args.out}")

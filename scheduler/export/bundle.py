@@ -26,8 +26,10 @@ import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from scheduler.export.ics import CalendarSet
+from scheduler.domain import Authority
+from scheduler.export.ics import CalendarSet, build_calendars, plan_for
 from scheduler.export.uids import file_stem
+from scheduler.plan import Plan
 
 ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 """Every zip member's timestamp: fixed, so the same plan gives the same zip bytes."""
@@ -176,3 +178,11 @@ def _swap_in(staging: Path, folder: Path) -> None:
         os.replace(retired, folder)
         raise
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def setting_zip(authority: Authority, plan: Plan, setting_id: str) -> bytes:
+    """Everything a setting downloads: its feed, families' calendar entries and letters."""
+    if setting_id not in authority.settings:
+        raise KeyError(f"unknown setting {setting_id}")
+    calendars = build_calendars(authority, plan_for(plan, setting_id, "setting_id"))
+    return setting_bundle(calendars, setting_id)

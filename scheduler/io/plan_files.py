@@ -11,6 +11,7 @@ provided its floats already have the precision the files keep (``distance_km`` t
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import math
@@ -150,6 +151,18 @@ def _swap_in(staging: Path, folder: Path) -> None:
         os.replace(retired, folder)  # put the old plan back
         raise
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def plan_digest(plan: Plan) -> str:
+    """SHA-256 of the plan's decisions: links.csv, appointments.csv and unscheduled.csv as
+    written (not the summary, whose timings differ run to run). Two plans with the same
+    digest link, book and explain every child the same way."""
+    files = render_plan(plan)
+    digest = hashlib.sha256()
+    for name in (LINKS, APPOINTMENTS, UNSCHEDULED):
+        digest.update(name.encode())
+        digest.update(files[name].encode("utf-8"))
+    return digest.hexdigest()
 
 
 def render_plan(plan: Plan) -> dict[str, str]:

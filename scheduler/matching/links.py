@@ -53,6 +53,8 @@ class LinkOptions:
     workers: int = 2
     seed: int = 0
     candidates_per_setting: int = 10
+    deterministic: bool = False
+    """CP-SAT's deterministic time instead of the wall clock: the same links on any machine."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,6 +364,7 @@ def choose_links(
         seed=options.seed,
         hint=built.hint,
         stop=stop,
+        deterministic=options.deterministic,
     )
     links: list[Link] = []
     load: dict[str, int] = {pid: 0 for pid in authority.practitioners}

@@ -189,6 +189,7 @@ class PlanLink(Base):
     distance_km: Mapped[float] = mapped_column(Double())
     kept_existing_link: Mapped[bool] = mapped_column(Boolean)
     explanation: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class PlanAppointment(Base):
@@ -200,9 +201,9 @@ class PlanAppointment(Base):
     )
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     child_id: Mapped[str] = mapped_column(String(ID))
-    setting_id: Mapped[str] = mapped_column(String(ID))
+    setting_id: Mapped[str | None] = mapped_column(String(ID), nullable=True)
     practitioner_id: Mapped[str] = mapped_column(String(ID))
-    key_person_id: Mapped[str] = mapped_column(String(ID))
+    key_person_id: Mapped[str | None] = mapped_column(String(ID), nullable=True)
     day: Mapped[date] = mapped_column(Date)
     pre_meeting_start: Mapped[int | None] = mapped_column(Integer, nullable=True)
     start_minute: Mapped[int] = mapped_column(Integer)
@@ -210,6 +211,7 @@ class PlanAppointment(Base):
     location: Mapped[str] = mapped_column(String(10))
     age_months: Mapped[float] = mapped_column(Double())
     in_window: Mapped[bool] = mapped_column(Boolean)
+    model: Mapped[str] = mapped_column(String(10), default="joint", server_default="joint")
 
 
 class PlanUnscheduled(Base):
@@ -220,7 +222,7 @@ class PlanUnscheduled(Base):
     )
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     child_id: Mapped[str] = mapped_column(String(ID))
-    setting_id: Mapped[str] = mapped_column(String(ID))
+    setting_id: Mapped[str | None] = mapped_column(String(ID), nullable=True)
     reason_code: Mapped[str] = mapped_column(String(32))
     reason: Mapped[str] = mapped_column(Text)
 

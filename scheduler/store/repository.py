@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from scheduler.store.audit import append_audit, list_audit
 from scheduler.store.compare import PlanComparison, compare_plans
-from scheduler.store.db import Store, database_url, open_store, safe_url
+from scheduler.store.db import Store, database_url, safe_url
 from scheduler.store.feeds import FeedCache, RateLimiter, feed_calendar, render_feed
 from scheduler.store.identities import (
     LastCoordinator,
@@ -25,6 +25,7 @@ from scheduler.store.identities import (
     sign_in,
     unbind_identity,
 )
+from scheduler.store.opening import open_store
 from scheduler.store.plans import (
     add_pin,
     compare_versions,
