@@ -135,6 +135,8 @@ class Availability:
         )
         self.child_days: dict[str, int] = {c.child_id: self._child_days(c) for c in self.due}
         self._deadlines = SummaryDeadlines(authority)
+        self._windows: dict[tuple[str, ReviewModel, str], TimeWindow] = {}
+        """Time windows by (place, kind of review, practitioner): the same for every child."""
 
     # --- children --------------------------------------------------------------------------
 
@@ -186,17 +188,22 @@ class Availability:
         visit ends after ``day_start`` plus its own journey, and travel minutes obey the
         triangle inequality, so this window is exact, not a simplification.
         """
+        place = self.place(child, model, practitioner_id)
+        key = (place.key if place else child.child_id, model, practitioner_id)
+        found = self._windows.get(key)
+        if found is not None:
+            return found
         practitioner = self.authority.practitioners[practitioner_id]
         start, end = practitioner.day_start, practitioner.day_end
         if model == "joint" and child.setting_id is not None:
             setting = self.authority.settings[child.setting_id]
             start, end = max(start, setting.open_time), min(end, setting.close_time)
-        place = self.place(child, model, practitioner_id)
         if self.config.travel.day_starts_at_base and place is not None:
             base = base_place(practitioner)
             start = max(start, practitioner.day_start + self.travel(base, place))
             end = min(end, practitioner.day_end - self.travel(place, base))
-        return TimeWindow(start, end)
+        window = self._windows[key] = TimeWindow(start, end)
+        return window
 
     def fits_in_hours(self, child: Child, model: ReviewModel, practitioner_id: str) -> bool:
         window = self.time_window(child, model, practitioner_id)
