@@ -633,3 +633,15 @@ def _read_sequences(path: Path, problems: list[Problem]) -> dict[str, int]:
         else:
             sequences[uid] = value
     return sequences
+
+
+def child_lines(folder: Path) -> dict[tuple[str, str], int]:
+    """``(file name, child_id) -> line`` for the rows of ``appointments.csv`` and
+    ``unscheduled.csv``, so a problem found later (a child the data do not know) can name the
+    line it is on. Files that cannot be read give no rows (:func:`read_plan` reports them)."""
+    problems: list[Problem] = []
+    return {
+        (file, row.text("child_id")): row.line
+        for file in (APPOINTMENTS, UNSCHEDULED)
+        for row in _rows(Path(folder) / file, ("child_id",), problems)
+    }
