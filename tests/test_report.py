@@ -559,3 +559,33 @@ def test_period_must_not_end_before_it_starts() -> None:
     """--from after --to is an error, not an empty report."""
     with pytest.raises(ValueError, match="before it starts"):
         Period(date(2026, 9, 2), date(2026, 9, 1))
+
+
+def test_team_is_the_caseload_practitioners_then_the_links() -> None:
+    """A child with a caseload practitioner is in that practitioner's team; a child in no
+    setting is ``no_setting`` by type and in no setting's row; no team known: ``unknown``."""
+    authority = make_authority(
+        practitioners=[
+            make_practitioner("P001", team="North"),
+            make_practitioner("P002", team="South"),
+        ],
+        settings=[make_setting("S001"), make_setting("S002", link_practitioner_id=None)],
+        key_persons=[make_key_person("K001"), make_key_person("K002", setting_id="S002")],
+        children=[
+            make_child("LINKED", dob=date(2024, 3, 10)),
+            make_child("CASELOAD", dob=date(2024, 3, 10), practitioner_id="P002"),
+            make_child(
+                "HOME",
+                dob=date(2024, 3, 10),
+                setting_id=None,
+                key_person_id=None,
+                practitioner_id="P002",
+            ),
+            make_child("NOBODY", dob=date(2024, 3, 10), setting_id="S002", key_person_id="K002"),
+        ],
+    )
+    report = service_report(authority, Period(START, END))
+    teams = {k: f.children_turning_30_months for k, f in report.by_team.items()}
+    assert teams == {"North": 1, "South": 2, "unknown": 1}
+    assert report.by_setting_type["no_setting"].children_turning_30_months == 1
+    assert sum(f.children_turning_30_months for f in report.by_setting.values()) == 3
