@@ -13,13 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
-from scheduler.domain import Authority, Child, Outcome
-from scheduler.plan import Appointment, Plan, ReasonCode, Unscheduled
-from scheduler.report import Period, service_report
-from tests.builders import (
+from builders import (
     make_authority,
     make_child,
     make_config,
@@ -27,6 +21,12 @@ from tests.builders import (
     make_practitioner,
     make_setting,
 )
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from scheduler.domain import Authority, Child, Outcome
+from scheduler.plan import Appointment, Plan, ReasonCode, Unscheduled
+from scheduler.report import Period, service_report
 
 # --------------------------------------------------------------------------- the reference
 

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from builders import make_authority, make_child, make_practitioner, make_setting
 
 from scheduler.cli import main
 from scheduler.domain import Authority, Outcome
 from scheduler.io.load import load_authority
 from scheduler.io.write_data import write_authority
 from scheduler.report import Period, service_report
-from tests.builders import make_authority, make_child, make_practitioner, make_setting
 
 CONTRACT_KEYS = {
     "children_turning_30_months",

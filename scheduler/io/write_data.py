@@ -21,7 +21,7 @@ from typing import Any
 import polars as pl
 
 from scheduler.config import Config
-from scheduler.domain import Authority, format_days, format_time
+from scheduler.domain import Authority, Outcome, format_days, format_time
 from scheduler.io.cells import new_workbook
 
 TableRows = tuple[dict[str, type[pl.DataType]], list[tuple[Any, ...]]]
@@ -257,6 +257,11 @@ def _closures(authority: Authority) -> TableRows:
 
 
 def _outcomes(authority: Authority) -> TableRows:
+    return outcome_rows(authority.outcomes)
+
+
+def outcome_rows(outcomes: Sequence[Outcome]) -> TableRows:
+    """``outcomes.csv``'s columns and rows, as the contract spells them."""
     schema = _text(
         "child_id", "date", "outcome", "asq3", "consent_to_share", "venue", "practitioner_id"
     )
@@ -270,9 +275,16 @@ def _outcomes(authority: Authority) -> TableRows:
             o.venue,
             o.practitioner_id,
         )
-        for o in authority.outcomes
+        for o in outcomes
     ]
     return schema, rows
+
+
+def outcomes_csv(outcomes: Sequence[Outcome]) -> str:
+    """``outcomes.csv`` text: loads again unchanged (the dashboard's and the CLI's export)."""
+    schema, rows = outcome_rows(outcomes)
+    text: str = pl.DataFrame(rows, schema=schema, orient="row").write_csv()
+    return text
 
 
 def _text(*names: str) -> dict[str, type[pl.DataType]]:

@@ -337,3 +337,38 @@ class FeedToken(Base):
     revoked_by: Mapped[str | None] = mapped_column(String(SUBJECT), nullable=True)
     expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     """After this the token opens nothing (``None``: it does not expire)."""
+
+
+class StoredOutcome(Base):
+    """What happened at a booked review, recorded in the dashboard (``outcomes.csv``'s row,
+    plus the child's setting for scoping and who recorded it when). One per child and date:
+    recording again replaces it (the audit log keeps the history)."""
+
+    __tablename__ = "outcomes"
+    __table_args__ = (
+        UniqueConstraint("child_id", "day"),
+        CheckConstraint(
+            "outcome IN ('attended', 'was_not_brought', 'cancelled_by_parent', "
+            "'cancelled_by_service', 'declined')",
+            name="outcome",
+        ),
+        CheckConstraint("venue IS NULL OR venue IN ('setting', 'clinic', 'home')", name="venue"),
+        CheckConstraint(
+            "outcome = 'attended' OR (asq3 IS NULL AND venue IS NULL AND practitioner_id IS NULL)",
+            name="attended_only",
+        ),
+        Index("ix_outcomes_setting", "setting_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[str] = mapped_column(String(ID))
+    day: Mapped[date] = mapped_column(Date)
+    outcome: Mapped[str] = mapped_column(String(30))
+    asq3: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    consent_to_share: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    venue: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    practitioner_id: Mapped[str | None] = mapped_column(String(ID), nullable=True)
+    setting_id: Mapped[str | None] = mapped_column(String(ID), nullable=True)
+    """The child's setting when it was recorded (a setting user sees its own setting's)."""
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    recorded_by: Mapped[str] = mapped_column(String(SUBJECT))

@@ -26,6 +26,14 @@ from scheduler.store.identities import (
     unbind_identity,
 )
 from scheduler.store.opening import open_store
+from scheduler.store.outcomes import (
+    OutcomeRecord,
+    get_outcome,
+    list_outcomes,
+    record_outcome,
+    remove_outcome,
+    stored_outcomes,
+)
 from scheduler.store.plans import (
     add_pin,
     compare_versions,
@@ -86,6 +94,7 @@ __all__ = [
     "FeedTokenInfo",
     "IssuedToken",
     "LastCoordinator",
+    "OutcomeRecord",
     "PinRecord",
     "PlanComparison",
     "PurgeReport",
@@ -110,12 +119,14 @@ __all__ = [
     "database_url",
     "feed_calendar",
     "get_identity",
+    "get_outcome",
     "issue_feed_token",
     "latest_version",
     "list_audit",
     "list_datasets",
     "list_feed_tokens",
     "list_identities",
+    "list_outcomes",
     "list_pins",
     "list_versions",
     "load_dataset",
@@ -126,8 +137,10 @@ __all__ = [
     "publish",
     "published_version",
     "purge_past_terms",
+    "record_outcome",
     "redact_tokens",
     "remove_identity",
+    "remove_outcome",
     "remove_pin",
     "render_feed",
     "replace_pins",
@@ -140,6 +153,7 @@ __all__ = [
     "save_plan",
     "set_identity",
     "sign_in",
+    "stored_outcomes",
     "unbind_identity",
     "version_info",
 ]
