@@ -244,9 +244,10 @@ def scope_to_setting(
 ) -> tuple[Authority, Plan | None]:
     """The authority and plan as one setting may see them.
 
-    The authority keeps the setting, its key persons and children, the practitioners the
-    plan links to it or books there (else its current link practitioner), their absences and
-    the closures that apply; everything else is gone. ``KeyError`` for an unknown setting.
+    The authority keeps the setting, its key persons and children (and their outcomes), the
+    practitioners the plan links to it or books there (else its current link practitioner),
+    their absences and the closures that apply; everything else is gone. ``KeyError`` for an
+    unknown setting.
     """
     setting = authority.settings[setting_id]
     scoped = scope_plan(plan, setting_id, term_name=authority.config.term.name) if plan else None
@@ -270,6 +271,12 @@ def scope_to_setting(
                 c for c in authority.closures if c.setting_id in (setting_id, ALL_SETTINGS)
             ),
             config=authority.config,
+            outcomes=tuple(
+                o
+                for o in authority.outcomes
+                if (child := authority.children.get(o.child_id)) is not None
+                and child.setting_id == setting_id
+            ),
         ),
         scoped,
     )
