@@ -285,3 +285,15 @@ def test_merged_authority_plans_with_both() -> None:
     merged, result = merged_authority(data, [Outcome("C001", REVIEW_DAY, "attended")])
     assert {o.child_id for o in merged.outcomes} == {"C001", "C003"}
     assert merged.children == data.children and result.disagreements == ()
+
+
+def test_a_settings_share_of_the_data_keeps_only_its_childrens_outcomes() -> None:
+    """What a setting user's report is computed from: its children's outcomes, no others."""
+    from scheduler.store.access import scope_to_setting
+
+    data = with_outcomes(
+        authority(),
+        [Outcome("C001", REVIEW_DAY, "attended"), Outcome("C002", REVIEW_DAY, "declined")],
+    )
+    scoped, _ = scope_to_setting(data, plan_of(data), "S001")
+    assert [o.child_id for o in scoped.outcomes] == ["C001"]
