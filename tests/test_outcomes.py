@@ -3,6 +3,7 @@ who and when, audited, exported as ``outcomes.csv``, merged with a data folder's
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, timedelta
@@ -20,6 +21,8 @@ from builders import (
     make_plan,
     make_setting,
 )
+from sqlalchemy import create_engine, make_url, text
+from test_store_postgres import server_url
 
 from scheduler.cli import main
 from scheduler.domain import Authority, Outcome
@@ -78,11 +81,28 @@ def plan_of(data: Authority) -> Plan:
     )
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(f"sqlite:///{tmp_path / 'store.db'}")
-    yield opened
-    opened.dispose()
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A fresh store on SQLite, and on PostgreSQL when ``SCHEDULER_TEST_PG_URL`` is set (see
+    test_store_postgres.py: skipped without it unless ``REQUIRE_POSTGRES=1``)."""
+    if request.param == "sqlite":
+        opened = open_store(f"sqlite:///{tmp_path / 'store.db'}")
+        yield opened
+        opened.dispose()
+        return
+    base = make_url(server_url())
+    name = f"scheduler_test_{secrets.token_hex(6)}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        opened = open_store(base.set(database=name).render_as_string(hide_password=False))
+        yield opened
+        opened.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
 
 
 # --------------------------------------------------------------------------- who may record
