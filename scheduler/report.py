@@ -160,6 +160,9 @@ class Figures:
     reviewed_by_30_months: int
     funded_two_turning_30_months: int
     funded_two_reviewed_by_30_months: int
+    not_yet_30_months: int
+    """Of the cohort not yet reviewed: those whose 30-month date is after ``[term] today``
+    (0 when it is not set). They still count as not reviewed, but may yet be in time."""
     attended: int
     attended_without_outcome: int
     asq3_completed: int
@@ -211,6 +214,7 @@ class Figures:
             "funded_two_turning_30_months": self.funded_two_turning_30_months,
             "funded_two_reviewed_by_30_months": self.funded_two_reviewed_by_30_months,
             "funded_two_reviewed_by_30_months_pct": self.funded_two_reviewed_by_30_months_pct,
+            "not_yet_30_months": self.not_yet_30_months,
             "attended": self.attended,
             "attended_without_outcome": self.attended_without_outcome,
             "asq3_completed": self.asq3_completed,
@@ -401,6 +405,7 @@ def service_report(
     )
     venues = (*VENUES, UNKNOWN)
     roles = (*sorted({p.role for p in authority.practitioners.values() if p.role}), UNKNOWN)
+    today = authority.config.term.today
 
     def by(group_of: Mapping[str, str], keys: Iterable[str]) -> Mapping[str, Figures]:
         """Figures per group, in ``keys`` order (every key, even an empty group); children
@@ -415,7 +420,9 @@ def service_report(
             parts.get(group_of[r.child_id], empty)[1].append(r)
         for o in held_not:
             parts.get(group_of[o.child_id], empty)[2].append(o)
-        return MappingProxyType({k: _figures(*part, venues, roles) for k, part in parts.items()})
+        return MappingProxyType(
+            {k: _figures(*part, venues, roles, today) for k, part in parts.items()}
+        )
 
     children = authority.children
     type_of = {cid: child_setting_type(authority, c) for cid, c in children.items()}
@@ -424,13 +431,12 @@ def service_report(
     teams = sorted(
         {p.team for p in authority.practitioners.values() if p.team} | set(team_of.values())
     )
-    today = authority.config.term.today
     return ServiceReport(
         period=period,
         window_months=review.window_months,
         cohort=cohort,
         reviews=reviews,
-        totals=_figures(cohort, reviews, held_not, venues, roles),
+        totals=_figures(cohort, reviews, held_not, venues, roles, today),
         by_setting_type=by(type_of, (*SETTING_TYPES, NO_SETTING)),
         by_team=by(team_of, teams),
         by_setting=by(setting_of, authority.settings),
@@ -499,10 +505,16 @@ def _figures(
     held_not: Sequence[Outcome],
     venues: Sequence[str],
     roles: Sequence[str],
+    today: date | None,
 ) -> Figures:
     """The figures of one group: its cohort children, its reviews attended in the period and
     its outcomes in the period that were not a review held."""
     funded = [c for c in cohort if c.funded_two]
+    waiting = [
+        c
+        for c in cohort
+        if not c.reviewed_by_30_months and today is not None and c.thirty_months_on > today
+    ]
     kinds = Counter(o.outcome for o in held_not)
     venue = Counter(r.venue for r in reviews)
     role = Counter(r.practitioner_role for r in reviews)
@@ -511,6 +523,7 @@ def _figures(
         reviewed_by_30_months=sum(1 for c in cohort if c.reviewed_by_30_months),
         funded_two_turning_30_months=len(funded),
         funded_two_reviewed_by_30_months=sum(1 for c in funded if c.reviewed_by_30_months),
+        not_yet_30_months=len(waiting),
         attended=len(reviews),
         attended_without_outcome=sum(1 for r in reviews if not r.has_outcome),
         asq3_completed=sum(1 for r in reviews if r.asq3 is True),

@@ -64,6 +64,16 @@ def reference(
     out["reviewed_by_30_months"] = len([c for c in cohort if reviewed_in_window(c)])
     out["funded_two_turning_30_months"] = len(funded)
     out["funded_two_reviewed_by_30_months"] = len([c for c in funded if reviewed_in_window(c)])
+    today = authority.config.term.today
+    out["not_yet_30_months"] = len(
+        [
+            c
+            for c in cohort
+            if today is not None
+            and months_later(c.date_of_birth, hi) > today
+            and not reviewed_in_window(c)
+        ]
+    )
 
     held = []  # (venue, role, asq3, from an outcome)
     for o in outcomes:
@@ -267,6 +277,24 @@ def test_breakdowns_add_up_and_group_by_child() -> None:
         for key in ("children_turning_30_months", "reviewed_by_30_months", "attended"):
             total = getattr(report.totals, key)
             assert sum(getattr(f, key) for f in groups.values()) == total, key
+
+
+def test_children_still_to_turn_30_months_are_counted_apart() -> None:
+    """With [term] today set, unreviewed cohort children whose 30-month date is still to come
+    are counted (they are not reviewed yet, but may be in time)."""
+    base = hand_built()
+    replayed = Authority(
+        base.practitioners,
+        base.settings,
+        base.key_persons,
+        base.children,
+        config=make_config(term={"today": "2026-10-20"}),
+        outcomes=base.outcomes,
+    )
+    report = service_report(replayed, Period(START, END)).as_json()
+    assert report["not_yet_30_months"] == 1  # C5 (1 Dec); C3's (15 Oct) has passed, C4 reviewed
+    assert service_report(base, Period(START, END)).totals.not_yet_30_months == 0
+    assert_matches_reference(replayed, START, END)
 
 
 def test_no_one_in_a_denominator_gives_null_not_zero_or_hundred() -> None:
@@ -528,12 +556,17 @@ def random_cases(draw: st.DrawFn) -> tuple[Authority, date, date, Plan]:
             appointments.append(_appointment(cid, day))
         elif booking == "unscheduled":
             unscheduled.append(Unscheduled(cid, place, ReasonCode.CAPACITY, "No time was left."))
+    today = draw(st.one_of(st.none(), st.integers(700, 1500)))
+    config = make_config(
+        term={"today": (DAY0 + timedelta(days=today)).isoformat()} if today is not None else None
+    )
     authority = _with_outcomes(
         make_authority(
             practitioners=practitioners,
             settings=settings_,
             key_persons=key_persons,
             children=children,
+            config=config,
         ),
         tuple(outcomes),
     )

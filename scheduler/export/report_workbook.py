@@ -26,6 +26,7 @@ FIGURE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("funded_two_turning_30_months", "Funded: turned 30 months"),
     ("funded_two_reviewed_by_30_months", "Funded: reviewed by 30 months"),
     ("funded_two_reviewed_by_30_months_pct", "Funded: reviewed by 30 months (%)"),
+    ("not_yet_30_months", "Not reviewed yet, 30 months still to come"),
     ("attended", "Reviews held"),
     ("attended_without_outcome", "Reviews held, no outcome recorded"),
     ("asq3_completed", "ASQ-3 completed"),
@@ -151,7 +152,13 @@ def summary_sentences(report: ServiceReport) -> list[str]:
         f"of age (the {hi}-month date included).",
         f"Children who turned {hi} months in the period: {t.children_turning_30_months}. "
         f"Reviewed by {hi} months: {t.reviewed_by_30_months}"
-        f"{_share(t.reviewed_by_30_months_pct)}.",
+        f"{_share(t.reviewed_by_30_months_pct)}."
+        + (
+            f" {t.not_yet_30_months} of those not reviewed yet turn {hi} months after today "
+            "and may still be seen in time."
+            if t.not_yet_30_months
+            else ""
+        ),
         f"Funded two-year-olds who turned {hi} months: {t.funded_two_turning_30_months}. "
         f"Reviewed by {hi} months: {t.funded_two_reviewed_by_30_months}"
         f"{_share(t.funded_two_reviewed_by_30_months_pct)}.",

@@ -48,7 +48,13 @@ def report_kpis(report: ServiceReport) -> list[Kpi]:
             percent_text(t.reviewed_by_30_months_pct),
             None,
             f"{t.reviewed_by_30_months} of the {t.children_turning_30_months} children who "
-            f"turned {hi} months in the period had their review by then (the national metric).",
+            f"turned {hi} months in the period had their review by then (the national metric)."
+            + (
+                f" {t.not_yet_30_months} of the others turn {hi} months after today and may "
+                "still be seen in time: the weekly trend shows the figure so far."
+                if t.not_yet_30_months
+                else ""
+            ),
         ),
         Kpi(
             "Funded two-year-olds",
@@ -91,22 +97,23 @@ def report_kpis(report: ServiceReport) -> list[Kpi]:
     if f is not None:
         cards.append(
             Kpi(
-                "Forecast if every booked review happens",
+                "Forecast",
                 percent_text(f.forecast_reviewed_by_30_months_pct),
                 None,
-                f"{f.forecast_reviewed_by_30_months} of {f.children_turning_30_months}: "
-                f"reviewed already ({f.reviewed_by_30_months}) or booked by {hi} months "
-                f"({f.booked_by_30_months}).",
+                "If every booked review happens: "
+                f"{f.forecast_reviewed_by_30_months} of {f.children_turning_30_months} "
+                f"reviewed by {hi} months: reviewed already ({f.reviewed_by_30_months}) or "
+                f"booked by {hi} months ({f.booked_by_30_months}).",
             )
         )
         cards.append(
             Kpi(
-                f"Will pass {hi} months unreviewed",
+                "Will miss the metric",
                 f"{sum(1 for r in f.at_risk if not r.passed):,}",
                 None,
                 "Children turning "
                 f"{hi} months in the period, not reviewed and not booked in time: unless "
-                "something changes they will miss the metric"
+                f"something changes they will pass {hi} months unreviewed"
                 + (
                     f" ({sum(1 for r in f.at_risk if r.passed)} more already have)."
                     if any(r.passed for r in f.at_risk)
@@ -118,16 +125,18 @@ def report_kpis(report: ServiceReport) -> list[Kpi]:
 
 
 _FIGURE_COLUMNS: tuple[tuple[str, str, Any], ...] = (
-    ("children_turning_30_months", "turned_30_months", pl.Int64),
-    ("reviewed_by_30_months", "reviewed_by_30_months", pl.Int64),
-    ("reviewed_by_30_months_pct", "reviewed_pct", pl.Float64),
-    ("funded_two_turning_30_months", "funded_turned_30_months", pl.Int64),
-    ("funded_two_reviewed_by_30_months", "funded_reviewed", pl.Int64),
-    ("funded_two_reviewed_by_30_months_pct", "funded_reviewed_pct", pl.Float64),
-    ("attended", "reviews_held", pl.Int64),
-    ("asq3_completed_pct", "asq3_pct", pl.Float64),
-    ("was_not_brought", "not_brought", pl.Int64),
+    ("children_turning_30_months", "Turned 30 months", pl.Int64),
+    ("reviewed_by_30_months", "Reviewed by 30 months", pl.Int64),
+    ("reviewed_by_30_months_pct", "Reviewed (%)", pl.Float64),
+    ("funded_two_turning_30_months", "Funded: turned 30 months", pl.Int64),
+    ("funded_two_reviewed_by_30_months", "Funded: reviewed", pl.Int64),
+    ("funded_two_reviewed_by_30_months_pct", "Funded: reviewed (%)", pl.Float64),
+    ("not_yet_30_months", "Not reviewed, 30 months to come", pl.Int64),
+    ("attended", "Reviews held", pl.Int64),
+    ("asq3_completed_pct", "ASQ-3 (%)", pl.Float64),
+    ("was_not_brought", "Not brought", pl.Int64),
 )
+"""``report.json`` key, column heading and type of each column of the breakdown tables."""
 
 
 def figures_frame(groups: Mapping[str, Figures], group: str) -> pl.DataFrame:
@@ -147,11 +156,13 @@ def figures_frame(groups: Mapping[str, Figures], group: str) -> pl.DataFrame:
 def settings_frame(authority: Authority, report: ServiceReport) -> pl.DataFrame:
     """By setting, with names (and the children at risk when there is a forecast)."""
     named = {setting_name(authority, sid): f for sid, f in report.by_setting.items()}
-    frame = figures_frame(named, "setting")
+    frame = figures_frame(named, "Setting")
     if report.forecast is not None:
         counts = report.forecast.at_risk_by_setting()
         frame = frame.with_columns(
-            pl.Series("will_miss", [counts.get(sid, 0) for sid in report.by_setting], pl.Int64)
+            pl.Series(
+                "Will miss the metric", [counts.get(sid, 0) for sid in report.by_setting], pl.Int64
+            )
         )
     return frame
 
@@ -223,24 +234,24 @@ def at_risk_children_frame(authority: Authority, forecast: Forecast) -> pl.DataF
     """The children who will pass 30 months unreviewed, by name (coordinators only)."""
     rows = [
         {
-            "child": _full_name(authority, r.child_id),
-            "setting": setting_name(authority, r.setting_id) if r.setting_id else "(no setting)",
-            "funded_two": "yes" if r.funded_two else "no",
-            "thirty_months_on": r.thirty_months_on,
-            "booked_on": r.booked_on,
-            "already_passed": "yes" if r.passed else "no",
-            "why": r.why,
+            "Child": _full_name(authority, r.child_id),
+            "Setting": setting_name(authority, r.setting_id) if r.setting_id else "(no setting)",
+            "Funded": "yes" if r.funded_two else "no",
+            "30 months on": r.thirty_months_on,
+            "Booked for": r.booked_on,
+            "Already passed": "yes" if r.passed else "no",
+            "Why": r.why,
         }
         for r in forecast.at_risk
     ]
     schema = {
-        "child": pl.String,
-        "setting": pl.String,
-        "funded_two": pl.String,
-        "thirty_months_on": pl.Date,
-        "booked_on": pl.Date,
-        "already_passed": pl.String,
-        "why": pl.String,
+        "Child": pl.String,
+        "Setting": pl.String,
+        "Funded": pl.String,
+        "30 months on": pl.Date,
+        "Booked for": pl.Date,
+        "Already passed": pl.String,
+        "Why": pl.String,
     }
     return pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
 
@@ -255,12 +266,12 @@ def at_risk_counts_frame(authority: Authority, forecast: Forecast) -> pl.DataFra
     counts = forecast.at_risk_by_setting()
     rows = [
         {
-            "setting": setting_name(authority, sid) if sid else "(no setting)",
-            "children": n,
+            "Setting": setting_name(authority, sid) if sid else "(no setting)",
+            "Children": n,
         }
         for sid, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0] or ""))
     ]
-    schema = {"setting": pl.String, "children": pl.Int64}
+    schema = {"Setting": pl.String, "Children": pl.Int64}
     return pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
 
 

@@ -125,8 +125,8 @@ def whole_authority(identity: Identity) -> None:
 
     st.header("Breakdowns")
     by_type, by_team, by_setting = st.tabs(["By setting type", "By team", "By setting"])
-    by_type.dataframe(figures_frame(report.by_setting_type, "setting_type"), hide_index=True)
-    by_team.dataframe(figures_frame(report.by_team, "team"), hide_index=True)
+    by_type.dataframe(figures_frame(report.by_setting_type, "Setting type"), hide_index=True)
+    by_team.dataframe(figures_frame(report.by_team, "Team"), hide_index=True)
     by_setting.dataframe(settings_frame(merged_data, report), hide_index=True)
 
     forecast = report.forecast
@@ -143,10 +143,8 @@ def whole_authority(identity: Identity) -> None:
                 at_risk_children_frame(merged_data, forecast),
                 hide_index=True,
                 column_config={
-                    "thirty_months_on": st.column_config.DateColumn(
-                        f"{hi}-month date", format=tables.DATE_FORMAT
-                    ),
-                    "booked_on": st.column_config.DateColumn("Booked", format=tables.DATE_FORMAT),
+                    "30 months on": st.column_config.DateColumn(format=tables.DATE_FORMAT),
+                    "Booked for": st.column_config.DateColumn(format=tables.DATE_FORMAT),
                 },
             )
         else:
