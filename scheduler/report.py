@@ -47,13 +47,13 @@ from scheduler.config import ReviewConfig
 from scheduler.domain import SETTING_TYPES, VENUES, Authority, Child, Outcome
 from scheduler.errors import Problem
 from scheduler.io.plan_files import APPOINTMENTS, UNSCHEDULED, child_lines
+from scheduler.outcomes import DID_NOT_HAPPEN, history
 from scheduler.plan import Plan
 
 UNKNOWN = "unknown"
 """The venue, role or team of a review or child when the data do not say."""
 NO_SETTING = "no_setting"
 """The setting type of a child in no setting."""
-NOT_HELD_KINDS = ("was_not_brought", "cancelled_by_parent", "cancelled_by_service", "declined")
 
 
 def percent(part: int, whole: int) -> float | None:
@@ -85,19 +85,13 @@ def thirty_months_on(child: Child, review: ReviewConfig) -> date:
 
 
 def review_dates(child: Child, outcomes: Iterable[Outcome]) -> tuple[date, ...]:
-    """Every date the child was reviewed: ``reviewed_on`` and each attended outcome's date,
-    sorted, without repeats. ``outcomes`` may hold other children's outcomes (ignored)."""
-    dates = {o.date for o in outcomes if o.child_id == child.child_id and o.outcome == "attended"}
+    """Every date the child was reviewed: ``reviewed_on`` and each attended outcome's date (as
+    :mod:`scheduler.outcomes` reads them), sorted, without repeats. ``outcomes`` may hold other
+    children's outcomes (ignored)."""
+    dates = set(history(child, [o for o in outcomes if o.child_id == child.child_id]).attended)
     if child.reviewed_on is not None:
         dates.add(child.reviewed_on)
     return tuple(sorted(dates))
-
-
-def reviewed_by_30_months(child: Child, dates: Iterable[date], review: ReviewConfig) -> bool:
-    """Reviewed between ``window_months[0]`` months and the 30-month date, both included."""
-    lo = add_months(child.date_of_birth, review.window_months[0])
-    hi = thirty_months_on(child, review)
-    return any(lo <= d <= hi for d in dates)
 
 
 def child_team(authority: Authority, child: Child) -> str:
@@ -401,7 +395,7 @@ def service_report(
     cohort = tuple(_cohort(authority, period, by_child))
     reviews = tuple(_attended(authority, period, by_child))
     held_not = tuple(
-        o for o in authority.outcomes if o.date in period and o.outcome in NOT_HELD_KINDS
+        o for o in authority.outcomes if o.date in period and o.outcome in DID_NOT_HAPPEN
     )
     venues = (*VENUES, UNKNOWN)
     roles = (*sorted({p.role for p in authority.practitioners.values() if p.role}), UNKNOWN)
@@ -635,9 +629,8 @@ def _booking_verdict(
     late = [d for d in review_dates(child, outcomes) if d > thirty]
     if late:
         return f"Reviewed on {late[0]}, after the 30-month date ({thirty}).", None
-    happened = {o.date: o.outcome for o in outcomes}
-    if day is not None and happened.get(day, "attended") != "attended":
-        what = happened[day].replace("_", " ")
+    if day is not None and day in history(child, outcomes).did_not_happen:
+        what = next(o.outcome for o in outcomes if o.date == day).replace("_", " ")
         return f"The review booked for {day} did not happen ({what}); none is booked now.", None
     if day is None:
         return "Not in the plan (not due in the plan's term).", None

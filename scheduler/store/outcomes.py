@@ -5,7 +5,8 @@ child and date replaces the row, and the audit log keeps what it was. The audit 
 the outcome's id, kind and setting, never the child (the log outlives the children's data).
 
 Role checks (a setting records only its own children's joint reviews) are the caller's job,
-with :func:`scheduler.outcome_recording.check_outcome`: this layer trusts that the caller was allowed.
+with :func:`scheduler.outcome_recording.check_outcome`: this layer trusts that the caller was
+allowed.
 """
 
 from __future__ import annotations
