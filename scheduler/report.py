@@ -381,12 +381,15 @@ def service_report(
     period: Period,
     plan: Plan | None = None,
     *,
-    trend_until: date | None = None,
+    today: date | None = None,
 ) -> ServiceReport:
     """The report for ``period``; with ``plan``, also the forecast.
 
-    The weekly trend stops at ``trend_until`` (default: ``[term] today`` when set, else the
-    period's end): a week that has not ended yet has no figure to show.
+    ``today`` (default: ``[term] today``, when set) is the day the figures are read on: the
+    weekly trend stops at the week holding it (a week still to come has no figure; a period
+    wholly after it, no trend), ``not_yet_30_months`` counts the children whose 30-month date
+    is after it and the forecast marks those whose date is before it as passed. Without any,
+    the trend runs to the period's end and nothing is "still to come".
     """
     review = authority.config.review
     by_child: dict[str, list[Outcome]] = defaultdict(list)
@@ -399,7 +402,7 @@ def service_report(
     )
     venues = (*VENUES, UNKNOWN)
     roles = (*sorted({p.role for p in authority.practitioners.values() if p.role}), UNKNOWN)
-    today = authority.config.term.today
+    today = today or authority.config.term.today
 
     def by(group_of: Mapping[str, str], keys: Iterable[str]) -> Mapping[str, Figures]:
         """Figures per group, in ``keys`` order (every key, even an empty group); children
@@ -434,7 +437,7 @@ def service_report(
         by_setting_type=by(type_of, (*SETTING_TYPES, NO_SETTING)),
         by_team=by(team_of, teams),
         by_setting=by(setting_of, authority.settings),
-        weekly=weekly_trend(cohort, period, trend_until or today or period.end),
+        weekly=weekly_trend(cohort, period, today or period.end),
         forecast=(
             forecast(authority, cohort, plan, by_child, as_of=today) if plan is not None else None
         ),
@@ -535,7 +538,9 @@ def weekly_trend(
     cohort: Sequence[CohortChild], period: Period, until: date
 ) -> tuple[TrendPoint, ...]:
     """One point per week from the period's start (the last week ends with the period), up to
-    the week that contains ``until``."""
+    the week that contains ``until``; none when ``until`` is before the period."""
+    if until < period.start:
+        return ()
     points = []
     week_end = period.start + timedelta(days=6)
     while True:

@@ -622,3 +622,18 @@ def test_team_is_the_caseload_practitioners_then_the_links() -> None:
     assert teams == {"North": 1, "South": 2, "unknown": 1}
     assert report.by_setting_type["no_setting"].children_turning_30_months == 1
     assert sum(f.children_turning_30_months for f in report.by_setting.values()) == 3
+
+
+def test_no_trend_for_a_period_still_to_come_and_today_overrides_the_config() -> None:
+    """Read before the period starts: no weekly point (nothing has happened); ``today`` given
+    to the report wins over ``[term] today``."""
+    authority = make_authority(
+        children=[make_child(dob=date(2024, 3, 10))],
+        config=make_config(term={"today": "2026-12-01"}),
+    )
+    period = Period(date(2026, 9, 1), date(2026, 9, 30))
+    assert len(service_report(authority, period).weekly) == 5
+    assert service_report(authority, period, today=date(2026, 8, 1)).weekly == ()
+    early = service_report(authority, period, today=date(2026, 9, 8))
+    assert [p.week_ending for p in early.weekly] == [date(2026, 9, 7), date(2026, 9, 14)]
+    assert early.totals.not_yet_30_months == 1  # 30 months on 10 Sep, after 8 Sep

@@ -194,3 +194,17 @@ def test_workbook_writes_data_as_text_never_a_formula(tmp_path: Path, text: str)
     ]
     assert cells, "the name should be in the workbook"
     assert all(cell.data_type == "s" for cell in cells)
+
+
+def test_today_option_is_the_planning_date(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--today`` sets the reading day (the trend stops there); an outcome after it is bad
+    input, as for ``plan``."""
+    data, out = _data(tmp_path), tmp_path / "out"
+    assert _report(data, out, "--today", "2026-07-14") == 0
+    weekly = json.loads((out / "report.json").read_text())["weekly"]
+    assert [p["week_ending"] for p in weekly] == ["2026-07-07", "2026-07-14"]
+    assert _report(data, tmp_path / "out2", "--today", "2026-07-01") == 2
+    assert "outcomes.csv:3: date: is after today (2026-07-01)" in capsys.readouterr().err
+    assert not (tmp_path / "out2").exists()

@@ -53,6 +53,15 @@ def register(sub: Any) -> None:
     parser.add_argument("--out", type=Path, required=True, help="folder for the report files")
     parser.add_argument("--plan", type=Path, help="plan folder: also forecast from its bookings")
     parser.add_argument("--config", type=Path, help="config.toml (default: the data folder's)")
+    parser.add_argument(
+        "--today",
+        type=_iso_date,
+        default=None,
+        metavar="DATE",
+        help="the day the figures are read on (YYYY-MM-DD): the weekly trend stops there and "
+        "children turning 30 months later count as still to come; default: [term] today of "
+        "the config, if set (outcomes after it are refused, as by plan)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -61,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(
             [Problem("command line", 0, "--from", f"is after --to {args.end}", str(args.start))]
         )
-    loaded = load_authority(args.data, args.config)
+    loaded = load_authority(args.data, args.config, planning_date=args.today)
     authority = loaded.authority
     plan = None
     if args.plan is not None:

@@ -16,7 +16,7 @@ import streamlit as st
 
 from scheduler.domain import Authority
 from scheduler.export.report_workbook import report_workbook, summary_sentences
-from scheduler.outcome_recording import MergedOutcomes
+from scheduler.outcome_recording import MergedOutcomes, recording_date
 from scheduler.plan import Plan
 from scheduler.report import Period, ServiceReport, service_report
 from scheduler.store.access import Action, Identity, Role, can
@@ -34,6 +34,11 @@ from ui.components.report_views import (
     trend_frame,
 )
 from ui.markup import md
+
+
+def reading_day(authority: Authority) -> date:
+    """The day the figures are read on: the data's ``[term] today``, else the calendar's."""
+    return recording_date(authority.config, date.today())
 
 
 def period_picker(authority: Authority) -> Period | None:
@@ -120,7 +125,7 @@ def whole_authority(identity: Identity) -> None:
         if plan is not None
         else "No plan yet: make one on the Plan page to see the forecast."
     )
-    report = service_report(merged_data, period, plan)
+    report = service_report(merged_data, period, plan, today=reading_day(merged_data))
     figures(report)
 
     st.header("Breakdowns")
@@ -162,7 +167,9 @@ def report_downloads(
     left.download_button(
         "Commissioner's workbook (.xlsx)",
         storage.audited(
-            lambda: report_workbook(data, service_report(data, period, plan)),
+            lambda: report_workbook(
+                data, service_report(data, period, plan, today=reading_day(data))
+            ),
             identity,
             Action.VIEW_ALL_SETTINGS,
             AuditAction.REPORT_EXPORTED,
@@ -207,7 +214,7 @@ def own_setting(identity: Identity) -> None:
     period = period_picker(merged_data)
     if period is None:
         return
-    figures(service_report(merged_data, period, plan))
+    figures(service_report(merged_data, period, plan, today=reading_day(merged_data)))
 
 
 def main() -> None:
