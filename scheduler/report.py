@@ -155,8 +155,8 @@ class Figures:
     funded_two_turning_30_months: int
     funded_two_reviewed_by_30_months: int
     not_yet_30_months: int
-    """Of the cohort not yet reviewed: those whose 30-month date is after ``[term] today``
-    (0 when it is not set). They still count as not reviewed, but may yet be in time."""
+    """Of the cohort not yet reviewed: those whose 30-month date is after the reading day
+    (``today``; 0 without one). They still count as not reviewed, but may yet be in time."""
     attended: int
     attended_without_outcome: int
     asq3_completed: int
