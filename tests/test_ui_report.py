@@ -127,10 +127,21 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> World:
     return World(url, data)
 
 
+def claims(email: str) -> dict[str, Any]:
+    """A provider's ID token claims for ``email``: verified, with its own account."""
+    return {
+        "is_logged_in": True,
+        "email": email,
+        "email_verified": True,
+        "iss": "https://login.example.org",
+        "sub": f"account-of-{email}",
+    }
+
+
 def signed_in(email: str, page: str | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=30)
     at.secrets = {"auth": dict(AUTH)}
-    at.user = {"is_logged_in": True, "email": email}
+    at.user = claims(email)
     at.run()
     if page is not None:
         at.switch_page(page)
@@ -284,7 +295,7 @@ def test_a_setting_records_only_its_own_joint_reviews(world: World) -> None:
     nothing; the server-side function refuses it outright."""
     at = AppTest.from_file(APP, default_timeout=30)
     at.secrets = {"auth": dict(AUTH)}
-    at.user = {"is_logged_in": True, "email": SETTING_ONE}
+    at.user = claims(SETTING_ONE)
     at.run()
     at.switch_page(OUTCOMES)
     at.session_state["ir_outcome_review"] = f"C002|{REVIEW_DAY}"
@@ -308,6 +319,6 @@ def test_a_service_lead_cannot_open_the_outcomes_page(world: World) -> None:
     """Not in the lead's menu; opened directly, it says not allowed."""
     at = AppTest.from_file(str(ROOT / OUTCOMES), default_timeout=30)
     at.secrets = {"auth": dict(AUTH)}
-    at.user = {"is_logged_in": True, "email": LEAD}
+    at.user = claims(LEAD)
     run(at)
     assert [t.value for t in at.title] == ["Not allowed"]

@@ -4,7 +4,7 @@ trend.
 
 Counts only: no child is named or identified (commissioners pay on figures, not on children).
 Text from the data (setting names, teams, roles) is written as text cells, never as a formula
-or a link, whatever it begins with.
+or a link, whatever it begins with (:mod:`scheduler.io.cells`).
 """
 
 from __future__ import annotations
@@ -14,9 +14,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-import xlsxwriter
-
 from scheduler.domain import Authority
+from scheduler.io.cells import TextCells, new_workbook
 from scheduler.report import UNKNOWN, Figures, ServiceReport
 
 FIGURE_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -44,24 +43,17 @@ FIGURE_COLUMNS: tuple[tuple[str, str], ...] = (
 def report_workbook(authority: Authority, report: ServiceReport) -> bytes:
     """The workbook as ``.xlsx`` bytes."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        buffer,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        },
-    )
+    book = new_workbook(buffer, in_memory=True)
+    cells = TextCells(book)
     bold = book.add_format({"bold": True})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
     title = book.add_format({"bold": True, "font_size": 14})
 
     summary = book.add_worksheet("Summary")
     summary.set_column(0, 0, 110, wrap)
-    _text(summary, 0, 0, "Integrated Review at 2 to 2½: service report", title)
+    cells.write(summary, 0, 0, "Integrated Review at 2 to 2½: service report", title)
     for row, sentence in enumerate(summary_sentences(report), start=2):
-        _text(summary, row, 0, sentence)
+        cells.write(summary, row, 0, sentence)
 
     venues = list(report.totals.venue)
     roles = list(report.totals.practitioner_role)
@@ -81,18 +73,21 @@ def report_workbook(authority: Authority, report: ServiceReport) -> bytes:
         ["Group", *header],
         [["All children", *figure_cells(report.totals)]],
         bold,
+        cells,
     )
     _table(
         book.add_worksheet("By setting type"),
         ["Setting type", *header],
         [[_words(k), *figure_cells(f)] for k, f in report.by_setting_type.items()],
         bold,
+        cells,
     )
     _table(
         book.add_worksheet("By team"),
         ["Team", *header],
         [[_words(k) if k == UNKNOWN else k, *figure_cells(f)] for k, f in report.by_team.items()],
         bold,
+        cells,
     )
     at_risk: Mapping[str | None, int] = (
         report.forecast.at_risk_by_setting() if report.forecast else {}
@@ -112,6 +107,7 @@ def report_workbook(authority: Authority, report: ServiceReport) -> bytes:
             for sid, f in report.by_setting.items()
         ],
         bold,
+        cells,
     )
     _table(
         book.add_worksheet("Weekly trend"),
@@ -137,6 +133,7 @@ def report_workbook(authority: Authority, report: ServiceReport) -> bytes:
             for p in report.weekly
         ],
         bold,
+        cells,
     )
     book.close()
     return buffer.getvalue()
@@ -222,31 +219,17 @@ def _day(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-def _text(sheet: Any, row: int, col: int, text: str, fmt: Any = None) -> None:
-    """Text is written as text: never a formula, a number or a link."""
-    sheet.write_string(row, col, text, fmt)
-
-
-def _cell(sheet: Any, row: int, col: int, value: object) -> None:
-    if value is None:
-        sheet.write_blank(row, col, None)
-    elif isinstance(value, bool):
-        _text(sheet, row, col, "yes" if value else "no")
-    elif isinstance(value, int | float):
-        sheet.write_number(row, col, value)
-    elif isinstance(value, date):
-        _text(sheet, row, col, value.isoformat())
-    else:
-        _text(sheet, row, col, str(value))
-
-
-def _table(sheet: Any, header: Sequence[str], rows: Sequence[Sequence[object]], bold: Any) -> None:
-    """A header row with filters, frozen, and the rows below it."""
-    for c, name in enumerate(header):
-        _text(sheet, 0, c, name, bold)
+def _table(
+    sheet: Any,
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    bold: Any,
+    cells: TextCells,
+) -> None:
+    """A header row with filters, frozen, and the rows below it (every string a string)."""
+    cells.write_row(sheet, 0, 0, header, bold)
     for r, row in enumerate(rows, start=1):
-        for c, value in enumerate(row):
-            _cell(sheet, r, c, value)
+        cells.write_row(sheet, r, 0, row)
     sheet.autofilter(0, 0, max(1, len(rows)), len(header) - 1)
     sheet.freeze_panes(1, 1)
     for c, name in enumerate(header):
