@@ -40,7 +40,8 @@ from scheduler.outcome_recording import (
 from scheduler.plan import Plan
 from scheduler.store import repository as repo
 from scheduler.store.access import AccessDenied, Identity, Role
-from scheduler.store.db import Store, open_store
+from scheduler.store.db import Store
+from scheduler.store.opening import open_store
 from scheduler.store.records import AuditAction
 
 COORDINATOR = Identity("boss@example.org", Role.COORDINATOR)
