@@ -19,6 +19,7 @@ from typing import Any
 from scheduler.availability import Availability
 from scheduler.calendar import age_months
 from scheduler.check import CheckReport, check_plan
+from scheduler.config import Priorities
 from scheduler.domain import Authority, Child
 from scheduler.explain import explain_unscheduled
 from scheduler.io.plan_files import plan_digest
@@ -57,6 +58,18 @@ class PlanResult:
     links: LinkResult
     check: CheckReport
     baseline: dict[str, float] = field(default_factory=dict)
+    priorities: Priorities | None = None
+    """The weights the plan was made with (a what-if from it reuses what they left alone)."""
+
+
+LINK_WEIGHTS = ("continuity", "travel", "balance")
+"""The weights that price links; the others price children, which the links weigh only for
+children a practitioner could never see."""
+
+
+def same_links_weights(old: Priorities | None, new: Priorities) -> bool:
+    """Whether a plan made with ``old`` weights keeps its links under ``new`` ones."""
+    return old is not None and all(getattr(old, w) == getattr(new, w) for w in LINK_WEIGHTS)
 
 
 LINK_SHARE = 0.4
@@ -129,6 +142,7 @@ def make_plan(
     stop: threading.Event | None = None,
     data_path: str | None = None,
     created_at: datetime | None = None,
+    warm: PlanResult | None = None,
 ) -> PlanResult:
     """Plan the term: every due child scheduled or explained, the plan checked.
 
@@ -136,12 +150,17 @@ def make_plan(
     their previous day and time wherever the rules still allow; with ``[term] today`` set,
     the previous plan's appointments before today are history, kept unless an outcome says
     the review did not happen.
+
+    ``warm`` (a what-if: the same data, other weights) starts from that plan: its links are
+    reused when no link weight changed, and its slots are the solver's first answer, with no
+    bonus for keeping them.
     """
     began = time.perf_counter()
     _progress(progress, "preparing", began)
     config = authority.config
     availability = Availability(authority)
-    work = sort_work(availability, previous)
+    start_from = previous or (warm.plan if warm is not None else None)
+    work = sort_work(availability, start_from)
 
     check_pin_ids(pins, authority)
     pinned_links, unhonoured = link_pins(pins)
@@ -155,23 +174,33 @@ def make_plan(
                 kept_links.setdefault(sid, pid)
 
     _progress(progress, "matching", began)
-    links = choose_links(
-        authority,
-        availability,
-        children=work.to_book,
-        pinned=kept_links,
-        previous=previous_links,
-        options=LinkOptions(
-            time_limit=link_budget(options),
-            workers=options.workers,
-            seed=options.seed,
-            deterministic=options.deterministic,
-        ),
-        stop=stop,
+    reuse = (
+        warm is not None
+        and previous is None
+        and not pins
+        and same_links_weights(warm.priorities, config.priorities)
+    )
+    links = (
+        warm.links
+        if warm is not None and reuse
+        else choose_links(
+            authority,
+            availability,
+            children=work.to_book,
+            pinned=kept_links,
+            previous=previous_links,
+            options=LinkOptions(
+                time_limit=link_budget(options),
+                workers=options.workers,
+                seed=options.seed,
+                deterministic=options.deterministic,
+            ),
+            stop=stop,
+        )
     )
     link_of = {link.setting_id: link.practitioner_id for link in links.links}
     previous_appointments = (
-        {a.child_id: a for a in previous.appointments} if previous is not None else {}
+        {a.child_id: a for a in start_from.appointments} if start_from is not None else {}
     )
     problem = build_problem(
         authority,
@@ -179,6 +208,7 @@ def make_plan(
         link_of,
         children=work.to_book,
         previous=previous_appointments,
+        stability=previous is not None,
     )
     unhonoured += check_link_pins(pinned_links, links.links)
     decisions = resolve_pins(
@@ -234,7 +264,13 @@ def make_plan(
 
     objective = rota.objective() / SCALE
     pieces_bound = sum(o.bound for o in outcomes) / SCALE
-    any_links = any_links_bound(authority, availability, work.to_book, previous_appointments)
+    any_links = any_links_bound(
+        authority,
+        availability,
+        work.to_book,
+        previous_appointments,
+        stability=previous is not None,
+    )
     statuses = {o.status for o in outcomes}
     bound = min(pieces_bound, any_links.points)
     status = (
@@ -281,15 +317,21 @@ def make_plan(
         unscheduled=unscheduled,
         summary=summary,
         created_at=stamp,
-        sequences=dict(previous.sequences) if previous else {},
+        sequences=dict(start_from.sequences) if start_from else {},
         pins=list(pins),
     )
     plan.summary["plan_digest"] = plan_digest(plan)
     _progress(progress, "checking", began)
-    report = check_plan(authority, plan, previous=previous, pins=pins)
+    report = check_plan(authority, plan, previous=start_from, pins=pins)
     plan.summary["check_violations"] = len(report.violations)
     _progress(progress, "done", began)
-    return PlanResult(plan=plan, links=links, check=report, baseline=summary["baseline"])
+    return PlanResult(
+        plan=plan,
+        links=links,
+        check=report,
+        baseline=summary["baseline"],
+        priorities=config.priorities,
+    )
 
 
 STRICT_BOUNDS = "SCHEDULER_STRICT_BOUNDS"

@@ -238,3 +238,39 @@ def test_replan_reports_kept_links_against_the_data() -> None:
     kept = {link.setting_id: link.kept_existing_link for link in after.links}
     assert {link.setting_id: link.practitioner_id for link in after.links}["S002"] == "P001"
     assert kept == {"S001": True, "S002": False}
+
+
+def test_a_what_if_reuses_links_when_no_link_weight_changed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A weight change from a plan (``warm``) keeps its links when only children's weights
+    changed, and chooses links again when a link weight (travel) changed; either way the
+    result checks clean and earns no stability bonus."""
+    import scheduler.pipeline as pipeline
+
+    authority = two_practitioners()
+    base = plan(authority)
+    calls: list[int] = []
+    real = pipeline.choose_links
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "choose_links", counting)
+    weights = authority.config.priorities
+    funded = authority.with_config(
+        authority.config.model_copy(
+            update={"priorities": weights.model_copy(update={"funded_two": 5.0})}
+        )
+    )
+    options = PlanOptions(time_limit=5, link_time_limit=2, workers=1)
+    again = make_plan(funded, options, warm=base)
+    assert calls == [] and again.links is base.links and again.check.ok
+    travel = authority.with_config(
+        authority.config.model_copy(
+            update={"priorities": weights.model_copy(update={"travel": 3.0})}
+        )
+    )
+    moved = make_plan(travel, options, warm=base)
+    assert calls == [1] and moved.check.ok

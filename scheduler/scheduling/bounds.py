@@ -79,12 +79,17 @@ def any_links_bound(
     availability: Availability,
     children: Sequence[Child],
     previous: Mapping[str, Appointment] | None = None,
+    *,
+    stability: bool = True,
 ) -> AnyLinksBound:
-    """Bounds of the objective and of the children seen over every choice of links."""
+    """Bounds of the objective and of the children seen over every choice of links.
+
+    ``previous`` slots may be kept even inside the notice period, and (``stability``) are
+    worth the re-plan's bonus."""
     previous = previous or {}
     config = authority.config
     term = availability.term
-    stability = STABILITY_POINTS if previous else 0.0
+    bonus_points = STABILITY_POINTS if previous and stability else 0.0
 
     # arcs child -> (hours class | own practitioner, day), each with its value
     child_arcs: list[tuple[int, Slot, int]] = []
@@ -118,7 +123,7 @@ def any_links_bound(
                 hours = _hours_class(child, model, availability)
                 classes[hours] = None
                 key = hours
-            bonus = stability if child.child_id in previous else 0.0
+            bonus = bonus_points if child.child_id in previous else 0.0
             days = bits(mask)
             for day, value in zip(
                 days, _day_values(child, availability, model, bonus, days), strict=True

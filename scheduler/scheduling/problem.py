@@ -172,9 +172,13 @@ def build_problem(
     *,
     children: list[Child],
     previous: Mapping[str, Appointment] | None = None,
+    stability: bool = True,
 ) -> GroupProblem:
     """Every child in ``children`` with their options under these links; practitioners'
-    limits and travel. Children with no option at all are left out (explained later)."""
+    limits and travel. Children with no option at all are left out (explained later).
+
+    ``previous`` slots are kept where still possible: worth a stability bonus in a re-plan, or
+    (``stability=False``: a what-if from the current plan) only a warm start."""
     config = authority.config
     w = config.priorities
     previous = previous or {}
@@ -234,7 +238,7 @@ def build_problem(
         children=tuple(jobs),
         week_of_day=week_of_day,
         week_peak_cost=round(SCALE * w.balance * WEEK_PEAK_POINTS),
-        stability_bonus=round(SCALE * STABILITY_POINTS) if previous else 0,
+        stability_bonus=round(SCALE * STABILITY_POINTS) if previous and stability else 0,
     )
 
 

@@ -27,6 +27,10 @@ from scheduler.scheduling.problem import GroupProblem
 from scheduler.scheduling.rota import Rota, priority_greedy
 from scheduler.stopping import StopSignal, stopped
 
+POOL_MIN_SECONDS = 5.0
+"""Below this budget the pieces are solved here, one after another: starting worker
+processes (each imports OR-Tools afresh) takes a second or two, more than it would save."""
+
 PieceChoice = dict[str, tuple[ReviewModel, int]]
 """child -> (kind of review, day index): a piece's solution, readable by the whole problem."""
 
@@ -223,7 +227,7 @@ def solve_pieces(
     def halted() -> bool:
         return stopped(stop) or (not deterministic and remaining() <= 0)
 
-    if parallel == 1 or len(pieces) <= 1:
+    if parallel == 1 or len(pieces) <= 1 or time_limit < POOL_MIN_SECONDS:
         for i in order:
             use_model = not halted()
             outcomes[i] = solve_piece(
