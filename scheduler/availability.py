@@ -19,6 +19,7 @@ from scheduler.deadlines import SummaryDeadlines
 from scheduler.domain import ALL_SETTINGS, Authority, Child
 from scheduler.outcomes import History, Standing, histories
 from scheduler.places import Place, base_place, review_place
+from scheduler.priority import child_priority
 from scheduler.review import allowed_models, block_minutes, runs_on_link
 from scheduler.travel import haversine_km, travel_minutes
 
@@ -144,6 +145,18 @@ class Availability:
         """When the key person's summary would be due for a clinic or home review on ``day``
         (:mod:`scheduler.deadlines`); ``None`` when no day is early enough."""
         return self._deadlines.due_date(child, day)
+
+    def priority(self, child: Child) -> float:
+        """Points for seeing the child at all (:func:`scheduler.priority.child_priority`),
+        raised for each booked review this term's outcomes say did not happen."""
+        config = self.config
+        return child_priority(
+            child,
+            self.windows[child.child_id],
+            config.term,
+            config.priorities,
+            self.histories[child.child_id].missed,
+        )
 
     def standing(self, child: Child) -> Standing:
         return self.histories[child.child_id].standing

@@ -28,9 +28,9 @@ from scheduler.matching.links import LinkOptions, LinkResult, choose_links
 from scheduler.outcomes import Standing
 from scheduler.pins import PinDecision, check_link_pins, check_pin_ids, link_pins, resolve_pins
 from scheduler.plan import LOCATION_OF_MODEL, Appointment, Pin, Plan
-from scheduler.priority import SCALE, child_priority
+from scheduler.priority import SCALE
 from scheduler.scheduling.bounds import any_links_bound
-from scheduler.scheduling.problem import build_problem, with_pins
+from scheduler.scheduling.problem import build_problem, stability_points, with_pins
 from scheduler.scheduling.rota import Rota, hand_greedy
 from scheduler.scheduling.solve import Progress, ProgressCallback, merge, solve_pieces
 
@@ -161,6 +161,7 @@ def make_plan(
     availability = Availability(authority)
     start_from = previous or (warm.plan if warm is not None else None)
     work = sort_work(availability, start_from)
+    stability = stability_points(previous is not None, availability.today is not None)
 
     check_pin_ids(pins, authority)
     pinned_links, unhonoured = link_pins(pins)
@@ -208,7 +209,7 @@ def make_plan(
         link_of,
         children=work.to_book,
         previous=previous_appointments,
-        stability=previous is not None,
+        stability=stability,
     )
     unhonoured += check_link_pins(pinned_links, links.links)
     decisions = resolve_pins(
@@ -246,12 +247,7 @@ def make_plan(
     _progress(progress, "explaining", began)
     appointments = [*work.history, *_appointments(authority, availability, rota)]
     booked = {a.child_id for a in appointments}
-    priority = {
-        c.child_id: child_priority(
-            c, availability.windows[c.child_id], config.term, config.priorities
-        )
-        for c in availability.due
-    }
+    priority = {c.child_id: availability.priority(c) for c in availability.due}
     unscheduled = explain_unscheduled(
         authority,
         availability,
@@ -269,7 +265,7 @@ def make_plan(
         availability,
         work.to_book,
         previous_appointments,
-        stability=previous is not None,
+        stability=stability,
     )
     statuses = {o.status for o in outcomes}
     bound = min(pieces_bound, any_links.points)

@@ -70,27 +70,34 @@ def deprivation(child: Child) -> float:
     return (10 - child.imd_decile) / 9
 
 
-def need(child: Child, w: Priorities) -> float:
+def need(child: Child, w: Priorities, missed: int | None = None) -> float:
     """Points for need and risk (contract v2): looked after, protection plan, child in need,
-    deprivation and earlier reviews the child was not brought to."""
+    deprivation, and each earlier booked review that did not happen (``missed``: not brought
+    or cancelled, this term's outcomes included; default ``was_not_brought_before``)."""
     return (
         w.looked_after * child.looked_after
         + w.child_protection * child.child_protection
         + w.child_in_need * child.child_in_need
         + w.deprivation * deprivation(child)
-        + w.was_not_brought * child.was_not_brought_before
+        + w.was_not_brought * (child.was_not_brought_before if missed is None else missed)
     )
 
 
-def child_priority(child: Child, window: ChildWindow, term: TermConfig, w: Priorities) -> float:
+def child_priority(
+    child: Child,
+    window: ChildWindow,
+    term: TermConfig,
+    w: Priorities,
+    missed: int | None = None,
+) -> float:
     """Points for seeing the child at all: 1 + funded + urgency + SEND + prior concerns +
-    need and risk."""
+    need and risk (a child to book again after a missed review is raised, contract v2)."""
     return (
         1.0
         + w.funded_two * child.funded_two
         + w.urgency * urgency(window, term)
         + w.send * (child.send + child.prior_concerns)
-        + need(child, w)
+        + need(child, w, missed)
     )
 
 

@@ -29,9 +29,8 @@ from scheduler.availability import Availability, bits
 from scheduler.config import ReviewModel
 from scheduler.domain import Authority, Child
 from scheduler.plan import Appointment
-from scheduler.priority import SCALE, child_priority
+from scheduler.priority import SCALE
 from scheduler.review import allowed_models, block_minutes, own_model, runs_on_link
-from scheduler.scheduling.problem import STABILITY_POINTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +56,7 @@ def _day_values(
     config = availability.config
     w = config.priorities
     window = availability.windows[child.child_id]
-    base = child_priority(child, window, config.term, w) + bonus
+    base = availability.priority(child) + bonus
     base += w.own_model * (model == own_model(child, config)) + 0.5 * w.earlier_in_window
     in_window = round(SCALE * (base + 0.5 * w.earlier_in_window))
     late = round(SCALE * base)
@@ -80,16 +79,16 @@ def any_links_bound(
     children: Sequence[Child],
     previous: Mapping[str, Appointment] | None = None,
     *,
-    stability: bool = True,
+    stability: float = 0.0,
 ) -> AnyLinksBound:
     """Bounds of the objective and of the children seen over every choice of links.
 
-    ``previous`` slots may be kept even inside the notice period, and (``stability``) are
-    worth the re-plan's bonus."""
+    ``previous`` slots may be kept even inside the notice period, each worth ``stability``
+    points more (the re-plan's bonus)."""
     previous = previous or {}
     config = authority.config
     term = availability.term
-    bonus_points = STABILITY_POINTS if previous and stability else 0.0
+    bonus_points = stability if previous else 0.0
 
     # arcs child -> (hours class | own practitioner, day), each with its value
     child_arcs: list[tuple[int, Slot, int]] = []
