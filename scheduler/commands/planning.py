@@ -20,6 +20,7 @@ from scheduler.io.load import load_authority
 from scheduler.io.pins import read_pins
 from scheduler.io.plan_files import write_plan
 from scheduler.kpis import more_children
+from scheduler.pins import conflicting_pins
 from scheduler.pipeline import PlanOptions, PlanResult, make_plan
 from scheduler.plan import Pin, Plan
 from scheduler.scheduling.solve import Progress, ProgressCallback
@@ -99,6 +100,8 @@ def run_plan(args: argparse.Namespace, previous: Plan | None = None) -> int:
     pins: list[Pin] = (
         read_pins(args.pins) if args.pins else list(previous.pins) if previous is not None else []
     )
+    for source, conflict in conflicting_pins(pins):
+        print(f"warning: {source}:{conflict.line}: {conflict.reason}", file=sys.stderr)
     options = PlanOptions(
         time_limit=args.time_limit,
         link_time_limit=args.link_time_limit,
@@ -162,6 +165,10 @@ def write_plan_folder(
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def changed_links(result: PlanResult) -> int:
+    return sum(1 for link in result.plan.links if link.reason.startswith("changed"))
+
+
 def human_summary(authority: Authority, result: PlanResult) -> str:
     """The closing lines a coordinator reads in the terminal."""
     s = result.plan.summary
@@ -178,6 +185,8 @@ def human_summary(authority: Authority, result: PlanResult) -> str:
         f"  overdue seen         {pct(s['overdue_scheduled'], s['overdue_due'])}",
         f"  in window            {pct(s['in_window'], max(1, s['scheduled']))} of reviews",
         f"  travel               {s['travel_km']:,.0f} km in {s['visits']} visits",
+        f"  links                {s['links_kept']} existing kept, {changed_links(result)} changed "
+        "(why: links.csv's reason column)",
         f"  unscheduled          {s['children_due'] - s['scheduled']} "
         + ", ".join(f"{k} {v}" for k, v in s["unscheduled_by_reason"].items()),
         f"  solver               {s['status']}, objective {s['objective']:,.1f}, bound "
