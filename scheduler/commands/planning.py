@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
-import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from scheduler.commands.arguments import iso_date
@@ -16,6 +15,7 @@ from scheduler.domain import Authority
 from scheduler.export.bundle import write_calendars
 from scheduler.export.ics import build_calendars
 from scheduler.export.workbook import rota_workbook
+from scheduler.io.atomic import atomic_folder
 from scheduler.io.load import load_authority
 from scheduler.io.pins import read_pins
 from scheduler.io.plan_files import write_plan
@@ -118,12 +118,12 @@ def run_plan(args: argparse.Namespace, previous: Plan | None = None) -> int:
         progress=_progress_printer(quiet),
         data_path=str(args.data.resolve()),
     )
-    write_plan_folder(
+    written = write_plan_folder(
         loaded.authority, result, args.out, previous=previous, calendars=not args.no_ics
     )
     print(human_summary(loaded.authority, result))
     print(f"Plan written to {args.out}")
-    if (refused := save_to_store(args, loaded.authority, result.plan)) != 0:  # only with --db
+    if (refused := save_to_store(args, loaded.authority, written)) != 0:  # only with --db
         return refused
     if not result.check.ok:
         for v in result.check.violations:
@@ -134,35 +134,26 @@ def run_plan(args: argparse.Namespace, previous: Plan | None = None) -> int:
 
 def write_plan_folder(
     authority: Authority, result: PlanResult, out: Path, *, previous: Plan | None, calendars: bool
-) -> None:
-    """Tables, calendars and workbook go into a staging folder that replaces ``out`` whole."""
+) -> Plan:
+    """Tables, calendars and workbook go into a staging folder that replaces ``out`` whole.
+    Returns the plan as written (with its calendars' sequence numbers)."""
 
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.exists() and any(out.iterdir()) and not (out / "summary.json").exists():
         raise SystemExit(f"{out} is not empty and is not a plan folder; choose another --out")
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    with atomic_folder(out) as final:
         plan = result.plan
         if calendars:
             calendar_set = build_calendars(authority, plan, previous=previous)
-            plan.sequences = dict(calendar_set.sequences)
-            write_calendars(calendar_set, staging / "ics")
-        write_plan(plan, staging / "plan")
-        final = staging / "final"
-        (staging / "plan").rename(final)
-        if calendars:
-            (staging / "ics").rename(final / "ics")
+            plan = replace(plan, sequences=dict(calendar_set.sequences))
+            write_calendars(calendar_set, final / "ics")
+        write_plan(plan, final / "plan")
+        for entry in (final / "plan").iterdir():
+            entry.rename(final / entry.name)
+        (final / "plan").rmdir()
         (final / "rota.xlsx").write_bytes(rota_workbook(authority, plan))
-        backup = None
-        if out.exists():
-            backup = out.parent / f".{out.name}.old-{os.getpid()}"
-            out.rename(backup)
-        final.rename(out)
-        if backup is not None:
-            shutil.rmtree(backup, ignore_errors=True)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    return plan
 
 
 def changed_links(result: PlanResult) -> int:

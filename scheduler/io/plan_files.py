@@ -17,7 +17,6 @@ import json
 import math
 import os
 import re
-import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -28,6 +27,7 @@ from typing import Any, TypeVar
 from scheduler.config import REVIEW_MODELS, ReviewModel
 from scheduler.domain import format_time
 from scheduler.errors import InputError, Problem
+from scheduler.io.atomic import atomic_folder
 from scheduler.io.pins import pins_csv, read_pins
 from scheduler.plan import (
     LOCATION_OF_MODEL,
@@ -111,18 +111,12 @@ def write_plan(plan: Plan, folder: Path) -> None:
     folder = Path(folder)
     _refuse_unless_replaceable(folder)
     files = render_plan(plan)  # render before touching the disk: a bad plan writes nothing
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.new-", dir=folder.parent))
-    try:
+    with atomic_folder(folder) as staging:
         for name, text in files.items():
             with open(staging / name, "w", encoding="utf-8", newline="") as handle:
                 handle.write(text)
                 handle.flush()
                 os.fsync(handle.fileno())
-        _swap_in(staging, folder)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
 
 
 def _refuse_unless_replaceable(folder: Path) -> None:
@@ -135,22 +129,6 @@ def _refuse_unless_replaceable(folder: Path) -> None:
             f"{folder} is not empty and has no {SUMMARY}, so it does not look like a plan "
             "folder; not replacing it (choose another --out, or empty it first)"
         )
-
-
-def _swap_in(staging: Path, folder: Path) -> None:
-    """Put ``staging`` where ``folder`` is; the old plan is removed only once the new is in."""
-    if not folder.exists():
-        os.replace(staging, folder)
-        return
-    retired = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old-", dir=folder.parent))
-    os.rmdir(retired)  # only the unique name is wanted
-    os.replace(folder, retired)
-    try:
-        os.replace(staging, folder)
-    except BaseException:
-        os.replace(retired, folder)  # put the old plan back
-        raise
-    shutil.rmtree(retired, ignore_errors=True)
 
 
 def plan_digest(plan: Plan) -> str:
