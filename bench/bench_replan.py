@@ -56,17 +56,7 @@ def one_run(size: str, seed: int, time_limit: float) -> dict[str, object]:
             draw -= share
         outcomes.append(Outcome(a.child_id, a.date, cast(OutcomeKind, kind)))
     config = with_planning_date(authority.config, today)
-    later = authority.with_config(config)
-    later = type(later)(
-        later.practitioners,
-        later.settings,
-        later.key_persons,
-        later.children,
-        later.absences,
-        later.closures,
-        later.config,
-        tuple(outcomes),
-    )
+    later = authority.with_config(config).with_outcomes(outcomes)
     began = time.perf_counter()
     result = make_plan(later, options, previous=first)
     seconds = time.perf_counter() - began

@@ -222,17 +222,21 @@ class Availability:
         window = self.time_window(child, model, practitioner_id)
         return window.length >= block_minutes(child, model, self.config)
 
-    def party_days(self, child: Child, model: ReviewModel, practitioner_id: str) -> int:
-        """Days on which everyone this kind of review needs is available (new bookings aside):
-        the child's allowed days, the parent, the practitioner, and for a joint review the
-        setting and the key person. Ignores hours and other children."""
-        mask = self.child_days[child.child_id] & self.practitioner_days.get(practitioner_id, 0)
+    def family_days(self, child: Child, model: ReviewModel) -> int:
+        """Days on which everyone but the practitioner can come: the child's allowed days, the
+        parent, and for a joint review the setting and the key person."""
+        mask = self.child_days[child.child_id]
         if model == "joint":
             if child.setting_id is None or child.key_person_id is None:
                 return 0
             mask &= self.setting_days[child.setting_id]
             mask &= self.key_person_days[child.key_person_id]
         return mask
+
+    def party_days(self, child: Child, model: ReviewModel, practitioner_id: str) -> int:
+        """Days on which everyone this kind of review needs is available (new bookings aside):
+        :meth:`family_days` and the practitioner. Ignores hours and other children."""
+        return self.family_days(child, model) & self.practitioner_days.get(practitioner_id, 0)
 
     def option_days(self, child: Child, model: ReviewModel, practitioner_id: str) -> int:
         """Days on which this practitioner could newly book this kind of review for this child

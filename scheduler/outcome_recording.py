@@ -144,20 +144,6 @@ def merge_outcomes(
     return MergedOutcomes(tuple(ordered), tuple(disagreements), added, left_out)
 
 
-def with_outcomes(authority: Authority, outcomes: Iterable[Outcome]) -> Authority:
-    """The same data with these outcomes instead of its own."""
-    return Authority(
-        authority.practitioners,
-        authority.settings,
-        authority.key_persons,
-        authority.children,
-        authority.absences,
-        authority.closures,
-        authority.config,
-        tuple(outcomes),
-    )
-
-
 def merged_authority(
     authority: Authority, stored: Iterable[Outcome]
 ) -> tuple[Authority, MergedOutcomes]:
@@ -169,4 +155,4 @@ def merged_authority(
         children=authority.children,
         today=authority.config.term.today,
     )
-    return with_outcomes(authority, merged.outcomes), merged
+    return authority.with_outcomes(merged.outcomes), merged

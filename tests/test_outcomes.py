@@ -35,7 +35,6 @@ from scheduler.outcome_recording import (
     merged_authority,
     recordable,
     recording_date,
-    with_outcomes,
 )
 from scheduler.plan import Plan
 from scheduler.store import repository as repo
@@ -302,7 +301,7 @@ def test_merge_stored_wins_and_disagreements_are_listed() -> None:
 
 def test_merged_authority_plans_with_both() -> None:
     """The authority the dashboard re-plans with carries both sources' outcomes."""
-    data = with_outcomes(authority(), [Outcome("C003", REVIEW_DAY, "declined")])
+    data = authority().with_outcomes([Outcome("C003", REVIEW_DAY, "declined")])
     merged, result = merged_authority(data, [Outcome("C001", REVIEW_DAY, "attended")])
     assert {o.child_id for o in merged.outcomes} == {"C001", "C003"}
     assert merged.children == data.children and result.disagreements == ()
@@ -312,9 +311,8 @@ def test_a_settings_share_of_the_data_keeps_only_its_childrens_outcomes() -> Non
     """What a setting user's report is computed from: its children's outcomes, no others."""
     from scheduler.store.access import scope_to_setting
 
-    data = with_outcomes(
-        authority(),
-        [Outcome("C001", REVIEW_DAY, "attended"), Outcome("C002", REVIEW_DAY, "declined")],
+    data = authority().with_outcomes(
+        [Outcome("C001", REVIEW_DAY, "attended"), Outcome("C002", REVIEW_DAY, "declined")]
     )
     scoped, _ = scope_to_setting(data, plan_of(data), "S001")
     assert [o.child_id for o in scoped.outcomes] == ["C001"]

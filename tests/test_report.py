@@ -221,20 +221,7 @@ def hand_built() -> Authority:
         Outcome("C5", date(2026, 9, 20), "declined"),
         attended("C6", date(2026, 9, 5)),
     )
-    return _with_outcomes(authority, outcomes)
-
-
-def _with_outcomes(authority: Authority, outcomes: tuple[Outcome, ...]) -> Authority:
-    return Authority(
-        authority.practitioners,
-        authority.settings,
-        authority.key_persons,
-        authority.children,
-        authority.absences,
-        authority.closures,
-        authority.config,
-        outcomes,
-    )
+    return authority.with_outcomes(outcomes)
 
 
 def test_hand_built_figures() -> None:
@@ -314,7 +301,7 @@ def test_no_one_in_a_denominator_gives_null_not_zero_or_hundred() -> None:
 
 
 def _one(child: Child, *outcomes: Outcome) -> Authority:
-    return _with_outcomes(make_authority(children=[child]), outcomes)
+    return make_authority(children=[child]).with_outcomes(outcomes)
 
 
 def _figures(authority: Authority, start: date, end: date) -> dict[str, Any]:
@@ -447,12 +434,13 @@ def test_forecast_reasons() -> None:
         make_child("DONE", dob=date(2024, 4, 1), reviewed_on=date(2026, 7, 1)),
         make_child("TOOLATE", dob=date(2024, 4, 1)),  # attended after 30 months
     ]
-    authority = _with_outcomes(
-        make_authority(children=children, config=make_config(term={"today": "2026-10-10"})),
+    authority = (
+        make_authority(children=children, config=make_config(term={"today": "2026-10-10"}))
+    ).with_outcomes(
         (
             Outcome("WNB", date(2026, 9, 9), "was_not_brought"),
             attended("TOOLATE", date(2026, 10, 2)),
-        ),
+        )
     )
     plan = Plan(
         links=[],
@@ -560,16 +548,15 @@ def random_cases(draw: st.DrawFn) -> tuple[Authority, date, date, Plan]:
     config = make_config(
         term={"today": (DAY0 + timedelta(days=today)).isoformat()} if today is not None else None
     )
-    authority = _with_outcomes(
+    authority = (
         make_authority(
             practitioners=practitioners,
             settings=settings_,
             key_persons=key_persons,
             children=children,
             config=config,
-        ),
-        tuple(outcomes),
-    )
+        )
+    ).with_outcomes(tuple(outcomes))
     start = DAY0 + timedelta(days=draw(st.integers(700, 1300)))
     end = start + timedelta(days=draw(st.integers(0, 200)))
     return authority, start, end, Plan([], appointments, unscheduled)

@@ -98,7 +98,7 @@ def any_links_bound(
         for model in allowed_models(child, config):
             need = block_minutes(child, model, config)
             min_block = need if min_block is None else min(min_block, need)
-            mask = _days_without_practitioner(availability, child, model)
+            mask = availability.family_days(child, model) & availability.new_days
             fixed = None if runs_on_link(child, model) else child.practitioner_id
             if fixed is not None:
                 if availability.place(child, model, fixed) is None:
@@ -153,17 +153,6 @@ def any_links_bound(
     points = _solve(network, network.points)
     seen = _solve(network, network.units)
     return AnyLinksBound(points / SCALE, seen)
-
-
-def _days_without_practitioner(availability: Availability, child: Child, model: ReviewModel) -> int:
-    """The days everyone but the practitioner can come, for a new booking."""
-    mask = availability.child_days[child.child_id] & availability.new_days
-    if model == "joint":
-        if child.setting_id is None or child.key_person_id is None:
-            return 0
-        mask &= availability.setting_days[child.setting_id]
-        mask &= availability.key_person_days[child.key_person_id]
-    return mask
 
 
 @dataclass(frozen=True)
