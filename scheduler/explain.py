@@ -269,12 +269,15 @@ def _data_problem(
 def _parties(
     child: Child, model: ReviewModel, pid: str, authority: Authority, availability: Availability
 ) -> list[tuple[str, int]]:
-    """Each party the review needs, as (how they are described, the days they can come)."""
+    """Each party the review needs, as (how they are described, the weekdays they can come):
+    weekdays only, so two parties are said to clash only when their weekdays never meet (leave
+    and closures are counted separately)."""
     practitioner = authority.practitioners[pid]
+    weekdays = availability.term.on_weekdays
     parties = [
         (
             f"{practitioner.name} works {describe_days(practitioner.working_days)}",
-            availability.practitioner_days[pid],
+            weekdays(practitioner.working_days),
         )
     ]
     if model == "joint" and child.setting_id and child.key_person_id:
@@ -283,13 +286,13 @@ def _parties(
         parties.append(
             (
                 f"the key person works {describe_days(key_person.working_days)}",
-                availability.key_person_days[key_person.key_person_id],
+                weekdays(key_person.working_days),
             )
         )
         parties.append(
             (
                 f"{setting.name} is open {describe_days(setting.open_days)}",
-                availability.setting_days[setting.setting_id],
+                weekdays(setting.open_days),
             )
         )
     if child.parent_unavailable_days:
@@ -309,8 +312,15 @@ def _who_blocks(
     term = availability.term
     possible = availability.allowed_days(child.child_id) & availability.new_days
     days = term.dates(possible)
-    span = f"between {_d(days[0])} and {_d(days[-1])}"
+    span = f"on {_d(days[0])}" if len(days) == 1 else f"between {_d(days[0])} and {_d(days[-1])}"
     parties = _parties(child, model, pid, authority, availability)
+    for text, mask in parties:
+        if not mask & possible:
+            shown = describe_days(frozenset(d.weekday() for d in days))
+            return (
+                f"{text}, but the child can be seen only {span} ({shown}). Next: agree "
+                "another day, or change the link."
+            )
     for i, (text_a, mask_a) in enumerate(parties):
         for text_b, mask_b in parties[i + 1 :]:
             if not mask_a & mask_b & possible:
@@ -319,21 +329,24 @@ def _who_blocks(
                     "agree another day with one of them, or change the link."
                 )
     notes = []
-    absent = availability.absent.get(pid, 0) & possible
+    weekdays = availability.term.on_weekdays
+    practitioner = authority.practitioners[pid]
+    absent = availability.absent.get(pid, 0) & possible & weekdays(practitioner.working_days)
     if absent:
         n = len(bits(absent))
         notes.append(f"the practitioner is away on {plural(n, 'possible day')}")
     if model == "joint" and child.setting_id and child.key_person_id:
-        kp_absent = availability.absent.get(child.key_person_id, 0) & possible
+        key_person = authority.key_persons[child.key_person_id]
+        kp_absent = (
+            availability.absent.get(child.key_person_id, 0)
+            & possible
+            & weekdays(key_person.working_days)
+        )
         if kp_absent:
-            notes.append(
-                f"the key person is away on {plural(len(bits(kp_absent)), 'of them', 'of them')}"
-            )
+            notes.append(f"the key person is away on {len(bits(kp_absent))} of them")
         closed = availability.closed.get(child.setting_id, 0) & possible
         if closed:
-            notes.append(
-                f"the setting is closed on {plural(len(bits(closed)), 'of them', 'of them')}"
-            )
+            notes.append(f"the setting is closed on {len(bits(closed))} of them")
     detail = "; ".join(notes) if notes else "; ".join(t for t, _ in parties)
     return (
         f"no review day {span} when everyone needed is available: {detail}. Next: agree "

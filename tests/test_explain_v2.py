@@ -140,3 +140,36 @@ def _date(text: str) -> date:
     found = DATE.search(text)
     assert found, text
     return date(int(found.group(3)), MONTHS[found.group(2)], int(found.group(1)))
+
+
+def test_a_clash_is_said_only_when_the_weekdays_never_meet() -> None:
+    """Practitioner Mon/Tue, key person Mon-Thu, but the practitioner away all term: the reason
+    names the leave, never "no day when all can meet" (their weekdays do meet)."""
+    from builders import make_absence, make_key_person
+
+    p = make_practitioner(working_days=frozenset({0, 1}))
+    kp = make_key_person(working_days=frozenset({0, 1, 2, 3}))
+    away = make_absence("P001", date(2026, 9, 7), date(2026, 9, 11))
+    authority = make_authority(
+        practitioners=[p], key_persons=[kp], absences=[away], config=make_config(term=ONE_WEEK)
+    )
+    row = reason_of(planned(authority), "C001")
+    assert row.reason_code == ReasonCode.NO_COMMON_DAY
+    assert "when all can meet" not in row.reason
+    assert "the practitioner is away on 2 possible days" in row.reason
+
+
+def test_a_party_who_never_works_the_possible_days_is_named_alone() -> None:
+    """The child turns 24 months on the term's last day, a Friday; the practitioner works
+    Mon/Tue: the reason names that, on that one day, not a pair of parties."""
+    from scheduler.calendar import add_months
+
+    p = make_practitioner(working_days=frozenset({0, 1}))
+    child = make_child("C001", dob=add_months(date(2026, 9, 11), -24))
+    authority = make_authority(
+        practitioners=[p], children=[child], config=make_config(term=ONE_WEEK)
+    )
+    row = reason_of(planned(authority), "C001")
+    assert row.reason.startswith(
+        "Practitioner P001 works Mon/Tue, but the child can be seen only on 11 Sep 2026 (Fri)."
+    )
