@@ -32,6 +32,9 @@ terms to build; a link changes only for a real gain (children the old link could
 an over-committed practitioner). Measured on generated medium authorities, seeds 1-3, 20 s
 plans: at 3.0, 9.8/13.1/20.8% of existing links changed, at 6.0 3.6/7.6/10.6% (the last
 where capacity is tightest), with children seen 1-4 fewer (under 0.4%)."""
+STUCK_CONTINUITY_POINTS = 0.5
+"""The same cost when the existing link cannot see every child at the setting (no common day,
+or no reviews at all): then continuity must not outweigh a child who would go unseen."""
 LANGUAGE_POINTS = 0.2
 """Cost per child whose home language the link practitioner does not speak."""
 TEAM_POINTS = 0.1

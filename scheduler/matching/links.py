@@ -28,6 +28,7 @@ from scheduler.priority import (
     CONTINUITY_POINTS,
     KM_POINTS,
     LANGUAGE_POINTS,
+    STUCK_CONTINUITY_POINTS,
     TEAM_POINTS,
     UTILISATION_POINTS,
     VISIT_POINTS,
@@ -251,6 +252,7 @@ def build_link_problem(
         current_team = teams.get(current) if current else None
         languages = [(c.home_language or "").strip().lower() for c in children]
         at_setting = [c for c in children if link_model[c.child_id] == "joint"]
+        change_cost = w.continuity * continuity_points(current, children, authority, availability)
         for pid, km in candidates:
             practitioner = authority.practitioners[pid]
             per_visit = max(1, min(practitioner.max_reviews_per_day, REVIEWS_PER_VISIT_CAP))
@@ -278,7 +280,7 @@ def build_link_problem(
             cost = (
                 unseeable_points
                 + w.travel * visits * (VISIT_POINTS + 2 * km * KM_POINTS)
-                + w.continuity * CONTINUITY_POINTS * changes
+                + change_cost * changes
                 + LANGUAGE_POINTS * misses
                 + TEAM_POINTS * crosses
             )
@@ -419,6 +421,21 @@ def choose_links(
         seconds=result.seconds,
         facts=facts,
     )
+
+
+def continuity_points(
+    current: str | None, children: Sequence[Child], authority: Authority, availability: Availability
+) -> float:
+    """What changing the setting's existing link costs: the full continuity points while the
+    existing link can see every child there; only a token when they cannot (does no reviews,
+    or some child has no day in common with them), so a child is never left unseen for the
+    sake of continuity."""
+    if current is None or current not in authority.practitioners:
+        return 0.0
+    stuck = authority.practitioners[current].max_reviews_per_day <= 0 or any(
+        not availability.link_days(c, current) for c in children
+    )
+    return STUCK_CONTINUITY_POINTS if stuck else CONTINUITY_POINTS
 
 
 def block_minutes_default(authority: Authority) -> int:
