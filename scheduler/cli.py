@@ -27,6 +27,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "check",
     "export_ics",
     "send_invites",
+    "recommend",
+    "replies",
+    "remind",
     "store",
     "demo",
 )

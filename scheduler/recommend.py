@@ -212,6 +212,8 @@ class SlotFinder:
             if child is not None and child.parent_key is not None:
                 self._by_parent[child.parent_key].append(cid)
         self._due = {c.child_id: c for c in self.availability.due}
+        self._pinned = {p.child_id for p in plan.pins if p.kind == "appointment"}
+        """Children a coordinator pinned: never moved to make room."""
         self._scenes: dict[tuple[frozenset[str], str], _Scene] = {}
 
     # --- building -------------------------------------------------------------------------
@@ -449,8 +451,12 @@ class SlotFinder:
             )
             for other in others:
                 other_job = base.jobs[other]
-                if other_job.priority >= job.priority or other not in self._live:
-                    continue
+                if (
+                    other_job.priority >= job.priority
+                    or other not in self._live
+                    or other in self._pinned
+                ):
+                    continue  # never someone as or more urgent, in the notice period or pinned
                 trial = copy_rota(base, without=[other])
                 trial.jobs[other] = replace(other_job, pinned=None, previous=None)
                 if not trial.try_add(child.child_id, slot):

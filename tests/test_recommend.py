@@ -4,6 +4,7 @@ the finder's cache follows the plan and the data."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 import pytest
@@ -19,17 +20,19 @@ from builders import (
     make_plan,
     make_practitioner,
     make_setting,
+    make_unscheduled,
 )
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scheduler.availability import Availability
 from scheduler.booking import book
+from scheduler.check import check_plan
 from scheduler.domain import Authority
 from scheduler.outcomes import Standing
 from scheduler.pipeline import PlanOptions
 from scheduler.pipeline import make_plan as solve
-from scheduler.plan import Appointment, Plan
+from scheduler.plan import Appointment, Plan, ReasonCode
 from scheduler.priority import SCALE
 from scheduler.recommend import FinderCache, SlotFinder, not_brought_since
 from scheduler.review import allowed_models, practitioner_for
@@ -52,10 +55,27 @@ def one_a_day(children: int = 3, **child_fields: object) -> Authority:
 
 
 def booked(authority: Authority, *slots: tuple[str, date, str]) -> Plan:
-    """A plan with these (child, day, start) appointments; everyone else unscheduled."""
-    return make_plan(
-        authority, [appointment_for(authority, c, d, start=hm(t)) for c, d, t in slots]
+    """A plan with these (child, day, start) appointments; every other child to book is
+    unscheduled (CAPACITY), declined ones DECLINED."""
+    appointments = [appointment_for(authority, c, d, start=hm(t)) for c, d, t in slots]
+    seen = {a.child_id for a in appointments}
+    availability = Availability(authority)
+    unscheduled = [
+        make_unscheduled(
+            c.child_id,
+            c.setting_id,
+            ReasonCode.DECLINED
+            if availability.standing(c) is Standing.DECLINED
+            else ReasonCode.CAPACITY,
+        )
+        for c in availability.due
+        if c.child_id not in seen
+    ]
+    plan = make_plan(authority, appointments, unscheduled)
+    plan.summary["unscheduled_by_reason"] = dict(
+        sorted(Counter(u.reason_code.value for u in unscheduled).items())
     )
+    return plan
 
 
 def checked(authority: Authority, plan: Plan, appointments: list[Appointment]) -> Plan:
@@ -69,6 +89,7 @@ def test_free_slots_ranked_and_valid_once_booked() -> None:
     """With a day free, the child gets it, nobody else moves, and the booked plan checks clean."""
     authority = one_a_day(2)
     plan = booked(authority, ("C1", TUE, "10:00"))
+    assert check_plan(authority, plan).ok, check_plan(authority, plan).violations
     answer = SlotFinder(authority, plan).recommend("C2")
     assert answer.status == "ok"
     dates = [r.appointment.date for r in answer.slots]

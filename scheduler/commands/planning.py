@@ -123,6 +123,13 @@ def write_plan_folder(
     authority: Authority, result: PlanResult, out: Path, *, previous: Plan | None, calendars: bool
 ) -> None:
     """Tables, calendars and workbook go into a staging folder that replaces ``out`` whole."""
+    write_plan_files(authority, result.plan, out, previous=previous, calendars=calendars)
+
+
+def write_plan_files(
+    authority: Authority, plan: Plan, out: Path, *, previous: Plan | None, calendars: bool
+) -> None:
+    """:func:`write_plan_folder` for a plan made some other way (a booking between plans)."""
     from scheduler.export.bundle import write_calendars
     from scheduler.export.ics import build_calendars
     from scheduler.export.workbook import rota_workbook
@@ -133,7 +140,6 @@ def write_plan_folder(
         raise SystemExit(f"{out} is not empty and is not a plan folder; choose another --out")
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        plan = result.plan
         if calendars:
             calendar_set = build_calendars(authority, plan, previous=previous)
             plan.sequences = dict(calendar_set.sequences)
