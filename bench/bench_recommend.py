@@ -84,9 +84,7 @@ def main() -> None:
             began = time.perf_counter()
             finder.recommend(cid, top=args.top)
             rows["answer again (cached)"].append(time.perf_counter() - began)
-        rows["cold CLI total (load+read+build+first)"].append(
-            (t3 - t0) + statistics.median(firsts)
-        )
+        rows["cold CLI total (load+read+build+first)"].append((t3 - t0) + statistics.median(firsts))
 
     print(
         f"# bench_recommend: {args.data} ({due:,} due children), {args.plan}, "

@@ -153,9 +153,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"check: {v}", file=sys.stderr)
         print("The booking would break the rules above; nothing was written.", file=sys.stderr)
         return EXIT_CHECK_FAILED
-    write_plan_files(
-        authority, booking.plan, args.out, previous=plan, calendars=not args.no_ics
-    )
+    write_plan_files(authority, booking.plan, args.out, previous=plan, calendars=not args.no_ics)
     a = chosen.appointment
     print(
         f"Booked {a.child_id} on {a.date:%a %d %b %Y} at {format_time(a.start)} "
