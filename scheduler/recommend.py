@@ -92,6 +92,18 @@ class Recommendation:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class SlotCheck:
+    """A proposed slot judged: the appointment it would be, or why it cannot be."""
+
+    appointment: Appointment | None
+    reason: str
+
+    @property
+    def ok(self) -> bool:
+        return self.appointment is not None
+
+
 Status = Literal["ok", "moves_needed", "no_slot", "not_bookable"]
 
 
@@ -333,22 +345,24 @@ class SlotFinder:
                     break
         return out
 
-    def check_slot(self, child: Child, on: date, start: int) -> str | None:
+    def check_slot(self, child: Child, on: date, start: int) -> SlotCheck:
         """Whether the child can have the meeting starting ``start`` on ``on`` with nobody
-        moving: ``None`` when it can, else why not (a counter-proposal's test)."""
+        moving (a counter-proposal's test): the appointment it would be, or why not."""
         why = self.not_bookable(child.child_id)
         if why is not None:
-            return why
+            return SlotCheck(None, why)
         found = self.scene_for(child)
         if found is None:
-            return "no kind of review is open to this child under the plan's links"
+            return SlotCheck(None, "no kind of review is open to this child under the plan's links")
         scene, job = found
         day = self.availability.term.index.get(on)
         if day is None:
-            return f"{on} is not a review day of the term"
+            return SlotCheck(None, f"{on} is not a review day of the term")
         choices = [i for i, o in enumerate(job.options) if day in o.days]
         if not choices:
-            return f"the child cannot be reviewed on {on} (someone needed is not available)"
+            return SlotCheck(
+                None, f"the child cannot be reviewed on {on} (someone needed is not available)"
+            )
         reasons = []
         for index in choices:
             option = job.options[index]
@@ -359,12 +373,17 @@ class SlotFinder:
             block = start - option.pre
             trial.jobs[child.child_id] = replace(job, pinned=(index, day, block))
             if trial.try_add(child.child_id, (index, day)):
-                return None
+                appointment = appointment_of(
+                    self.authority, self.availability, child, trial, (index, day), block
+                )
+                return SlotCheck(appointment, "")
             reasons.append(
                 f"{option.model}: {format_time(start)} does not fit around the other reviews "
                 "that day (or the hours, travel or the parent's other meetings)"
             )
-        return f"not possible on {on} at {format_time(start)}: " + "; ".join(reasons)
+        return SlotCheck(
+            None, f"not possible on {on} at {format_time(start)}: " + "; ".join(reasons)
+        )
 
     def recommend(
         self,

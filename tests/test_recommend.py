@@ -216,11 +216,12 @@ def test_check_slot_for_a_counter_proposal() -> None:
     plan = booked(authority, ("C1", TUE, "10:00"))
     finder = SlotFinder(authority, plan)
     child = authority.children["C2"]
-    assert finder.check_slot(child, TUE, hm("13:00")) is None
+    fine = finder.check_slot(child, TUE, hm("13:00"))
+    assert fine.appointment == appointment_for(authority, "C2", TUE, start=hm("13:00"))
     clash = finder.check_slot(child, TUE, hm("10:15"))
-    assert clash is not None and "does not fit" in clash
-    assert finder.check_slot(child, date(2026, 9, 12), hm("10:00")) is not None  # Saturday
-    new = checked(authority, plan, [appointment_for(authority, "C2", TUE, start=hm("13:00"))])
+    assert not clash.ok and "does not fit" in clash.reason
+    assert not finder.check_slot(child, date(2026, 9, 12), hm("10:00")).ok  # Saturday
+    new = checked(authority, plan, [fine.appointment])
     assert len(new.appointments) == 2
 
 

@@ -42,6 +42,8 @@ class AuditAction(StrEnum):
     DATA_PURGED = "data_purged"
     SIGNED_IN = "signed_in"
     ACCESS_DENIED = "access_denied"
+    REPLIES_RECORDED = "replies_recorded"
+    """Parents' replies read into a plan version (counts by state; no addresses)."""
 
 
 @dataclass(frozen=True, slots=True)

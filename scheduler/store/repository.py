@@ -64,6 +64,7 @@ from scheduler.store.records import (
     UnknownVersion,
     VersionInfo,
 )
+from scheduler.store.replies import list_replies, record_replies
 from scheduler.store.retention import purge_past_terms
 from scheduler.store.tokens import (
     TokenRedactingFilter,
@@ -116,6 +117,7 @@ __all__ = [
     "list_feed_tokens",
     "list_identities",
     "list_pins",
+    "list_replies",
     "list_versions",
     "load_dataset",
     "load_plan",
@@ -125,6 +127,7 @@ __all__ = [
     "publish",
     "published_version",
     "purge_past_terms",
+    "record_replies",
     "redact_tokens",
     "remove_identity",
     "remove_pin",

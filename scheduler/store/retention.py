@@ -3,7 +3,8 @@
 For every dataset whose (latest) term ended before the cut-off, its files go (the tables hold
 the children's names, dates of birth and parents' details); its hash and counts stay so the
 history still reads. For every plan version of such a term the per-child rows go
-(appointments, unscheduled children, calendar sequence numbers, which are keyed by child);
+(appointments, unscheduled children, calendar sequence numbers and parents' replies, which are
+keyed by child);
 links and the summary figures stay, so a lead can still compare terms. Appointment pins dated
 before the cut-off go too. The audit log is kept: it never held personal data.
 
@@ -31,6 +32,7 @@ from scheduler.store.models import (
     Dataset,
     DatasetFile,
     PlanAppointment,
+    PlanReply,
     PlanSequence,
     PlanUnscheduled,
     PlanVersion,
@@ -40,7 +42,14 @@ from scheduler.store.records import AuditAction, PurgeReport
 
 log = logging.getLogger(__name__)
 
-_VACUUMED = ("dataset_files", "plan_appointments", "plan_unscheduled", "plan_sequences", "pins")
+_VACUUMED = (
+    "dataset_files",
+    "plan_appointments",
+    "plan_unscheduled",
+    "plan_sequences",
+    "plan_replies",
+    "pins",
+)
 
 CHECKPOINT_ATTEMPTS = 5
 CHECKPOINT_BUSY_MS = 1000
@@ -90,7 +99,7 @@ def purge_past_terms(
                 update(Dataset).where(Dataset.id.in_(dataset_ids)).values(purged_at=now)
             )
         if version_ids:
-            for table in (PlanAppointment, PlanUnscheduled, PlanSequence):
+            for table in (PlanAppointment, PlanUnscheduled, PlanSequence, PlanReply):
                 session.execute(delete(table).where(table.plan_id.in_(version_ids)))
             session.execute(
                 update(PlanVersion).where(PlanVersion.id.in_(version_ids)).values(purged_at=now)
