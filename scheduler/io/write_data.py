@@ -240,6 +240,14 @@ def _children(authority: Authority) -> TableRows:
         )
         for c in authority.children.values()
     ]
+    # Reminder columns (issue 19) only when used, so data without them is written as before.
+    if any(c.parent_phone or c.reminders_opt_out for c in authority.children.values()):
+        schema |= _text("parent_phone", "reminders_opt_out")
+        extended: list[tuple[object, ...]] = [
+            (*row, c.parent_phone, _bool(c.reminders_opt_out))
+            for row, c in zip(rows, authority.children.values(), strict=True)
+        ]
+        return schema, extended
     return schema, rows
 
 
