@@ -211,6 +211,7 @@ def _children(authority: Authority) -> TableRows:
     schema |= {"imd_decile": pl.Int64, "was_not_brought_before": pl.Int64}
     schema |= _text("review_model", "consent_to_share")
     schema |= {"home_lat": pl.Float64, "home_lon": pl.Float64} | _text("practitioner_id")
+    schema |= _text("parent_phone", "reminders_opt_out")
     rows = [
         (
             c.child_id,
@@ -237,17 +238,11 @@ def _children(authority: Authority) -> TableRows:
             c.home_lat,
             c.home_lon,
             c.practitioner_id,
+            c.parent_phone,
+            _bool(c.reminders_opt_out),
         )
         for c in authority.children.values()
     ]
-    # Reminder columns (issue 19) only when used, so data without them is written as before.
-    if any(c.parent_phone or c.reminders_opt_out for c in authority.children.values()):
-        schema |= _text("parent_phone", "reminders_opt_out")
-        extended: list[tuple[object, ...]] = [
-            (*row, c.parent_phone, _bool(c.reminders_opt_out))
-            for row, c in zip(rows, authority.children.values(), strict=True)
-        ]
-        return schema, extended
     return schema, rows
 
 
