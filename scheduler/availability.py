@@ -19,6 +19,7 @@ from scheduler.deadlines import SummaryDeadlines
 from scheduler.domain import ALL_SETTINGS, Authority, Child
 from scheduler.outcomes import History, Standing, histories
 from scheduler.places import Place, base_place, review_place
+from scheduler.priority import child_priority
 from scheduler.review import allowed_models, block_minutes, runs_on_link
 from scheduler.travel import haversine_km, travel_minutes
 
@@ -135,6 +136,8 @@ class Availability:
         )
         self.child_days: dict[str, int] = {c.child_id: self._child_days(c) for c in self.due}
         self._deadlines = SummaryDeadlines(authority)
+        self._windows: dict[tuple[str, ReviewModel, str], TimeWindow] = {}
+        """Time windows by (place, kind of review, practitioner): the same for every child."""
 
     # --- children --------------------------------------------------------------------------
 
@@ -142,6 +145,18 @@ class Availability:
         """When the key person's summary would be due for a clinic or home review on ``day``
         (:mod:`scheduler.deadlines`); ``None`` when no day is early enough."""
         return self._deadlines.due_date(child, day)
+
+    def priority(self, child: Child) -> float:
+        """Points for seeing the child at all (:func:`scheduler.priority.child_priority`),
+        raised for each booked review this term's outcomes say did not happen."""
+        config = self.config
+        return child_priority(
+            child,
+            self.windows[child.child_id],
+            config.term,
+            config.priorities,
+            self.histories[child.child_id].missed,
+        )
 
     def standing(self, child: Child) -> Standing:
         return self.histories[child.child_id].standing
@@ -186,33 +201,42 @@ class Availability:
         visit ends after ``day_start`` plus its own journey, and travel minutes obey the
         triangle inequality, so this window is exact, not a simplification.
         """
+        place = self.place(child, model, practitioner_id)
+        key = (place.key if place else child.child_id, model, practitioner_id)
+        found = self._windows.get(key)
+        if found is not None:
+            return found
         practitioner = self.authority.practitioners[practitioner_id]
         start, end = practitioner.day_start, practitioner.day_end
         if model == "joint" and child.setting_id is not None:
             setting = self.authority.settings[child.setting_id]
             start, end = max(start, setting.open_time), min(end, setting.close_time)
-        place = self.place(child, model, practitioner_id)
         if self.config.travel.day_starts_at_base and place is not None:
             base = base_place(practitioner)
             start = max(start, practitioner.day_start + self.travel(base, place))
             end = min(end, practitioner.day_end - self.travel(place, base))
-        return TimeWindow(start, end)
+        window = self._windows[key] = TimeWindow(start, end)
+        return window
 
     def fits_in_hours(self, child: Child, model: ReviewModel, practitioner_id: str) -> bool:
         window = self.time_window(child, model, practitioner_id)
         return window.length >= block_minutes(child, model, self.config)
 
-    def party_days(self, child: Child, model: ReviewModel, practitioner_id: str) -> int:
-        """Days on which everyone this kind of review needs is available (new bookings aside):
-        the child's allowed days, the parent, the practitioner, and for a joint review the
-        setting and the key person. Ignores hours and other children."""
-        mask = self.child_days[child.child_id] & self.practitioner_days.get(practitioner_id, 0)
+    def family_days(self, child: Child, model: ReviewModel) -> int:
+        """Days on which everyone but the practitioner can come: the child's allowed days, the
+        parent, and for a joint review the setting and the key person."""
+        mask = self.child_days[child.child_id]
         if model == "joint":
             if child.setting_id is None or child.key_person_id is None:
                 return 0
             mask &= self.setting_days[child.setting_id]
             mask &= self.key_person_days[child.key_person_id]
         return mask
+
+    def party_days(self, child: Child, model: ReviewModel, practitioner_id: str) -> int:
+        """Days on which everyone this kind of review needs is available (new bookings aside):
+        :meth:`family_days` and the practitioner. Ignores hours and other children."""
+        return self.family_days(child, model) & self.practitioner_days.get(practitioner_id, 0)
 
     def option_days(self, child: Child, model: ReviewModel, practitioner_id: str) -> int:
         """Days on which this practitioner could newly book this kind of review for this child

@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "plan",
     "replan",
     "check",
+    "report",
     "export_ics",
     "send_invites",
     "recommend",

@@ -7,8 +7,8 @@ Keeping the records frozen means no stage can quietly change another stage's inp
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from types import MappingProxyType
 from typing import Literal, TypeVar
@@ -247,6 +247,10 @@ class Authority:
         object.__setattr__(self, "absences", tuple(self.absences))
         object.__setattr__(self, "closures", tuple(self.closures))
         object.__setattr__(self, "outcomes", tuple(self.outcomes))
+
+    def with_outcomes(self, outcomes: Iterable[Outcome]) -> Authority:
+        """The same data with these outcomes instead of its own."""
+        return replace(self, outcomes=tuple(outcomes))
 
     def with_config(self, config: Config) -> Authority:
         """The same data under other settings (a service lead's what-if)."""

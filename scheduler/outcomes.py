@@ -44,6 +44,9 @@ class History:
     did_not_happen: frozenset[date]
     """Booked dates whose review did not happen (not brought, cancelled, declined)."""
     attended: frozenset[date]
+    missed: int = 0
+    """Booked reviews that did not happen and were not declined (not brought or cancelled,
+    outcomes plus ``was_not_brought_before``): each raises the child's priority to rebook."""
 
     @property
     def standing(self) -> Standing:
@@ -77,6 +80,8 @@ def history(child: Child, outcomes: Iterable[Outcome]) -> History:
         + sum(1 for o in items if o.outcome == "was_not_brought"),
         did_not_happen=frozenset(o.date for o in items if o.outcome in DID_NOT_HAPPEN),
         attended=attended,
+        missed=child.was_not_brought_before
+        + sum(1 for o in items if o.outcome in DID_NOT_HAPPEN and o.outcome != "declined"),
     )
 
 

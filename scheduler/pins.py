@@ -112,6 +112,24 @@ def link_pins(pins: Sequence[Pin]) -> tuple[dict[str, str], list[PinDecision]]:
     return kept, refused
 
 
+def conflicting_pins(pins: Sequence[Pin]) -> list[tuple[str, PinDecision]]:
+    """Pins that contradict an earlier pin, found as the pins are read (before any planning):
+    a second link for one setting, a second slot for one child. With each, its file."""
+    _, refused = link_pins(pins)
+    first: dict[str, int] = {}
+    for number, pin in enumerate(pins, start=2):
+        if pin.kind != "appointment" or not pin.child_id:
+            continue
+        _, line = _where(pin, number)
+        if pin.child_id in first:
+            reason = f"a second pin for this child; the pin on line {first[pin.child_id]} is used"
+            refused.append(PinDecision("appointment", pin.child_id, "", reason, line))
+        else:
+            first[pin.child_id] = line
+    source = pins[0].source if pins else "pins.csv"
+    return [(source, decision) for decision in sorted(refused, key=lambda d: d.line)]
+
+
 def check_link_pins(kept: Mapping[str, str], links: Sequence[Link]) -> list[PinDecision]:
     """Link pins the link stage could not keep (none, as it stands: they are forced)."""
     chosen = {link.setting_id: link.practitioner_id for link in links}

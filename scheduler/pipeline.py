@@ -12,25 +12,38 @@ import os
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from scheduler.availability import Availability
 from scheduler.calendar import age_months
 from scheduler.check import CheckReport, check_plan
+from scheduler.config import Priorities
 from scheduler.domain import Authority, Child
 from scheduler.explain import explain_unscheduled
+from scheduler.io.plan_files import plan_digest
 from scheduler.kpis import summarise
 from scheduler.matching.links import LinkOptions, LinkResult, choose_links
 from scheduler.outcomes import Standing
 from scheduler.pins import PinDecision, check_link_pins, check_pin_ids, link_pins, resolve_pins
 from scheduler.plan import LOCATION_OF_MODEL, Appointment, Pin, Plan
-from scheduler.priority import SCALE, child_priority
-from scheduler.scheduling.bounds import any_links_bound
-from scheduler.scheduling.problem import build_problem, with_pins
+from scheduler.priority import SCALE
+from scheduler.scheduling.bounds import AnyLinksBound, any_links_bound
+from scheduler.scheduling.problem import (
+    GroupProblem,
+    build_problem,
+    stability_points,
+    with_pins,
+)
 from scheduler.scheduling.rota import Rota, hand_greedy
-from scheduler.scheduling.solve import Progress, ProgressCallback, merge, solve_pieces
+from scheduler.scheduling.solve import (
+    PieceOutcome,
+    Progress,
+    ProgressCallback,
+    merge,
+    solve_pieces,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +56,9 @@ class PlanOptions:
     seed: int = 0
     relink: bool = False
     """In a re-plan, re-optimise links too (by default they are kept)."""
+    deterministic: bool = False
+    """Limits in CP-SAT's deterministic time, not seconds: the same data and options give the
+    same plan (the same ``plan_digest``) on any machine, however fast or busy."""
 
 
 @dataclass
@@ -53,6 +69,35 @@ class PlanResult:
     links: LinkResult
     check: CheckReport
     baseline: dict[str, float] = field(default_factory=dict)
+    priorities: Priorities | None = None
+    """The weights the plan was made with (a what-if from it reuses what they left alone)."""
+
+
+LINK_WEIGHTS = ("continuity", "travel", "balance")
+"""The weights that price links; the others price children, which the links weigh only for
+children a practitioner could never see."""
+
+
+def same_links_weights(old: Priorities | None, new: Priorities) -> bool:
+    """Whether a plan made with ``old`` weights keeps its links under ``new`` ones."""
+    return old is not None and all(getattr(old, w) == getattr(new, w) for w in LINK_WEIGHTS)
+
+
+LINK_SHARE = 0.4
+"""At most this share of the time limit goes to the links, whatever ``link_time_limit`` says:
+the reviews need the rest."""
+
+
+def link_budget(options: PlanOptions) -> float:
+    """Seconds for the link stage: its own limit, within its share of the whole."""
+    return min(options.link_time_limit, LINK_SHARE * options.time_limit)
+
+
+def after_solve_seconds(children: int) -> float:
+    """Time kept back from the solve for what follows it (merging the pieces, the any-links
+    bound, explanations, the check), so the whole plan ends within its time limit. Calibrated
+    on data/sample (1,500 children: ~1.0 s) and a large authority (6,000: ~3 s)."""
+    return 0.4 + 0.0004 * children
 
 
 def _progress(callback: ProgressCallback | None, stage: str, began: float) -> None:
@@ -108,6 +153,7 @@ def make_plan(
     stop: threading.Event | None = None,
     data_path: str | None = None,
     created_at: datetime | None = None,
+    warm: PlanResult | None = None,
 ) -> PlanResult:
     """Plan the term: every due child scheduled or explained, the plan checked.
 
@@ -115,103 +161,51 @@ def make_plan(
     their previous day and time wherever the rules still allow; with ``[term] today`` set,
     the previous plan's appointments before today are history, kept unless an outcome says
     the review did not happen.
+
+    ``warm`` (a what-if: the same data, other weights) starts from that plan: its links are
+    reused when no link weight changed, and its slots are the solver's first answer, with no
+    bonus for keeping them.
     """
     began = time.perf_counter()
     _progress(progress, "preparing", began)
     config = authority.config
     availability = Availability(authority)
-    work = sort_work(availability, previous)
-
+    start_from = previous or (warm.plan if warm is not None else None)
+    work = sort_work(availability, start_from)
     check_pin_ids(pins, authority)
-    pinned_links, unhonoured = link_pins(pins)
-    previous_links = (
-        {link.setting_id: link.practitioner_id for link in previous.links} if previous else {}
-    )
-    kept_links = dict(pinned_links)
-    if previous is not None and not options.relink:
-        for sid, pid in previous_links.items():
-            if sid in authority.settings and pid in authority.practitioners:
-                kept_links.setdefault(sid, pid)
 
     _progress(progress, "matching", began)
-    links = choose_links(
+    links, unhonoured = _choose_links(
+        authority, availability, work, options, pins=pins, previous=previous, warm=warm, stop=stop
+    )
+    solved = _book(
         authority,
         availability,
-        children=work.to_book,
-        pinned=kept_links,
-        previous=previous_links,
-        options=LinkOptions(
-            time_limit=options.link_time_limit, workers=options.workers, seed=options.seed
-        ),
-        stop=stop,
-    )
-    link_of = {link.setting_id: link.practitioner_id for link in links.links}
-    previous_appointments = (
-        {a.child_id: a for a in previous.appointments} if previous is not None else {}
-    )
-    problem = build_problem(
-        authority,
-        availability,
-        link_of,
-        children=work.to_book,
-        previous=previous_appointments,
-    )
-    unhonoured += check_link_pins(pinned_links, links.links)
-    decisions = resolve_pins(
-        pins,
-        authority,
-        availability,
-        problem,
-        link_of,
-        history={a.child_id: a.date for a in work.history},
-    )
-    unhonoured += decisions.unhonoured
-    problem = with_pins(problem, decisions.accepted)
-
-    remaining = max(0.1, options.time_limit - (time.perf_counter() - began))
-    outcomes = solve_pieces(
-        problem.pieces(),
-        time_limit=remaining,
-        workers=options.workers,
-        seed=options.seed,
+        work,
+        links,
+        options,
+        pins=pins,
+        start_from=start_from,
+        stability=stability_points(previous is not None, availability.today is not None),
+        seconds=_solve_seconds(options, began, len(work.to_book)),
         progress=progress,
         stop=stop,
-        points_per_unit=SCALE,
     )
-    rota = merge(problem, outcomes)
-    hand = hand_greedy(problem)
+    unhonoured += solved.unhonoured
 
     _progress(progress, "explaining", began)
-    appointments = [*work.history, *_appointments(authority, availability, rota)]
-    booked = {a.child_id for a in appointments}
-    priority = {
-        c.child_id: child_priority(
-            c, availability.windows[c.child_id], config.term, config.priorities
-        )
-        for c in availability.due
-    }
+    appointments = [*work.history, *_appointments(authority, availability, solved.rota)]
+    priority = {c.child_id: availability.priority(c) for c in availability.due}
     unscheduled = explain_unscheduled(
         authority,
         availability,
         links.links,
-        [a for a in appointments if a.child_id in booked],
+        appointments,
         priority,
         not_booked=work.not_booked,
-        rota=rota,
+        rota=solved.rota,
     )
-
-    objective = rota.objective() / SCALE
-    pieces_bound = sum(o.bound for o in outcomes) / SCALE
-    any_links = any_links_bound(authority, availability, work.to_book, previous_appointments)
-    statuses = {o.status for o in outcomes}
-    bound = min(pieces_bound, any_links.points)
-    status = (
-        "OPTIMAL"
-        if objective >= bound
-        else "FEASIBLE"
-        if statuses & {"OPTIMAL", "FEASIBLE"}
-        else "GREEDY"
-    )
+    figures = _figures(authority, availability, work, solved)
     stamp = created_at or datetime.now(UTC).replace(microsecond=0)
     summary = summarise(
         authority,
@@ -220,16 +214,17 @@ def make_plan(
         appointments,
         unscheduled,
         priority,
-        status=status,
-        objective=objective,
-        best_bound=bound,
-        best_bound_any_links=any_links.points,
-        children_bound_any_links=any_links.children + len(work.history),
+        status=figures.status,
+        objective=figures.objective,
+        best_bound=figures.bound,
+        best_bound_any_links=figures.any_links.points,
+        children_bound_any_links=figures.any_links.children + len(work.history),
         solve_seconds=time.perf_counter() - began,
     )
     summary["pins_unhonoured"] = [d.as_dict() for d in unhonoured]
     if os.environ.get(STRICT_BOUNDS):
         _assert_bounds(summary)
+    hand = solved.hand
     summary["baseline"] = summarise_baseline(
         availability, _appointments(authority, availability, hand), priority, hand
     )
@@ -249,14 +244,179 @@ def make_plan(
         unscheduled=unscheduled,
         summary=summary,
         created_at=stamp,
-        sequences=dict(previous.sequences) if previous else {},
+        sequences=dict(start_from.sequences) if start_from else {},
         pins=list(pins),
     )
+    plan = replace(plan, summary=summary | {"plan_digest": plan_digest(plan)})
     _progress(progress, "checking", began)
-    report = check_plan(authority, plan, previous=previous, pins=pins)
-    plan.summary["check_violations"] = len(report.violations)
+    report = check_plan(authority, plan, previous=start_from, pins=pins)
     _progress(progress, "done", began)
-    return PlanResult(plan=plan, links=links, check=report, baseline=summary["baseline"])
+    return PlanResult(
+        plan=plan,
+        links=links,
+        check=report,
+        baseline=summary["baseline"],
+        priorities=config.priorities,
+    )
+
+
+def _choose_links(
+    authority: Authority,
+    availability: Availability,
+    work: Work,
+    options: PlanOptions,
+    *,
+    pins: Sequence[Pin],
+    previous: Plan | None,
+    warm: PlanResult | None,
+    stop: threading.Event | None,
+) -> tuple[LinkResult, list[PinDecision]]:
+    """Stage 1: pinned links, a re-plan's links kept (unless ``relink``), a what-if's reused
+    when no link weight changed; otherwise chosen afresh. With the link pins not kept."""
+    pinned_links, unhonoured = link_pins(pins)
+    previous_links = (
+        {link.setting_id: link.practitioner_id for link in previous.links} if previous else {}
+    )
+    kept_links = dict(pinned_links)
+    if previous is not None and not options.relink:
+        for sid, pid in previous_links.items():
+            if sid in authority.settings and pid in authority.practitioners:
+                kept_links.setdefault(sid, pid)
+    if (
+        warm is not None
+        and previous is None
+        and not pins
+        and same_links_weights(warm.priorities, authority.config.priorities)
+    ):
+        return warm.links, unhonoured
+    links = choose_links(
+        authority,
+        availability,
+        children=work.to_book,
+        pinned=kept_links,
+        previous=previous_links,
+        options=LinkOptions(
+            time_limit=link_budget(options),
+            workers=options.workers,
+            seed=options.seed,
+            deterministic=options.deterministic,
+        ),
+        stop=stop,
+    )
+    return links, unhonoured + check_link_pins(pinned_links, links.links)
+
+
+def _solve_seconds(options: PlanOptions, began: float, children: int) -> float:
+    """The pieces' share of the time limit: what the links left, less what follows them."""
+    if options.deterministic:
+        return max(0.1, options.time_limit - link_budget(options))
+    spent = time.perf_counter() - began
+    return max(0.1, options.time_limit - spent - after_solve_seconds(children))
+
+
+@dataclass(frozen=True)
+class Booked:
+    """Stage 2's result: the merged rota, each piece's outcome, the hand-made baseline."""
+
+    problem: GroupProblem
+    rota: Rota
+    hand: Rota
+    outcomes: list[PieceOutcome]
+    unhonoured: list[PinDecision]
+    previous: dict[str, Appointment]
+    stability: float
+
+
+def _book(
+    authority: Authority,
+    availability: Availability,
+    work: Work,
+    links: LinkResult,
+    options: PlanOptions,
+    *,
+    pins: Sequence[Pin],
+    start_from: Plan | None,
+    stability: float,
+    seconds: float,
+    progress: ProgressCallback | None,
+    stop: threading.Event | None,
+) -> Booked:
+    """Stage 2: the options under these links, the appointment pins that hold, the pieces
+    solved and merged."""
+    link_of = {link.setting_id: link.practitioner_id for link in links.links}
+    previous = {a.child_id: a for a in start_from.appointments} if start_from else {}
+    problem = build_problem(
+        authority,
+        availability,
+        link_of,
+        children=work.to_book,
+        previous=previous,
+        stability=stability,
+    )
+    decisions = resolve_pins(
+        pins,
+        authority,
+        availability,
+        problem,
+        link_of,
+        history={a.child_id: a.date for a in work.history},
+    )
+    problem = with_pins(problem, decisions.accepted)
+    outcomes = solve_pieces(
+        problem.pieces(),
+        time_limit=seconds,
+        workers=options.workers,
+        seed=options.seed,
+        progress=progress,
+        stop=stop,
+        points_per_unit=SCALE,
+        deterministic=options.deterministic,
+    )
+    return Booked(
+        problem=problem,
+        rota=merge(problem, outcomes),
+        hand=hand_greedy(problem),
+        outcomes=outcomes,
+        unhonoured=decisions.unhonoured,
+        previous=previous,
+        stability=stability,
+    )
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What the plan claims: its objective, the bounds and the status they justify."""
+
+    objective: float
+    bound: float
+    any_links: AnyLinksBound
+    status: str
+
+
+def _figures(
+    authority: Authority, availability: Availability, work: Work, booked: Booked
+) -> Figures:
+    """Objective, the bound with these links (the smaller of the pieces' and the any-links
+    bound: both bound it), and a status that describes the delivered plan."""
+    objective = booked.rota.objective() / SCALE
+    pieces_bound = sum(o.bound for o in booked.outcomes) / SCALE
+    any_links = any_links_bound(
+        authority,
+        availability,
+        work.to_book,
+        booked.previous,
+        stability=booked.stability,
+    )
+    bound = min(pieces_bound, any_links.points)
+    statuses = {o.status for o in booked.outcomes}
+    status = (
+        "OPTIMAL"
+        if objective >= bound
+        else "FEASIBLE"
+        if statuses & {"OPTIMAL", "FEASIBLE"}
+        else "GREEDY"
+    )
+    return Figures(objective, bound, any_links, status)
 
 
 STRICT_BOUNDS = "SCHEDULER_STRICT_BOUNDS"

@@ -17,7 +17,8 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ["SCHEDULER_DATA_DIR"] = tempfile.mkdtemp(prefix="scheduler-tests-")
     # The dashboard never creates a store (only ``scheduler store init`` does): make the
     # default one, as a user would before starting it.
-    from scheduler.store.db import DB_URL_ENV, open_store
+    from scheduler.store.db import DB_URL_ENV
+    from scheduler.store.opening import open_store
 
     if DB_URL_ENV not in os.environ:
         open_store(create=True).dispose()

@@ -98,6 +98,9 @@ def test_a_coordinator_may_do_everything() -> None:
         (Action.MANAGE_IDENTITIES, False),
         (Action.MANAGE_FEED_TOKENS, False),
         (Action.PURGE_DATA, False),
+        (Action.VIEW_REPORT, True),
+        (Action.EXPORT_OUTCOMES, True),
+        (Action.RECORD_OUTCOMES, False),  # coordinators and settings record what happened
     ],
 )
 def test_a_service_lead_sets_priorities_pins_replans_and_reads(
@@ -107,10 +110,18 @@ def test_a_service_lead_sets_priorities_pins_replans_and_reads(
     assert can(LEAD, action) is allowed
 
 
-def test_a_setting_user_gets_slots_calendars_and_letters_only() -> None:
-    """A setting user may view its setting and download its calendars and letters, nothing else."""
+def test_a_setting_user_gets_slots_calendars_letters_report_and_outcomes_only() -> None:
+    """A setting user may view its setting, download its calendars and letters, see its
+    report figures and record outcomes (of its own joint reviews: test_outcomes.py), nothing
+    else."""
     allowed = {a for a in Action if can(NURSERY, a)}
-    assert allowed == {Action.VIEW_SETTING, Action.DOWNLOAD_CALENDARS, Action.DOWNLOAD_LETTERS}
+    assert allowed == {
+        Action.VIEW_SETTING,
+        Action.DOWNLOAD_CALENDARS,
+        Action.DOWNLOAD_LETTERS,
+        Action.VIEW_REPORT,
+        Action.RECORD_OUTCOMES,
+    }
 
 
 def test_nobody_may_do_anything() -> None:

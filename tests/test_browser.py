@@ -219,6 +219,8 @@ def test_every_page_passes_axe(planned: Any) -> None:
         ("Priorities", "priorities"),
         ("Capacity", "capacity"),
         ("My setting", "setting"),
+        ("Service report", "report"),
+        ("Outcomes", "outcomes"),
     ):
         open_page(tab, title)
         shoot(tab, shot)

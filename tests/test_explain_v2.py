@@ -35,23 +35,10 @@ def reason_of(result: PlanResult, child_id: str) -> Unscheduled:
     return row
 
 
-def with_outcomes(authority: Authority, *outcomes: Outcome) -> Authority:
-    return Authority(
-        authority.practitioners,
-        authority.settings,
-        authority.key_persons,
-        authority.children,
-        authority.absences,
-        authority.closures,
-        authority.config,
-        outcomes,
-    )
-
-
 def test_declined_is_not_booked_and_says_when() -> None:
     """A declined outcome: DECLINED with its date, nobody booked, the next step named."""
     base = make_authority(config=make_config(term=ONE_WEEK))
-    result = planned(with_outcomes(base, Outcome("C001", date(2026, 9, 1), "declined")))
+    result = planned(base.with_outcomes([Outcome("C001", date(2026, 9, 1), "declined")]))
     assert result.plan.appointments == []
     row = reason_of(result, "C001")
     assert row.reason_code == ReasonCode.DECLINED
@@ -62,7 +49,7 @@ def test_not_brought_twice_is_a_follow_up_for_the_named_practitioner() -> None:
     """One earlier not-brought plus one outcome: FOLLOW_UP naming the link practitioner."""
     child = make_child("C001", was_not_brought_before=1)
     base = make_authority(children=[child], config=make_config(term=ONE_WEEK))
-    result = planned(with_outcomes(base, Outcome("C001", date(2026, 9, 2), "was_not_brought")))
+    result = planned(base.with_outcomes([Outcome("C001", date(2026, 9, 2), "was_not_brought")]))
     row = reason_of(result, "C001")
     assert row.reason_code == ReasonCode.FOLLOW_UP
     assert row.reason.startswith("Not brought to 2 booked reviews")
@@ -72,7 +59,7 @@ def test_not_brought_twice_is_a_follow_up_for_the_named_practitioner() -> None:
 def test_not_brought_once_is_booked_again() -> None:
     """One not-brought outcome and nothing before: the child is booked afresh."""
     base = make_authority(config=make_config(term=ONE_WEEK))
-    result = planned(with_outcomes(base, Outcome("C001", date(2026, 9, 2), "was_not_brought")))
+    result = planned(base.with_outcomes([Outcome("C001", date(2026, 9, 2), "was_not_brought")]))
     assert [a.child_id for a in result.plan.appointments] == ["C001"]
 
 

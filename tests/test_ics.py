@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from icalendar import Calendar
 
 from scheduler.deadlines import working_days_before
-from scheduler.export.bundle import MARKER, calendar_files, write_calendars
+from scheduler.export.bundle import MARKER, calendar_files, setting_zip, write_calendars
 from scheduler.export.components import london_vtimezone
 from scheduler.export.entries import LONDON
 from scheduler.export.ics import (
@@ -26,7 +26,6 @@ from scheduler.export.ics import (
     family_invite,
     practitioner_feed,
     setting_feed,
-    setting_zip,
 )
 from scheduler.export.letters import (
     child_label,

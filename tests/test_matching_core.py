@@ -160,8 +160,8 @@ def test_same_seed_one_worker_same_result(soft: bool) -> None:
         problem = AssignmentProblem(
             problem.pairs, problem.capacities, overload_penalty=2.0, balance_weight=0.5
         )
-    first = solve_assignment(problem, time_limit=1.0, workers=1, seed=3)
-    second = solve_assignment(problem, time_limit=1.0, workers=1, seed=3)
+    first = solve_assignment(problem, time_limit=1.0, seed=3, deterministic=True)
+    second = solve_assignment(problem, time_limit=1.0, seed=3, deterministic=True)
     assert first.assignment == second.assignment
     assert first.objective == second.objective
 

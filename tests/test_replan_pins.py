@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from pathlib import Path
 
 import pytest
 from builders import (
@@ -238,3 +239,63 @@ def test_replan_reports_kept_links_against_the_data() -> None:
     kept = {link.setting_id: link.kept_existing_link for link in after.links}
     assert {link.setting_id: link.practitioner_id for link in after.links}["S002"] == "P001"
     assert kept == {"S001": True, "S002": False}
+
+
+def test_a_what_if_reuses_links_when_no_link_weight_changed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A weight change from a plan (``warm``) keeps its links when only children's weights
+    changed, and chooses links again when a link weight (travel) changed; either way the
+    result checks clean and earns no stability bonus."""
+    import scheduler.pipeline as pipeline
+
+    authority = two_practitioners()
+    base = plan(authority)
+    calls: list[int] = []
+    real = pipeline.choose_links
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "choose_links", counting)
+    weights = authority.config.priorities
+    funded = authority.with_config(
+        authority.config.model_copy(
+            update={"priorities": weights.model_copy(update={"funded_two": 5.0})}
+        )
+    )
+    options = PlanOptions(time_limit=5, link_time_limit=2, workers=1)
+    again = make_plan(funded, options, warm=base)
+    assert calls == [] and again.links is base.links and again.check.ok
+    travel = authority.with_config(
+        authority.config.model_copy(
+            update={"priorities": weights.model_copy(update={"travel": 3.0})}
+        )
+    )
+    moved = make_plan(travel, options, warm=base)
+    assert calls == [1] and moved.check.ok
+
+
+def test_conflicting_pins_are_reported_as_they_are_loaded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two slots pinned for one child and two links for one setting: the CLI warns with the
+    pins file's lines before planning, and the plan keeps the first of each."""
+    from scheduler.cli import main
+    from scheduler.io.write_data import write_authority
+
+    write_authority(two_practitioners(), tmp_path / "data")
+    (tmp_path / "pins.csv").write_text(
+        "kind,setting_id,practitioner_id,child_id,date,start\n"
+        "appointment,,,C10,2026-09-24,10:00\n"
+        "link,S001,P001,,,\n"
+        "appointment,,,C10,2026-09-25,10:00\n"
+        "link,S001,P002,,,\n"
+    )
+    args = ["plan", str(tmp_path / "data"), "--out", str(tmp_path / "plan")]
+    args += ["--pins", str(tmp_path / "pins.csv"), "--quiet", "--time-limit", "4", "--no-ics"]
+    main([*args, "--workers", "1"])
+    err = capsys.readouterr().err
+    assert "warning: pins.csv:4: a second pin for this child; the pin on line 2 is used" in err
+    assert "warning: pins.csv:5: another pin (line 3) already links S001 to P001" in err

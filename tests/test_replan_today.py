@@ -118,16 +118,7 @@ def replanned(base: Authority, outcomes: list[Outcome], old: Plan, today: date) 
     config = base.config.model_copy(
         update={"term": base.config.term.model_copy(update={"today": today})}
     )
-    data = Authority(
-        base.practitioners,
-        base.settings,
-        base.key_persons,
-        base.children,
-        base.absences,
-        base.closures,
-        config,
-        tuple(outcomes),
-    )
+    data = base.with_config(config).with_outcomes(outcomes)
     result = make_plan(data, PlanOptions(time_limit=3, link_time_limit=1, workers=1), previous=old)
     report = check_plan(data, result.plan, previous=old, pins=())
     assert report.ok, report.violations

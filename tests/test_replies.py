@@ -24,7 +24,6 @@ from scheduler.cli import main
 from scheduler.domain import Authority
 from scheduler.export.uids import EventKind, event_uid
 from scheduler.io.plan_files import read_plan, write_plan
-from scheduler.io.replies_file import read_replies
 from scheduler.io.write_data import write_authority
 from scheduler.plan import Plan
 from scheduler.replies import (
@@ -35,8 +34,9 @@ from scheduler.replies import (
     ingest,
     read_messages,
 )
+from scheduler.reply_file import read_replies
 from scheduler.store import repository as repo
-from scheduler.store.db import open_store
+from scheduler.store.opening import open_store
 
 THREE_DAYS = {"start": "2026-09-08", "end": "2026-09-10", "exclude": [], "bank_holidays": "none"}
 ONE = "one.parent@example.org"

@@ -42,9 +42,10 @@ from scheduler.io.plan_files import canonical_plan, read_plan
 from scheduler.plan import Pin, Plan, ReasonCode
 from scheduler.store import repository as repo
 from scheduler.store.access import Role
-from scheduler.store.db import Store, open_store
+from scheduler.store.db import Store
 from scheduler.store.migrations import current_revision, head_revision, upgrade_to_head
 from scheduler.store.models import Base, PlanAppointment, PlanVersion
+from scheduler.store.opening import open_store
 from scheduler.store.records import AuditAction
 from scheduler.store.tokens import hash_token
 
@@ -291,7 +292,7 @@ sys.path.insert(0, {tests!r})
 from sqlalchemy import event
 from test_store import authority, plan_of
 from scheduler.store import repository as repo
-from scheduler.store.db import open_store
+from scheduler.store.opening import open_store
 
 store = open_store({url!r})
 marker = Path({marker!r})

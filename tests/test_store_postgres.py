@@ -76,7 +76,7 @@ def store_url() -> Iterator[str]:
 
 def test_the_server_is_postgresql(store_url: str) -> None:
     """The URL really reaches PostgreSQL, so the tests above are not silently on SQLite."""
-    from scheduler.store.db import open_store
+    from scheduler.store.opening import open_store
 
     opened = open_store(store_url)
     try:

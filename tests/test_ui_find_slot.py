@@ -17,7 +17,8 @@ from scheduler.io.write_data import write_authority
 from scheduler.pipeline import PlanOptions, make_plan
 from scheduler.replies import ReplyRecord, ReplyState
 from scheduler.store import repository as repo
-from scheduler.store.db import DB_URL_ENV, open_store
+from scheduler.store.db import DB_URL_ENV
+from scheduler.store.opening import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:

@@ -49,6 +49,8 @@ PAGES = {
     "Priorities": "ui/pages/priorities.py",
     "Capacity": "ui/pages/capacity.py",
     "My setting": "ui/pages/setting.py",
+    "Service report": "ui/pages/report.py",
+    "Outcomes": "ui/pages/outcomes.py",
 }
 SOLVE_TIMEOUT = 90.0
 
@@ -159,6 +161,8 @@ def test_every_page_loads_with_a_plan(app: AppTest) -> None:
         assert app.title[0].value == title
     open_page(app, "Capacity")
     assert "Funded two-year-olds at risk" in metric_labels(app)
+    open_page(app, "Service report")
+    assert "Forecast" in metric_labels(app)
 
 
 def _data_files(folder: Path) -> dict[str, bytes]:

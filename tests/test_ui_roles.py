@@ -230,7 +230,8 @@ def as_text(content: bytes | str) -> str:
 
 
 def test_menu_shows_each_role_only_its_pages() -> None:
-    """Coordinators get every page, leads no Access page, a setting only its own page."""
+    """Coordinators get every page, leads no Access or Outcomes page, a setting its own page,
+    its report figures and its outcomes."""
     titles = {
         role: [spec.title for specs in pages_for(who).values() for spec in specs]
         for role, who in {
@@ -247,9 +248,19 @@ def test_menu_shows_each_role_only_its_pages() -> None:
         "Priorities",
         "Capacity",
         "My setting",
+        "Service report",
+        "Outcomes",
     ]
-    assert titles["lead"] == ["Data", "Plan", "Versions", "Priorities", "Capacity", "My setting"]
-    assert titles["setting"] == ["My setting"]
+    assert titles["lead"] == [
+        "Data",
+        "Plan",
+        "Versions",
+        "Priorities",
+        "Capacity",
+        "My setting",
+        "Service report",
+    ]
+    assert titles["setting"] == ["My setting", "Service report", "Outcomes"]
 
 
 def test_a_setting_user_cannot_switch_to_another_page(world: World) -> None:

@@ -63,6 +63,20 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         "Setting", "ui/pages/setting.py", "My setting", ":material/school:", Action.VIEW_SETTING
     ),
+    PageSpec(
+        "The term",
+        "ui/pages/report.py",
+        "Service report",
+        ":material/monitoring:",
+        Action.VIEW_REPORT,
+    ),
+    PageSpec(
+        "The term",
+        "ui/pages/outcomes.py",
+        "Outcomes",
+        ":material/fact_check:",
+        Action.RECORD_OUTCOMES,
+    ),
 )
 
 

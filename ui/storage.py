@@ -14,14 +14,23 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from datetime import date
 from functools import lru_cache
 from typing import Any, TypeVar
 
-from scheduler.domain import Authority
+from scheduler.domain import Authority, Outcome
 from scheduler.export.ics import calendar_sequences
+from scheduler.io.write_data import outcomes_csv
+from scheduler.outcome_recording import (
+    MergedOutcomes,
+    OutcomeRefused,
+    check_outcome,
+    merged_authority,
+    recording_date,
+)
 from scheduler.plan import Pin, Plan
 from scheduler.store import repository as repo
-from scheduler.store.access import LOCAL_SUBJECT, Action, Identity, require
+from scheduler.store.access import LOCAL_SUBJECT, Action, Identity, Role, require, scope_for
 from scheduler.store.audit import local_actor
 
 log = logging.getLogger(__name__)
@@ -180,3 +189,82 @@ def current_identity(handle: repo.Store, seen: Identity) -> Identity | None:
     if seen.subject == LOCAL_SUBJECT:
         return seen
     return repo.get_identity(handle, seen.subject)
+
+
+# --- outcomes -------------------------------------------------------------------------------
+
+
+def published_for(identity: Identity) -> tuple[Authority, Plan, int] | None:
+    """The published plan and its data as ``identity`` may see them (a setting user: its own
+    setting's share), with the version number; ``None`` when nothing is published."""
+    stored = repo.open_published(store())
+    if stored is None:
+        return None
+    data, plan = scope_for(identity, stored.authority, stored.plan)
+    assert plan is not None
+    return data, plan, stored.info.version
+
+
+def visible_outcomes(identity: Identity) -> list[repo.OutcomeRecord]:
+    """The stored outcomes ``identity`` may see: all, or a setting user's own setting's."""
+    if identity.role is Role.SETTING:
+        return repo.list_outcomes(store(), setting_id=identity.setting_id)
+    require(identity, Action.VIEW_ALL_SETTINGS)
+    return repo.list_outcomes(store())
+
+
+def with_stored_outcomes(
+    authority: Authority, identity: Identity
+) -> tuple[Authority, MergedOutcomes]:
+    """``authority`` (already scoped for ``identity``) with the stored outcomes it may see
+    merged into its own ``outcomes.csv`` (stored wins; see :mod:`scheduler.outcome_recording`)."""
+    return merged_authority(authority, [r.outcome for r in visible_outcomes(identity)])
+
+
+def record_outcome(identity: Identity, outcome: Outcome, clock: date) -> repo.OutcomeRecord:
+    """Record ``outcome`` against the *published* plan, checked here on the server: whatever the
+    page offered, a setting user records only its own setting's joint reviews, and nobody
+    records a review that is not booked or has not happened yet."""
+    stored = repo.open_published(store())
+    if stored is None:
+        raise OutcomeRefused("no plan is published: outcomes are recorded against it")
+    today = recording_date(stored.authority.config, clock)
+    appointment = check_outcome(identity, stored.authority, stored.plan, outcome, today)
+    return repo.record_outcome(
+        store(), outcome, setting_id=appointment.setting_id, actor=actor(identity)
+    )
+
+
+def remove_outcome(identity: Identity, outcome_id: int, clock: date) -> bool:
+    """Remove a recorded outcome: allowed exactly when recording it would be."""
+    found = repo.get_outcome(store(), outcome_id)
+    if found is None:
+        return False
+    stored = repo.open_published(store())
+    if stored is None:
+        raise OutcomeRefused("no plan is published: outcomes are recorded against it")
+    today = recording_date(stored.authority.config, clock)
+    check_outcome(identity, stored.authority, stored.plan, found.outcome, today)
+    return repo.remove_outcome(store(), outcome_id, actor=actor(identity))
+
+
+def outcomes_download(identity: Identity) -> Callable[[], str]:
+    """Every stored outcome as ``outcomes.csv``, built and audited when clicked."""
+    require(identity, Action.EXPORT_OUTCOMES)
+    handle = store()
+    subject = actor(identity)
+
+    def download() -> str:
+        require(current_identity(handle, identity), Action.EXPORT_OUTCOMES)
+        outcomes = repo.stored_outcomes(handle)
+        text = outcomes_csv(outcomes)
+        repo.append_audit(
+            handle,
+            subject,
+            repo.AuditAction.OUTCOMES_EXPORTED,
+            target="outcomes.csv",
+            details={"outcomes": len(outcomes)},
+        )
+        return text
+
+    return download

@@ -12,7 +12,8 @@ from scheduler.calendar import child_window, due_children
 from scheduler.domain import OUTCOME_KINDS, Authority
 from scheduler.errors import InputError, Problem
 from scheduler.generate import SIZES, GenerateError, generate_authority, review_capacity
-from scheduler.io.write_data import atomic_folder, write_authority, write_workbook
+from scheduler.io.atomic import atomic_folder
+from scheduler.io.write_data import write_authority, write_workbook
 
 WORKBOOK_NAME = "authority.xlsx"
 

@@ -5,18 +5,22 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
-import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from scheduler.commands.arguments import iso_date
 from scheduler.commands.store import add_db_option, check_store, save_to_store
 from scheduler.domain import Authority
+from scheduler.export.bundle import write_calendars
+from scheduler.export.ics import build_calendars
+from scheduler.export.workbook import rota_workbook
+from scheduler.io.atomic import atomic_folder
 from scheduler.io.load import load_authority
 from scheduler.io.pins import read_pins
 from scheduler.io.plan_files import write_plan
 from scheduler.kpis import more_children
+from scheduler.pins import conflicting_pins
 from scheduler.pipeline import PlanOptions, PlanResult, make_plan
 from scheduler.plan import Pin, Plan
 from scheduler.scheduling.solve import Progress, ProgressCallback
@@ -42,6 +46,12 @@ def add_plan_options(parser: argparse.ArgumentParser) -> None:
         help="parallel solver processes (default: CPU count)",
     )
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument(
+        "--deterministic",
+        action="store_true",
+        help="limits in CP-SAT's deterministic time instead of seconds: the same data and "
+        "options give the same plan (summary.json's plan_digest) on any machine",
+    )
     parser.add_argument("--pins", type=Path, help="pins.csv: links and appointments to keep")
     parser.add_argument(
         "--today",
@@ -90,12 +100,15 @@ def run_plan(args: argparse.Namespace, previous: Plan | None = None) -> int:
     pins: list[Pin] = (
         read_pins(args.pins) if args.pins else list(previous.pins) if previous is not None else []
     )
+    for source, conflict in conflicting_pins(pins):
+        print(f"warning: {source}:{conflict.line}: {conflict.reason}", file=sys.stderr)
     options = PlanOptions(
         time_limit=args.time_limit,
         link_time_limit=args.link_time_limit,
         workers=max(1, args.workers),
         seed=args.seed,
         relink=getattr(args, "relink", False),
+        deterministic=args.deterministic,
     )
     result = make_plan(
         loaded.authority,
@@ -105,12 +118,12 @@ def run_plan(args: argparse.Namespace, previous: Plan | None = None) -> int:
         progress=_progress_printer(quiet),
         data_path=str(args.data.resolve()),
     )
-    write_plan_folder(
+    written = write_plan_folder(
         loaded.authority, result, args.out, previous=previous, calendars=not args.no_ics
     )
     print(human_summary(loaded.authority, result))
     print(f"Plan written to {args.out}")
-    if (refused := save_to_store(args, loaded.authority, result.plan)) != 0:  # only with --db
+    if (refused := save_to_store(args, loaded.authority, written)) != 0:  # only with --db
         return refused
     if not result.check.ok:
         for v in result.check.violations:
@@ -121,44 +134,35 @@ def run_plan(args: argparse.Namespace, previous: Plan | None = None) -> int:
 
 def write_plan_folder(
     authority: Authority, result: PlanResult, out: Path, *, previous: Plan | None, calendars: bool
-) -> None:
-    """Tables, calendars and workbook go into a staging folder that replaces ``out`` whole."""
-    write_plan_files(authority, result.plan, out, previous=previous, calendars=calendars)
+) -> Plan:
+    """Tables, calendars and workbook go into a staging folder that replaces ``out`` whole.
+    Returns the plan as written (with its calendars' sequence numbers)."""
+    return write_plan_files(authority, result.plan, out, previous=previous, calendars=calendars)
 
 
 def write_plan_files(
     authority: Authority, plan: Plan, out: Path, *, previous: Plan | None, calendars: bool
-) -> None:
+) -> Plan:
     """:func:`write_plan_folder` for a plan made some other way (a booking between plans)."""
-    from scheduler.export.bundle import write_calendars
-    from scheduler.export.ics import build_calendars
-    from scheduler.export.workbook import rota_workbook
-
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.exists() and any(out.iterdir()) and not (out / "summary.json").exists():
         raise SystemExit(f"{out} is not empty and is not a plan folder; choose another --out")
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    with atomic_folder(out) as final:
         if calendars:
             calendar_set = build_calendars(authority, plan, previous=previous)
-            plan.sequences = dict(calendar_set.sequences)
-            write_calendars(calendar_set, staging / "ics")
-        write_plan(plan, staging / "plan")
-        final = staging / "final"
-        (staging / "plan").rename(final)
-        if calendars:
-            (staging / "ics").rename(final / "ics")
+            plan = replace(plan, sequences=dict(calendar_set.sequences))
+            write_calendars(calendar_set, final / "ics")
+        write_plan(plan, final / "plan")
+        for entry in (final / "plan").iterdir():
+            entry.rename(final / entry.name)
+        (final / "plan").rmdir()
         (final / "rota.xlsx").write_bytes(rota_workbook(authority, plan))
-        backup = None
-        if out.exists():
-            backup = out.parent / f".{out.name}.old-{os.getpid()}"
-            out.rename(backup)
-        final.rename(out)
-        if backup is not None:
-            shutil.rmtree(backup, ignore_errors=True)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    return plan
+
+
+def changed_links(result: PlanResult) -> int:
+    return sum(1 for link in result.plan.links if link.reason.startswith("changed"))
 
 
 def human_summary(authority: Authority, result: PlanResult) -> str:
@@ -177,6 +181,8 @@ def human_summary(authority: Authority, result: PlanResult) -> str:
         f"  overdue seen         {pct(s['overdue_scheduled'], s['overdue_due'])}",
         f"  in window            {pct(s['in_window'], max(1, s['scheduled']))} of reviews",
         f"  travel               {s['travel_km']:,.0f} km in {s['visits']} visits",
+        f"  links                {s['links_kept']} existing kept, {changed_links(result)} changed "
+        "(why: links.csv's reason column)",
         f"  unscheduled          {s['children_due'] - s['scheduled']} "
         + ", ".join(f"{k} {v}" for k, v in s["unscheduled_by_reason"].items()),
         f"  solver               {s['status']}, objective {s['objective']:,.1f}, bound "

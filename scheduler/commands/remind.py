@@ -24,7 +24,6 @@ from scheduler.export.email import DeliveryReport, Retry, SendError, deliver
 from scheduler.export.sms import TextMessage, deliver_sms, notify_client
 from scheduler.io.load import load_authority
 from scheduler.io.plan_files import read_plan
-from scheduler.io.replies_file import read_replies
 from scheduler.ledger import LEDGER_FILE, LedgerBusy, MessageLedger
 from scheduler.reminders import (
     declined_children,
@@ -32,6 +31,7 @@ from scheduler.reminders import (
     personalisation,
     reminder_email,
 )
+from scheduler.reply_file import read_replies
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -27,7 +27,6 @@ from scheduler.commands.export_ics import add_input_options, load_inputs
 from scheduler.commands.planning import write_plan_files
 from scheduler.commands.store import default_actor, open_for_command, refused
 from scheduler.domain import format_time
-from scheduler.io.replies_file import REPLIES, read_replies, write_replies
 from scheduler.recommend import SlotFinder
 from scheduler.replies import (
     REFUSAL_TEXT,
@@ -37,6 +36,7 @@ from scheduler.replies import (
     ingest,
     read_messages,
 )
+from scheduler.reply_file import REPLIES, read_replies, write_replies
 from scheduler.store import repository as repo
 from scheduler.store.records import StoreError
 

@@ -6,6 +6,7 @@
     scheduler store tokens list [--all] | issue KIND ID | rotate KIND ID | revoke KIND ID
     scheduler store audit [--limit N] [--action ACTION]
     scheduler store purge [--before DATE] (--dry-run | --yes)
+    scheduler store outcomes export --out FILE
 
 Without ``--db`` the store is ``$SCHEDULER_DB_URL``, else ``<data dir>/scheduler.db``. Only
 ``init`` creates a store: every other command (and ``plan --db``) refuses a store that is not
@@ -27,11 +28,14 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from scheduler.domain import Authority
+from scheduler.io.plan_files import write_plan
 from scheduler.plan import Plan
 from scheduler.store import repository as repo
 from scheduler.store.access import Role
 from scheduler.store.audit import audit_line, cli_actor, printable
-from scheduler.store.db import Store, check_writable, database_url, one_line, safe_url
+from scheduler.store.db import Store, database_url, one_line, safe_url
+from scheduler.store.migrations import current_revision
+from scheduler.store.opening import check_writable
 from scheduler.store.records import AuditAction, StoreError, VersionInfo
 
 EXIT_REFUSED = 2
@@ -209,6 +213,12 @@ def register(sub: Any) -> None:
     mode.add_argument("--yes", action="store_true", help="really delete")
     purge.set_defaults(store=_purge)
 
+    outcomes = actions.add_parser("outcomes", help="outcomes recorded in the dashboard")
+    recorded = outcomes.add_subparsers(dest="outcome_command", metavar="ACTION", required=True)
+    export_outcomes = recorded.add_parser("export", help="write them as outcomes.csv")
+    export_outcomes.add_argument("--out", type=Path, required=True, metavar="FILE")
+    export_outcomes.set_defaults(store=_outcomes_export)
+
     parser.set_defaults(func=run)
 
 
@@ -233,7 +243,6 @@ def _actor(args: argparse.Namespace) -> str:
 
 
 def _init(store: Store, args: argparse.Namespace) -> int:
-    from scheduler.store.migrations import current_revision
 
     print(f"{safe_url(store.url)}: schema {current_revision(store.engine)}")
     return 0
@@ -291,7 +300,6 @@ def _publish(store: Store, args: argparse.Namespace) -> int:
 
 
 def _export(store: Store, args: argparse.Namespace) -> int:
-    from scheduler.io.plan_files import write_plan
 
     write_plan(repo.load_plan(store, args.version), args.out)
     print(f"version {args.version} written to {args.out}")
@@ -392,9 +400,35 @@ def _purge(store: Store, args: argparse.Namespace) -> int:
     print(
         f"{verb} the children's data of terms ending before {before}: "
         f"{len(report.datasets)} dataset(s), version(s) {list(report.versions)}, "
-        f"{report.appointment_pins} appointment pin(s)"
+        f"{report.appointment_pins} appointment pin(s), {report.outcomes} outcome(s)"
     )
     if not report.reclaimed:
         print(f"warning: {report.reclaim_note}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _outcomes_export(store: Store, args: argparse.Namespace) -> int:
+    """Every stored outcome as ``outcomes.csv`` (written whole, then audited)."""
+    import os
+
+    from scheduler.io.write_data import outcomes_csv
+
+    outcomes = repo.stored_outcomes(store)
+    out: Path = args.out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    try:
+        tmp.write_text(outcomes_csv(outcomes), encoding="utf-8")
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    repo.append_audit(
+        store,
+        _actor(args),
+        AuditAction.OUTCOMES_EXPORTED,
+        target="outcomes.csv",
+        details={"outcomes": len(outcomes)},
+    )
+    print(f"{len(outcomes)} outcome(s) written to {out}")
     return 0

@@ -20,14 +20,15 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
-import tempfile
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from scheduler.export.ics import CalendarSet
+from scheduler.domain import Authority
+from scheduler.export.ics import CalendarSet, build_calendars, plan_for
 from scheduler.export.uids import file_stem
+from scheduler.io.atomic import atomic_folder
+from scheduler.plan import Plan
 
 ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 """Every zip member's timestamp: fixed, so the same plan gives the same zip bytes."""
@@ -146,9 +147,7 @@ def write_calendars(calendars: CalendarSet, out_dir: Path, *, only_changes: bool
             raise ValueError(
                 f"{out_dir} is not empty and was not written by export-ics; not replacing it"
             )
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
-    try:
+    with atomic_folder(out_dir) as staging:
         for name, data in files.items():
             path = staging / name
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -156,23 +155,11 @@ def write_calendars(calendars: CalendarSet, out_dir: Path, *, only_changes: bool
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
-        _swap_in(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
 
 
-def _swap_in(staging: Path, folder: Path) -> None:
-    """Put ``staging`` where ``folder`` is; the old one is removed only once the new is in."""
-    if not folder.exists():
-        os.replace(staging, folder)
-        return
-    retired = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old-", dir=folder.parent))
-    os.rmdir(retired)
-    os.replace(folder, retired)
-    try:
-        os.replace(staging, folder)
-    except BaseException:
-        os.replace(retired, folder)
-        raise
-    shutil.rmtree(retired, ignore_errors=True)
+def setting_zip(authority: Authority, plan: Plan, setting_id: str) -> bytes:
+    """Everything a setting downloads: its feed, families' calendar entries and letters."""
+    if setting_id not in authority.settings:
+        raise KeyError(f"unknown setting {setting_id}")
+    calendars = build_calendars(authority, plan_for(plan, setting_id, "setting_id"))
+    return setting_bundle(calendars, setting_id)

@@ -439,7 +439,9 @@ def build_calendars(
 # --------------------------------------------------------------------------- dashboard
 
 
-def _only(plan: Plan, keep: str, attribute: str) -> Plan:
+def plan_for(plan: Plan, keep: str, attribute: str) -> Plan:
+    """The plan with only the appointments whose ``attribute`` is ``keep`` (one setting's,
+    one practitioner's, one child's)."""
     return replace(
         plan, appointments=[a for a in plan.appointments if getattr(a, attribute) == keep]
     )
@@ -449,14 +451,14 @@ def setting_feed(authority: Authority, plan: Plan, setting_id: str) -> bytes:
     """The setting's feed for the term (PUBLISH): what the setting downloads or subscribes to."""
     if setting_id not in authority.settings:
         raise KeyError(f"unknown setting {setting_id}")
-    return build_calendars(authority, _only(plan, setting_id, "setting_id")).settings[setting_id]
+    return build_calendars(authority, plan_for(plan, setting_id, "setting_id")).settings[setting_id]
 
 
 def practitioner_feed(authority: Authority, plan: Plan, practitioner_id: str) -> bytes:
     """The practitioner's feed for the term (PUBLISH)."""
     if practitioner_id not in authority.practitioners:
         raise KeyError(f"unknown practitioner {practitioner_id}")
-    subset = _only(plan, practitioner_id, "practitioner_id")
+    subset = plan_for(plan, practitioner_id, "practitioner_id")
     return build_calendars(authority, subset).practitioners[practitioner_id]
 
 
@@ -466,17 +468,7 @@ def family_invite(authority: Authority, plan: Plan, child_id: str) -> bytes:
     Same UID and SEQUENCE as the emailed invitation, so the two never show up twice.
     ``KeyError`` when the child has no appointment in the plan.
     """
-    calendars = build_calendars(authority, _only(plan, child_id, "child_id"))
+    calendars = build_calendars(authority, plan_for(plan, child_id, "child_id"))
     if child_id not in calendars.family:
         raise KeyError(f"no appointment for child {child_id} in this plan")
     return calendars.family[child_id]
-
-
-def setting_zip(authority: Authority, plan: Plan, setting_id: str) -> bytes:
-    """Everything a setting downloads: its feed, families' calendar entries and letters."""
-    from scheduler.export.bundle import setting_bundle  # bundle imports this module
-
-    if setting_id not in authority.settings:
-        raise KeyError(f"unknown setting {setting_id}")
-    calendars = build_calendars(authority, _only(plan, setting_id, "setting_id"))
-    return setting_bundle(calendars, setting_id)

@@ -11,12 +11,12 @@ provided its floats already have the precision the files keep (``distance_km`` t
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import math
 import os
 import re
-import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 from scheduler.config import REVIEW_MODELS, ReviewModel
 from scheduler.domain import format_time
 from scheduler.errors import InputError, Problem
+from scheduler.io.atomic import atomic_folder
 from scheduler.io.pins import pins_csv, read_pins
 from scheduler.plan import (
     LOCATION_OF_MODEL,
@@ -110,18 +111,12 @@ def write_plan(plan: Plan, folder: Path) -> None:
     folder = Path(folder)
     _refuse_unless_replaceable(folder)
     files = render_plan(plan)  # render before touching the disk: a bad plan writes nothing
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.new-", dir=folder.parent))
-    try:
+    with atomic_folder(folder) as staging:
         for name, text in files.items():
             with open(staging / name, "w", encoding="utf-8", newline="") as handle:
                 handle.write(text)
                 handle.flush()
                 os.fsync(handle.fileno())
-        _swap_in(staging, folder)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
 
 
 def _refuse_unless_replaceable(folder: Path) -> None:
@@ -136,20 +131,16 @@ def _refuse_unless_replaceable(folder: Path) -> None:
         )
 
 
-def _swap_in(staging: Path, folder: Path) -> None:
-    """Put ``staging`` where ``folder`` is; the old plan is removed only once the new is in."""
-    if not folder.exists():
-        os.replace(staging, folder)
-        return
-    retired = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old-", dir=folder.parent))
-    os.rmdir(retired)  # only the unique name is wanted
-    os.replace(folder, retired)
-    try:
-        os.replace(staging, folder)
-    except BaseException:
-        os.replace(retired, folder)  # put the old plan back
-        raise
-    shutil.rmtree(retired, ignore_errors=True)
+def plan_digest(plan: Plan) -> str:
+    """SHA-256 of the plan's decisions: links.csv, appointments.csv and unscheduled.csv as
+    written (not the summary, whose timings differ run to run). Two plans with the same
+    digest link, book and explain every child the same way."""
+    files = render_plan(plan)
+    digest = hashlib.sha256()
+    for name in (LINKS, APPOINTMENTS, UNSCHEDULED):
+        digest.update(name.encode())
+        digest.update(files[name].encode("utf-8"))
+    return digest.hexdigest()
 
 
 def render_plan(plan: Plan) -> dict[str, str]:
@@ -620,3 +611,15 @@ def _read_sequences(path: Path, problems: list[Problem]) -> dict[str, int]:
         else:
             sequences[uid] = value
     return sequences
+
+
+def child_lines(folder: Path) -> dict[tuple[str, str], int]:
+    """``(file name, child_id) -> line`` for the rows of ``appointments.csv`` and
+    ``unscheduled.csv``, so a problem found later (a child the data do not know) can name the
+    line it is on. Files that cannot be read give no rows (:func:`read_plan` reports them)."""
+    problems: list[Problem] = []
+    return {
+        (file, row.text("child_id")): row.line
+        for file in (APPOINTMENTS, UNSCHEDULED)
+        for row in _rows(Path(folder) / file, ("child_id",), problems)
+    }

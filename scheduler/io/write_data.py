@@ -9,11 +9,7 @@ then renamed into place, so a crash never leaves a half-written data folder behi
 from __future__ import annotations
 
 import json
-import os
-import secrets
-import shutil
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,7 +17,8 @@ from typing import Any
 import polars as pl
 
 from scheduler.config import Config
-from scheduler.domain import Authority, format_days, format_time
+from scheduler.domain import Authority, Outcome, format_days, format_time
+from scheduler.io.atomic import atomic_file, atomic_folder
 from scheduler.io.cells import new_workbook
 
 TableRows = tuple[dict[str, type[pl.DataType]], list[tuple[Any, ...]]]
@@ -58,53 +55,9 @@ def write_workbook(authority: Authority, path: Path) -> None:
         finally:
             book.close()
 
-    _atomic_file(path, workbook)
+    atomic_file(path, workbook)
     text = config_toml(authority.config)
-    _atomic_file(path.parent / "config.toml", lambda tmp: tmp.write_text(text, encoding="utf-8"))
-
-
-@contextmanager
-def atomic_folder(folder: Path) -> Iterator[Path]:
-    """Yield an empty temporary sibling of ``folder``; on success it replaces ``folder``.
-
-    On an exception the temporary folder is removed and ``folder`` is left as it was.
-    """
-    folder = folder.absolute()
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _sibling(folder, "tmp")
-    os.mkdir(tmp)
-    try:
-        yield tmp
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    if not folder.exists():
-        os.rename(tmp, folder)
-        return
-    old = _sibling(folder, "old")
-    os.rename(folder, old)
-    try:
-        os.rename(tmp, folder)
-    except BaseException:
-        os.rename(old, folder)
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _sibling(path: Path, tag: str) -> Path:
-    return path.with_name(f".{path.name}.{tag}-{secrets.token_hex(4)}")
-
-
-def _atomic_file(path: Path, fill: Callable[[Path], object]) -> None:
-    """Write a file through a temporary sibling and rename it into place."""
-    tmp = _sibling(path.absolute(), "tmp")
-    try:
-        fill(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    atomic_file(path.parent / "config.toml", lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def authority_frames(authority: Authority) -> dict[str, pl.DataFrame]:
@@ -260,6 +213,11 @@ def _closures(authority: Authority) -> TableRows:
 
 
 def _outcomes(authority: Authority) -> TableRows:
+    return outcome_rows(authority.outcomes)
+
+
+def outcome_rows(outcomes: Sequence[Outcome]) -> TableRows:
+    """``outcomes.csv``'s columns and rows, as the contract spells them."""
     schema = _text(
         "child_id", "date", "outcome", "asq3", "consent_to_share", "venue", "practitioner_id"
     )
@@ -273,9 +231,16 @@ def _outcomes(authority: Authority) -> TableRows:
             o.venue,
             o.practitioner_id,
         )
-        for o in authority.outcomes
+        for o in outcomes
     ]
     return schema, rows
+
+
+def outcomes_csv(outcomes: Sequence[Outcome]) -> str:
+    """``outcomes.csv`` text: loads again unchanged (the dashboard's and the CLI's export)."""
+    schema, rows = outcome_rows(outcomes)
+    text: str = pl.DataFrame(rows, schema=schema, orient="row").write_csv()
+    return text
 
 
 def _text(*names: str) -> dict[str, type[pl.DataType]]:

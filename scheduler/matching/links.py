@@ -31,7 +31,6 @@ from scheduler.priority import (
     TEAM_POINTS,
     UTILISATION_POINTS,
     VISIT_POINTS,
-    child_priority,
 )
 from scheduler.review import block_minutes
 from scheduler.stopping import StopSignal
@@ -53,6 +52,8 @@ class LinkOptions:
     workers: int = 2
     seed: int = 0
     candidates_per_setting: int = 10
+    deterministic: bool = False
+    """CP-SAT's deterministic time instead of the wall clock: the same links on any machine."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,10 +210,7 @@ def build_link_problem(
         for c in at_setting
     ]
     typical_block = round(sum(blocks) / len(blocks)) if blocks else block_minutes_default(authority)
-    points = {
-        c.child_id: child_priority(c, availability.windows[c.child_id], config.term, w)
-        for c in availability.due
-    }
+    points = {c.child_id: availability.priority(c) for c in availability.due}
     existing = {
         sid: s.link_practitioner_id
         for sid, s in authority.settings.items()
@@ -362,6 +360,7 @@ def choose_links(
         seed=options.seed,
         hint=built.hint,
         stop=stop,
+        deterministic=options.deterministic,
     )
     links: list[Link] = []
     load: dict[str, int] = {pid: 0 for pid in authority.practitioners}

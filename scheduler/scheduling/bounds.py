@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
@@ -30,9 +29,8 @@ from scheduler.availability import Availability, bits
 from scheduler.config import ReviewModel
 from scheduler.domain import Authority, Child
 from scheduler.plan import Appointment
-from scheduler.priority import SCALE, child_priority
+from scheduler.priority import SCALE
 from scheduler.review import allowed_models, block_minutes, own_model, runs_on_link
-from scheduler.scheduling.problem import STABILITY_POINTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,23 +47,21 @@ Slot = tuple[HoursClass | str, int]
 """(an hours class, or the one practitioner who must run the review; a day index)."""
 
 
-def _day_value(
-    child: Child, availability: Availability, day: date, model: ReviewModel, bonus: float
-) -> int:
-    """An upper bound of the child's value on ``day`` with any practitioner: the earliness
-    half of the day bonus taken at its best, since it depends on the practitioner's days."""
+def _day_values(
+    child: Child, availability: Availability, model: ReviewModel, bonus: float, days: list[int]
+) -> list[int]:
+    """Upper bounds of the child's value on each of ``days`` with any practitioner: the
+    earliness half of the day bonus taken at its best, since it depends on the practitioner's
+    days."""
     config = availability.config
     w = config.priorities
     window = availability.windows[child.child_id]
-    priority = child_priority(child, window, config.term, w)
-    in_window = 1.0 if day <= window.in_window_end else 0.0
-    earliness = 0.5 * in_window + 0.5
-    points = (
-        priority
-        + w.earlier_in_window * earliness
-        + w.own_model * (model == own_model(child, config))
-    )
-    return round(SCALE * (points + bonus))
+    base = availability.priority(child) + bonus
+    base += w.own_model * (model == own_model(child, config)) + 0.5 * w.earlier_in_window
+    in_window = round(SCALE * (base + 0.5 * w.earlier_in_window))
+    late = round(SCALE * base)
+    term = availability.term.days
+    return [in_window if term[d] <= window.in_window_end else late for d in days]
 
 
 def _hours_class(child: Child, model: ReviewModel, availability: Availability) -> HoursClass:
@@ -82,12 +78,17 @@ def any_links_bound(
     availability: Availability,
     children: Sequence[Child],
     previous: Mapping[str, Appointment] | None = None,
+    *,
+    stability: float = 0.0,
 ) -> AnyLinksBound:
-    """Bounds of the objective and of the children seen over every choice of links."""
+    """Bounds of the objective and of the children seen over every choice of links.
+
+    ``previous`` slots may be kept even inside the notice period, each worth ``stability``
+    points more (the re-plan's bonus)."""
     previous = previous or {}
     config = authority.config
     term = availability.term
-    stability = STABILITY_POINTS if previous else 0.0
+    bonus_points = stability if previous else 0.0
 
     # arcs child -> (hours class | own practitioner, day), each with its value
     child_arcs: list[tuple[int, Slot, int]] = []
@@ -97,7 +98,7 @@ def any_links_bound(
         for model in allowed_models(child, config):
             need = block_minutes(child, model, config)
             min_block = need if min_block is None else min(min_block, need)
-            mask = _days_without_practitioner(availability, child, model)
+            mask = availability.family_days(child, model) & availability.new_days
             fixed = None if runs_on_link(child, model) else child.practitioner_id
             if fixed is not None:
                 if availability.place(child, model, fixed) is None:
@@ -121,9 +122,11 @@ def any_links_bound(
                 hours = _hours_class(child, model, availability)
                 classes[hours] = None
                 key = hours
-            bonus = stability if child.child_id in previous else 0.0
-            for day in bits(mask):
-                value = _day_value(child, availability, term.days[day], model, bonus)
+            bonus = bonus_points if child.child_id in previous else 0.0
+            days = bits(mask)
+            for day, value in zip(
+                days, _day_values(child, availability, model, bonus, days), strict=True
+            ):
                 child_arcs.append((ci, (key, day), value))
     if not child_arcs:
         return AnyLinksBound(0.0, 0)
@@ -146,31 +149,31 @@ def any_links_bound(
             if min(p.day_end, close_time) - max(p.day_start, open_time) >= need
         ]
 
-    points = _solve(len(children), child_arcs, fits, capacity, unit=False)
-    seen = _solve(len(children), child_arcs, fits, capacity, unit=True)
+    network = _network(len(children), child_arcs, fits, capacity)
+    points = _solve(network, network.points)
+    seen = _solve(network, network.units)
     return AnyLinksBound(points / SCALE, seen)
 
 
-def _days_without_practitioner(availability: Availability, child: Child, model: ReviewModel) -> int:
-    """The days everyone but the practitioner can come, for a new booking."""
-    mask = availability.child_days[child.child_id] & availability.new_days
-    if model == "joint":
-        if child.setting_id is None or child.key_person_id is None:
-            return 0
-        mask &= availability.setting_days[child.setting_id]
-        mask &= availability.key_person_days[child.key_person_id]
-    return mask
+@dataclass(frozen=True)
+class _Network:
+    """The flow network, built once: arcs (tail, head, capacity), the value-cost of each arc
+    for the points bound and its unit cost for the children bound, and the supplies."""
+
+    tails: np.ndarray
+    heads: np.ndarray
+    caps: np.ndarray
+    points: np.ndarray
+    units: np.ndarray
+    supplies: np.ndarray
 
 
-def _solve(
+def _network(
     n_children: int,
     child_arcs: list[tuple[int, Slot, int]],
     fits: Mapping[HoursClass, list[str]],
     capacity: Mapping[tuple[str, int], int],
-    *,
-    unit: bool,
-) -> int:
-    """The flow's best total value (or number of children, ``unit``)."""
+) -> _Network:
     node: dict[object, int] = {}
 
     def index(key: object) -> int:
@@ -180,46 +183,43 @@ def _solve(
         return found
 
     sink = n_children
-    tails: list[int] = []
-    heads: list[int] = []
-    caps: list[int] = []
-    costs: list[int] = []
-
-    def arc(tail: int, head: int, cap: int, cost: int) -> None:
-        tails.append(tail)
-        heads.append(head)
-        caps.append(cap)
-        costs.append(cost)
-
+    arcs: list[tuple[int, int, int, int, int]] = []  # tail, head, capacity, -value, -1
     best: dict[tuple[int, Slot], int] = {}
     for ci, slot, value in child_arcs:
-        best[(ci, slot)] = max(best.get((ci, slot), 0), 1 if unit else value)
+        best[(ci, slot)] = max(best.get((ci, slot), 0), value)
     for (ci, slot), value in best.items():
-        arc(ci, index(("slot", slot)), 1, -value)
+        arcs.append((ci, index(("slot", slot)), 1, -value, -1))
     for ci in range(n_children):
-        arc(ci, sink, 1, 0)  # not seen
+        arcs.append((ci, sink, 1, 0, 0))  # not seen
     for slot in {slot for _, slot in best}:
         key, day = slot
         head_from = index(("slot", slot))
         runners = [key] if isinstance(key, str) else fits.get(key, [])
         for pid in runners:
             if (pid, day) in capacity:
-                arc(head_from, index(("pday", pid, day)), n_children, 0)
+                arcs.append((head_from, index(("pday", pid, day)), n_children, 0, 0))
     for (pid, day), cap in capacity.items():
         if ("pday", pid, day) in node:
-            arc(node[("pday", pid, day)], sink, cap, 0)
-
-    flow = min_cost_flow.SimpleMinCostFlow()
-    flow.add_arcs_with_capacity_and_unit_cost(
-        np.array(tails, dtype=np.int32),
-        np.array(heads, dtype=np.int32),
-        np.array(caps, dtype=np.int64),
-        np.array(costs, dtype=np.int64),
-    )
+            arcs.append((node[("pday", pid, day)], sink, cap, 0, 0))
+    table = np.array(arcs, dtype=np.int64)
     supplies = np.zeros(len(node) + n_children + 1, dtype=np.int64)
     supplies[:n_children] = 1
     supplies[sink] = -n_children
-    flow.set_nodes_supplies(np.arange(len(supplies), dtype=np.int32), supplies)
+    return _Network(
+        table[:, 0].astype(np.int32),
+        table[:, 1].astype(np.int32),
+        table[:, 2],
+        table[:, 3],
+        table[:, 4],
+        supplies,
+    )
+
+
+def _solve(network: _Network, costs: np.ndarray) -> int:
+    """The flow's best total (values or children): minus its least cost."""
+    flow = min_cost_flow.SimpleMinCostFlow()
+    flow.add_arcs_with_capacity_and_unit_cost(network.tails, network.heads, network.caps, costs)
+    flow.set_nodes_supplies(np.arange(len(network.supplies), dtype=np.int32), network.supplies)
     status = flow.solve()
     if status != flow.OPTIMAL:  # pragma: no cover - the network always has a flow
         raise RuntimeError(f"the any-links bound's flow failed ({status})")

@@ -227,6 +227,7 @@ def solve_day_model(
     seed: int = 0,
     workers: int = 1,
     stop: StopSignal | None = None,
+    deterministic: bool = False,
 ) -> DayModelResult:
     """Solve with the warm start as a hint; returns the chosen day of each seen child.
 
@@ -234,7 +235,10 @@ def solve_day_model(
     """
     add_complete_hint(m, hint)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.05, time_limit)
+    if deterministic:  # the same answer on any machine: work, not seconds, is the limit
+        solver.parameters.max_deterministic_time = max(0.05, time_limit)
+    else:
+        solver.parameters.max_time_in_seconds = max(0.05, time_limit)
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
     # The LP with cuts gives a near-exact bound here and guides the search (measured: gap

@@ -30,7 +30,6 @@ from scheduler.priority import (
     SCALE,
     VISIT_POINTS,
     WEEK_PEAK_POINTS,
-    child_priority,
     day_points,
 )
 from scheduler.review import allowed_models, block_minutes, own_model, practitioner_for
@@ -40,6 +39,20 @@ from scheduler.travel import haversine_km
 STABILITY_POINTS = 0.6
 """Bonus in a re-plan for keeping a child's previous day (less than one child's worth, so
 stability never costs a review, but more than any day preference)."""
+
+KEEP_POINTS = 25.0
+"""Bonus in a re-plan *from today* for keeping a booked child where they are: more than any
+child is worth, so a booking the family already has is never taken away to make room for
+another child (contract v2: children whose situation did not change stay where they were
+wherever the data still allow it); children to book again fill the time that is left."""
+
+
+def stability_points(replan: bool, from_today: bool) -> float:
+    """What keeping a previous slot is worth: nothing in a what-if, a little in a re-plan,
+    more than any child in a re-plan from today."""
+    if not replan:
+        return 0.0
+    return KEEP_POINTS if from_today else STABILITY_POINTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,9 +185,13 @@ def build_problem(
     *,
     children: list[Child],
     previous: Mapping[str, Appointment] | None = None,
+    stability: float = STABILITY_POINTS,
 ) -> GroupProblem:
     """Every child in ``children`` with their options under these links; practitioners'
-    limits and travel. Children with no option at all are left out (explained later)."""
+    limits and travel. Children with no option at all are left out (explained later).
+
+    ``previous`` slots are kept where still possible, each worth ``stability`` points (see
+    :func:`stability_points`; 0 in a what-if, where they are only a warm start)."""
     config = authority.config
     w = config.priorities
     previous = previous or {}
@@ -234,7 +251,7 @@ def build_problem(
         children=tuple(jobs),
         week_of_day=week_of_day,
         week_peak_cost=round(SCALE * w.balance * WEEK_PEAK_POINTS),
-        stability_bonus=round(SCALE * STABILITY_POINTS) if previous else 0,
+        stability_bonus=round(SCALE * stability) if previous else 0,
     )
 
 
@@ -250,7 +267,7 @@ def _child_job(
     w = config.priorities
     term = availability.term
     window = availability.windows[child.child_id]
-    priority = child_priority(child, window, config.term, w)
+    priority = availability.priority(child)
     own = own_model(child, config)
     options: list[Option] = []
     previous_slot: tuple[int, int, int] | None = None

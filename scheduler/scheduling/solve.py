@@ -27,6 +27,10 @@ from scheduler.scheduling.problem import GroupProblem
 from scheduler.scheduling.rota import Rota, priority_greedy
 from scheduler.stopping import StopSignal, stopped
 
+POOL_MIN_SECONDS = 5.0
+"""Below this budget the pieces are solved here, one after another: starting worker
+processes (each imports OR-Tools afresh) takes a second or two, more than it would save."""
+
 PieceChoice = dict[str, tuple[ReviewModel, int]]
 """child -> (kind of review, day index): a piece's solution, readable by the whole problem."""
 
@@ -81,6 +85,7 @@ def solve_piece(
     seed: int = 0,
     use_model: bool = True,
     stop: StopSignal | None = None,
+    deterministic: bool = False,
 ) -> PieceOutcome:
     """Warm start, CP-SAT, lay out, repair; never worse than the warm start.
 
@@ -93,7 +98,12 @@ def solve_piece(
     if use_model and problem.children:
         model = build_day_model(problem)
         result = solve_day_model(
-            model, hint=best.choice, time_limit=time_limit, seed=seed, stop=stop
+            model,
+            hint=best.choice,
+            time_limit=time_limit,
+            seed=seed,
+            stop=stop,
+            deterministic=deterministic,
         )
         if result.bound is not None:
             bound = min(bound, result.bound)
@@ -151,9 +161,11 @@ def _remember_stop(signal: StopSignal) -> None:
 
 
 def _solve_in_worker(
-    problem: GroupProblem, time_limit: float, seed: int, use_model: bool
+    problem: GroupProblem, time_limit: float, seed: int, use_model: bool, deterministic: bool
 ) -> PieceOutcome:
-    return solve_piece(problem, time_limit, seed, use_model, stop=_WORKER_STOP)
+    return solve_piece(
+        problem, time_limit, seed, use_model, stop=_WORKER_STOP, deterministic=deterministic
+    )
 
 
 def solve_pieces(
@@ -165,12 +177,15 @@ def solve_pieces(
     progress: ProgressCallback | None = None,
     stop: threading.Event | None = None,
     points_per_unit: float = 1.0,
+    deterministic: bool = False,
 ) -> list[PieceOutcome]:
     """Solve every piece within about ``time_limit`` seconds overall.
 
     Pieces not started when time runs out or ``stop`` is set get the greedy rota, so every
     child is still placed or explained and the plan stays valid; pieces being solved when
-    ``stop`` is set end their search at once and keep their best solution so far.
+    ``stop`` is set end their search at once and keep their best solution so far. With
+    ``deterministic`` each piece gets its share of ``time_limit`` in CP-SAT's deterministic
+    time and the wall clock is not consulted: the same pieces give the same answers anywhere.
     """
     began = time.perf_counter()
     deadline = began + time_limit
@@ -179,7 +194,9 @@ def solve_pieces(
     parallel = max(1, workers)
     # Share the processors' time in proportion to each piece's size (options × days).
     sizes = [sum(len(o.days) for c in g.children for o in c.options) for g in pieces]
-    budget = 0.8 * time_limit * parallel
+    # Deterministic: the pieces share ``time_limit`` whatever the workers, so the answer does
+    # not depend on them (more workers only finish sooner).
+    budget = time_limit if deterministic else 0.8 * time_limit * parallel
     total_size = max(1, sum(sizes))
 
     def remaining() -> float:
@@ -187,6 +204,8 @@ def solve_pieces(
 
     def piece_limit(i: int) -> float:
         share = budget * sizes[i] / total_size
+        if deterministic:
+            return max(0.05, min(time_limit, share))
         return max(0.05, min(time_limit, share, remaining()))
 
     def report() -> None:
@@ -206,12 +225,14 @@ def solve_pieces(
         )
 
     def halted() -> bool:
-        return stopped(stop) or remaining() <= 0
+        return stopped(stop) or (not deterministic and remaining() <= 0)
 
-    if parallel == 1 or len(pieces) <= 1:
+    if parallel == 1 or len(pieces) <= 1 or time_limit < POOL_MIN_SECONDS:
         for i in order:
             use_model = not halted()
-            outcomes[i] = solve_piece(pieces[i], piece_limit(i), seed, use_model, stop=stop)
+            outcomes[i] = solve_piece(
+                pieces[i], piece_limit(i), seed, use_model, stop=stop, deterministic=deterministic
+            )
             report()
     else:
         context = multiprocessing.get_context("spawn")
@@ -227,7 +248,9 @@ def solve_pieces(
             while queue or pending:
                 while queue and len(pending) < parallel * 2 and not halted():
                     i = queue.pop(0)
-                    future = pool.submit(_solve_in_worker, pieces[i], piece_limit(i), seed, True)
+                    future = pool.submit(
+                        _solve_in_worker, pieces[i], piece_limit(i), seed, True, deterministic
+                    )
                     pending[future] = i
                 if stopped(stop):
                     shared.set()

@@ -8,7 +8,7 @@ not there to show.
 
 Roles (issue 7): a **coordinator** does everything; a **service lead** sets priorities and
 pins, re-plans and reads everything; a **setting** sees only its own setting's slots,
-calendars and letters.
+calendars, letters and report figures, and records outcomes of its own joint reviews.
 """
 
 from __future__ import annotations
@@ -52,6 +52,13 @@ class Action(StrEnum):
     MANAGE_IDENTITIES = "manage_identities"
     MANAGE_FEED_TOKENS = "manage_feed_tokens"
     PURGE_DATA = "purge_data"
+    VIEW_REPORT = "view_report"
+    """The service report: the whole authority's, or a setting user's own setting's counts."""
+    RECORD_OUTCOMES = "record_outcomes"
+    """Record what happened at past reviews: a setting only its own children's joint reviews
+    (:func:`scheduler.outcome_recording.check_outcome`)."""
+    EXPORT_OUTCOMES = "export_outcomes"
+    """Download every stored outcome as ``outcomes.csv``."""
 
 
 _SERVICE_LEAD: frozenset[Action] = frozenset(
@@ -66,10 +73,18 @@ _SERVICE_LEAD: frozenset[Action] = frozenset(
         Action.DOWNLOAD_CALENDARS,
         Action.DOWNLOAD_LETTERS,
         Action.VIEW_AUDIT,
+        Action.VIEW_REPORT,
+        Action.EXPORT_OUTCOMES,
     }
 )
 _SETTING: frozenset[Action] = frozenset(
-    {Action.VIEW_SETTING, Action.DOWNLOAD_CALENDARS, Action.DOWNLOAD_LETTERS}
+    {
+        Action.VIEW_SETTING,
+        Action.DOWNLOAD_CALENDARS,
+        Action.DOWNLOAD_LETTERS,
+        Action.VIEW_REPORT,
+        Action.RECORD_OUTCOMES,
+    }
 )
 PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.COORDINATOR: frozenset(Action),
@@ -229,9 +244,10 @@ def scope_to_setting(
 ) -> tuple[Authority, Plan | None]:
     """The authority and plan as one setting may see them.
 
-    The authority keeps the setting, its key persons and children, the practitioners the
-    plan links to it or books there (else its current link practitioner), their absences and
-    the closures that apply; everything else is gone. ``KeyError`` for an unknown setting.
+    The authority keeps the setting, its key persons and children (and their outcomes), the
+    practitioners the plan links to it or books there (else its current link practitioner),
+    their absences and the closures that apply; everything else is gone. ``KeyError`` for an
+    unknown setting.
     """
     setting = authority.settings[setting_id]
     scoped = scope_plan(plan, setting_id, term_name=authority.config.term.name) if plan else None
@@ -255,6 +271,12 @@ def scope_to_setting(
                 c for c in authority.closures if c.setting_id in (setting_id, ALL_SETTINGS)
             ),
             config=authority.config,
+            outcomes=tuple(
+                o
+                for o in authority.outcomes
+                if (child := authority.children.get(o.child_id)) is not None
+                and child.setting_id == setting_id
+            ),
         ),
         scoped,
     )

@@ -189,6 +189,7 @@ class PlanLink(Base):
     distance_km: Mapped[float] = mapped_column(Double())
     kept_existing_link: Mapped[bool] = mapped_column(Boolean)
     explanation: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class PlanAppointment(Base):
@@ -200,9 +201,9 @@ class PlanAppointment(Base):
     )
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     child_id: Mapped[str] = mapped_column(String(ID))
-    setting_id: Mapped[str] = mapped_column(String(ID))
+    setting_id: Mapped[str | None] = mapped_column(String(ID), nullable=True)
     practitioner_id: Mapped[str] = mapped_column(String(ID))
-    key_person_id: Mapped[str] = mapped_column(String(ID))
+    key_person_id: Mapped[str | None] = mapped_column(String(ID), nullable=True)
     day: Mapped[date] = mapped_column(Date)
     pre_meeting_start: Mapped[int | None] = mapped_column(Integer, nullable=True)
     start_minute: Mapped[int] = mapped_column(Integer)
@@ -210,6 +211,7 @@ class PlanAppointment(Base):
     location: Mapped[str] = mapped_column(String(10))
     age_months: Mapped[float] = mapped_column(Double())
     in_window: Mapped[bool] = mapped_column(Boolean)
+    model: Mapped[str] = mapped_column(String(10), default="joint", server_default="joint")
 
 
 class PlanUnscheduled(Base):
@@ -220,7 +222,7 @@ class PlanUnscheduled(Base):
     )
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     child_id: Mapped[str] = mapped_column(String(ID))
-    setting_id: Mapped[str] = mapped_column(String(ID))
+    setting_id: Mapped[str | None] = mapped_column(String(ID), nullable=True)
     reason_code: Mapped[str] = mapped_column(String(32))
     reason: Mapped[str] = mapped_column(Text)
 
@@ -335,6 +337,41 @@ class FeedToken(Base):
     revoked_by: Mapped[str | None] = mapped_column(String(SUBJECT), nullable=True)
     expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     """After this the token opens nothing (``None``: it does not expire)."""
+
+
+class StoredOutcome(Base):
+    """What happened at a booked review, recorded in the dashboard (``outcomes.csv``'s row,
+    plus the child's setting for scoping and who recorded it when). One per child and date:
+    recording again replaces it (the audit log keeps the history)."""
+
+    __tablename__ = "outcomes"
+    __table_args__ = (
+        UniqueConstraint("child_id", "day"),
+        CheckConstraint(
+            "outcome IN ('attended', 'was_not_brought', 'cancelled_by_parent', "
+            "'cancelled_by_service', 'declined')",
+            name="outcome",
+        ),
+        CheckConstraint("venue IS NULL OR venue IN ('setting', 'clinic', 'home')", name="venue"),
+        CheckConstraint(
+            "outcome = 'attended' OR (asq3 IS NULL AND venue IS NULL AND practitioner_id IS NULL)",
+            name="attended_only",
+        ),
+        Index("ix_outcomes_setting", "setting_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[str] = mapped_column(String(ID))
+    day: Mapped[date] = mapped_column(Date)
+    outcome: Mapped[str] = mapped_column(String(30))
+    asq3: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    consent_to_share: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    venue: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    practitioner_id: Mapped[str | None] = mapped_column(String(ID), nullable=True)
+    setting_id: Mapped[str | None] = mapped_column(String(ID), nullable=True)
+    """The child's setting when it was recorded (a setting user sees its own setting's)."""
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    recorded_by: Mapped[str] = mapped_column(String(SUBJECT))
 
 
 class PlanReply(Base):

@@ -17,9 +17,9 @@ from typing import Any, Literal
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from scheduler.config import Config
+from scheduler.config import REVIEW_MODELS, Config, ReviewModel
 from scheduler.domain import Authority
-from scheduler.plan import Appointment, Link, Pin, Plan, ReasonCode, Unscheduled
+from scheduler.plan import Appointment, Link, Location, Pin, Plan, ReasonCode, Unscheduled
 from scheduler.store import datasets
 from scheduler.store.audit import check_actor, record
 from scheduler.store.compare import PlanComparison, compare_plans
@@ -169,6 +169,7 @@ def _plan_rows(plan: Plan) -> dict[str, list[Any]]:
                 distance_km=link.distance_km,
                 kept_existing_link=link.kept_existing_link,
                 explanation=link.explanation,
+                reason=link.reason,
             )
             for i, link in enumerate(plan.links)
         ],
@@ -186,6 +187,7 @@ def _plan_rows(plan: Plan) -> dict[str, list[Any]]:
                 location=a.location,
                 age_months=a.age_months,
                 in_window=a.in_window,
+                model=a.model,
             )
             for i, a in enumerate(plan.appointments)
         ],
@@ -321,6 +323,7 @@ def _plan_of(row: PlanVersion) -> Plan:
                 distance_km=r.distance_km,
                 kept_existing_link=r.kept_existing_link,
                 explanation=r.explanation,
+                reason=r.reason,
             )
             for r in row.links
         ],
@@ -337,6 +340,7 @@ def _plan_of(row: PlanVersion) -> Plan:
                 location=_location(r.location),
                 age_months=r.age_months,
                 in_window=r.in_window,
+                model=_model(r.model),
             )
             for r in row.appointments
         ],
@@ -350,12 +354,18 @@ def _plan_of(row: PlanVersion) -> Plan:
     )
 
 
-def _location(text: str) -> Literal["setting", "clinic"]:
-    if text == "setting":
-        return "setting"
-    if text == "clinic":
-        return "clinic"
+def _location(text: str) -> Location:
+    for location in ("setting", "clinic", "home"):
+        if text == location:
+            return location  # type: ignore[return-value]
     raise StoreError(f"stored appointment has an unknown location {text!r}")
+
+
+def _model(text: str) -> ReviewModel:
+    for model in REVIEW_MODELS:
+        if text == model:
+            return model
+    raise StoreError(f"stored appointment has an unknown kind of review {text!r}")
 
 
 def load_plan(store: Store, version: int) -> Plan:

@@ -42,6 +42,10 @@ class AuditAction(StrEnum):
     DATA_PURGED = "data_purged"
     SIGNED_IN = "signed_in"
     ACCESS_DENIED = "access_denied"
+    OUTCOME_RECORDED = "outcome_recorded"
+    OUTCOME_REMOVED = "outcome_removed"
+    OUTCOMES_EXPORTED = "outcomes_exported"
+    REPORT_EXPORTED = "report_exported"
     REPLIES_RECORDED = "replies_recorded"
     """Parents' replies read into a plan version (counts by state; no addresses)."""
 
@@ -204,6 +208,8 @@ class PurgeReport:
     log was checkpointed and truncated; PostgreSQL: the tables were vacuumed)."""
     reclaim_note: str = ""
     """Why not, and what to do, when ``reclaimed`` is false."""
+    outcomes: int = 0
+    """Outcomes recorded in the dashboard dated before ``before``."""
 
 
 class StoreError(Exception):

@@ -1,5 +1,5 @@
 """Parents' replies in the plan store, per plan version and child (the dashboard's path; the
-command line keeps them in the plan folder, :mod:`scheduler.io.replies_file`).
+command line keeps them in the plan folder, :mod:`scheduler.reply_file`).
 
 A reply replaces the one on record only when it is newer (:func:`scheduler.replies.newer`), so
 reading the same mailbox twice changes nothing. Retention deletes them with the version's other

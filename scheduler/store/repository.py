@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from scheduler.store.audit import append_audit, list_audit
 from scheduler.store.compare import PlanComparison, compare_plans
-from scheduler.store.db import Store, database_url, open_store, safe_url
+from scheduler.store.db import Store, database_url, safe_url
 from scheduler.store.feeds import FeedCache, RateLimiter, feed_calendar, render_feed
 from scheduler.store.identities import (
     LastCoordinator,
@@ -24,6 +24,15 @@ from scheduler.store.identities import (
     set_identity,
     sign_in,
     unbind_identity,
+)
+from scheduler.store.opening import open_store
+from scheduler.store.outcomes import (
+    OutcomeRecord,
+    get_outcome,
+    list_outcomes,
+    record_outcome,
+    remove_outcome,
+    stored_outcomes,
 )
 from scheduler.store.plans import (
     add_pin,
@@ -86,6 +95,7 @@ __all__ = [
     "FeedTokenInfo",
     "IssuedToken",
     "LastCoordinator",
+    "OutcomeRecord",
     "PinRecord",
     "PlanComparison",
     "PurgeReport",
@@ -110,12 +120,14 @@ __all__ = [
     "database_url",
     "feed_calendar",
     "get_identity",
+    "get_outcome",
     "issue_feed_token",
     "latest_version",
     "list_audit",
     "list_datasets",
     "list_feed_tokens",
     "list_identities",
+    "list_outcomes",
     "list_pins",
     "list_replies",
     "list_versions",
@@ -127,9 +139,11 @@ __all__ = [
     "publish",
     "published_version",
     "purge_past_terms",
+    "record_outcome",
     "record_replies",
     "redact_tokens",
     "remove_identity",
+    "remove_outcome",
     "remove_pin",
     "render_feed",
     "replace_pins",
@@ -142,6 +156,7 @@ __all__ = [
     "save_plan",
     "set_identity",
     "sign_in",
+    "stored_outcomes",
     "unbind_identity",
     "version_info",
 ]

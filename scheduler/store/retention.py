@@ -6,7 +6,8 @@ history still reads. For every plan version of such a term the per-child rows go
 (appointments, unscheduled children, calendar sequence numbers and parents' replies, which are
 keyed by child);
 links and the summary figures stay, so a lead can still compare terms. Appointment pins dated
-before the cut-off go too. The audit log is kept: it never held personal data.
+before the cut-off go too, and so do outcomes recorded in the dashboard dated before it. The
+audit log is kept: it never held personal data.
 
 SQLite overwrites deleted content (``secure_delete``) and the write-ahead log is checkpointed
 and truncated afterwards; PostgreSQL tables are vacuumed so the old row versions are reclaimed.
@@ -36,6 +37,7 @@ from scheduler.store.models import (
     PlanSequence,
     PlanUnscheduled,
     PlanVersion,
+    StoredOutcome,
     StoredPin,
 )
 from scheduler.store.records import AuditAction, PurgeReport
@@ -49,6 +51,7 @@ _VACUUMED = (
     "plan_sequences",
     "plan_replies",
     "pins",
+    "outcomes",
 )
 
 CHECKPOINT_ATTEMPTS = 5
@@ -88,7 +91,12 @@ def purge_past_terms(
                     )
                 )
             )
-        return PurgeReport(before, tuple(dataset_ids), tuple(numbers), pins, dry_run=True)
+            outcomes = len(
+                list(session.scalars(select(StoredOutcome.id).where(StoredOutcome.day < before)))
+            )
+        return PurgeReport(
+            before, tuple(dataset_ids), tuple(numbers), pins, dry_run=True, outcomes=outcomes
+        )
 
     def work(session: Session) -> PurgeReport:
         now = datetime.now(UTC)
@@ -109,6 +117,9 @@ def purge_past_terms(
                 delete(StoredPin).where(StoredPin.kind == "appointment", StoredPin.day < before)
             )
         )
+        outcomes = rowcount(
+            session.execute(delete(StoredOutcome).where(StoredOutcome.day < before))
+        )
         record(
             session,
             actor,
@@ -119,9 +130,12 @@ def purge_past_terms(
                 "datasets": dataset_ids,
                 "versions": numbers,
                 "appointment_pins": int(pins),
+                "outcomes": int(outcomes),
             },
         )
-        return PurgeReport(before, tuple(dataset_ids), tuple(numbers), int(pins), dry_run=False)
+        return PurgeReport(
+            before, tuple(dataset_ids), tuple(numbers), int(pins), dry_run=False, outcomes=outcomes
+        )
 
     report = store.write(work)
     reclaimed, note = _reclaim(store)

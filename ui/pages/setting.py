@@ -19,7 +19,8 @@ import polars as pl
 import streamlit as st
 
 from scheduler.domain import Authority, describe_days, format_time
-from scheduler.export.ics import family_invite, setting_feed, setting_zip
+from scheduler.export.bundle import setting_zip
+from scheduler.export.ics import family_invite, setting_feed
 from scheduler.export.letters import family_letter_html, role_name
 from scheduler.export.uids import file_stem
 from scheduler.plan import Plan

@@ -2,12 +2,11 @@
 tentative, counter-proposed with the proposed time).
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0004_outcomes
 Create Date: 2026-12-10
 
-The chain: 0005 follows the latest revision on main when it was written (0002). Other
-branches add 0003 (outcomes) and 0004; when they land, ``down_revision`` becomes the last of
-them. Self-contained on purpose (no import of the current models).
+The chain: 0005 follows the latest revision on main when it was written (0004_outcomes,
+after 0003). Self-contained on purpose (no import of the current models).
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005"
-down_revision: str | None = "0002"
+down_revision: str | None = "0004_outcomes"
 branch_labels: str | None = None
 depends_on: str | None = None
 

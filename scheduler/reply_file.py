@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from datetime import date, datetime
 from pathlib import Path
 
 from scheduler.domain import format_time
 from scheduler.errors import InputError, Problem
+from scheduler.io.atomic import atomic_file
 from scheduler.replies import ReplyRecord, ReplyState
 
 REPLIES = "replies.csv"
@@ -92,13 +91,5 @@ def write_replies(folder: Path, records: dict[str, ReplyRecord]) -> None:
                 r.message_key,
             ]
         )
-    handle, temporary = tempfile.mkstemp(prefix=f".{REPLIES}.", dir=folder)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(buffer.getvalue())
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, folder / REPLIES)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    text = buffer.getvalue()
+    atomic_file(folder / REPLIES, lambda path: path.write_text(text, encoding="utf-8"))
