@@ -28,6 +28,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "report",
     "export_ics",
     "send_invites",
+    "recommend",
+    "replies",
+    "remind",
     "store",
     "demo",
 )

@@ -248,6 +248,67 @@ class SmtpConfig(_Section):
     password_env: str = "SCHEDULER_SMTP_PASSWORD"
 
 
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+class RemindersConfig(_Section):
+    """When families are reminded of their review (``scheduler remind``)."""
+
+    days: tuple[int, ...] = (7, 2)
+    """Days before the review on which a reminder goes (``--days`` overrides)."""
+    quiet_start: str = "20:00"
+    """No text message from this time (local) ..."""
+    quiet_end: str = "08:00"
+    """... until this time; a run in quiet hours leaves its texts for the next run."""
+
+    @field_validator("days")
+    @classmethod
+    def _days(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if not value or any(d < 1 or d > 60 for d in value):
+            raise ValueError("must be whole days from 1 to 60, at least one")
+        return tuple(sorted(set(value), reverse=True))
+
+    @field_validator("quiet_start", "quiet_end")
+    @classmethod
+    def _clock(cls, value: str) -> str:
+        if not _CLOCK.fullmatch(value):
+            raise ValueError("must be a 24-hour time HH:MM")
+        return value
+
+    def quiet(self, minute: int) -> bool:
+        """Whether ``minute`` (since local midnight) is in the quiet hours (which may span
+        midnight)."""
+        start, end = (int(t[:2]) * 60 + int(t[3:]) for t in (self.quiet_start, self.quiet_end))
+        if start == end:
+            return False
+        return start <= minute < end if start < end else minute >= start or minute < end
+
+
+class NotifyConfig(_Section):
+    """GOV.UK Notify for text-message reminders; the API key comes from the environment only."""
+
+    api_key_env: str = "SCHEDULER_NOTIFY_API_KEY"
+    """The environment variable holding the key (never the key itself in this file)."""
+    sms_template_id: str | None = None
+    """The reminder template's id in Notify; without it no text message is sent."""
+    base_url: str = "https://api.notifications.service.gov.uk"
+
+    @field_validator("sms_template_id")
+    @classmethod
+    def _template(cls, value: str | None) -> str | None:
+        if value is not None and not _UUID.fullmatch(value):
+            raise ValueError("must be the template's id as Notify shows it (a UUID)")
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://localhost", "http://127.0.0.1")):
+            raise ValueError("must be an https:// address (http only on this computer)")
+        return value
+
+
 class Config(_Section):
     """All of ``config.toml``; every section optional, defaults as in the contract."""
 
@@ -260,6 +321,8 @@ class Config(_Section):
     smtp: SmtpConfig = SmtpConfig()
     contact: ContactConfig = ContactConfig()
     letters: LettersConfig = LettersConfig()
+    reminders: RemindersConfig = RemindersConfig()
+    notify: NotifyConfig = NotifyConfig()
 
 
 class ConfigError(Exception):

@@ -133,6 +133,10 @@ class Child:
     home_lon: float | None = None
     practitioner_id: str | None = None
     """The family's caseload practitioner (runs separate and home reviews when given)."""
+    parent_phone: str | None = None
+    """The parent's UK mobile number, as ``+447…`` (reminders by text message)."""
+    reminders_opt_out: bool = False
+    """The parent asked for no reminders (neither text nor e-mail)."""
 
     @property
     def home(self) -> tuple[float, float] | None:

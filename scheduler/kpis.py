@@ -51,32 +51,50 @@ def summarise(
     solve_seconds: float,
 ) -> dict[str, Any]:
     """The contract's KPIs plus utilisation and reasons, for ``summary.json``."""
+    gap = relative_gap(best_bound, objective)
+    gap_any_links = relative_gap(best_bound_any_links, objective)
+    return {
+        **plan_counts(authority, availability, appointments, unscheduled, priority),
+        "practitioners": practitioner_use(
+            authority, appointments, links.capacity_minutes, links.load_minutes
+        ),
+        "settings": len(authority.settings),
+        "settings_linked": len(links.links),
+        "links_kept": sum(1 for link in links.links if link.kept_existing_link),
+        "overcommitted_practitioners": dict(sorted(links.overcommitted.items())),
+        "link_stage": {
+            "status": links.status,
+            "objective": round(links.objective, 3),
+            "best_bound": round(links.best_bound, 3),
+            "gap": round(links.gap, 5),
+            "seconds": round(links.seconds, 2),
+        },
+        "status": status,
+        "objective": round(objective, 3),
+        "best_bound": round(best_bound, 3),
+        "gap": round(gap, 5),
+        "best_bound_any_links": round(best_bound_any_links, 3),
+        "gap_any_links": round(gap_any_links, 5),
+        "children_bound_any_links": children_bound_any_links,
+        "solve_seconds": round(solve_seconds, 2),
+    }
+
+
+def plan_counts(
+    authority: Authority,
+    availability: Availability,
+    appointments: list[Appointment],
+    unscheduled: list[Unscheduled],
+    priority: Mapping[str, float],
+) -> dict[str, Any]:
+    """The figures that follow from the appointments and unscheduled rows alone (a booking
+    made between plans changes these and nothing else)."""
     due = availability.due
     seen = {a.child_id for a in appointments}
     windows = availability.windows
     funded = [c for c in due if c.funded_two]
     overdue = [c for c in due if windows[c.child_id].overdue]
     send = [c for c in due if c.send]
-    reviews_by_practitioner = Counter(a.practitioner_id for a in appointments)
-    minutes_by_practitioner: Counter[str] = Counter()
-    for a in appointments:
-        minutes_by_practitioner[a.practitioner_id] += a.end - a.block_start
-    utilisation = {
-        pid: {
-            "reviews": reviews_by_practitioner.get(pid, 0),
-            "review_minutes": minutes_by_practitioner.get(pid, 0),
-            "capacity_minutes": links.capacity_minutes.get(pid, 0),
-            "link_load_minutes": links.load_minutes.get(pid, 0),
-            "utilisation": round(
-                minutes_by_practitioner.get(pid, 0) / links.capacity_minutes[pid], 3
-            )
-            if links.capacity_minutes.get(pid)
-            else 0.0,
-        }
-        for pid in authority.practitioners
-    }
-    gap = relative_gap(best_bound, objective)
-    gap_any_links = relative_gap(best_bound_any_links, objective)
     return {
         "children_due": len(due),
         "scheduled": len(seen),
@@ -97,26 +115,31 @@ def summarise(
         "unscheduled_by_reason": dict(
             sorted(Counter(u.reason_code.value for u in unscheduled).items())
         ),
-        "settings": len(authority.settings),
-        "settings_linked": len(links.links),
-        "links_kept": sum(1 for link in links.links if link.kept_existing_link),
-        "overcommitted_practitioners": dict(sorted(links.overcommitted.items())),
-        "practitioners": utilisation,
-        "link_stage": {
-            "status": links.status,
-            "objective": round(links.objective, 3),
-            "best_bound": round(links.best_bound, 3),
-            "gap": round(links.gap, 5),
-            "seconds": round(links.seconds, 2),
-        },
-        "status": status,
-        "objective": round(objective, 3),
-        "best_bound": round(best_bound, 3),
-        "gap": round(gap, 5),
-        "best_bound_any_links": round(best_bound_any_links, 3),
-        "gap_any_links": round(gap_any_links, 5),
-        "children_bound_any_links": children_bound_any_links,
-        "solve_seconds": round(solve_seconds, 2),
+    }
+
+
+def practitioner_use(
+    authority: Authority,
+    appointments: list[Appointment],
+    capacity_minutes: Mapping[str, int],
+    load_minutes: Mapping[str, int],
+) -> dict[str, dict[str, Any]]:
+    """Each practitioner's reviews, review minutes and utilisation of their capacity."""
+    reviews_by_practitioner = Counter(a.practitioner_id for a in appointments)
+    minutes_by_practitioner: Counter[str] = Counter()
+    for a in appointments:
+        minutes_by_practitioner[a.practitioner_id] += a.end - a.block_start
+    return {
+        pid: {
+            "reviews": reviews_by_practitioner.get(pid, 0),
+            "review_minutes": minutes_by_practitioner.get(pid, 0),
+            "capacity_minutes": capacity_minutes.get(pid, 0),
+            "link_load_minutes": load_minutes.get(pid, 0),
+            "utilisation": round(minutes_by_practitioner.get(pid, 0) / capacity_minutes[pid], 3)
+            if capacity_minutes.get(pid)
+            else 0.0,
+        }
+        for pid in authority.practitioners
     }
 
 

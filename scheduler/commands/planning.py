@@ -137,13 +137,18 @@ def write_plan_folder(
 ) -> Plan:
     """Tables, calendars and workbook go into a staging folder that replaces ``out`` whole.
     Returns the plan as written (with its calendars' sequence numbers)."""
+    return write_plan_files(authority, result.plan, out, previous=previous, calendars=calendars)
 
+
+def write_plan_files(
+    authority: Authority, plan: Plan, out: Path, *, previous: Plan | None, calendars: bool
+) -> Plan:
+    """:func:`write_plan_folder` for a plan made some other way (a booking between plans)."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.exists() and any(out.iterdir()) and not (out / "summary.json").exists():
         raise SystemExit(f"{out} is not empty and is not a plan folder; choose another --out")
     with atomic_folder(out) as final:
-        plan = result.plan
         if calendars:
             calendar_set = build_calendars(authority, plan, previous=previous)
             plan = replace(plan, sequences=dict(calendar_set.sequences))

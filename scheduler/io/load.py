@@ -52,6 +52,7 @@ from scheduler.io.schemas import (
     Kind,
     Table,
 )
+from scheduler.phones import UK_MOBILE_PATTERN, UK_MOBILE_SEPARATORS
 
 CONFIG_NAME = "config.toml"
 
@@ -72,6 +73,7 @@ _TYPE_MESSAGES: dict[Kind, str] = {
     Kind.DATE: "not a date (use YYYY-MM-DD)",
     Kind.TIME: "not a 24-hour time (use HH:MM)",
     Kind.BOOL: "not a yes/no value (use true/false, yes/no or 1/0)",
+    Kind.UK_MOBILE: "not a UK mobile number (07… or +447…, 11 digits from the 0)",
 }
 
 
@@ -438,6 +440,9 @@ def _expression(column: Column) -> pl.Expr:
         return text.str.to_lowercase().replace_strict(
             _BOOLEANS, default=None, return_dtype=pl.Boolean
         )
+    if kind is Kind.UK_MOBILE:
+        digits = text.str.replace_all(UK_MOBILE_SEPARATORS, "")
+        return pl.lit("+44") + digits.str.extract(UK_MOBILE_PATTERN, 1)
     raise ValueError(f"no conversion for {kind}")  # pragma: no cover - every kind handled
 
 
@@ -751,6 +756,8 @@ def _build(parsed: Mapping[str, _Parsed], config: Config) -> Authority:
             home_lat=r["home_lat"],
             home_lon=r["home_lon"],
             practitioner_id=r["practitioner_id"],
+            parent_phone=r["parent_phone"],
+            reminders_opt_out=r["reminders_opt_out"],
         )
         for r in _rows(parsed, CHILDREN)
     }

@@ -29,6 +29,9 @@ class Kind(Enum):
     """``true/false``, ``yes/no``, ``1/0``, case-insensitive."""
     LIST = "list"
     """``;``-separated words, stored lower-cased and stripped."""
+    UK_MOBILE = "UK mobile number"
+    """``07700 900123``, ``+44 7700 900123`` …; stored as ``+447700900123``
+    (:mod:`scheduler.phones`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +152,9 @@ CHILDREN = Table(
         Column("home_lat", Kind.NUMBER, minimum=-90, maximum=90),
         Column("home_lon", Kind.NUMBER, minimum=-180, maximum=180),
         Column("practitioner_id", Kind.TEXT),
+        # day-to-day tools (issue 19): reminders by text message, and opting out of reminders
+        Column("parent_phone", Kind.UK_MOBILE),
+        Column("reminders_opt_out", Kind.BOOL, default=False),
     ),
 )
 

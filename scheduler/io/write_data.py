@@ -164,6 +164,7 @@ def _children(authority: Authority) -> TableRows:
     schema |= {"imd_decile": pl.Int64, "was_not_brought_before": pl.Int64}
     schema |= _text("review_model", "consent_to_share")
     schema |= {"home_lat": pl.Float64, "home_lon": pl.Float64} | _text("practitioner_id")
+    schema |= _text("parent_phone", "reminders_opt_out")
     rows = [
         (
             c.child_id,
@@ -190,6 +191,8 @@ def _children(authority: Authority) -> TableRows:
             c.home_lat,
             c.home_lon,
             c.practitioner_id,
+            c.parent_phone,
+            _bool(c.reminders_opt_out),
         )
         for c in authority.children.values()
     ]

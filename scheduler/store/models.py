@@ -372,3 +372,29 @@ class StoredOutcome(Base):
     """The child's setting when it was recorded (a setting user sees its own setting's)."""
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
     recorded_by: Mapped[str] = mapped_column(String(SUBJECT))
+
+
+class PlanReply(Base):
+    """A parent's latest answer to a child's invitation in one plan version (iTIP REPLY or
+    COUNTER): confirmed, declined, tentative or counter-proposed (with the proposed time)."""
+
+    __tablename__ = "plan_replies"
+    __table_args__ = (
+        CheckConstraint(
+            "state IN ('confirmed', 'declined', 'tentative', 'counter_proposed')", name="state"
+        ),
+    )
+
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("plan_versions.id", ondelete="CASCADE"), primary_key=True
+    )
+    child_id: Mapped[str] = mapped_column(String(ID), primary_key=True)
+    state: Mapped[str] = mapped_column(String(20))
+    sequence: Mapped[int] = mapped_column(Integer)
+    replied_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    message_key: Mapped[str] = mapped_column(String(64))
+    proposed_day: Mapped[date | None] = mapped_column(Date, nullable=True)
+    proposed_start: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    proposed_end: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    recorded_by: Mapped[str] = mapped_column(String(SUBJECT))

@@ -46,6 +46,8 @@ class AuditAction(StrEnum):
     OUTCOME_REMOVED = "outcome_removed"
     OUTCOMES_EXPORTED = "outcomes_exported"
     REPORT_EXPORTED = "report_exported"
+    REPLIES_RECORDED = "replies_recorded"
+    """Parents' replies read into a plan version (counts by state; no addresses)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,6 +73,7 @@ from scheduler.store.records import (
     UnknownVersion,
     VersionInfo,
 )
+from scheduler.store.replies import list_replies, record_replies
 from scheduler.store.retention import purge_past_terms
 from scheduler.store.tokens import (
     TokenRedactingFilter,
@@ -128,6 +129,7 @@ __all__ = [
     "list_identities",
     "list_outcomes",
     "list_pins",
+    "list_replies",
     "list_versions",
     "load_dataset",
     "load_plan",
@@ -138,6 +140,7 @@ __all__ = [
     "published_version",
     "purge_past_terms",
     "record_outcome",
+    "record_replies",
     "redact_tokens",
     "remove_identity",
     "remove_outcome",

@@ -3,7 +3,8 @@
 For every dataset whose (latest) term ended before the cut-off, its files go (the tables hold
 the children's names, dates of birth and parents' details); its hash and counts stay so the
 history still reads. For every plan version of such a term the per-child rows go
-(appointments, unscheduled children, calendar sequence numbers, which are keyed by child);
+(appointments, unscheduled children, calendar sequence numbers and parents' replies, which are
+keyed by child);
 links and the summary figures stay, so a lead can still compare terms. Appointment pins dated
 before the cut-off go too, and so do outcomes recorded in the dashboard dated before it. The
 audit log is kept: it never held personal data.
@@ -32,6 +33,7 @@ from scheduler.store.models import (
     Dataset,
     DatasetFile,
     PlanAppointment,
+    PlanReply,
     PlanSequence,
     PlanUnscheduled,
     PlanVersion,
@@ -47,6 +49,7 @@ _VACUUMED = (
     "plan_appointments",
     "plan_unscheduled",
     "plan_sequences",
+    "plan_replies",
     "pins",
     "outcomes",
 )
@@ -104,7 +107,7 @@ def purge_past_terms(
                 update(Dataset).where(Dataset.id.in_(dataset_ids)).values(purged_at=now)
             )
         if version_ids:
-            for table in (PlanAppointment, PlanUnscheduled, PlanSequence):
+            for table in (PlanAppointment, PlanUnscheduled, PlanSequence, PlanReply):
                 session.execute(delete(table).where(table.plan_id.in_(version_ids)))
             session.execute(
                 update(PlanVersion).where(PlanVersion.id.in_(version_ids)).values(purged_at=now)

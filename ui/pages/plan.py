@@ -16,6 +16,7 @@ from scheduler.store.access import Action, Identity, can
 from scheduler.store.records import AuditAction
 from ui import auth, state, storage
 from ui.components import charts, downloads, tables
+from ui.components.find_slot import find_slot_panel
 from ui.components.kpis import plan_kpis, show_kpis
 from ui.components.progress import solve_panel
 from ui.markup import md
@@ -356,7 +357,18 @@ def main() -> None:
         return
     overview(authority, result, identity)
     plan = result.plan
-    tabs = st.tabs(["Timeline", "Week", "Appointments", "Map", "Not scheduled", "Links", "Checks"])
+    tabs = st.tabs(
+        [
+            "Timeline",
+            "Week",
+            "Appointments",
+            "Map",
+            "Not scheduled",
+            "Links",
+            "Checks",
+            "Find a slot",
+        ]
+    )
     with tabs[0]:
         timeline(authority, plan)
     with tabs[1]:
@@ -371,6 +383,8 @@ def main() -> None:
         links(authority, plan)
     with tabs[6]:
         checks(result)
+    with tabs[7]:
+        find_slot_panel(authority, result, identity)
 
 
 main()
