@@ -5,6 +5,8 @@ The digest below is pinned. It changes only when a change to the planner is mean
 plans; update it then, and say why in the commit message (history of changes):
 
 - 2026-12-03: first pinned (planner v2: review models, day from base, settling in).
+- 2026-12-03: continuity of links (a change costs six points unless the existing link cannot
+  see every child), a missed review raising priority: links and so bookings differ.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from scheduler.generate import generate_authority
 from scheduler.generate.authority import SIZES
 from scheduler.pipeline import PlanOptions, make_plan
 
-PINNED = "6588073e6958728e16aec354ce082f6b49d77cb9462f46f4223a03e37775b4e0"
+PINNED = "66b8011955868b809b6de40c57f094638e8d73ba3a2db68c9c9aacfe97f88651"
 OPTIONS = {"time_limit": 2.0, "link_time_limit": 0.5, "seed": 0, "deterministic": True}
 
 
