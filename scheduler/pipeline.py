@@ -222,6 +222,9 @@ def make_plan(
         solve_seconds=time.perf_counter() - began,
     )
     summary["pins_unhonoured"] = [d.as_dict() for d in unhonoured]
+    summary["objective_terms"] = {
+        name: round(value / SCALE, 3) for name, value in solved.rota.objective_terms().items()
+    }
     if os.environ.get(STRICT_BOUNDS):
         _assert_bounds(summary)
     hand = solved.hand

@@ -312,3 +312,15 @@ def test_every_due_child_accounted_once(model: str) -> None:
     seen = [a.child_id for a in result.plan.appointments]
     unseen = [u.child_id for u in result.plan.unscheduled]
     assert sorted(seen + unseen) == ["C001", "C002"]
+
+
+def test_the_objective_is_reported_term_by_term() -> None:
+    """summary.json's objective_terms add up to the objective: children seen, kept slots,
+    visits and busiest weeks, each with the sign it has in the model."""
+    children = [make_child(f"C{i:03d}") for i in range(1, 4)]
+    result = plan(make_authority(children=children, config=make_config(**short_term())))
+    terms = result.plan.summary["objective_terms"]
+    assert set(terms) == {"coverage_gain", "kept_slots", "visit_cost", "busiest_week"}
+    assert terms["coverage_gain"] > 0 and terms["visit_cost"] < 0 and terms["busiest_week"] < 0
+    assert terms["kept_slots"] == 0  # not a re-plan
+    assert abs(sum(terms.values()) - result.plan.summary["objective"]) < 1e-6

@@ -52,17 +52,35 @@ class Rota:
 
     def objective(self) -> int:
         """The model's objective for this rota, scaled: values − visits − busiest weeks."""
-        total = sum(self.value(cid, slot) for cid, slot in self.choice.items())
+        return sum(self.objective_terms().values())
+
+    def objective_terms(self) -> dict[str, int]:
+        """The objective term by term (scaled), as :mod:`scheduler.scheduling.model` names
+        them: what the children seen are worth (with any bonus for kept slots), what the
+        visits cost and what the busiest weeks cost."""
+        kept = sum(
+            self.problem.stability_bonus
+            for cid, slot in self.choice.items()
+            if (job := self.jobs[cid]).previous is not None and job.previous[:2] == slot
+        )
+        seen = sum(self.value(cid, slot) for cid, slot in self.choice.items()) - kept
+        visits = 0
         for (pid, _day), ids in self.by_day.items():
             places = {self.option(c, self.choice[c][0]).place for c in ids}
-            total -= sum(self.limits[pid].visit_cost[p] for p in places)
+            visits += sum(self.limits[pid].visit_cost[p] for p in places)
         weeks: dict[tuple[str, int], int] = defaultdict(int)
         for (pid, day), ids in self.by_day.items():
             weeks[(pid, self.problem.week_of_day[day])] += len(ids)
+        busiest = 0
         for pid in self.limits:
             peak = max((n for (p, _), n in weeks.items() if p == pid), default=0)
-            total -= self.problem.week_peak_cost * peak
-        return total
+            busiest += self.problem.week_peak_cost * peak
+        return {
+            "coverage_gain": seen,
+            "kept_slots": kept,
+            "visit_cost": -visits,
+            "busiest_week": -busiest,
+        }
 
     def starts(self) -> dict[str, tuple[int, int, int]]:
         """child -> (option index, day index, block start minute)."""
