@@ -29,7 +29,7 @@ from scheduler.scheduling.availability import (
 )
 from scheduler.scheduling.priority import SCALE, child_priority
 from scheduler.scheduling.problem import build_groups
-from scheduler.scheduling.solve import Progress, ProgressCallback, solve_groups
+from scheduler.scheduling.solve import PiecePool, Progress, ProgressCallback, solve_groups
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,11 +122,13 @@ def make_plan(
     stop: threading.Event | None = None,
     data_path: str | None = None,
     created_at: datetime | None = None,
+    pieces: PiecePool | None = None,
 ) -> PlanResult:
     """Plan the term: every due child scheduled or explained, the plan checked.
 
     With ``previous`` (a re-plan) links are kept unless ``options.relink``, and children keep
-    their previous day and time wherever the rules still allow.
+    their previous day and time wherever the rules still allow. ``pieces`` solves stage 2's
+    pieces elsewhere (``plan-many``: Ray tasks); by default, worker processes here.
     """
     began = time.perf_counter()
     _progress(progress, "preparing", began)
@@ -171,6 +173,7 @@ def make_plan(
         progress=progress,
         stop=stop,
         points_per_unit=SCALE,
+        pool=pieces,
     )
 
     _progress(progress, "explaining", began)

@@ -57,9 +57,9 @@ def write_workbook(authority: Authority, path: Path) -> None:
         finally:
             book.close()
 
-    _atomic_file(path, workbook)
+    atomic_file(path, workbook)
     text = config_toml(authority.config)
-    _atomic_file(path.parent / "config.toml", lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    atomic_file(path.parent / "config.toml", lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 @contextmanager
@@ -95,7 +95,7 @@ def _sibling(path: Path, tag: str) -> Path:
     return path.with_name(f".{path.name}.{tag}-{secrets.token_hex(4)}")
 
 
-def _atomic_file(path: Path, fill: Callable[[Path], object]) -> None:
+def atomic_file(path: Path, fill: Callable[[Path], object]) -> None:
     """Write a file through a temporary sibling and rename it into place."""
     tmp = _sibling(path.absolute(), "tmp")
     try:

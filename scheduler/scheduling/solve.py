@@ -10,9 +10,12 @@ from __future__ import annotations
 import multiprocessing
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from multiprocessing.synchronize import Event as ProcessEvent
+from typing import Protocol
 
 from scheduler.scheduling.model import build_day_model, solve_day_model
 from scheduler.scheduling.problem import GroupProblem
@@ -126,6 +129,54 @@ def _solve_in_worker(
     return solve_group(problem, time_limit, seed, use_model, stop=_WORKER_STOP)
 
 
+class PiecePool(Protocol):
+    """Where pieces are solved side by side: worker processes on this machine by default;
+    ``plan-many`` passes one that runs them as Ray tasks across a cluster."""
+
+    def submit(self, key: int, problem: GroupProblem, time_limit: float, seed: int) -> None:
+        """Start solving ``problem`` with the model; its outcome comes back under ``key``."""
+
+    def collect(self, timeout: float) -> list[tuple[int, GroupOutcome]]:
+        """Pieces finished since the last call, waiting up to ``timeout`` s for the first."""
+
+    def stop(self) -> None:
+        """End the running searches now (the coordinator pressed Stop)."""
+
+
+class _ProcessPool:
+    """Spawned worker processes; ``stop`` reaches their searches through a shared event, so
+    they keep their best solution so far."""
+
+    def __init__(self, executor: ProcessPoolExecutor, shared: ProcessEvent) -> None:
+        self._executor = executor
+        self._shared = shared
+        self._pending: dict[Future[GroupOutcome], int] = {}
+
+    def submit(self, key: int, problem: GroupProblem, time_limit: float, seed: int) -> None:
+        future = self._executor.submit(_solve_in_worker, problem, time_limit, seed, True)
+        self._pending[future] = key
+
+    def collect(self, timeout: float) -> list[tuple[int, GroupOutcome]]:
+        done, _ = wait(list(self._pending), timeout=timeout, return_when=FIRST_COMPLETED)
+        return [(self._pending.pop(future), future.result()) for future in done]
+
+    def stop(self) -> None:
+        self._shared.set()
+
+
+@contextmanager
+def _process_pool(workers: int) -> Iterator[_ProcessPool]:
+    context = multiprocessing.get_context("spawn")
+    shared = context.Event()  # handed to each worker as it starts: ``stop`` across processes
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_remember_stop,
+        initargs=(shared,),
+    ) as executor:
+        yield _ProcessPool(executor, shared)
+
+
 def solve_groups(
     groups: list[GroupProblem],
     *,
@@ -135,12 +186,15 @@ def solve_groups(
     progress: ProgressCallback | None = None,
     stop: threading.Event | None = None,
     points_per_unit: float = 1.0,
+    pool: PiecePool | None = None,
 ) -> list[GroupOutcome]:
     """Solve every piece within about ``time_limit`` seconds overall.
 
     Pieces not started when time runs out or ``stop`` is set get the greedy rota, so every
     child is still placed or explained and the plan stays valid; pieces being solved when
-    ``stop`` is set end their search at once and keep their best solution so far.
+    ``stop`` is set end their search at once and keep their best solution so far. With
+    ``workers`` > 1 the pieces go to ``pool`` (by default, that many worker processes here),
+    at most ``2 × workers`` at a time.
     """
     began = time.perf_counter()
     deadline = began + time_limit
@@ -184,23 +238,17 @@ def solve_groups(
             outcomes[i] = solve_group(groups[i], piece_limit(i), seed, use_model, stop=stop)
             report()
     else:
-        context = multiprocessing.get_context("spawn")
-        shared = context.Event()  # handed to each worker as it starts: ``stop`` across processes
-        with ProcessPoolExecutor(
-            max_workers=parallel,
-            mp_context=context,
-            initializer=_remember_stop,
-            initargs=(shared,),
-        ) as pool:
-            pending: dict[Future[GroupOutcome], int] = {}
+        with ExitStack() as resources:
+            active = pool if pool is not None else resources.enter_context(_process_pool(parallel))
+            pending: set[int] = set()
             queue = list(order)
             while queue or pending:
                 while queue and len(pending) < parallel * 2 and not halted():
                     i = queue.pop(0)
-                    future = pool.submit(_solve_in_worker, groups[i], piece_limit(i), seed, True)
-                    pending[future] = i
+                    active.submit(i, groups[i], piece_limit(i), seed)
+                    pending.add(i)
                 if stopped(stop):
-                    shared.set()
+                    active.stop()
                 if halted() and queue:
                     for i in queue:
                         outcomes[i] = solve_group(groups[i], 0.0, seed, use_model=False)
@@ -208,8 +256,8 @@ def solve_groups(
                     report()
                 if not pending:
                     continue
-                done, _ = wait(list(pending), timeout=0.2, return_when=FIRST_COMPLETED)
-                for future in done:
-                    outcomes[pending.pop(future)] = future.result()
+                for i, outcome in active.collect(timeout=0.2):
+                    pending.discard(i)
+                    outcomes[i] = outcome
                     report()
     return [outcomes[i] for i in range(len(groups))]
