@@ -118,8 +118,6 @@ def run(args: argparse.Namespace) -> int:
                 )
             ]
         )
-    out: Path = args.out.resolve()
-    prepare_output(out)
     try:
         from tqdm import tqdm
 
@@ -127,6 +125,8 @@ def run(args: argparse.Namespace) -> int:
     except ImportError:
         print(INSTALL_HINT, file=sys.stderr)
         return 2
+    out: Path = args.out.resolve()
+    prepare_output(out)
 
     data = {a.name: a for a in authorities}
     rows: list[SummaryRow] = []
