@@ -1,9 +1,12 @@
 """A real Ray cluster for the tests: ``ray start --head`` on this machine, and a way to find
 (and end) exactly the processes it started, never anyone else's.
 
-Every process of a test cluster inherits a unique marker in its environment, which outlives
-Ray's renaming of its workers (``ray::IDLE``); teardown kills the marked processes by id
-(``ray stop`` would stop every Ray on the machine) and the tests assert none is left.
+A test cluster's processes are found two ways, since neither alone finds them all: workers
+start their own process group but inherit a unique marker in their environment (which outlives
+Ray's renaming of them to ``ray::IDLE``); Ray's agents get a trimmed environment but stay in
+the process group of the command that started the cluster. Teardown kills exactly those
+processes by id (``ray stop`` would stop every Ray on the machine), and the tests assert that
+none is left.
 """
 
 from __future__ import annotations
@@ -33,38 +36,50 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def marked_processes(marker: str) -> dict[int, str]:
-    """Live processes (not zombies) carrying ``marker``, with their command line."""
-    needle = f"{MARKER_VAR}={marker}".encode()
+@dataclass(frozen=True)
+class Mark:
+    """How to recognise one test cluster's processes: ``marker`` or process group ``group``."""
+
+    marker: str
+    group: int | None = None
+
+
+def marked_processes(mark: Mark) -> dict[int, str]:
+    """Live processes (not zombies) of the cluster, with their command line."""
+    needle = f"{MARKER_VAR}={mark.marker}".encode()
     found = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            if needle not in (entry / "environ").read_bytes().split(b"\0"):
+            stat = (entry / "stat").read_text()
+            fields = stat[stat.rindex(")") + 2 :].split()
+            state, group = fields[0], int(fields[2])
+            ours = group == mark.group or needle in (entry / "environ").read_bytes().split(b"\0")
+            if not ours or state == "Z":
                 continue
             command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
-        except OSError:
-            continue  # gone meanwhile, or a zombie
+        except (OSError, ValueError):
+            continue  # gone meanwhile
         found[int(entry.name)] = command
     return found
 
 
-def end_marked(marker: str, timeout: float = 20.0) -> dict[int, str]:
-    """Kill the marked processes by id until none is left; returns any that survived."""
+def end_marked(mark: Mark, timeout: float = 20.0) -> dict[int, str]:
+    """Kill the cluster's processes by id until none is left; returns any that survived."""
     deadline = time.monotonic() + timeout
-    while (left := marked_processes(marker)) and time.monotonic() < deadline:
+    while (left := marked_processes(mark)) and time.monotonic() < deadline:
         for pid in left:
             with suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
         time.sleep(0.2)
-    return marked_processes(marker)
+    return marked_processes(mark)
 
 
-def wait_until_gone(marker: str, timeout: float = 20.0) -> dict[int, str]:
-    """Wait for the marked processes to end by themselves; returns any still running."""
+def wait_until_gone(mark: Mark, timeout: float = 20.0) -> dict[int, str]:
+    """Wait for the cluster's processes to end by themselves; returns any still running."""
     deadline = time.monotonic() + timeout
-    while (left := marked_processes(marker)) and time.monotonic() < deadline:
+    while (left := marked_processes(mark)) and time.monotonic() < deadline:
         time.sleep(0.2)
     return left
 
@@ -82,7 +97,7 @@ def marked_env(marker: str) -> dict[str, str]:
 @dataclass(frozen=True)
 class Head:
     address: str
-    marker: str
+    mark: Mark
 
 
 @contextmanager
@@ -116,10 +131,11 @@ def ray_head(cpus: int = 2) -> Iterator[Head]:
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    mark = Mark(marker, group=head.pid)  # start_new_session: its group is its pid
     try:
-        yield Head(address=f"127.0.0.1:{port}", marker=marker)
+        yield Head(address=f"127.0.0.1:{port}", mark=mark)
     finally:
-        left = end_marked(marker)
+        left = end_marked(mark)
         head.wait(timeout=30)
         log.close()
         shutil.rmtree(temp, ignore_errors=True)

@@ -23,6 +23,7 @@ import openpyxl
 import pytest
 from raycluster import (
     Head,
+    Mark,
     end_marked,
     marked_env,
     marked_processes,
@@ -191,10 +192,10 @@ def test_a_large_authority_fans_its_pieces_out(three: Run) -> None:
     assert rows["south", "as is"]["pieces_on_ray"] == "false"
 
 
-def _kill_first_task(marker: str, killed: list[int], done: threading.Event) -> None:
-    """SIGKILL the first marked worker that is running an authority task."""
+def _kill_first_task(mark: Mark, killed: list[int], done: threading.Event) -> None:
+    """SIGKILL the first worker of the cluster that is running an authority task."""
     while not done.is_set():
-        for pid, command in marked_processes(marker).items():
+        for pid, command in marked_processes(mark).items():
             if command.startswith("ray::plan_authority_task"):
                 os.kill(pid, signal.SIGKILL)
                 killed.append(pid)
@@ -208,7 +209,7 @@ def test_a_killed_worker_task_is_retried(head: Head, tmp_path: Path) -> None:
     write_authority(generate_authority(300, seed=14), data / "west")
     killed: list[int] = []
     done = threading.Event()
-    killer = threading.Thread(target=_kill_first_task, args=(head.marker, killed, done))
+    killer = threading.Thread(target=_kill_first_task, args=(head.mark, killed, done))
     killer.start()
     try:
         code, _, stderr = _plan_many(
@@ -257,19 +258,22 @@ def test_default_starts_and_stops_a_local_instance(tmp_path: Path) -> None:
     marker = f"local-{os.getpid()}-{time.monotonic_ns()}"
     out = str(tmp_path / "out")
     command = [sys.executable, "-m", "scheduler", "plan-many", str(data), "--out", out]
+    run = subprocess.Popen(
+        [*command, "--cpus", "2", "--quiet", *QUICK],
+        env=marked_env(marker),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its process group is its pid, so Ray's agents are found too
+    )
+    mark = Mark(marker, group=run.pid)
     try:
-        done = subprocess.run(
-            [*command, "--cpus", "2", "--quiet", *QUICK],
-            env=marked_env(marker),
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        left = wait_until_gone(marker)
+        stdout, stderr = run.communicate(timeout=300)
+        left = wait_until_gone(mark)
     finally:
-        end_marked(marker)  # whatever happened, nothing of it outlives the test
-    assert done.returncode == 0, done.stderr
-    assert "1 of 1 planned" in done.stdout
+        run.kill()
+        end_marked(mark)  # whatever happened, nothing of it outlives the test
+    assert run.returncode == 0, stderr
+    assert "1 of 1 planned" in stdout
     assert (tmp_path / "out" / "north" / "summary.json").is_file()
     assert not left, f"the local Ray instance left processes behind: {left}"

@@ -28,6 +28,10 @@ INSTALL_HINT = (
     "pip install 'integrated-review-scheduler[scale]'"
 )
 
+LINK_TIME_LIMIT = 5.0
+"""Half of ``plan``'s default: each authority has one CPU, on which the link search runs
+deterministically and may overrun its limit up to threefold, out of the whole solve's time."""
+
 SPLIT_FROM = 3000
 """Default: authorities with this many due children or more fan their pieces out (a large
 authority sees 4,000–5,500 a term)."""
@@ -74,8 +78,10 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "--link-time-limit",
         type=float,
-        default=10.0,
-        help="seconds for each authority's link practitioners (default 10)",
+        default=LINK_TIME_LIMIT,
+        help="seconds for each authority's link practitioners (default "
+        f"{LINK_TIME_LIMIT:g}); with one CPU per authority the link search is deterministic "
+        "(the same plan on every run) and may take up to three times this on a busy machine",
     )
     parser.add_argument(
         "--split-from",
