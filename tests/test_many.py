@@ -6,11 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import socket
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from scheduler.cli import main
 from scheduler.errors import InputError
 from scheduler.forecast import plan_metric_forecast
 from scheduler.generate import generate_authority
@@ -204,6 +206,22 @@ def test_output_folder_is_ours_or_refused(tmp_path: Path) -> None:
     (ours / "north").mkdir()
     prepare_output(ours)  # a re-run
     assert (ours / MARKER).is_file()
+
+
+def test_no_cluster_at_the_address_is_an_input_error(
+    authorities: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--address where no Ray listens: exit 2 at once (Ray itself would retry for minutes),
+    nothing written."""
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    out = tmp_path / "out"
+    address = f"127.0.0.1:{port}"
+    code = main(["plan-many", str(authorities), "--out", str(out), "--address", address])
+    assert code == 2
+    assert "--address:0: -: no Ray cluster answers there" in capsys.readouterr().err
+    assert not out.exists()
 
 
 def test_plan_folder_replaced_whole_or_not_at_all(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from scheduler.errors import InputError, Problem
 from scheduler.many.jobs import JobOptions, JobOutcome, PlanJob, find_authorities
 from scheduler.many.output import (
     WHAT_IF_FOLDER,
+    check_output,
     plan_folder,
     prepare_output,
     write_plan_files,
@@ -132,13 +133,14 @@ def run(args: argparse.Namespace) -> int:
         print(INSTALL_HINT, file=sys.stderr)
         return 2
     out: Path = args.out.resolve()
-    prepare_output(out)
+    check_output(out)
 
     data = {a.name: a for a in authorities}
     rows: list[SummaryRow] = []
     results: list[JobOutcome] = []
     unwritten: list[str] = []
     with cluster.connected(args.address, args.cpus) as ray_cluster:
+        prepare_output(out)
         options = JobOptions(
             time_limit=args.time_limit,
             link_time_limit=args.link_time_limit,
@@ -164,7 +166,7 @@ def run(args: argparse.Namespace) -> int:
             def finished(job: PlanJob, outcome: JobOutcome) -> None:
                 row, not_written = _written(out, job, outcome)
                 rows.append(row)
-                results.append(outcome)
+                results.append(replace(outcome, files={}))  # written: keep only what to report
                 if not_written:
                     unwritten.append(not_written)
                 bar.update()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -105,6 +106,8 @@ def connected(address: str | None, cpus: int | None) -> Iterator[Cluster]:
     :class:`InputError` when there is no cluster at ``address``.
     """
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    if address:
+        _reachable(address)
     try:
         if address:
             ray.init(address=address, logging_level=logging.WARNING, log_to_driver=False)
@@ -125,6 +128,24 @@ def connected(address: str | None, cpus: int | None) -> Iterator[Cluster]:
         yield Cluster(cpus=max(1, int(_cluster_resources().get("CPU", 1))), local=not address)
     finally:
         ray.shutdown()
+
+
+PROBE_SECONDS = 10.0
+
+
+def _reachable(address: str) -> None:
+    """Refuse at once an address where nothing listens: Ray itself would retry for minutes."""
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    problem = None
+    if not host or not port.isdigit():
+        problem = "not a HOST:PORT address"
+    else:
+        try:
+            socket.create_connection((host, int(port)), timeout=PROBE_SECONDS).close()
+        except OSError as error:
+            problem = f"no Ray cluster answers there ({error.strerror or error})"
+    if problem:
+        raise InputError([Problem("--address", 0, "-", problem, address)])
 
 
 def run_jobs(

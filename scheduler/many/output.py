@@ -23,7 +23,14 @@ WHAT_IF_FOLDER = "what-if"
 
 
 def prepare_output(out: Path) -> None:
-    """Make ``out`` ours; refuse a file, or a non-empty folder another tool wrote."""
+    """Make ``out`` ours (after :func:`check_output`)."""
+    check_output(out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / MARKER).touch()
+
+
+def check_output(out: Path) -> None:
+    """Refuse a file, or a non-empty folder another tool wrote, before any work starts."""
     if out.exists() and not out.is_dir():
         raise InputError([Problem(str(out), 0, "-", "exists and is not a folder", str(out))])
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
@@ -38,8 +45,6 @@ def prepare_output(out: Path) -> None:
                 )
             ]
         )
-    out.mkdir(parents=True, exist_ok=True)
-    (out / MARKER).touch()
 
 
 def plan_folder(authority: str, what_if: str) -> str:
