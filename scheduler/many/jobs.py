@@ -139,7 +139,12 @@ def plan_job(
             problems = [replace(p, file=f"{data.name}: {p.file}") for p in error.problems]
             return _failed(job, "input_error", began, problems)
     due = len(due_children(authority.children.values(), authority.config))
-    split = piece_pool is not None and options.split_from is not None and due >= options.split_from
+    split = (
+        piece_pool is not None
+        and options.split_from is not None
+        and due >= options.split_from
+        and options.split_workers > 1  # one CPU in all: the pieces stay in this task
+    )
     result = make_plan(
         authority,
         PlanOptions(
