@@ -51,10 +51,9 @@ QUICK = ["--time-limit", "4", "--link-time-limit", "1"]
 
 @pytest.fixture(scope="module")
 def head() -> Iterator[Head]:
-    """The module's cluster; this process joins it with the same token setting."""
-    with pytest.MonkeyPatch.context() as patch, ray_head(cpus=2) as cluster:
-        patch.setenv("RAY_AUTH_MODE", "token")
-        patch.setenv("RAY_USAGE_STATS_ENABLED", "0")
+    """The module's cluster; this process joins it with the same token setting (conftest)."""
+    assert os.environ.get("RAY_AUTH_MODE") == "token"
+    with ray_head(cpus=2) as cluster:
         wait_for(cluster.address)
         yield cluster
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 import ray
-from ray.exceptions import RayError, RayTaskError
+from ray.exceptions import RayError, RayTaskError, TaskCancelledError
 
 from scheduler.errors import InputError, Problem
 from scheduler.many.jobs import AuthorityData, JobOutcome, PlanJob, plan_job
@@ -75,10 +75,11 @@ class RayPiecePool:
             key, problem, seed = self._pending.pop(ref)
             try:
                 outcome = ray.get(ref)
+            except TaskCancelledError:  # by stop(), before it started or while it ran
+                outcome = solve_group(problem, 0.0, seed, use_model=False)
             except RayTaskError:
                 raise  # a bug in the piece solver: the authority's job fails and says so
-            except RayError:
-                # Cancelled, or its worker died more often than retried: the greedy rota.
+            except RayError:  # its worker died more often than retried: the greedy rota
                 outcome = solve_group(problem, 0.0, seed, use_model=False)
             out.append((key, outcome))
         return out
