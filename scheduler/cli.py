@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "gap",
     "plan",
     "replan",
+    "plan_many",
     "check",
     "report",
     "export_ics",

@@ -39,6 +39,7 @@ from scheduler.scheduling.problem import (
 from scheduler.scheduling.rota import Rota, hand_greedy
 from scheduler.scheduling.solve import (
     PieceOutcome,
+    PiecePool,
     Progress,
     ProgressCallback,
     merge,
@@ -154,6 +155,7 @@ def make_plan(
     data_path: str | None = None,
     created_at: datetime | None = None,
     warm: PlanResult | None = None,
+    pieces: PiecePool | None = None,
 ) -> PlanResult:
     """Plan the term: every due child scheduled or explained, the plan checked.
 
@@ -164,7 +166,8 @@ def make_plan(
 
     ``warm`` (a what-if: the same data, other weights) starts from that plan: its links are
     reused when no link weight changed, and its slots are the solver's first answer, with no
-    bonus for keeping them.
+    bonus for keeping them. ``pieces`` solves stage 2's pieces elsewhere (``plan-many``: Ray
+    tasks); by default, worker processes here.
     """
     began = time.perf_counter()
     _progress(progress, "preparing", began)
@@ -190,6 +193,7 @@ def make_plan(
         seconds=_solve_seconds(options, began, len(work.to_book)),
         progress=progress,
         stop=stop,
+        pieces=pieces,
     )
     unhonoured += solved.unhonoured
 
@@ -343,6 +347,7 @@ def _book(
     seconds: float,
     progress: ProgressCallback | None,
     stop: threading.Event | None,
+    pieces: PiecePool | None = None,
 ) -> Booked:
     """Stage 2: the options under these links, the appointment pins that hold, the pieces
     solved and merged."""
@@ -374,6 +379,7 @@ def _book(
         stop=stop,
         points_per_unit=SCALE,
         deterministic=options.deterministic,
+        pool=pieces,
     )
     return Booked(
         problem=problem,

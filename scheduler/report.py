@@ -84,6 +84,14 @@ def thirty_months_on(child: Child, review: ReviewConfig) -> date:
     return add_months(child.date_of_birth, review.window_months[1])
 
 
+def counts_towards_metric(child: Child, review_date: date, review: ReviewConfig) -> bool:
+    """A review on ``review_date`` counts for the national metric: between the child's 24- and
+    30-month dates (``window_months``), both included. The one place this is decided (the
+    service report and the plan-level forecast of ``plan-many`` both ask here)."""
+    lo = review.window_months[0]
+    return add_months(child.date_of_birth, lo) <= review_date <= thirty_months_on(child, review)
+
+
 def review_dates(child: Child, outcomes: Iterable[Outcome]) -> tuple[date, ...]:
     """Every date the child was reviewed: ``reviewed_on`` and each attended outcome's date (as
     :mod:`scheduler.outcomes` reads them), sorted, without repeats. ``outcomes`` may hold other
@@ -448,14 +456,14 @@ def _cohort(
     authority: Authority, period: Period, by_child: Mapping[str, Sequence[Outcome]]
 ) -> Iterable[CohortChild]:
     review = authority.config.review
-    lo = review.window_months[0]
     for child in authority.children.values():
         thirty = thirty_months_on(child, review)
         if thirty not in period:
             continue
-        start = add_months(child.date_of_birth, lo)
         counted = [
-            d for d in review_dates(child, by_child.get(child.child_id, ())) if start <= d <= thirty
+            d
+            for d in review_dates(child, by_child.get(child.child_id, ()))
+            if counts_towards_metric(child, d, review)
         ]
         yield CohortChild(
             child_id=child.child_id,

@@ -18,8 +18,8 @@ from typing import Any
 
 from scheduler.booking import book
 from scheduler.commands.arguments import iso_date
-from scheduler.commands.planning import write_plan_files
 from scheduler.domain import format_time
+from scheduler.export.folder import write_plan_folder
 from scheduler.io.load import load_authority
 from scheduler.io.plan_files import read_plan
 from scheduler.recommend import (
@@ -153,7 +153,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"check: {v}", file=sys.stderr)
         print("The booking would break the rules above; nothing was written.", file=sys.stderr)
         return EXIT_CHECK_FAILED
-    write_plan_files(authority, booking.plan, args.out, previous=plan, calendars=not args.no_ics)
+    write_plan_folder(authority, booking.plan, args.out, previous=plan, calendars=not args.no_ics)
     a = chosen.appointment
     print(
         f"Booked {a.child_id} on {a.date:%a %d %b %Y} at {format_time(a.start)} "

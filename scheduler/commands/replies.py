@@ -24,9 +24,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from scheduler.booking import book
 from scheduler.commands.export_ics import add_input_options, load_inputs
-from scheduler.commands.planning import write_plan_files
 from scheduler.commands.store import default_actor, open_for_command, refused
 from scheduler.domain import format_time
+from scheduler.export.folder import write_plan_folder
 from scheduler.recommend import SlotFinder
 from scheduler.replies import (
     REFUSAL_TEXT,
@@ -181,7 +181,9 @@ def accept(args: argparse.Namespace, finder: SlotFinder, records: dict[str, Repl
         for v in booking.check.violations:
             print(f"check: {v}", file=sys.stderr)
         return 1
-    write_plan_files(finder.authority, booking.plan, args.out, previous=finder.plan, calendars=True)
+    write_plan_folder(
+        finder.authority, booking.plan, args.out, previous=finder.plan, calendars=True
+    )
     a = verdict.appointment
     print(
         f"Accepted {a.child_id}'s proposal: {a.date:%a %d %b %Y} {format_time(a.start)} "

@@ -17,9 +17,11 @@ from __future__ import annotations
 import multiprocessing
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from typing import Protocol
 
 from scheduler.config import ReviewModel
 from scheduler.scheduling.model import build_day_model, solve_day_model
@@ -168,6 +170,60 @@ def _solve_in_worker(
     )
 
 
+class PiecePool(Protocol):
+    """Where pieces are solved side by side: worker processes on this machine by default;
+    ``plan-many`` passes one that runs them as Ray tasks across a cluster."""
+
+    def submit(
+        self, key: int, problem: GroupProblem, time_limit: float, seed: int, deterministic: bool
+    ) -> None:
+        """Start solving ``problem`` with the model; its outcome comes back under ``key``."""
+
+    def collect(self, timeout: float) -> list[tuple[int, PieceOutcome]]:
+        """Pieces finished since the last call, waiting up to ``timeout`` s for the first."""
+
+    def stop(self) -> None:
+        """End the running searches now (the coordinator pressed Stop)."""
+
+
+class _ProcessPool:
+    """Spawned worker processes; ``stop`` reaches their searches through a shared event, so
+    they keep their best solution so far."""
+
+    def __init__(self, executor: ProcessPoolExecutor, shared: StopSignal) -> None:
+        self._executor = executor
+        self._shared = shared
+        self._pending: dict[Future[PieceOutcome], int] = {}
+
+    def submit(
+        self, key: int, problem: GroupProblem, time_limit: float, seed: int, deterministic: bool
+    ) -> None:
+        future = self._executor.submit(
+            _solve_in_worker, problem, time_limit, seed, True, deterministic
+        )
+        self._pending[future] = key
+
+    def collect(self, timeout: float) -> list[tuple[int, PieceOutcome]]:
+        done, _ = wait(list(self._pending), timeout=timeout, return_when=FIRST_COMPLETED)
+        return [(self._pending.pop(future), future.result()) for future in done]
+
+    def stop(self) -> None:
+        self._shared.set()  # type: ignore[attr-defined]
+
+
+@contextmanager
+def _process_pool(workers: int) -> Iterator[_ProcessPool]:
+    context = multiprocessing.get_context("spawn")
+    shared = context.Event()  # handed to each worker as it starts: ``stop`` across processes
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_remember_stop,
+        initargs=(shared,),
+    ) as executor:
+        yield _ProcessPool(executor, shared)
+
+
 def solve_pieces(
     pieces: list[GroupProblem],
     *,
@@ -178,6 +234,7 @@ def solve_pieces(
     stop: threading.Event | None = None,
     points_per_unit: float = 1.0,
     deterministic: bool = False,
+    pool: PiecePool | None = None,
 ) -> list[PieceOutcome]:
     """Solve every piece within about ``time_limit`` seconds overall.
 
@@ -186,6 +243,8 @@ def solve_pieces(
     ``stop`` is set end their search at once and keep their best solution so far. With
     ``deterministic`` each piece gets its share of ``time_limit`` in CP-SAT's deterministic
     time and the wall clock is not consulted: the same pieces give the same answers anywhere.
+    With more than one worker the pieces go to ``pool`` (by default, that many worker
+    processes here), at most ``2 × workers`` at a time.
     """
     began = time.perf_counter()
     deadline = began + time_limit
@@ -227,7 +286,8 @@ def solve_pieces(
     def halted() -> bool:
         return stopped(stop) or (not deterministic and remaining() <= 0)
 
-    if parallel == 1 or len(pieces) <= 1 or time_limit < POOL_MIN_SECONDS:
+    spawn_costs_more = pool is None and time_limit < POOL_MIN_SECONDS
+    if parallel == 1 or len(pieces) <= 1 or spawn_costs_more:
         for i in order:
             use_model = not halted()
             outcomes[i] = solve_piece(
@@ -235,25 +295,17 @@ def solve_pieces(
             )
             report()
     else:
-        context = multiprocessing.get_context("spawn")
-        shared = context.Event()  # handed to each worker as it starts: ``stop`` across processes
-        with ProcessPoolExecutor(
-            max_workers=parallel,
-            mp_context=context,
-            initializer=_remember_stop,
-            initargs=(shared,),
-        ) as pool:
-            pending: dict[Future[PieceOutcome], int] = {}
+        with ExitStack() as resources:
+            active = pool if pool is not None else resources.enter_context(_process_pool(parallel))
+            pending: set[int] = set()
             queue = list(order)
             while queue or pending:
                 while queue and len(pending) < parallel * 2 and not halted():
                     i = queue.pop(0)
-                    future = pool.submit(
-                        _solve_in_worker, pieces[i], piece_limit(i), seed, True, deterministic
-                    )
-                    pending[future] = i
+                    active.submit(i, pieces[i], piece_limit(i), seed, deterministic)
+                    pending.add(i)
                 if stopped(stop):
-                    shared.set()
+                    active.stop()
                 if halted() and queue:
                     for i in queue:
                         outcomes[i] = solve_piece(pieces[i], 0.0, seed, use_model=False)
@@ -261,8 +313,8 @@ def solve_pieces(
                     report()
                 if not pending:
                     continue
-                done, _ = wait(list(pending), timeout=0.2, return_when=FIRST_COMPLETED)
-                for future in done:
-                    outcomes[pending.pop(future)] = future.result()
+                for i, outcome in active.collect(timeout=0.2):
+                    pending.discard(i)
+                    outcomes[i] = outcome
                     report()
     return [outcomes[i] for i in range(len(pieces))]
