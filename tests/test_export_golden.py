@@ -26,9 +26,11 @@ def _differences(got: dict[str, str], want: dict[str, str]) -> list[str]:
     missing = sorted(want.keys() - got.keys())
     extra = sorted(got.keys() - want.keys())
     changed = sorted(k for k in want.keys() & got.keys() if want[k] != got[k])
-    return [f"missing {k}" for k in missing] + [f"extra {k}" for k in extra] + [
-        f"changed {k}" for k in changed
-    ]
+    return (
+        [f"missing {k}" for k in missing]
+        + [f"extra {k}" for k in extra]
+        + [f"changed {k}" for k in changed]
+    )
 
 
 def test_plan_folders_are_byte_identical(
