@@ -21,15 +21,9 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Literal
 
-from icalendar import Component
-
 from scheduler.config import Organiser
 from scheduler.domain import Authority, format_time
-from scheduler.export.components import (
-    calendar_bytes,
-    event_component,
-    todo_component,
-)
+from scheduler.export.components import calendar_bytes, event_text, todo_text
 from scheduler.export.entries import (
     PRACTITIONERS,
     SETTINGS,
@@ -210,11 +204,11 @@ def _item_order(item: _FeedItem) -> tuple[datetime, str]:
 def _render_feed(
     items: list[_FeedItem], *, name: str, uid: str, stamp: datetime, organiser: Organiser
 ) -> bytes:
-    components: list[Component] = []
+    components: list[str] = []
     for item in items:
         if item.entry.kind is EventKind.SUMMARY_TODO:
             components.append(
-                todo_component(
+                todo_text(
                     item.entry,
                     sequence=item.sequence,
                     stamp=stamp,
@@ -224,7 +218,7 @@ def _render_feed(
             )
         else:
             components.append(
-                event_component(
+                event_text(
                     item.entry,
                     sequence=item.sequence,
                     stamp=stamp,
@@ -243,7 +237,7 @@ def _subject(prefix: str, entry: Entry) -> str:
 def _invitation(
     entry: Entry, sequence: int, stamp: datetime, organiser: Organiser, text: str
 ) -> bytes:
-    event = event_component(
+    event = event_text(
         entry,
         sequence=sequence,
         stamp=stamp,
@@ -257,7 +251,7 @@ def _invitation(
 
 
 def _family_copy(entry: Entry, sequence: int, stamp: datetime, organiser: Organiser) -> bytes:
-    event = event_component(
+    event = event_text(
         entry, sequence=sequence, stamp=stamp, organiser=organiser, alarm=True, private=True
     )
     return calendar_bytes("PUBLISH", name=None, uid=f"cal-{entry.uid}", components=[event])
@@ -271,7 +265,7 @@ def _cancellation(
     recipients: tuple[Attendee, ...],
     text: str,
 ) -> bytes:
-    event = event_component(
+    event = event_text(
         entry,
         sequence=sequence,
         stamp=stamp,
