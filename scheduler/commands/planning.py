@@ -6,19 +6,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 from scheduler.commands.arguments import iso_date
 from scheduler.commands.store import add_db_option, check_store, save_to_store
 from scheduler.domain import Authority
-from scheduler.export.bundle import write_calendars
-from scheduler.export.ics import build_calendars
-from scheduler.export.workbook import rota_workbook
-from scheduler.io.atomic import atomic_folder
+from scheduler.export import plan_folder
 from scheduler.io.load import load_authority
 from scheduler.io.pins import read_pins
-from scheduler.io.plan_files import write_plan
 from scheduler.kpis import more_children
 from scheduler.pins import conflicting_pins
 from scheduler.pipeline import PlanOptions, PlanResult, make_plan
@@ -144,21 +139,12 @@ def write_plan_files(
     authority: Authority, plan: Plan, out: Path, *, previous: Plan | None, calendars: bool
 ) -> Plan:
     """:func:`write_plan_folder` for a plan made some other way (a booking between plans)."""
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if out.exists() and any(out.iterdir()) and not (out / "summary.json").exists():
-        raise SystemExit(f"{out} is not empty and is not a plan folder; choose another --out")
-    with atomic_folder(out) as final:
-        if calendars:
-            calendar_set = build_calendars(authority, plan, previous=previous)
-            plan = replace(plan, sequences=dict(calendar_set.sequences))
-            write_calendars(calendar_set, final / "ics")
-        write_plan(plan, final / "plan")
-        for entry in (final / "plan").iterdir():
-            entry.rename(final / entry.name)
-        (final / "plan").rmdir()
-        (final / "rota.xlsx").write_bytes(rota_workbook(authority, plan))
-    return plan
+    try:
+        return plan_folder.write_plan_folder(
+            authority, plan, out, previous=previous, calendars=calendars
+        )
+    except ValueError as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def changed_links(result: PlanResult) -> int:
