@@ -200,7 +200,8 @@ def test_calendars_match_the_icalendar_writer(
     method: Any, name: str | None, uid: str, count: int
 ) -> None:
     """Headers (a feed's name, refresh hints), the time zone and the events, in order."""
-    entries = list(ENTRIES.values())[:count]
+    entries = [replace(e, description=e.description or "A letter.") for e in ENTRIES.values()]
+    entries = entries[:count]
     stamp = datetime(2026, 12, 3, 9, 30, tzinfo=UTC)
     organiser = Organiser()
     old = [

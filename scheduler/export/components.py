@@ -130,6 +130,8 @@ def event_text(
     if private:
         parts.append("CLASS:PRIVATE\r\n")
     text = description if description is not None else entry.description
+    if text is None:
+        raise ValueError(f"entry {entry.uid}: an invitation's letter must be given")
     parts.append(text_line("DESCRIPTION", text))
     if entry.geo is not None:
         parts.append(line("GEO", f"{float(entry.geo[0])};{float(entry.geo[1])}"))
@@ -151,6 +153,8 @@ def todo_text(
 ) -> str:
     """A VTODO for the key person's task; without ``due`` when no day fits (the description
     says so). Properties by name, as icalendar orders a VTODO's."""
+    if entry.description is None:
+        raise ValueError(f"entry {entry.uid} has no description")
     parts = ["BEGIN:VTODO\r\n", text_line("DESCRIPTION", entry.description)]
     parts.append(line("DTSTAMP", utc_time(stamp)))
     if entry.due is not None:
