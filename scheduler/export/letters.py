@@ -16,10 +16,10 @@ forwarded, printed and left on kitchen tables.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from html import unescape
 from html.parser import HTMLParser
 from types import SimpleNamespace
 from typing import Any, Literal
@@ -40,6 +40,8 @@ from scheduler.plan import Appointment, Plan
 NameStyle = Literal["initials", "full", "id"]
 
 _SPACE = re.compile(r"\s+")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+"""Unicode's control characters (category ``Cc``: exactly these 65)."""
 _WORD_SPLIT = re.compile(r"[\s\-]+")
 
 ROLE_NAMES: dict[str, str] = {
@@ -57,10 +59,7 @@ def clean(text: str | None) -> str:
     Names and addresses come from spreadsheets; a stray line break must not end up splitting
     a calendar property or an email header.
     """
-    spaced = _SPACE.sub(" ", text or "")
-    if any(unicodedata.category(ch) == "Cc" for ch in spaced):
-        spaced = "".join(ch for ch in spaced if unicodedata.category(ch) != "Cc")
-    return spaced.strip()
+    return _CONTROL.sub("", _SPACE.sub(" ", text or "")).strip()
 
 
 def initials(name: str) -> str:
@@ -330,6 +329,10 @@ def _environment(folder: str | None) -> ImmutableSandboxedEnvironment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # a service's folder may be edited while the dashboard runs: look for changes then;
+        # the built-in templates change only with an upgrade (a restart), so are not checked
+        # on every letter (two file lookups per letter, thousands of letters per plan)
+        auto_reload=folder is not None,
     )
 
 
@@ -472,12 +475,64 @@ class _TextWriter(HTMLParser):
         return re.sub(r"\n{3,}", "\n\n", text) + "\n"
 
 
+_PLAIN_TOKEN = re.compile(
+    r"""(?P<text>[^<]+)
+    |<!(?i:doctype)[^<>]*>
+    |<(?P<tag>[a-zA-Z][a-zA-Z0-9]*)
+        (?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:\s*=\s*(?:"[^"<>]*"|'[^'<>]*'))?)*
+        \s*(?P<closed>/)?>
+    |</(?P<end>[a-zA-Z][a-zA-Z0-9]*)\s*>""",
+    re.VERBOSE,
+)
+"""One piece of plain HTML: text, the doctype, a start tag with quoted attributes, an end tag."""
+_RAW_TEXT = frozenset({"script", "style"})
+
+
+def _feed_plain(writer: _TextWriter, page: str) -> bool:
+    """Hand ``writer`` the events :class:`HTMLParser` would for ``page``, when the page is
+    plain HTML (only the pieces of :data:`_PLAIN_TOKEN`, nothing but text inside ``script``
+    and ``style``, which is what letters are); ``False`` as soon as it is not.
+
+    A letter is parsed for every invitation, and the parser's generality (comments, CDATA,
+    unquoted and broken attributes) made it the slowest part of writing a plan's calendars;
+    anything but plain HTML still goes to the parser (``tests/test_letters.py`` holds the two
+    to the same text on random pages).
+    """
+    position, size = 0, len(page)
+    while position < size:
+        match = _PLAIN_TOKEN.match(page, position)
+        if match is None:
+            return False
+        position = match.end()
+        text, tag, end = match.group("text", "tag", "end")
+        if text is not None:
+            writer.handle_data(unescape(text))
+        elif end is not None:
+            writer.handle_endtag(end.lower())
+        elif tag is not None:
+            tag = tag.lower()
+            if match.group("closed"):
+                writer.handle_startendtag(tag, [])
+                continue
+            writer.handle_starttag(tag, [])
+            if tag in _RAW_TEXT:  # raw text up to its end tag, as the parser reads it
+                close = page.find("<", position)
+                closing = _PLAIN_TOKEN.match(page, close) if close >= 0 else None
+                if closing is None or (closing.group("end") or "").lower() != tag:
+                    return False
+                if close > position:
+                    writer.handle_data(page[position:close])
+    return True
+
+
 def html_to_text(page: str) -> str:
     """The plain text of an HTML letter, for invitations and e-mails (entities unescaped: the
     calendar and mail libraries escape for their own formats)."""
     writer = _TextWriter()
-    writer.feed(page)
-    writer.close()
+    if not _feed_plain(writer, page):
+        writer = _TextWriter()
+        writer.feed(page)
+        writer.close()
     return writer.text()
 
 

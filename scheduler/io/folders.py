@@ -37,9 +37,15 @@ def write_files(root: Path, files: Mapping[str, bytes]) -> None:
         finally:
             os.close(descriptor)
     paths = [root / name for name in files] + sorted(folders)
+    shares = [paths[i::FLUSH_THREADS] for i in range(FLUSH_THREADS)]
     with ThreadPoolExecutor(FLUSH_THREADS) as pool:
-        for _ in pool.map(_flush, paths):
+        for _ in pool.map(_flush_all, shares):
             pass  # an error in any flush is raised here
+
+
+def _flush_all(paths: list[Path]) -> None:
+    for path in paths:
+        _flush(path)
 
 
 def _flush(path: Path) -> None:
