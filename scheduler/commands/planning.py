@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from scheduler.commands.arguments import iso_date
-from scheduler.commands.store import add_db_option, check_store, save_to_store
+from scheduler.commands.store_option import add_db_option, check_store, save_to_store
 from scheduler.domain import Authority
 from scheduler.export import plan_folder
 from scheduler.io.load import load_authority
