@@ -486,6 +486,7 @@ _PLAIN_TOKEN = re.compile(
 )
 """One piece of plain HTML: text, the doctype, a start tag with quoted attributes, an end tag."""
 _RAW_TEXT = frozenset({"script", "style"})
+assert _RAW_TEXT <= _SKIP_TAGS  # their raw text is never written
 
 
 def _feed_plain(writer: _TextWriter, page: str) -> bool:
@@ -495,34 +496,33 @@ def _feed_plain(writer: _TextWriter, page: str) -> bool:
 
     A letter is parsed for every invitation, and the parser's generality (comments, CDATA,
     unquoted and broken attributes) made it the slowest part of writing a plan's calendars;
-    anything but plain HTML still goes to the parser (``tests/test_letters.py`` holds the two
+    anything but plain HTML still goes to the parser (``tests/test_letter_text.py`` holds the two
     to the same text on random pages).
     """
-    position, size = 0, len(page)
-    while position < size:
-        match = _PLAIN_TOKEN.match(page, position)
-        if match is None:
-            return False
+    position = 0
+    for match in _PLAIN_TOKEN.finditer(page):
+        if match.start() != position:
+            return False  # something between two pieces is not plain HTML
         position = match.end()
-        text, tag, end = match.group("text", "tag", "end")
-        if text is not None:
-            writer.handle_data(unescape(text))
-        elif end is not None:
-            writer.handle_endtag(end.lower())
-        elif tag is not None:
-            tag = tag.lower()
-            if match.group("closed"):
-                writer.handle_startendtag(tag, [])
-                continue
+        kind = match.lastgroup  # text, tag, closed (a tag ending "/>"), end; None: doctype
+        if kind == "text":
+            writer.handle_data(unescape(match[0]))
+        elif kind == "end":
+            writer.handle_endtag(match["end"].lower())
+        elif kind == "closed":
+            writer.handle_startendtag(match["tag"].lower(), [])
+        elif kind == "tag":
+            tag = match["tag"].lower()
             writer.handle_starttag(tag, [])
-            if tag in _RAW_TEXT:  # raw text up to its end tag, as the parser reads it
+            if tag in _RAW_TEXT:
+                # The parser reads everything up to </script> or </style> as raw text, which
+                # the writer skips (both are among the tags it skips): plain only when that
+                # end tag is the next thing that looks like a tag.
                 close = page.find("<", position)
                 closing = _PLAIN_TOKEN.match(page, close) if close >= 0 else None
-                if closing is None or (closing.group("end") or "").lower() != tag:
+                if closing is None or (closing["end"] or "").lower() != tag:
                     return False
-                if close > position:
-                    writer.handle_data(page[position:close])
-    return True
+    return position == len(page)
 
 
 def html_to_text(page: str) -> str:
