@@ -172,3 +172,15 @@ def test_ids_are_spelled_out_as_before(identifier: str) -> None:
         for ch in identifier
     )
     assert _slug(identifier) == spelled
+
+
+def test_the_write_estimate_grows_with_the_work_and_is_calibrated() -> None:
+    """The time a caller keeps back grows with appointments and feeds, is less without
+    calendars, and comes from a calibration (not left at zero)."""
+    estimate = plan_folder.estimated_write_seconds
+    assert plan_folder.WITH_CALENDARS.per_appointment > 0
+    assert plan_folder.WITH_CALENDARS.per_feed > 0
+    assert plan_folder.TABLES_ONLY.per_appointment > 0
+    assert estimate(4684, 1500, 113) > estimate(1279, 375, 30) > estimate(0, 375, 30) > 0
+    assert estimate(1279, 1500, 113) > estimate(1279, 375, 30)
+    assert estimate(1279, 375, 30, calendars=False) < estimate(1279, 375, 30)

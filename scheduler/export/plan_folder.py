@@ -11,7 +11,7 @@ command's ``--time-limit``) can keep that much back for writing.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from scheduler.domain import Authority
@@ -61,3 +61,50 @@ def write_plan_folder(
     with atomic_folder(out) as staging:
         write_files(staging, files)
     return written
+
+
+# --------------------------------------------------------------------------- time budget
+
+
+@dataclass(frozen=True, slots=True)
+class WriteCost:
+    """Seconds :func:`write_plan_folder` takes: a fixed part, a part per appointment (its
+    invitation, family copy, letters, feed entries, rows) and a part per feed (each setting's
+    and practitioner's calendar file; a setting's zip)."""
+
+    fixed: float
+    per_appointment: float
+    per_feed: float
+
+    def seconds(self, appointments: int, feeds: int) -> float:
+        return max(0.0, self.fixed) + self.per_appointment * appointments + self.per_feed * feeds
+
+
+WITH_CALENDARS = WriteCost(fixed=1.672, per_appointment=0.003328, per_feed=0.000702)
+"""Fitted by ``bench/bench_write.py --calibrate --runs 5`` (least squares through each point's
+median run; the points: data/sample and a large authority, each with all, half and none of
+its appointments) on the project's shared 2-core machine, writing to its disk; the figures are
+in ``bench/PROFILE.md``."""
+
+TABLES_ONLY = WriteCost(fixed=0.026, per_appointment=0.000269, per_feed=0.0)
+"""The same for ``--no-ics``: the tables and the rota workbook only."""
+
+SLOWEST_RATIO = 1.5
+"""The slowest of those runs took up to this many times the estimate (1.47 for data/sample;
+creating thousands of small files is what varies most on a busy machine)."""
+
+
+def estimated_write_seconds(
+    n_appointments: int, n_settings: int, n_practitioners: int, *, calendars: bool = True
+) -> float:
+    """How long writing a plan folder of this size typically takes, so that a caller with a
+    time limit can keep that much back for it (the solver gets the rest).
+
+    A typical figure on a busy 2-core machine with a slow disk; multiply by
+    :data:`SLOWEST_RATIO` for one that the calibration runs never exceeded. On a quiet machine
+    or a fast disk, writing takes less: data/sample's folder (1,279 appointments, 5,904 files)
+    in about 2 s and a large authority's (4,684 appointments, 21,857 files) in about 6 s on a
+    RAM disk, most of the rest being the file system creating the files.
+    """
+    cost = WITH_CALENDARS if calendars else TABLES_ONLY
+    return cost.seconds(n_appointments, n_settings + n_practitioners)
