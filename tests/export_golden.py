@@ -7,7 +7,8 @@ joint, clinic and home reviews and children in no setting, given awkward names b
 enough to fold twice); ``plan0`` planned from it, ``plan1`` a second plan (another seed) with one
 review dropped and one practitioner changed, so a re-plan has updates, cancellations and a
 person taken off a review. ``digests.json`` was written by the exports as they were before the
-speed work (main at a9c5a1c) and must only be rewritten for an intended change of content:
+speed work (main at a9c5a1c; unchanged on main e1c97cc) and must only be rewritten for an intended
+change of content:
 
     .venv/bin/python tests/export_golden.py --write
 """
