@@ -70,3 +70,10 @@ def test_a_file_is_written_whole_or_not_at_all(tmp_path: Path) -> None:
     assert path.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["rota.xlsx"]
     atomic_file(path, lambda tmp: tmp.write_text("new"))
     assert path.read_text() == "new"
+
+
+def test_a_new_folder_is_for_its_owner_only(tmp_path: Path) -> None:
+    """Plan and data folders hold personal data: created 0700, whatever the umask."""
+    with atomic_folder(tmp_path / "plan") as staging:
+        (staging / "a.csv").write_text("x")
+    assert (tmp_path / "plan").stat().st_mode & 0o777 == 0o700

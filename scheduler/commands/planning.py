@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 from scheduler.commands.arguments import iso_date
-from scheduler.commands.store import add_db_option, check_store, save_to_store
+from scheduler.commands.store_option import add_db_option, check_store, save_to_store
 from scheduler.domain import Authority
-from scheduler.export.folder import write_plan_folder
+from scheduler.export.plan_folder import write_plan_folder
 from scheduler.io.load import load_authority
 from scheduler.io.pins import read_pins
 from scheduler.kpis import more_children
@@ -130,8 +130,8 @@ def run_plan(args: argparse.Namespace, previous: Plan | None = None) -> int:
 def write_plan_folder_or_exit(
     authority: Authority, result: PlanResult, out: Path, *, previous: Plan | None, calendars: bool
 ) -> Plan:
-    """:func:`scheduler.export.folder.write_plan_folder`, refusing a wrong ``--out`` with a
-    one-line message (exit 2)."""
+    """:func:`scheduler.export.plan_folder.write_plan_folder`, refusing a wrong ``--out`` with
+    a one-line message (exit 2)."""
     try:
         return write_plan_folder(
             authority, result.plan, out, previous=previous, calendars=calendars

@@ -19,7 +19,7 @@ from typing import Any
 from scheduler.booking import book
 from scheduler.commands.arguments import iso_date
 from scheduler.domain import format_time
-from scheduler.export.folder import write_plan_folder
+from scheduler.export.plan_folder import write_plan_folder
 from scheduler.io.load import load_authority
 from scheduler.io.plan_files import read_plan
 from scheduler.recommend import (

@@ -26,7 +26,7 @@ from scheduler.booking import book
 from scheduler.commands.export_ics import add_input_options, load_inputs
 from scheduler.commands.store import default_actor, open_for_command, refused
 from scheduler.domain import format_time
-from scheduler.export.folder import write_plan_folder
+from scheduler.export.plan_folder import write_plan_folder
 from scheduler.recommend import SlotFinder
 from scheduler.replies import (
     REFUSAL_TEXT,

@@ -27,15 +27,12 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from scheduler.domain import Authority
 from scheduler.io.plan_files import write_plan
-from scheduler.plan import Plan
 from scheduler.store import repository as repo
 from scheduler.store.access import Role
 from scheduler.store.audit import audit_line, cli_actor, printable
 from scheduler.store.db import Store, database_url, one_line, safe_url
 from scheduler.store.migrations import current_revision
-from scheduler.store.opening import check_writable
 from scheduler.store.records import AuditAction, StoreError, VersionInfo
 
 EXIT_REFUSED = 2
@@ -56,59 +53,6 @@ def refused(exc: BaseException) -> int:
     message = str(exc) if isinstance(exc, StoreError | ValueError) else one_line(exc)
     print(f"error: {message}", file=sys.stderr)
     return EXIT_REFUSED
-
-
-# --------------------------------------------------------------------------- plan --db
-
-
-def add_db_option(parser: argparse.ArgumentParser) -> None:
-    """``--db [URL]`` for ``plan``/``replan``: also save the plan as a new store version."""
-    parser.add_argument(
-        "--db",
-        nargs="?",
-        const="",
-        default=None,
-        metavar="URL",
-        help="also save the plan as a new version in the plan store (no URL: "
-        "$SCHEDULER_DB_URL, else the default SQLite file)",
-    )
-
-
-def check_store(args: argparse.Namespace) -> int:
-    """Before solving, with ``--db``: the store must exist and take a write (0), else one line
-    and exit status 2, so nobody waits for a plan that cannot be saved."""
-    if getattr(args, "db", None) is None:
-        return 0
-    try:
-        store = open_for_command(args.db)
-    except (StoreError, SQLAlchemyError, OSError) as exc:
-        return refused(exc)
-    try:
-        check_writable(store)
-    except (StoreError, SQLAlchemyError, OSError) as exc:
-        return refused(exc)
-    finally:
-        store.dispose()
-    return 0
-
-
-def save_to_store(args: argparse.Namespace, authority: Authority, plan: Plan) -> int:
-    """Save ``plan`` when ``--db`` was given; prints the version number. 0, or 2 when the
-    store refused (the plan folder is written either way)."""
-    if getattr(args, "db", None) is None:
-        return 0
-    note = f"{args.command} {Path(args.data).name}"
-    try:
-        store = open_for_command(args.db)
-        try:
-            info = repo.save_plan(store, plan, authority, actor=default_actor(), note=note)
-        finally:
-            store.dispose()
-    except (StoreError, SQLAlchemyError, OSError) as exc:
-        print("the plan folder was written, but not saved in the store", file=sys.stderr)
-        return refused(exc)
-    print(f"Saved as plan version {info.version} in {safe_url(store.url)}")
-    return 0
 
 
 # --------------------------------------------------------------------------- store …

@@ -18,20 +18,17 @@ The folder is written next to its final place and swapped in, so a reader never 
 
 from __future__ import annotations
 
-import io
-import os
-import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from scheduler.domain import Authority
 from scheduler.export.ics import CalendarSet, build_calendars, plan_for
 from scheduler.export.uids import file_stem
+from scheduler.export.zips import ZIP_TIME as ZIP_TIME  # where the dashboard looks for it
+from scheduler.export.zips import Packed, archive, pack, pack_all
 from scheduler.io.atomic import atomic_folder
+from scheduler.io.folders import write_files
 from scheduler.plan import Plan
-
-ZIP_TIME = (2000, 1, 1, 0, 0, 0)
-"""Every zip member's timestamp: fixed, so the same plan gives the same zip bytes."""
 
 MARKER = "all.zip"
 """Present in every folder this module writes; a folder without it is not replaced."""
@@ -50,40 +47,50 @@ See docs/calendars.md for how to subscribe in Outlook and Google Calendar.
 """
 
 
-def _zip(files: Mapping[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name in sorted(files):
-            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, files[name])
-    return buffer.getvalue()
-
-
 def _setting_files(
-    calendars: CalendarSet, setting_id: str, children: list[str]
-) -> dict[str, bytes]:
-    files = {f"{file_stem(setting_id)}.ics": calendars.settings[setting_id]}
+    calendars: CalendarSet, setting_id: str, children: Iterable[str]
+) -> dict[str, tuple[str, bytes]]:
+    """A setting's download: name in its zip → (path of the same file in ``ics/``, bytes)."""
+    feed = f"{file_stem(setting_id)}.ics"
+    files = {feed: (f"settings/{feed}", calendars.settings[setting_id])}
     for child_id in children:
         stem = file_stem(child_id)
         if child_id in calendars.family:
-            files[f"family/{stem}.ics"] = calendars.family[child_id]
+            files[f"family/{stem}.ics"] = (f"family/{stem}.ics", calendars.family[child_id])
         if child_id in calendars.letters:
-            files[f"letters/{stem}.html"] = calendars.letters[child_id].encode("utf-8")
-            files[f"letters/large-type/{stem}.html"] = calendars.large_letters[child_id].encode(
-                "utf-8"
-            )
+            for name, text in (
+                (f"letters/{stem}.html", calendars.letters[child_id]),
+                (f"letters/large-type/{stem}.html", calendars.large_letters[child_id]),
+            ):
+                files[name] = (name, text.encode("utf-8"))
     return files
 
 
-def _children_of(calendars: CalendarSet, setting_id: str) -> list[str]:
-    return [c for c, s in calendars.child_settings.items() if s == setting_id]
+def _children_by_setting(calendars: CalendarSet) -> dict[str, list[str]]:
+    children: dict[str, list[str]] = {}
+    for child_id, setting_id in calendars.child_settings.items():
+        children.setdefault(setting_id, []).append(child_id)
+    return children
+
+
+def _bundle(
+    calendars: CalendarSet,
+    setting_id: str,
+    children: Iterable[str],
+    packed: Mapping[str, Packed],
+) -> bytes:
+    """A setting's zip, reusing the files already packed for ``all.zip``."""
+    members = {
+        name: packed[path] if path in packed else pack(data)
+        for name, (path, data) in _setting_files(calendars, setting_id, children).items()
+    }
+    return archive(members)
 
 
 def setting_bundle(calendars: CalendarSet, setting_id: str) -> bytes:
     """One setting's zip: its feed, its families' calendar entries and letters (all PUBLISH)."""
-    return _zip(_setting_files(calendars, setting_id, _children_of(calendars, setting_id)))
+    children = _children_by_setting(calendars).get(setting_id, [])
+    return _bundle(calendars, setting_id, children, {})
 
 
 def calendar_files(calendars: CalendarSet, *, only_changes: bool = False) -> dict[str, bytes]:
@@ -125,10 +132,13 @@ def calendar_files(calendars: CalendarSet, *, only_changes: bool = False) -> dic
     for child_id, cancellation in calendars.cancellations.items():
         files[f"cancellations/{file_stem(child_id)}.ics"] = cancellation.ics
     files["README.txt"] = README.format(term=calendars.term_name).encode("utf-8")
-    everything = dict(files)
+    packed = pack_all(files)  # each file compressed once, for all.zip and its setting's zip
+    children = _children_by_setting(calendars)
     for setting_id in settings:
-        files[f"zips/{file_stem(setting_id)}.zip"] = setting_bundle(calendars, setting_id)
-    files[MARKER] = _zip(everything)
+        files[f"zips/{file_stem(setting_id)}.zip"] = _bundle(
+            calendars, setting_id, children.get(setting_id, []), packed
+        )
+    files[MARKER] = archive(packed)
     return files
 
 
@@ -140,6 +150,13 @@ def write_calendars(calendars: CalendarSet, out_dir: Path, *, only_changes: bool
     """
     out_dir = Path(out_dir)
     files = calendar_files(calendars, only_changes=only_changes)
+    refuse_unless_replaceable(out_dir)
+    with atomic_folder(out_dir) as staging:
+        write_files(staging, files)
+
+
+def refuse_unless_replaceable(out_dir: Path) -> None:
+    """``ValueError`` unless ``out_dir`` is missing, empty, or an ``ics/`` folder written here."""
     if out_dir.exists() or out_dir.is_symlink():
         if not out_dir.is_dir() or out_dir.is_symlink():
             raise ValueError(f"{out_dir} exists and is not a folder; not replacing it")
@@ -147,14 +164,6 @@ def write_calendars(calendars: CalendarSet, out_dir: Path, *, only_changes: bool
             raise ValueError(
                 f"{out_dir} is not empty and was not written by export-ics; not replacing it"
             )
-    with atomic_folder(out_dir) as staging:
-        for name, data in files.items():
-            path = staging / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with open(path, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
 
 
 def setting_zip(authority: Authority, plan: Plan, setting_id: str) -> bytes:

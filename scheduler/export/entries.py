@@ -33,7 +33,6 @@ from scheduler.export.letters import (
     LetterFacts,
     NameStyle,
     child_label,
-    family_letter_text,
     letter_facts,
     long_date,
     short_date,
@@ -68,7 +67,10 @@ class Entry:
     """Published in: (``settings``, id), (``practitioners``, id) or (``invites``, child id)."""
     facts: LetterFacts
     summary: str
-    description: str
+    description: str | None
+    """``None`` for the invitation (``INVITE``): its text is the family's letter, rendered by
+    :func:`scheduler.export.ics.build_calendars` only when the invitation is written (comparing
+    plans, which needs every entry of two plans, renders no letter)."""
     location: str | None
     geo: tuple[float, float] | None
     fingerprint: tuple[object, ...]
@@ -305,7 +307,7 @@ def _review_entries(
             feed=(INVITES, appointment.child_id),
             facts=facts,
             summary=invite_summary(facts),
-            description=family_letter_text(facts),
+            description=None,
             location=facts.place,
             geo=facts.geo,
             fingerprint=print_,

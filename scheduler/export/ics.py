@@ -21,15 +21,9 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Literal
 
-from icalendar import Component
-
 from scheduler.config import Organiser
 from scheduler.domain import Authority, format_time
-from scheduler.export.components import (
-    calendar_bytes,
-    event_component,
-    todo_component,
-)
+from scheduler.export.components import calendar_bytes, event_text, todo_text
 from scheduler.export.entries import (
     PRACTITIONERS,
     SETTINGS,
@@ -41,6 +35,7 @@ from scheduler.export.letters import (
     cancellation_text,
     clean,
     family_letter_text,
+    html_to_text,
     letter_html,
     removed_attendee_text,
     short_date,
@@ -210,11 +205,11 @@ def _item_order(item: _FeedItem) -> tuple[datetime, str]:
 def _render_feed(
     items: list[_FeedItem], *, name: str, uid: str, stamp: datetime, organiser: Organiser
 ) -> bytes:
-    components: list[Component] = []
+    components: list[str] = []
     for item in items:
         if item.entry.kind is EventKind.SUMMARY_TODO:
             components.append(
-                todo_component(
+                todo_text(
                     item.entry,
                     sequence=item.sequence,
                     stamp=stamp,
@@ -224,7 +219,7 @@ def _render_feed(
             )
         else:
             components.append(
-                event_component(
+                event_text(
                     item.entry,
                     sequence=item.sequence,
                     stamp=stamp,
@@ -243,7 +238,7 @@ def _subject(prefix: str, entry: Entry) -> str:
 def _invitation(
     entry: Entry, sequence: int, stamp: datetime, organiser: Organiser, text: str
 ) -> bytes:
-    event = event_component(
+    event = event_text(
         entry,
         sequence=sequence,
         stamp=stamp,
@@ -256,9 +251,17 @@ def _invitation(
     return calendar_bytes("REQUEST", name=None, uid=f"cal-{entry.uid}", components=[event])
 
 
-def _family_copy(entry: Entry, sequence: int, stamp: datetime, organiser: Organiser) -> bytes:
-    event = event_component(
-        entry, sequence=sequence, stamp=stamp, organiser=organiser, alarm=True, private=True
+def _family_copy(
+    entry: Entry, sequence: int, stamp: datetime, organiser: Organiser, text: str
+) -> bytes:
+    event = event_text(
+        entry,
+        sequence=sequence,
+        stamp=stamp,
+        organiser=organiser,
+        description=text,
+        alarm=True,
+        private=True,
     )
     return calendar_bytes("PUBLISH", name=None, uid=f"cal-{entry.uid}", components=[event])
 
@@ -271,7 +274,7 @@ def _cancellation(
     recipients: tuple[Attendee, ...],
     text: str,
 ) -> bytes:
-    event = event_component(
+    event = event_text(
         entry,
         sequence=sequence,
         stamp=stamp,
@@ -289,6 +292,72 @@ def _by_feed(entries: Iterable[Entry]) -> dict[tuple[str, str], list[Entry]]:
     for entry in entries:
         out.setdefault(entry.feed, []).append(entry)
     return out
+
+
+@dataclass(frozen=True)
+class _Build:
+    """What every calendar of one plan is made from: its entries, the previous plan's, and the
+    sequences between them."""
+
+    authority: Authority
+    previous: Plan | None
+    new: Mapping[str, Entry]
+    old: Mapping[str, Entry]
+    sequences: Mapping[str, int]
+    stamp: datetime
+    new_by_feed: Mapping[tuple[str, str], list[Entry]]
+    old_by_feed: Mapping[tuple[str, str], list[Entry]]
+
+    @property
+    def organiser(self) -> Organiser:
+        return self.authority.config.organiser
+
+    @property
+    def term(self) -> str:
+        return self.authority.config.term.name
+
+
+def _prepare(
+    authority: Authority, plan: Plan, previous: Plan | None, previous_authority: Authority | None
+) -> _Build:
+    new = plan_entries(authority, plan)
+    old = plan_entries(previous_authority or authority, previous) if previous is not None else {}
+    return _Build(
+        authority=authority,
+        previous=previous,
+        new=new,
+        old=old,
+        sequences=_sequences(new, old, plan, previous),
+        stamp=plan_stamp(plan),
+        new_by_feed=_by_feed(new.values()),
+        old_by_feed=_by_feed(old.values()),
+    )
+
+
+def _feed(build: _Build, kind: str, owner_id: str, name: str) -> tuple[bytes, bool]:
+    """One setting's or practitioner's feed, and whether it changed since the previous plan."""
+    items, changed = _feed_items(
+        (kind, owner_id), build.new_by_feed, build.old_by_feed, build.sequences
+    )
+    body = _render_feed(
+        items,
+        name=f"{name} — {build.term}",
+        uid=calendar_uid(build.term, kind, owner_id),
+        stamp=build.stamp,
+        organiser=build.organiser,
+    )
+    return body, changed
+
+
+def _setting_feed(build: _Build, setting_id: str) -> tuple[bytes, bool]:
+    setting = build.authority.settings[setting_id]
+    return _feed(build, SETTINGS, setting_id, f"Integrated reviews at {clean(setting.name)}")
+
+
+def _practitioner_feed(build: _Build, practitioner_id: str) -> tuple[bytes, bool]:
+    practitioner = build.authority.practitioners[practitioner_id]
+    name = f"Integrated reviews — {clean(practitioner.name)}"
+    return _feed(build, PRACTITIONERS, practitioner_id, name)
 
 
 def build_calendars(
@@ -310,41 +379,21 @@ def build_calendars(
     data, so a change that comes from the data alone, not the plan (a key person's new absence
     moving a summary's deadline, a family's new home) is not seen as a change.
     """
-    config = authority.config
-    organiser = config.organiser
-    term = config.term.name
-    stamp = plan_stamp(plan)
-    new = plan_entries(authority, plan)
-    old = plan_entries(previous_authority or authority, previous) if previous is not None else {}
-    sequences = _sequences(new, old, plan, previous)
-    new_by_feed, old_by_feed = _by_feed(new.values()), _by_feed(old.values())
+    build = _prepare(authority, plan, previous, previous_authority)
+    organiser, stamp, sequences = build.organiser, build.stamp, build.sequences
+    new, old = build.new, build.old
 
     settings: dict[str, bytes] = {}
     changed_settings: set[str] = set()
-    for setting_id, setting in authority.settings.items():
-        items, changed = _feed_items((SETTINGS, setting_id), new_by_feed, old_by_feed, sequences)
-        settings[setting_id] = _render_feed(
-            items,
-            name=f"Integrated reviews at {clean(setting.name)} — {term}",
-            uid=calendar_uid(term, SETTINGS, setting_id),
-            stamp=stamp,
-            organiser=organiser,
-        )
+    for setting_id in authority.settings:
+        settings[setting_id], changed = _setting_feed(build, setting_id)
         if changed:
             changed_settings.add(setting_id)
 
     practitioners: dict[str, bytes] = {}
     changed_practitioners: set[str] = set()
-    for practitioner_id, practitioner in authority.practitioners.items():
-        feed = (PRACTITIONERS, practitioner_id)
-        items, changed = _feed_items(feed, new_by_feed, old_by_feed, sequences)
-        practitioners[practitioner_id] = _render_feed(
-            items,
-            name=f"Integrated reviews — {clean(practitioner.name)} — {term}",
-            uid=calendar_uid(term, PRACTITIONERS, practitioner_id),
-            stamp=stamp,
-            organiser=organiser,
-        )
+    for practitioner_id in authority.practitioners:
+        practitioners[practitioner_id], changed = _practitioner_feed(build, practitioner_id)
         if changed:
             changed_practitioners.add(practitioner_id)
 
@@ -362,8 +411,10 @@ def build_calendars(
         was = old.get(entry.uid)
         changed = previous is None or was is None or was.fingerprint != entry.fingerprint
         update = sequence > 0
-        # the entry's description is the letter as first sent; an update says it replaces it
-        text = family_letter_text(entry.facts, update=True) if update else entry.description
+        page = letter_html(entry.facts)  # rendered once: the printable letter and its text
+        letter = html_to_text(page)
+        # the family's copy carries the letter as first sent; an update says it replaces it
+        text = family_letter_text(entry.facts, update=True) if update else letter
         invites[child_id] = Invitation(
             child_id=child_id,
             setting_id=entry.facts.setting_id,
@@ -376,8 +427,8 @@ def build_calendars(
             text=text,
             changed=changed,
         )
-        family[child_id] = _family_copy(entry, sequence, stamp, organiser)
-        letters[child_id] = letter_html(entry.facts)
+        family[child_id] = _family_copy(entry, sequence, stamp, organiser, letter)
+        letters[child_id] = page
         large_letters[child_id] = letter_html(entry.facts, large=True)
         child_settings[child_id] = entry.facts.setting_id
         if was is not None:
@@ -418,7 +469,7 @@ def build_calendars(
         child_settings.setdefault(was.child_id, was.facts.setting_id)
 
     return CalendarSet(
-        term_name=term,
+        term_name=build.term,
         settings=settings,
         practitioners=practitioners,
         invites=invites,
@@ -427,7 +478,7 @@ def build_calendars(
         letters=letters,
         large_letters=large_letters,
         child_settings=child_settings,
-        sequences=sequences,
+        sequences=dict(sequences),
         incremental=previous is not None,
         changed_settings=frozenset(changed_settings) if previous is not None else frozenset(),
         changed_practitioners=(
@@ -448,18 +499,22 @@ def plan_for(plan: Plan, keep: str, attribute: str) -> Plan:
 
 
 def setting_feed(authority: Authority, plan: Plan, setting_id: str) -> bytes:
-    """The setting's feed for the term (PUBLISH): what the setting downloads or subscribes to."""
+    """The setting's feed for the term (PUBLISH): what the setting downloads or subscribes to.
+
+    The same bytes as ``build_calendars(...).settings[setting_id]``, without writing anyone's
+    invitation or letter (the feed route calls this for every subscription it serves)."""
     if setting_id not in authority.settings:
         raise KeyError(f"unknown setting {setting_id}")
-    return build_calendars(authority, plan_for(plan, setting_id, "setting_id")).settings[setting_id]
+    subset = plan_for(plan, setting_id, "setting_id")
+    return _setting_feed(_prepare(authority, subset, None, None), setting_id)[0]
 
 
 def practitioner_feed(authority: Authority, plan: Plan, practitioner_id: str) -> bytes:
-    """The practitioner's feed for the term (PUBLISH)."""
+    """The practitioner's feed for the term (PUBLISH), as :func:`setting_feed` is built."""
     if practitioner_id not in authority.practitioners:
         raise KeyError(f"unknown practitioner {practitioner_id}")
     subset = plan_for(plan, practitioner_id, "practitioner_id")
-    return build_calendars(authority, subset).practitioners[practitioner_id]
+    return _practitioner_feed(_prepare(authority, subset, None, None), practitioner_id)[0]
 
 
 def family_invite(authority: Authority, plan: Plan, child_id: str) -> bytes:

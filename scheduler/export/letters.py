@@ -16,10 +16,10 @@ forwarded, printed and left on kitchen tables.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from html import unescape
 from html.parser import HTMLParser
 from types import SimpleNamespace
 from typing import Any, Literal
@@ -40,6 +40,8 @@ from scheduler.plan import Appointment, Plan
 NameStyle = Literal["initials", "full", "id"]
 
 _SPACE = re.compile(r"\s+")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+"""Unicode's control characters (category ``Cc``: exactly these 65)."""
 _WORD_SPLIT = re.compile(r"[\s\-]+")
 
 ROLE_NAMES: dict[str, str] = {
@@ -57,10 +59,7 @@ def clean(text: str | None) -> str:
     Names and addresses come from spreadsheets; a stray line break must not end up splitting
     a calendar property or an email header.
     """
-    spaced = _SPACE.sub(" ", text or "")
-    if any(unicodedata.category(ch) == "Cc" for ch in spaced):
-        spaced = "".join(ch for ch in spaced if unicodedata.category(ch) != "Cc")
-    return spaced.strip()
+    return _CONTROL.sub("", _SPACE.sub(" ", text or "")).strip()
 
 
 def initials(name: str) -> str:
@@ -297,6 +296,24 @@ def language_folder(language: str | None) -> str | None:
     return slug or None
 
 
+class _LetterEnvironment(ImmutableSandboxedEnvironment):
+    """The sandbox, with a short way to the letter's own values.
+
+    ``l.child_name`` is the commonest thing a template does, and the sandbox checks every
+    attribute it reads (a third of a letter's rendering time). The letter's namespace
+    (:func:`_context`) holds only plain values the code put there, so reading one of those by
+    a public name gives exactly what the full check would; anything else (another object, a
+    name starting with ``_``, a name it does not hold) goes through the full check.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is SimpleNamespace and not attribute.startswith("_"):
+            values = obj.__dict__
+            if attribute in values:
+                return values[attribute]
+        return super().getattr(obj, attribute)
+
+
 @lru_cache(maxsize=8)
 def _environment(folder: str | None) -> ImmutableSandboxedEnvironment:
     """The template environment: the service's folder first (when set), then the built-in
@@ -306,12 +323,16 @@ def _environment(folder: str | None) -> ImmutableSandboxedEnvironment:
     loader: jinja2.BaseLoader = (
         jinja2.ChoiceLoader([jinja2.FileSystemLoader(folder), package]) if folder else package
     )
-    return ImmutableSandboxedEnvironment(
+    return _LetterEnvironment(
         loader=loader,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # a service's folder may be edited while the dashboard runs: look for changes then;
+        # the built-in templates change only with an upgrade (a restart), so are not checked
+        # on every letter (two file lookups per letter, thousands of letters per plan)
+        auto_reload=folder is not None,
     )
 
 
@@ -454,12 +475,64 @@ class _TextWriter(HTMLParser):
         return re.sub(r"\n{3,}", "\n\n", text) + "\n"
 
 
+_PLAIN_TOKEN = re.compile(
+    r"""(?P<text>[^<]+)
+    |<!(?i:doctype)[^<>]*>
+    |<(?P<tag>[a-zA-Z][a-zA-Z0-9]*)
+        (?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:\s*=\s*(?:"[^"<>]*"|'[^'<>]*'))?)*
+        \s*(?P<closed>/)?>
+    |</(?P<end>[a-zA-Z][a-zA-Z0-9]*)\s*>""",
+    re.VERBOSE,
+)
+"""One piece of plain HTML: text, the doctype, a start tag with quoted attributes, an end tag."""
+_RAW_TEXT = frozenset({"script", "style"})
+assert _RAW_TEXT <= _SKIP_TAGS  # their raw text is never written
+
+
+def _feed_plain(writer: _TextWriter, page: str) -> bool:
+    """Hand ``writer`` the events :class:`HTMLParser` would for ``page``, when the page is
+    plain HTML (only the pieces of :data:`_PLAIN_TOKEN`, nothing but text inside ``script``
+    and ``style``, which is what letters are); ``False`` as soon as it is not.
+
+    A letter is parsed for every invitation, and the parser's generality (comments, CDATA,
+    unquoted and broken attributes) made it the slowest part of writing a plan's calendars;
+    anything but plain HTML still goes to the parser (``tests/test_letter_text.py`` holds the two
+    to the same text on random pages).
+    """
+    position = 0
+    for match in _PLAIN_TOKEN.finditer(page):
+        if match.start() != position:
+            return False  # something between two pieces is not plain HTML
+        position = match.end()
+        kind = match.lastgroup  # text, tag, closed (a tag ending "/>"), end; None: doctype
+        if kind == "text":
+            writer.handle_data(unescape(match[0]))
+        elif kind == "end":
+            writer.handle_endtag(match["end"].lower())
+        elif kind == "closed":
+            writer.handle_startendtag(match["tag"].lower(), [])
+        elif kind == "tag":
+            tag = match["tag"].lower()
+            writer.handle_starttag(tag, [])
+            if tag in _RAW_TEXT:
+                # The parser reads everything up to </script> or </style> as raw text, which
+                # the writer skips (both are among the tags it skips): plain only when that
+                # end tag is the next thing that looks like a tag.
+                close = page.find("<", position)
+                closing = _PLAIN_TOKEN.match(page, close) if close >= 0 else None
+                if closing is None or (closing["end"] or "").lower() != tag:
+                    return False
+    return position == len(page)
+
+
 def html_to_text(page: str) -> str:
     """The plain text of an HTML letter, for invitations and e-mails (entities unescaped: the
     calendar and mail libraries escape for their own formats)."""
     writer = _TextWriter()
-    writer.feed(page)
-    writer.close()
+    if not _feed_plain(writer, page):
+        writer = _TextWriter()
+        writer.feed(page)
+        writer.close()
     return writer.text()
 
 

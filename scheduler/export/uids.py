@@ -12,11 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from enum import StrEnum
+from functools import lru_cache
 
 UID_DOMAIN = "integrated-review.scheduler"
 """Right-hand side of every UID (RFC 5545 suggests a domain-like suffix for uniqueness)."""
 
 _SAFE = re.compile(r"[A-Za-z0-9.\-]")
+_ALL_SAFE = re.compile(r"[A-Za-z0-9.\-]*")
 _SPACES = re.compile(r"\s+")
 SEPARATOR = "+"
 """Between a UID's parts; never produced by :func:`_slug`, so parts cannot run together."""
@@ -47,6 +49,8 @@ def _slug(text: str) -> str:
 
     Injective (``_`` itself is escaped), so two different ids never share a UID.
     """
+    if _ALL_SAFE.fullmatch(text):
+        return text  # the usual id: nothing to spell out
     out = []
     for ch in text:
         if _SAFE.fullmatch(ch):
@@ -56,6 +60,7 @@ def _slug(text: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=16)
 def term_slug(term_name: str) -> str:
     """``Autumn 2026`` → ``autumn-2026``: the term part of every UID."""
     return _slug(_SPACES.sub("-", term_name.strip().lower()))

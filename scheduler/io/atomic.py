@@ -29,7 +29,7 @@ def atomic_folder(folder: Path) -> Iterator[Path]:
     folder = Path(folder).absolute()
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = sibling(folder, "new")
-    os.mkdir(staging)
+    os.mkdir(staging, 0o700)  # plan and data folders hold personal data: owner only
     try:
         yield staging
         replace_folder(staging, folder)

@@ -28,6 +28,7 @@ from scheduler.config import REVIEW_MODELS, ReviewModel
 from scheduler.domain import format_time
 from scheduler.errors import InputError, Problem
 from scheduler.io.atomic import atomic_folder
+from scheduler.io.folders import write_files
 from scheduler.io.pins import pins_csv, read_pins
 from scheduler.plan import (
     LOCATION_OF_MODEL,
@@ -110,13 +111,14 @@ def write_plan(plan: Plan, folder: Path) -> None:
     """
     folder = Path(folder)
     _refuse_unless_replaceable(folder)
-    files = render_plan(plan)  # render before touching the disk: a bad plan writes nothing
+    files = plan_file_bytes(plan)  # render before touching the disk: a bad plan writes nothing
     with atomic_folder(folder) as staging:
-        for name, text in files.items():
-            with open(staging / name, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
+        write_files(staging, files)
+
+
+def plan_file_bytes(plan: Plan) -> dict[str, bytes]:
+    """Every file of the plan folder's tables (:func:`render_plan`) as the bytes written."""
+    return {name: text.encode("utf-8") for name, text in render_plan(plan).items()}
 
 
 def _refuse_unless_replaceable(folder: Path) -> None:

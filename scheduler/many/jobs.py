@@ -17,7 +17,7 @@ from pathlib import Path
 from scheduler.calendar import due_children
 from scheduler.domain import Authority
 from scheduler.errors import InputError, Problem
-from scheduler.export.folder import write_plan_folder
+from scheduler.export.plan_folder import write_plan_folder
 from scheduler.forecast import plan_metric_forecast
 from scheduler.io.load import CONFIG_NAME, load_authority_from_upload
 from scheduler.many.summary import SummaryRow, failed_row, planned_row
