@@ -128,6 +128,28 @@ def test_fixed_starts_that_overlap_cannot_be_laid_out() -> None:
     assert lay_out_day(jobs, travel(0)) is None
 
 
+def test_a_fixed_start_too_soon_after_a_journey_is_refused() -> None:
+    """A fixed start that leaves less than the journey after a block elsewhere fails."""
+    jobs = [
+        make_job("C1", "A", fixed_start=NINE),
+        make_job("C2", "B", fixed_start=NINE + 60 + 5),
+    ]
+    assert lay_out_day(jobs, travel(5)) is None
+    jobs[1] = make_job("C2", "B", fixed_start=NINE + 60 + 5 + TRAVEL_MARGIN_MINUTES)
+    assert lay_out_day(jobs, travel(5)) is not None
+
+
+def test_a_fixed_start_off_the_grid_is_kept_after_a_journey() -> None:
+    """The 5-minute grid tidies the times the layout chooses; it never refuses a pinned time
+    that leaves the journey (plus margin) free: 10:00 end, 5 minutes' travel, pinned 10:06."""
+    jobs = [
+        make_job("C1", "A", fixed_start=NINE),
+        make_job("C2", "B", fixed_start=hm("10:06")),
+    ]
+    placed = by_child(lay_out_day(jobs, travel(5)))
+    assert placed["C2"].start == hm("10:06")
+
+
 def test_a_preferred_start_is_kept_when_it_fits() -> None:
     """A re-plan's previous time is kept when the day allows it."""
     jobs = [make_job("C1", preferred_start=hm("14:00")), make_job("C2")]
