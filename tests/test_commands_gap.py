@@ -3,7 +3,6 @@ assignment written, one JSON line printed."""
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 from pathlib import Path
@@ -14,15 +13,7 @@ from command_helpers import help_text, usage_error
 from scheduler.cli import main
 from scheduler.commands import gap
 
-# 2 agents, 3 items: costs, loads, capacities. Best: items 1,2 -> agent 1 (cost 1+1), item 3 ->
-# agent 2 (cost 1): 3, within capacities 5 and 5.
-INSTANCE = """2 3
-1 1 9
-9 9 1
-2 3 4
-4 4 4
-5 5
-"""
+DATA = Path(__file__).parent / "data"
 
 
 def test_help_and_a_missing_time_limit(capsys: pytest.CaptureFixture[str]) -> None:
@@ -31,18 +22,17 @@ def test_help_and_a_missing_time_limit(capsys: pytest.CaptureFixture[str]) -> No
     assert "--time-limit" in usage_error(["gap", "file", "--out", "x.csv"], capsys)
 
 
-def test_a_small_instance_is_solved_and_written(
+def test_gap_command_writes_assignment_and_one_json_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The optimum is found and written as item,agent rows, the summary as JSON."""
-    path = tmp_path / "tiny"
-    path.write_text(INSTANCE)
+    """`scheduler gap` writes item,agent rows numbered from 1 and prints one JSON summary."""
     out = tmp_path / "assignment.csv"
-    assert main(["gap", str(path), "--time-limit", "5", "--workers", "1", "--out", str(out)]) == 0
-    summary = json.loads(capsys.readouterr().out)
-    assert summary["objective"] == 3 and summary["status"] == "OPTIMAL"
-    with out.open() as handle:
-        assert list(csv.reader(handle)) == [["item", "agent"], ["1", "1"], ["2", "1"], ["3", "2"]]
+    code = main(["gap", str(DATA / "gap1-0"), "--time-limit", "5", "--out", str(out)])
+    summary = json.loads(capsys.readouterr().out.strip())
+    assert code == 0
+    assert summary["objective"] == 261 and summary["status"] == "OPTIMAL"
+    rows = out.read_text().splitlines()
+    assert rows[0] == "item,agent" and len(rows) == 16 and rows[1].startswith("1,")
 
 
 def test_an_unknown_figure_is_null_in_json() -> None:
