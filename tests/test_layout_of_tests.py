@@ -1,6 +1,6 @@
 """The tests mirror the package: every module under ``scheduler/`` has its own test module.
 
-The rule (issue #15; README "Tests"): the tests of ``scheduler/<a>/<b>.py`` are in
+The rule (issue #15; README, "Tests"): the tests of ``scheduler/<a>/<b>.py`` are in
 ``tests/test_<a>_<b>.py`` — the module's path with ``/`` as ``_`` — and that file imports the
 module it is named for. More files about the same module are ``tests/test_<a>_<b>_<topic>.py``
 (``test_io_load_xlsx.py``); tests of a whole feature across modules keep a topical name
