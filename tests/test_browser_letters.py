@@ -1,6 +1,6 @@
 """The appointment letter printed by a real browser: Chromium's own A4 PDF, page by page.
 
-Backs the page-height proxy of test_letters.py with the real thing. Without Chromium the test
+Backs the page-height proxy of test_export_letters.py with the real thing. Without Chromium the test
 skips, unless ``REQUIRE_BROWSER=1`` (CI), where it fails.
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import test_letters as letters
+import test_export_letters as letters
 from streamlit_server import CHROMIUM, require_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]

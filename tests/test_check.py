@@ -5,7 +5,7 @@ Each case is a function ``case(broken) -> World``: the data, the plan and, for t
 need them, the previous plan and the pins. The two variants differ in the one place the case
 is about, so a rule that is removed, or that stops looking at that place, makes its case fail.
 ``test_every_rule_has_a_case`` keeps new rules from going untested. The command and the
-checker's robustness are tested in ``test_check_command.py``.
+checker's robustness are tested in ``test_commands_check.py``.
 """
 
 from __future__ import annotations

@@ -15,6 +15,8 @@ from builders import (
     make_setting,
 )
 
+from scheduler.availability import Availability
+from scheduler.explain import plural, see_by, why_not_on
 from scheduler.pipeline import PlanOptions, make_plan
 from scheduler.plan import ReasonCode, Unscheduled
 
@@ -81,3 +83,47 @@ def test_capacity_when_time_went_to_higher_priority() -> None:
         "those days has equal or higher priority. Next: "
     )
     assert row.reason.endswith("See by 15 Dec 2026 (30 months).")
+
+
+# --- the sentences' parts, unit by unit ---------------------------------------------------------
+
+
+def test_plural_says_one_review_and_two_reviews() -> None:
+    """Correct plurals, irregular ones given."""
+    assert plural(1, "review") == "1 review"
+    assert plural(2, "review") == "2 reviews"
+    assert plural(0, "child", "children") == "0 children"
+
+
+def test_see_by_is_the_30_month_date_or_how_long_an_overdue_child_may_wait() -> None:
+    """A child in window: "See by <30 months>"; an overdue child: since when, and until when."""
+    overdue = make_child("C002", dob=date(2023, 12, 1))
+    authority = make_authority(children=[make_child(), overdue], config=make_config(term=TWO_WEEKS))
+    availability = Availability(authority)
+    assert see_by(availability, authority.children["C001"]) == "See by 15 Dec 2026 (30 months)."
+    assert see_by(availability, overdue) == (
+        "Overdue since 1 Jun 2026 (30 months); still possible until 1 Dec 2026."
+    )
+
+
+def test_why_not_on_names_the_first_rule_that_fails() -> None:
+    """Each day refused for its own reason, in the order the rules are peeled."""
+    config = make_config(term={**TWO_WEEKS, "today": "2026-09-07"})
+    authority = make_authority(
+        children=[make_child(parent_unavailable_days=days("Thu"))],
+        practitioners=[make_practitioner(working_days=days("Mon", "Tue", "Wed", "Thu"))],
+        key_persons=[make_key_person(working_days=days("Mon", "Tue", "Thu", "Fri"))],
+        config=config,
+    )
+    availability = Availability(authority)
+    child = authority.children["C001"]
+
+    def why(day: date) -> str:
+        return why_not_on(availability, child, "joint", "P001", day)
+
+    assert "not a review day" in why(date(2026, 9, 19))
+    assert "notice period" in why(date(2026, 9, 8))
+    assert why(date(2026, 9, 17)) == "the parent cannot come that weekday"
+    assert why(date(2026, 9, 18)) == "Practitioner P001 does not work that weekday"
+    assert why(date(2026, 9, 16)) == "the key person is not at work that day"
+    assert why(date(2026, 9, 15)) == "possible that day"

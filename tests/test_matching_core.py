@@ -1,9 +1,9 @@
-"""The generic assignment core: one test per rule, the OR-Library reader, brute-force checks."""
+"""The generic assignment core: one test per rule, brute-force checks, the OR-Library optimum.
+(The reader itself: test_matching_orlib.py; the ``gap`` command: test_commands_gap.py.)"""
 
 from __future__ import annotations
 
 import itertools
-import json
 import math
 import random
 from collections.abc import Mapping
@@ -16,14 +16,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scheduler.errors import InputError
 from scheduler.matching import (
     AssignmentProblem,
     AssignmentResult,
     greedy_assignment,
     read_orlib_gap,
-    solve_assignment,
 )
+from scheduler.matching.core import solve_assignment
 
 DATA = Path(__file__).parent / "data"
 LIMIT = 5.0
@@ -226,35 +225,6 @@ def test_programmer_errors_raise_value_error(
         make_problem(rows, {"A": 10, "B": 10}, **options)
 
 
-def test_orlib_reader_numbers_items_and_agents_in_file_order() -> None:
-    """gap1-0 has 5 agents x 15 items; the first cost and load are agent 1's for item 1."""
-    pairs, caps = read_orlib_gap(DATA / "gap1-0")
-    assert pairs.height == 75 and caps["agent"].to_list() == ["1", "2", "3", "4", "5"]
-    first = pairs.row(0, named=True)
-    assert first == {"item": "1", "agent": "1", "cost": 17.0, "load": 8}
-    assert caps["capacity"].to_list() == [36, 34, 38, 27, 33]
-
-
-@pytest.mark.parametrize(
-    ("text", "line"),
-    [
-        ("2 2\n1 2\n3 x\n1 1\n1 1\n5 5\n", 3),  # a cost that is not a number
-        ("2 2\n1 2\n3 4\n1 1\n1 1\n5\n", 6),  # a capacity missing
-        ("2 2\n1 2\n3 4\n1 1\n1 1\n5 5\n7\n", 7),  # data after the end
-    ],
-)
-def test_orlib_reader_reports_the_line_of_a_malformed_file(
-    tmp_path: Path, text: str, line: int
-) -> None:
-    """A malformed file raises InputError naming the file and the line."""
-    path = tmp_path / "bad"
-    path.write_text(text)
-    with pytest.raises(InputError) as info:
-        read_orlib_gap(path)
-    problem = info.value.problems[0]
-    assert problem.file == str(path) and problem.line == line
-
-
 def test_cattrysse_gap1_0_is_solved_to_its_optimum() -> None:
     """OR-Library gap1-0 (minimisation optimum 261) is solved and proven optimal."""
     pairs, caps = read_orlib_gap(DATA / "gap1-0")
@@ -321,30 +291,6 @@ def test_matches_brute_force_on_small_instances(problem: AssignmentProblem) -> N
     tolerance = 1e-6 + (0.01 if problem.balance_weight else 0.0)
     assert result.objective == pytest.approx(best, abs=tolerance)
     assert result.best_bound <= best + 1e-6
-
-
-def test_gap_command_writes_assignment_and_one_json_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """`scheduler gap` writes item,agent rows numbered from 1 and prints one JSON summary."""
-    from scheduler.cli import main
-
-    out = tmp_path / "assignment.csv"
-    code = main(["gap", str(DATA / "gap1-0"), "--time-limit", "5", "--out", str(out)])
-    summary = json.loads(capsys.readouterr().out.strip())
-    assert code == 0
-    assert summary["objective"] == 261 and summary["status"] == "OPTIMAL"
-    rows = out.read_text().splitlines()
-    assert rows[0] == "item,agent" and len(rows) == 16 and rows[1].startswith("1,")
-
-
-def test_gap_command_rejects_a_malformed_file_with_exit_2(tmp_path: Path) -> None:
-    """A bad instance file ends with exit status 2, not a traceback."""
-    from scheduler.cli import main
-
-    bad = tmp_path / "bad"
-    bad.write_text("2 2\n1 x\n")
-    assert main(["gap", str(bad), "--time-limit", "1", "--out", str(tmp_path / "o.csv")]) == 2
 
 
 def sparse_soft_problem(seed: int) -> AssignmentProblem:

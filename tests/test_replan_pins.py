@@ -1,8 +1,8 @@
-"""Re-plans change as little as possible; pins are kept; the rota workbook has every review."""
+"""Re-plans change as little as possible; pins are kept or reported. (Reading and writing
+pins.csv: test_io_pins.py; the rota workbook: test_export_workbook.py.)"""
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from pathlib import Path
 
@@ -17,12 +17,10 @@ from builders import (
     make_practitioner,
     make_setting,
 )
-from openpyxl import load_workbook
 
 from scheduler.domain import Authority
 from scheduler.errors import InputError
-from scheduler.export.workbook import rota_workbook
-from scheduler.io.pins import parse_pins, pins_csv
+from scheduler.io.pins import parse_pins
 from scheduler.pipeline import PlanOptions, PlanResult, make_plan
 from scheduler.plan import Pin, Plan
 
@@ -145,22 +143,6 @@ def test_two_pins_in_one_slot_keep_one_and_report_the_other() -> None:
     assert "at most 1" in row["reason"]
 
 
-def test_pins_csv_round_trip_and_errors() -> None:
-    """pins.csv reads back what was written; bad rows are reported with their line."""
-    pins = [
-        Pin("link", setting_id="S001", practitioner_id="P002"),
-        Pin("appointment", child_id="C10", date=date(2026, 9, 24), start=hm("09:30")),
-    ]
-    assert parse_pins(pins_csv(pins)) == pins
-    with pytest.raises(InputError) as info:
-        parse_pins("kind,child_id,date\nappointment,C1,2026-13-01\nvisit,,\n")
-    lines = [str(p) for p in info.value.problems]
-    assert lines == [
-        "pins.csv:2: date: not a date YYYY-MM-DD (2026-13-01)",
-        "pins.csv:3: kind: must be link or appointment (visit)",
-    ]
-
-
 def test_pin_errors_name_the_pins_file_and_line() -> None:
     """Errors found against the data name the line of pins.csv (after a blank line and a
     quoted line break, too), not the pin's position among the pins."""
@@ -182,51 +164,6 @@ def test_pin_errors_name_the_pins_file_and_line() -> None:
     result = plan(two_practitioners(), pins=[p for p in pins if p.line in (2, 5)])
     (row,) = unhonoured(result)
     assert row["child_id"] == "C10" and "08:00 is outside the hours" in row["reason"]
-
-
-def test_rota_workbook_has_every_review_and_no_sensitive_fields() -> None:
-    """One sheet per practitioner and setting; every review listed; no date of birth."""
-    authority = two_practitioners()
-    result = plan(authority)
-    book = load_workbook(io.BytesIO(rota_workbook(authority, result.plan)))
-    names = book.sheetnames
-    assert names[:3] == ["Summary", "Links", "Unscheduled"]
-    assert any(n.startswith("P001") for n in names) and any(n.startswith("S002") for n in names)
-    practitioner_rows = [
-        row
-        for n in names
-        if n.startswith("P0")
-        for row in book[n].iter_rows(min_row=2, values_only=True)
-    ]
-    assert sorted(r[6] for r in practitioner_rows) == sorted(
-        a.child_id for a in result.plan.appointments
-    )
-    text = " ".join(
-        str(c) for n in names for row in book[n].iter_rows(values_only=True) for c in row
-    )
-    assert "2024-06-15" not in text  # the default date of birth
-    for n in names[1:]:
-        header = " ".join(str(c) for c in next(book[n].iter_rows(values_only=True)))
-        assert "funded" not in header.lower() and "send" not in header.lower()
-
-
-def test_workbook_sheet_names_are_always_valid() -> None:
-    """Setting names with apostrophes, brackets or great length still make valid sheets."""
-    awkward = [
-        make_setting("S001", name="Ashmere Central Childrens' Centre"),
-        make_setting("S002", name="St. Mary's [Annexe]: Room 1/2?", lat=52.0),
-    ]
-    authority = make_authority(
-        settings=awkward,
-        practitioners=[make_practitioner("P001"), make_practitioner("P002", base_lat=52.0)],
-        key_persons=[make_key_person("K001"), make_key_person("K002", setting_id="S002")],
-        children=[make_child("C1"), make_child("C2", setting_id="S002", key_person_id="K002")],
-        config=make_config(term=TERM),
-    )
-    result = plan(authority)
-    book = load_workbook(io.BytesIO(rota_workbook(authority, result.plan)))
-    for name in book.sheetnames:
-        assert len(name) <= 31 and not name.startswith("'") and not name.endswith("'")
 
 
 def test_replan_reports_kept_links_against_the_data() -> None:

@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import DBAPIError
-from test_audit import test_insert_or_replace_cannot_overwrite_an_audit_entry  # noqa: F401
 
 # The tests below are test_store.py's own, collected here again with this module's store_url.
 from test_store import (  # noqa: F401
@@ -43,6 +42,7 @@ from test_store import (  # noqa: F401
     test_versions_are_numbered_listed_and_one_is_published,
     test_versions_round_trip_exactly,
 )
+from test_store_audit import test_insert_or_replace_cannot_overwrite_an_audit_entry  # noqa: F401
 
 PG_URL_ENV = "SCHEDULER_TEST_PG_URL"
 REQUIRE_ENV = "REQUIRE_POSTGRES"

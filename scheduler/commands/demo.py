@@ -8,26 +8,32 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from scheduler.commands.planning import run_plan
+from scheduler.commands.planning import add_plan_options, run_plan
 from scheduler.store import repository as repo
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _run(args: argparse.Namespace) -> int:
-    plan_args = argparse.Namespace(
-        data=args.data,
-        out=args.out,
-        config=None,
-        time_limit=args.time_limit,
-        link_time_limit=10.0,
-        workers=args.workers,
-        seed=0,
-        pins=None,
-        no_ics=False,
-        quiet=False,
+def _plan_args(args: argparse.Namespace) -> argparse.Namespace:
+    """``scheduler plan DATA --out OUT`` as the plan command parses it, so every option the
+    planner reads has its default (a hand-made namespace missed the ones added later)."""
+    parser = argparse.ArgumentParser(prog="scheduler demo")
+    add_plan_options(parser)
+    return parser.parse_args(
+        [
+            str(args.data),
+            "--out",
+            str(args.out),
+            "--time-limit",
+            str(args.time_limit),
+            "--workers",
+            str(args.workers),
+        ]
     )
-    code = run_plan(plan_args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    code = run_plan(_plan_args(args))
     if code != 0 or args.no_dashboard:
         return code
     try:  # the dashboard never creates a store; the demo is a first run, so it does

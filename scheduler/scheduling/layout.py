@@ -71,15 +71,17 @@ def _place_sequence(
     travelled = 0
     kept = 0
     for job in order:
-        earliest = job.window_start
+        earliest = ready = job.window_start
         if now is not None:
             gap = 0
             if previous is not None and job.place != previous:
                 gap = travel(previous, job.place) + TRAVEL_MARGIN_MINUTES
                 travelled += gap
+            ready = max(ready, now + gap)
             earliest = max(earliest, _round_up(now + gap) if gap else now)
         if job.fixed_start is not None:
-            if job.fixed_start < earliest or job.clash(job.fixed_start) is not None:
+            # The grid tidies chosen times only: a pinned time off it is kept when it is ready.
+            if job.fixed_start < ready or job.clash(job.fixed_start) is not None:
                 return None
             start = job.fixed_start
         else:

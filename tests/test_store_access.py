@@ -112,8 +112,8 @@ def test_a_service_lead_sets_priorities_pins_replans_and_reads(
 
 def test_a_setting_user_gets_slots_calendars_letters_report_and_outcomes_only() -> None:
     """A setting user may view its setting, download its calendars and letters, see its
-    report figures and record outcomes (of its own joint reviews: test_outcomes.py), nothing
-    else."""
+    report figures and record outcomes (of its own joint reviews: test_outcome_recording.py),
+    nothing else."""
     allowed = {a for a in Action if can(NURSERY, a)}
     assert allowed == {
         Action.VIEW_SETTING,

@@ -21,8 +21,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from builders import make_plan
+from command_helpers import help_text, usage_error
 
 from scheduler.cli import main
+from scheduler.commands import send_invites as send_invites_command
 from scheduler.config import SmtpConfig
 from scheduler.domain import Authority
 from scheduler.export.email import (
@@ -545,3 +547,11 @@ def test_message_ids_are_stable_and_follow_the_content() -> None:
     ]
     changed = build_calendars(data, make_plan(data, moved)).invites["C001"]
     assert message_id(changed) != message_id(first)
+
+
+def test_the_command_has_help_and_refuses_a_bad_argument(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``scheduler send-invites --help`` works; a missing or malformed argument exits 2."""
+    assert "--dry-run" in help_text(send_invites_command, "send-invites", capsys)
+    usage_error(["send-invites"], capsys)

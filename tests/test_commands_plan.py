@@ -7,8 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
+from command_helpers import help_text, usage_error
 
 from scheduler.cli import main
+from scheduler.commands import plan as plan_command
 from scheduler.generate import generate_authority
 from scheduler.io.write_data import write_authority
 
@@ -78,3 +80,11 @@ def test_plan_rejects_bad_data_without_writing(
     err = capsys.readouterr().err
     assert "children.csv:2:" in err and "(maybe)" in err
     assert not out.exists()
+
+
+def test_the_command_has_help_and_refuses_a_bad_argument(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``scheduler plan --help`` works; a missing or malformed argument exits 2."""
+    assert "--pins" in help_text(plan_command, "plan", capsys)
+    usage_error(["plan", "data"], capsys)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from command_helpers import help_text, usage_error
 from loadfixtures import CONFIG, VALID, add_column, set_cell, with_files, write_folder
 
 from scheduler.cli import main
+from scheduler.commands import validate as validate_command
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -117,3 +119,11 @@ def test_missing_folder_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[st
     """A data path that does not exist is an input error, not a crash."""
     code, _, err = run(capsys, str(tmp_path / "nowhere"))
     assert code == 2 and "no such file or folder" in err
+
+
+def test_the_command_has_help_and_refuses_a_bad_argument(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``scheduler validate --help`` works; a missing or malformed argument exits 2."""
+    assert "--config" in help_text(validate_command, "validate", capsys)
+    usage_error(["validate"], capsys)

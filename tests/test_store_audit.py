@@ -14,6 +14,15 @@ from sqlalchemy.exc import DBAPIError
 
 from scheduler.cli import main
 from scheduler.store import repository as repo
+from scheduler.store.audit import (
+    append_audit,
+    audit_line,
+    check_actor,
+    cli_actor,
+    list_audit,
+    os_user,
+    printable,
+)
 from scheduler.store.db import Store
 from scheduler.store.records import AuditAction
 
@@ -134,3 +143,39 @@ def test_the_cli_unties_an_identity_from_its_account(
         AuditAction.IDENTITY_UNBOUND,
         AuditAction.IDENTITY_BOUND,
     ][::-1]
+
+
+# --- the module's parts -------------------------------------------------------------------------
+
+
+def test_printable_escapes_everything_that_could_break_a_line() -> None:
+    """Backslash, newline, tab, escape, a line separator and a zero-width joiner escaped;
+    ordinary letters (accents included) kept."""
+    assert (
+        printable("a\\b\nc\td\x1be\u2028f\u200dg Zoë") == "a\\\\b\\nc\\td\\x1be\\u2028f\\u200dg Zoë"
+    )
+
+
+def test_every_change_names_who_made_it() -> None:
+    """An empty or over-long actor is a programming error, not an anonymous entry."""
+    assert check_actor("  cli:sam ") == "cli:sam"
+    for bad in ("", "   ", "x" * 400):
+        with pytest.raises(ValueError, match="needs an actor"):
+            check_actor(bad)
+
+
+def test_the_cli_actor_always_keeps_the_operating_system_user() -> None:
+    """``--actor`` adds whom the user acts for, escaped; it never replaces the user."""
+    assert cli_actor() == f"cli:{os_user()}"
+    assert cli_actor("Sam\nEvil") == f"cli:{os_user()} for Sam\\nEvil"
+
+
+def test_the_log_lists_newest_first_and_filters(store: Store) -> None:
+    """Filter by action or actor; newest first; ``details`` as stored."""
+    append_audit(store, "a@example.org", AuditAction.SIGNED_IN, details={"n": 1})
+    append_audit(store, "b@example.org", AuditAction.ACCESS_DENIED, target="page:plan")
+    append_audit(store, "a@example.org", AuditAction.SIGNED_IN, details={"n": 2})
+    entries = list_audit(store, action=AuditAction.SIGNED_IN)
+    assert [e.details["n"] for e in entries] == [2, 1]
+    (denied,) = list_audit(store, actor="b@example.org")
+    assert denied.target == "page:plan" and "page:plan" in audit_line(denied)

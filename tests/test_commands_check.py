@@ -28,6 +28,7 @@ from builders import (
     summary_for,
     unhonoured,
 )
+from command_helpers import help_text, usage_error
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_check import (
@@ -41,6 +42,7 @@ from test_check import (
 
 from scheduler.check import RULES, RULES_BY_NAME, check_plan
 from scheduler.cli import main
+from scheduler.commands import check as check_command
 from scheduler.io.pins import pins_csv
 from scheduler.io.plan_files import write_plan
 from scheduler.io.write_data import write_authority
@@ -350,3 +352,11 @@ def test_checker_never_crashes_and_names_only_known_rules(
     report = check_plan(a, plan, previous=old, pins=pins)
     assert report.rules_broken <= set(RULES_BY_NAME)
     assert all(v.subject and v.message for v in report.violations)
+
+
+def test_the_command_has_help_and_refuses_a_bad_argument(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``scheduler check --help`` works; a missing or malformed argument exits 2."""
+    assert "--previous" in help_text(check_command, "check", capsys)
+    usage_error(["check", "data"], capsys)

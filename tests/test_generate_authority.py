@@ -1,8 +1,10 @@
-"""The synthetic authority generator, the data writer and the ``generate`` command."""
+"""The synthetic authority generator (scheduler/generate/authority.py and the modules it
+draws on): determinism, sizes, the shares of a real authority, outcomes part-way through a
+term, and the committed samples. Writing the files: test_io_write_data.py; the command:
+test_commands_generate.py."""
 
 from __future__ import annotations
 
-import tomllib
 from collections import Counter
 from dataclasses import replace
 from datetime import date, timedelta
@@ -10,15 +12,13 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Literal
 
-import polars as pl
 import pytest
 
 from scheduler.calendar import add_months
 from scheduler.cli import main
-from scheduler.config import load_config
 from scheduler.domain import ALL_SETTINGS, Authority, Child, Outcome
-from scheduler.generate import SIZES, generate_authority
-from scheduler.io import write_data
+from scheduler.generate.authority import SIZES, generate_authority
+from scheduler.io.load import load_authority
 from scheduler.io.schemas import TABLES
 from scheduler.io.write_data import write_authority, write_workbook
 
@@ -692,8 +692,6 @@ def test_a_midterm_folder_loads_without_any_problem(
     """The written folder passes ``scheduler validate`` (no problems, no warnings) and loads
     back to the same authority, outcomes included; so does the workbook. In the separate
     model the same rules hold and no review is at a setting."""
-    from scheduler.io.load import load_authority
-
     mid = generate_authority(SIZES["small"], 4, model=model, today=MIDTERM)
     _check_outcomes(mid)
     venues = {o.venue for o in mid.outcomes if o.outcome == "attended"}
@@ -708,216 +706,6 @@ def test_a_midterm_folder_loads_without_any_problem(
     assert book.warnings == [] and book.authority == mid
 
 
-# --- writing the contract's files --------------------------------------------------------------
-
-
-def _cell(value: object) -> str | None:
-    """A value as the contract writes it, computed independently of the writer."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, frozenset):
-        if value and all(isinstance(v, int) for v in value):
-            return ",".join(WEEKDAYS[d] for d in sorted(value))
-        return ";".join(sorted(str(v) for v in value)) or None
-    return str(value)
-
-
-def _hhmm(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
-def _expected(a: Authority, table: str) -> list[dict[str, str | None]]:
-    time_columns = {"day_start", "day_end", "open_time", "close_time"}
-    tables: dict[str, list[object]] = {
-        "practitioners": list(a.practitioners.values()),
-        "settings": list(a.settings.values()),
-        "key_persons": list(a.key_persons.values()),
-        "children": list(a.children.values()),
-        "absences": list(a.absences),
-        "closures": list(a.closures),
-    }
-    records = tables[table]
-    rows = []
-    for record in records:
-        row: dict[str, str | None] = {}
-        for column in COLUMNS[table]:
-            value = getattr(record, column)
-            if column in time_columns:
-                row[column] = _hhmm(value)
-            elif column == "parent_unavailable_days" and not value:
-                row[column] = None
-            else:
-                row[column] = _cell(value)
-        rows.append(row)
-    return rows
-
-
-def test_written_csvs_read_back_as_the_same_rows(small: Authority, tmp_path: Path) -> None:
-    """Every table is written with the contract's columns, in order, and the same values."""
-    write_authority(small, tmp_path / "data")
-    names = sorted(p.name for p in (tmp_path / "data").iterdir())
-    assert names == sorted([f"{t}.csv" for t in COLUMNS] + ["config.toml"])
-    for table, columns in COLUMNS.items():
-        frame = pl.read_csv(tmp_path / "data" / f"{table}.csv", infer_schema=False)
-        assert frame.columns == columns
-        got = frame.to_dicts()
-        expected = _expected(small, table)
-        for row in expected:  # numbers are compared as numbers, not as their spelling
-            for column in ("base_lat", "base_lon", "lat", "lon"):
-                if column in row:
-                    row[column] = str(float(row[column] or "nan"))
-        for row in got:
-            for column in ("base_lat", "base_lon", "lat", "lon"):
-                if column in row:
-                    row[column] = str(float(row[column] or "nan"))
-        assert got == expected, table
-
-
-def test_config_toml_writes_every_section_and_reads_back(small: Authority, tmp_path: Path) -> None:
-    """config.toml spells out every section, uses TOML dates and loads to the same config."""
-    write_authority(small, tmp_path / "data")
-    path = tmp_path / "data" / "config.toml"
-    raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    assert set(raw) >= {"term", "review", "travel", "priorities", "organiser", "privacy"}
-    assert raw["term"]["start"] == date(2027, 1, 5)
-    assert raw["priorities"]["funded_two"] == 3.0
-    assert load_config(path) == small.config
-
-
-def test_workbook_holds_the_same_tables(small: Authority, tmp_path: Path) -> None:
-    """The .xlsx has one sheet per table, the same cells as the CSVs, config.toml beside it."""
-    write_authority(small, tmp_path / "csv")
-    write_workbook(small, tmp_path / "xlsx" / "authority.xlsx")
-    assert (tmp_path / "xlsx" / "config.toml").read_bytes() == (
-        tmp_path / "csv" / "config.toml"
-    ).read_bytes()
-    sheets = pl.read_excel(tmp_path / "xlsx" / "authority.xlsx", sheet_id=0)
-    assert list(sheets) == list(COLUMNS)
-    for table, frame in sheets.items():
-        csv = pl.read_csv(tmp_path / "csv" / f"{table}.csv", infer_schema=False)
-        assert frame.columns == csv.columns
-        as_text = frame.select(pl.all().cast(pl.String))
-        if table in ("practitioners", "settings"):  # numbers may differ only in spelling
-            numeric = [c for c in frame.columns if frame[c].dtype.is_numeric()]
-            assert numeric
-            for c in numeric:
-                assert frame[c].to_list() == csv[c].cast(frame[c].dtype).to_list()
-            as_text, csv = as_text.drop(numeric), csv.drop(numeric)
-        assert as_text.to_dicts() == csv.to_dicts(), table
-
-
-def test_writing_replaces_a_folder_whole(small: Authority, tmp_path: Path) -> None:
-    """An existing folder is replaced, not merged into; no temporary folder is left."""
-    folder = tmp_path / "data"
-    folder.mkdir()
-    (folder / "stale.csv").write_text("x\n")
-    write_authority(small, folder)
-    assert not (folder / "stale.csv").exists()
-    assert (folder / "children.csv").exists()
-    assert [p.name for p in tmp_path.iterdir()] == ["data"]
-
-
-def test_failed_write_leaves_the_old_folder(
-    small: Authority, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A crash half way leaves the previous folder untouched and no half-written sibling."""
-    folder = tmp_path / "data"
-    write_authority(small, folder)
-    before = _files(folder)
-
-    def boom(_: object) -> str:
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(write_data, "config_toml", boom)
-    with pytest.raises(RuntimeError):
-        write_authority(generate_authority(60, 1), folder)
-    assert _files(folder) == before
-    assert [p.name for p in tmp_path.iterdir()] == ["data"]
-
-
-# --- the command -------------------------------------------------------------------------------
-
-
-def test_command_writes_a_folder_and_a_summary(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """``scheduler generate`` writes the folder and prints one line of counts."""
-    out = tmp_path / "auth"
-    assert main(["generate", "--children", "80", "--seed", "4", "--out", str(out)]) == 0
-    line = capsys.readouterr().out.strip()
-    assert "\n" not in line and "80 due" in line and "practitioners" in line
-    assert _files(out)["children.csv"] == _children_csv(generate_authority(80, 4), tmp_path)
-
-
-def _children_csv(a: Authority, tmp_path: Path) -> bytes:
-    write_authority(a, tmp_path / "expected")
-    return (tmp_path / "expected" / "children.csv").read_bytes()
-
-
-def test_command_refuses_a_non_empty_folder_without_force(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """A non-empty --out is an input error (exit 2) unless --force is given."""
-    out = tmp_path / "auth"
-    out.mkdir()
-    (out / "notes.txt").write_text("keep me")
-    args = ["generate", "--children", "30", "--seed", "1", "--out", str(out)]
-    assert main(args) == 2
-    assert "not empty" in capsys.readouterr().err
-    assert (out / "notes.txt").read_text() == "keep me"
-    assert main([*args, "--force"]) == 0
-    assert not (out / "notes.txt").exists()
-
-
-def test_command_sizes_model_and_workbook(tmp_path: Path) -> None:
-    """--size picks a graded size; --xlsx writes a workbook and config.toml only."""
-    out = tmp_path / "book"
-    args = ["generate", "--size", "small", "--seed", "2", "--out", str(out)]
-    assert main([*args, "--xlsx", "--model", "separate"]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["authority.xlsx", "config.toml"]
-    assert 'model = "separate"' in (out / "config.toml").read_text()
-
-
-def test_command_practitioners_sets_the_headcount(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """--practitioners N writes N practitioners; too few for the towns is an input error."""
-    out = tmp_path / "wide"
-    assert main(["generate", "--size", "small", "--seed", "2", "--practitioners", "20",
-                 "--out", str(out)]) == 0  # fmt: skip
-    assert "20 practitioners" in capsys.readouterr().out
-    assert pl.read_csv(out / "practitioners.csv").height == 20
-    bad = tmp_path / "bad"
-    assert main(["generate", "--size", "small", "--seed", "2", "--practitioners", "2",
-                 "--out", str(bad)]) == 2  # fmt: skip
-    assert "cannot give each of 3 towns a team" in capsys.readouterr().err
-    assert not bad.exists()
-
-
-def test_command_today_writes_outcomes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """--today sets [term] today and writes outcomes.csv; a date outside the term or not a date
-    is an input error (exit 2) and nothing is written."""
-    out = tmp_path / "mid"
-    args = ["generate", "--size", "small", "--seed", "2", "--out"]
-    assert main([*args, str(out), "--today", "2027-02-22"]) == 0
-    line = capsys.readouterr().out
-    assert "today 2027-02-22:" in line and "attended" in line
-    assert tomllib.loads((out / "config.toml").read_text())["term"]["today"] == MIDTERM
-    assert pl.read_csv(out / "outcomes.csv").height > 0
-    bad = tmp_path / "bad"
-    assert main([*args, str(bad), "--today", "2027-04-01"]) == 2
-    assert "--today:0: -: must fall inside the term" in capsys.readouterr().err
-    with pytest.raises(SystemExit) as exit_:
-        main([*args, str(bad), "--today", "22/02/2027"])
-    assert exit_.value.code == 2
-    assert "not a date" in capsys.readouterr().err
-    assert not bad.exists()
-
-
 # --- loading what was written, and the committed sample -----------------------------------------
 
 
@@ -925,13 +713,12 @@ def test_generated_folder_loads_cleanly_and_equals_the_authority(
     small: Authority, tmp_path: Path
 ) -> None:
     """The contract loader accepts the folder (and the workbook) with no warnings."""
-    load = pytest.importorskip("scheduler.io.load")
     write_authority(small, tmp_path / "csv")
-    result = load.load_authority(tmp_path / "csv")
+    result = load_authority(tmp_path / "csv")
     assert result.warnings == []
     assert result.authority == small
     write_workbook(small, tmp_path / "xlsx" / "authority.xlsx")
-    result = load.load_authority(tmp_path / "xlsx")
+    result = load_authority(tmp_path / "xlsx")
     assert result.warnings == []
     assert result.authority == small
 

@@ -9,8 +9,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 from builders import make_authority, make_child, make_practitioner, make_setting
+from command_helpers import help_text, usage_error
 
 from scheduler.cli import main
+from scheduler.commands import report as report_command
 from scheduler.domain import Authority, Outcome
 from scheduler.io.load import load_authority
 from scheduler.io.write_data import write_authority
@@ -208,3 +210,11 @@ def test_today_option_is_the_planning_date(
     assert _report(data, tmp_path / "out2", "--today", "2026-07-01") == 2
     assert "outcomes.csv:3: date: is after today (2026-07-01)" in capsys.readouterr().err
     assert not (tmp_path / "out2").exists()
+
+
+def test_the_command_has_help_and_refuses_a_bad_argument(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``scheduler report --help`` works; a missing or malformed argument exits 2."""
+    assert "--plan" in help_text(report_command, "report", capsys)
+    usage_error(["report", "data", "--from", "2026-09-01", "--to", "soon", "--out", "r"], capsys)

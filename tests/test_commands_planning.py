@@ -1,0 +1,94 @@
+"""What ``plan`` and ``replan`` share (scheduler/commands/planning.py): their options, the plan
+folder written whole, and the closing summary a coordinator reads."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+from builders import REVIEW_DAY, appointment_pin, hm, make_authority, make_child, make_config
+
+from scheduler.commands.planning import add_plan_options, human_summary, write_plan_folder
+from scheduler.domain import Authority
+from scheduler.pipeline import PlanOptions, PlanResult, make_plan
+
+ONE_DAY = {"start": "2026-09-08", "end": "2026-09-08", "exclude": [], "bank_holidays": "none"}
+
+
+@pytest.fixture(scope="module")
+def planned() -> tuple[Authority, PlanResult]:
+    """Two children, one pinned to a day that is not in the term (so the pin is not kept)."""
+    authority = make_authority(
+        children=[make_child("C001"), make_child("C002", funded=False)],
+        config=make_config(term=ONE_DAY),
+    )
+    pins = [appointment_pin("C002", REVIEW_DAY.replace(day=9), hm("10:00"))]
+    options = PlanOptions(time_limit=2, link_time_limit=1, workers=1)
+    return authority, make_plan(authority, options, pins=pins)
+
+
+def test_plan_options_have_the_documented_defaults() -> None:
+    """A bare ``DATA --out PLAN`` gets a 60 s limit, 10 s for links, seed 0, no pins, no db."""
+    parser = argparse.ArgumentParser()
+    add_plan_options(parser)
+    args = parser.parse_args(["data", "--out", "plan"])
+    assert (args.time_limit, args.link_time_limit, args.seed) == (60.0, 10.0, 0)
+    assert args.pins is None and args.today is None and args.db is None
+    assert not args.deterministic and not args.no_ics and args.workers >= 1
+    assert (
+        parser.parse_args(["d", "--out", "p", "--today", "2026-10-01"]).today.isoformat()
+        == "2026-10-01"
+    )
+
+
+def test_a_bad_planning_date_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--today`` must be a date: exit status 2 and the value named."""
+    parser = argparse.ArgumentParser()
+    add_plan_options(parser)
+    with pytest.raises(SystemExit) as caught:
+        parser.parse_args(["data", "--out", "plan", "--today", "next week"])
+    assert caught.value.code == 2 and "next week" in capsys.readouterr().err
+
+
+def test_the_summary_says_what_was_seen_and_which_pin_was_not_kept(
+    planned: tuple[Authority, PlanResult],
+) -> None:
+    """Counts as n/d (percent), the solver's figures, and every pin not kept with why."""
+    authority, result = planned
+    text = human_summary(authority, result)
+    assert "children seen        2/2 (100%)" in text
+    assert "funded two-year-olds 1/1 (100%)" in text
+    assert "pin not kept         C002:" in text
+    assert "check                valid" in text
+
+
+def test_the_plan_folder_is_written_whole_and_replaces_the_old_one(
+    planned: tuple[Authority, PlanResult], tmp_path: Path
+) -> None:
+    """The folder holds the tables and the workbook (calendars on request); writing again
+    replaces it whole, so nothing stale survives."""
+    authority, result = planned
+    out = tmp_path / "plan"
+    write_plan_folder(authority, result, out, previous=None, calendars=True)
+    assert {"appointments.csv", "summary.json", "rota.xlsx", "ics"} <= {
+        p.name for p in out.iterdir()
+    }
+    (out / "stale.txt").write_text("old")
+    write_plan_folder(authority, result, out, previous=None, calendars=False)
+    names = {p.name for p in out.iterdir()}
+    assert "stale.txt" not in names and "ics" not in names and "rota.xlsx" in names
+    assert [p.name for p in tmp_path.iterdir()] == ["plan"]  # no staging left behind
+
+
+def test_a_folder_that_is_not_a_plan_is_never_replaced(
+    planned: tuple[Authority, PlanResult], tmp_path: Path
+) -> None:
+    """``--out`` pointing at someone's documents is refused, and they are untouched."""
+    authority, result = planned
+    out = tmp_path / "documents"
+    out.mkdir()
+    (out / "letter.docx").write_text("mine")
+    with pytest.raises(SystemExit, match="not a plan folder"):
+        write_plan_folder(authority, result, out, previous=None, calendars=False)
+    assert [p.name for p in out.iterdir()] == ["letter.docx"]

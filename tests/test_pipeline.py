@@ -1,0 +1,136 @@
+"""From data to a checked plan (scheduler/pipeline.py): the work sorted by what happens to each
+child, the time budget, what a what-if reuses, progress, stopping, and bounds that must hold."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, date, datetime
+
+import pytest
+from builders import (
+    appointment_for,
+    hm,
+    make_authority,
+    make_child,
+    make_config,
+    make_outcome,
+)
+from builders import make_plan as plan_of
+
+from scheduler.availability import Availability
+from scheduler.config import Priorities
+from scheduler.pipeline import (
+    LINK_SHARE,
+    PlanOptions,
+    _assert_bounds,
+    after_solve_seconds,
+    link_budget,
+    make_plan,
+    same_links_weights,
+    sort_work,
+)
+from scheduler.scheduling.solve import Progress
+
+TWO_WEEKS = {"start": "2026-09-07", "end": "2026-09-18", "exclude": [], "bank_holidays": "none"}
+QUICK = PlanOptions(time_limit=2, link_time_limit=1, workers=1)
+
+
+def test_the_link_stage_gets_its_limit_within_its_share() -> None:
+    """Links get ``link_time_limit`` seconds, but never more than 40% of the whole."""
+    assert link_budget(PlanOptions(time_limit=60, link_time_limit=10)) == 10
+    assert link_budget(PlanOptions(time_limit=10, link_time_limit=10)) == LINK_SHARE * 10
+
+
+def test_time_is_kept_back_for_what_follows_the_solve() -> None:
+    """0.4 s plus 0.4 ms per child: about 1 s for 1,500 children, 2.8 s for 6,000."""
+    assert after_solve_seconds(0) == pytest.approx(0.4)
+    assert after_solve_seconds(1500) == pytest.approx(1.0)
+    assert after_solve_seconds(6000) == pytest.approx(2.8)
+
+
+def test_links_are_reused_only_when_no_link_weight_changed() -> None:
+    """A child weight leaves links alone; continuity, travel or balance re-prices them."""
+    base = Priorities()
+    assert not same_links_weights(None, base)
+    assert same_links_weights(base, base.model_copy(update={"funded_two": 9.0}))
+    for weight in ("continuity", "travel", "balance"):
+        assert not same_links_weights(base, base.model_copy(update={weight: 7.0}))
+
+
+def test_sort_work_keeps_history_drops_what_did_not_happen_and_holds_back_declines() -> None:
+    """Replanning from 14 Sep: C001's attended review and C002's booked one (no outcome yet)
+    are history; C003 was not brought, so is booked again; C004 declined; C005 is new."""
+    config = make_config(term={**TWO_WEEKS, "today": "2026-09-14"})
+    authority = make_authority(
+        children=[make_child(f"C00{i}") for i in range(1, 6)],
+        outcomes=[
+            make_outcome("C001", date(2026, 9, 8), "attended"),
+            make_outcome("C003", date(2026, 9, 9), "was_not_brought"),
+            make_outcome("C004", date(2026, 9, 9), "declined"),
+        ],
+        config=config,
+    )
+    previous = plan_of(
+        authority,
+        [
+            appointment_for(authority, "C001", date(2026, 9, 8), hm("10:00")),
+            appointment_for(authority, "C002", date(2026, 9, 8), hm("11:00")),
+            appointment_for(authority, "C003", date(2026, 9, 9), hm("10:00")),
+            appointment_for(authority, "C004", date(2026, 9, 9), hm("11:00")),
+            appointment_for(authority, "C005", date(2026, 9, 15), hm("10:00")),
+        ],
+    )
+    work = sort_work(Availability(authority), previous)
+    assert [a.child_id for a in work.history] == ["C001", "C002"]
+    assert [c.child_id for c in work.to_book] == ["C003", "C005"]
+    assert [c.child_id for c in work.not_booked] == ["C004"]
+    fresh = sort_work(Availability(authority), None)
+    assert [c.child_id for c in fresh.to_book] == ["C002", "C003", "C005"]
+
+
+def test_progress_reports_each_stage_in_order() -> None:
+    """The dashboard's progress bar sees preparing, matching, scheduling, explaining,
+    checking and done, in that order."""
+    seen: list[Progress] = []
+    authority = make_authority(config=make_config(term=TWO_WEEKS))
+    make_plan(authority, QUICK, progress=seen.append)
+    stages = list(dict.fromkeys(p.stage for p in seen))
+    assert stages == ["preparing", "matching", "scheduling", "explaining", "checking", "done"]
+
+
+def test_a_stopped_plan_is_still_complete_and_says_so() -> None:
+    """Stopped before it starts: every child still booked or explained, the check clean, and
+    ``stopped_early`` set."""
+    stop = threading.Event()
+    stop.set()
+    authority = make_authority(
+        children=[make_child(f"C00{i}") for i in range(1, 4)], config=make_config(term=TWO_WEEKS)
+    )
+    result = make_plan(authority, QUICK, stop=stop)
+    plan = result.plan
+    assert result.check.ok, result.check.violations
+    assert len(plan.appointments) + len(plan.unscheduled) == 3
+    assert plan.summary["stopped_early"] is True
+
+
+def test_the_plan_carries_its_stamp_digest_and_weights() -> None:
+    """``created_at`` as given, a digest of the plan, the check's count and the weights used."""
+    stamp = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
+    authority = make_authority(config=make_config(term=TWO_WEEKS))
+    result = make_plan(authority, QUICK, created_at=stamp, data_path="/data")
+    s = result.plan.summary
+    assert result.plan.created_at == stamp and s["created_at"] == stamp.isoformat()
+    assert len(s["plan_digest"]) >= 16 and s["check_violations"] == 0
+    assert s["data_path"] == "/data" and result.priorities == authority.config.priorities
+    assert s["objective"] <= s["best_bound"] <= s["best_bound_any_links"] + 1e-9
+
+
+def test_a_bound_below_its_plan_fails_loudly_under_strict_bounds() -> None:
+    """With SCHEDULER_STRICT_BOUNDS (the test suite sets it) a bound below the objective, or
+    more children seen than the any-links bound allows, is an error, never clamped."""
+    good = {"objective": 5.0, "best_bound": 5.0, "best_bound_any_links": 6.0}
+    _assert_bounds({**good, "scheduled": 3, "children_bound_any_links": 3})
+    with pytest.raises(AssertionError, match="best_bound"):
+        _assert_bounds({**good, "best_bound": 4.0, "scheduled": 1, "children_bound_any_links": 1})
+    with pytest.raises(AssertionError, match="children_bound_any_links"):
+        _assert_bounds({**good, "scheduled": 4, "children_bound_any_links": 3})

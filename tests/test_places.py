@@ -1,0 +1,47 @@
+"""Where a review happens (scheduler/places.py): a setting, the practitioner's base (the
+clinic) or the family's home, each one point with a key shared by reviews at that spot."""
+
+from __future__ import annotations
+
+from builders import HOME, child_in_no_setting, make_authority, make_child, make_practitioner
+
+from scheduler.places import Place, base_place, review_place
+
+
+def test_the_base_is_the_clinic() -> None:
+    """The practitioner's base is their clinic, at the base's coordinates."""
+    p = make_practitioner("P007", base_lat=51.1, base_lon=-0.2)
+    assert base_place(p) == Place("clinic:P007", 51.1, -0.2)
+
+
+def test_each_kind_of_review_meets_at_its_place() -> None:
+    """Joint at the setting, separate at the running practitioner's clinic, home at home."""
+    authority = make_authority(
+        practitioners=[make_practitioner(), make_practitioner("P002", base_lat=51.0, base_lon=0.0)],
+        children=[make_child(**HOME)],
+    )
+    child = authority.children["C001"]
+    setting = authority.settings["S001"]
+    assert review_place(authority, child, "joint", "P001") == Place(
+        "setting:S001", setting.lat, setting.lon
+    )
+    assert review_place(authority, child, "separate", "P002") == Place("clinic:P002", 51.0, 0.0)
+    assert review_place(authority, child, "home", "P002") == Place(
+        "home:C001", HOME["home_lat"], HOME["home_lon"]
+    )
+
+
+def test_no_place_where_the_data_do_not_say() -> None:
+    """A joint review of a child in no setting, or a home visit without a home, has none."""
+    authority = make_authority(children=[child_in_no_setting(), make_child("C002")])
+    assert review_place(authority, authority.children["C001"], "joint", "P001") is None
+    assert review_place(authority, authority.children["C002"], "home", "P001") is None
+
+
+def test_siblings_at_home_are_two_places_with_the_same_point() -> None:
+    """Home keys are per child (each child's own visit), even at the same address."""
+    authority = make_authority(children=[make_child("C001", **HOME), make_child("C002", **HOME)])
+    a = review_place(authority, authority.children["C001"], "home", "P001")
+    b = review_place(authority, authority.children["C002"], "home", "P001")
+    assert a is not None and b is not None
+    assert a.key != b.key and (a.lat, a.lon) == (b.lat, b.lon)

@@ -1,0 +1,217 @@
+"""Solving the pieces and merging them (scheduler/scheduling/solve.py): the counting bound is a
+bound, a piece's status says what its delivered rota reaches, and the merge keeps the better
+slot of a child chosen by two pieces."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+
+from builders import hm
+from problem_builders import clinic, group_problem, job, option, practitioner
+
+from scheduler.scheduling.model import build_day_model, solve_day_model
+from scheduler.scheduling.problem import GroupProblem
+from scheduler.scheduling.rota import Rota, priority_greedy
+from scheduler.scheduling.solve import (
+    PieceOutcome,
+    Progress,
+    capacity_bound,
+    merge,
+    solve_piece,
+    solve_pieces,
+)
+
+
+def best_by_enumeration(problem: GroupProblem) -> int:
+    """The best rota objective over every assignment of children to slots (tiny problems)."""
+    choices = [
+        [None, *((i, d) for i, o in enumerate(j.options) for d in o.days)] for j in problem.children
+    ]
+    best = 0
+    for assignment in itertools.product(*choices):
+        rota = Rota(problem)
+        if all(
+            slot is None or rota.try_add(j.child_id, slot)
+            for j, slot in zip(problem.children, assignment, strict=True)
+        ):
+            best = max(best, rota.objective())
+    return best
+
+
+def test_capacity_bound_counts_the_best_children_a_practitioners_days_can_hold() -> None:
+    """One day of two reviews: the two most valuable children, each at their best value."""
+    problem = group_problem(
+        job("C001", option((0,), values=(3000,))),
+        job("C002", option((0,), values=(2000,))),
+        job("C003", option((0,), values=(1000,))),
+        practitioners=[practitioner(max_per_day=2)],
+    )
+    assert capacity_bound(problem) == 5000 == best_by_enumeration(problem)
+
+
+def test_capacity_bound_counts_the_stability_bonus_of_a_previous_option() -> None:
+    """A child's best value includes the re-plan's bonus for their previous option (added
+    to the option's best day: a bound, if a loose one when the previous day is not the best)."""
+    problem = group_problem(
+        job("C001", option((0, 1), values=(900, 1000)), previous=(0, 1, hm("09:00"))),
+        stability_bonus=600,
+    )
+    assert capacity_bound(problem) == 1600 == best_by_enumeration(problem)
+    elsewhere = group_problem(
+        job("C001", option((0, 1), values=(1000, 900)), previous=(0, 1, hm("09:00"))),
+        stability_bonus=600,
+    )
+    assert capacity_bound(elsewhere) >= best_by_enumeration(elsewhere) == 1500
+
+
+def test_capacity_bound_is_never_below_the_best_rota() -> None:
+    """On small problems with costs, travel and tight hours, no rota beats the bound."""
+    window = (hm("09:00"), hm("11:30"))
+    problem = group_problem(
+        job("C001", option((0, 1), values=(1200, 1100), window=window)),
+        job("C002", option((0, 1), values=(900, 800), window=window)),
+        job("C003", option((1,), values=(1500,), place="setting:S002", window=window)),
+        job("C004", clinic((0, 1), values=(700, 650))),
+        job("C005", option((0,), values=(400,), window=window)),
+        practitioners=[practitioner(max_per_day=2, visit_cost={"setting:S001": 90})],
+        week_of_day=(0, 1),
+        week_peak_cost=15,
+    )
+    best = best_by_enumeration(problem)
+    assert 0 < best <= capacity_bound(problem)
+
+
+def test_solve_piece_reaches_its_bound_and_says_optimal() -> None:
+    """A piece whose rota reaches the bound is OPTIMAL, with the model's best choice."""
+    problem = group_problem(
+        job("C001", option((0, 1), values=(1000, 1300))),
+        job("C002", option((0,), values=(900,))),
+        practitioners=[practitioner(max_per_day=1)],
+    )
+    outcome = solve_piece(problem, time_limit=5)
+    assert outcome.status == "OPTIMAL"
+    assert outcome.objective == outcome.bound == 2200
+    assert outcome.choice == {"C001": ("joint", 1), "C002": ("joint", 0)}
+    assert outcome.practitioner_id == "P001"
+
+
+def test_a_piece_whose_rota_falls_short_of_the_models_bound_is_feasible_not_optimal() -> None:
+    """The model admits two blocks at two places that the exact layout (journey margin and
+    grid) cannot fit: CP-SAT proves 2 children, the rota delivers 1, so the status is
+    FEASIBLE and the bound stays honest."""
+    window = (hm("09:00"), hm("11:05"))
+    problem = group_problem(
+        job("C001", option(window=window)),
+        job("C002", option(window=window, place="setting:S002")),
+        practitioners=[
+            practitioner(
+                day_length=125,
+                from_base=False,
+                min_incoming={"setting:S001": 5, "setting:S002": 5},
+                travel={("setting:S001", "setting:S002"): 5, ("setting:S002", "setting:S001"): 5},
+            )
+        ],
+    )
+    model = solve_day_model(build_day_model(problem), hint={}, time_limit=5)
+    assert len(model.choice) == 2
+    outcome = solve_piece(problem, time_limit=5)
+    assert outcome.status == "FEASIBLE"
+    assert outcome.objective == 1000 and outcome.bound == 2000
+
+
+def test_a_piece_solved_without_the_model_is_greedy_unless_it_reaches_the_bound() -> None:
+    """Without CP-SAT the status is GREEDY, and OPTIMAL only when the greedy rota reaches
+    the counting bound."""
+    tight = group_problem(
+        job("C001", option((0,), values=(1000,))),
+        job(
+            "C002",
+            option((0,), values=(1000,), place="setting:S002", window=(hm("09:00"), hm("10:00"))),
+        ),
+        job("C003", option((0,), values=(1000,), window=(hm("09:00"), hm("10:00")))),
+    )
+    assert solve_piece(tight, time_limit=5, use_model=False).status == "GREEDY"
+    easy = group_problem(job("C001"))
+    assert solve_piece(easy, time_limit=5, use_model=False).status == "OPTIMAL"
+
+
+def test_solve_piece_is_never_worse_than_its_warm_start() -> None:
+    """Whatever CP-SAT answers, the piece keeps the better of it and the greedy rota."""
+    problem = group_problem(
+        *(job(f"C{i:03d}", option((0, 1, 2), values=(1000 + 37 * i, 990, 900))) for i in range(8)),
+        practitioners=[practitioner(max_per_day=2, visit_cost={"setting:S001": 150})],
+        week_of_day=(0, 0, 1),
+        week_peak_cost=30,
+    )
+    outcome = solve_piece(problem, time_limit=5)
+    assert outcome.objective >= priority_greedy(problem).objective()
+    assert outcome.objective <= outcome.bound
+
+
+def test_merge_keeps_the_better_slot_of_a_child_chosen_twice() -> None:
+    """Both pieces chose C001: the merge keeps the more valuable clinic slot with P002 and
+    gives P001's freed day to C002."""
+    problem = group_problem(
+        job(
+            "C001",
+            option((0,), values=(1000,)),
+            clinic((0,), practitioner_id="P002", values=(1500,)),
+        ),
+        job("C002", option((0,), values=(800,))),
+        practitioners=[practitioner(max_per_day=1), practitioner("P002", max_per_day=1)],
+    )
+    outcomes = [
+        PieceOutcome("P001", {"C001": ("joint", 0)}, 1000, 1000, "OPTIMAL", 0.0),
+        PieceOutcome("P002", {"C001": ("separate", 0)}, 1500, 1500, "OPTIMAL", 0.0),
+    ]
+    rota = merge(problem, outcomes)
+    assert rota.choice == {"C001": (1, 0), "C002": (0, 0)}
+
+
+def test_merge_puts_pins_first() -> None:
+    """A pinned child keeps their slot even when a piece chose a more valuable child there."""
+    problem = group_problem(
+        job("C001", option((0,), values=(100,)), pinned=(0, 0, None)),
+        job("C002", option((0,), values=(5000,))),
+        practitioners=[practitioner(max_per_day=1)],
+    )
+    outcomes = [PieceOutcome("P001", {"C002": ("joint", 0)}, 5000, 5000, "OPTIMAL", 0.0)]
+    assert merge(problem, outcomes).choice == {"C001": (0, 0)}
+
+
+def pieces_of_two() -> list[GroupProblem]:
+    problem = group_problem(
+        job("C001", option((0, 1))),
+        job("C002", option((0,), practitioner_id="P002", place="setting:S002")),
+        job("C003", option((1,), practitioner_id="P002", place="setting:S002")),
+    )
+    return problem.pieces()
+
+
+def test_solve_pieces_answers_every_piece_in_order_and_reports_progress() -> None:
+    """One outcome per piece, in the pieces' order; progress counts the pieces done."""
+    pieces = pieces_of_two()
+    seen: list[Progress] = []
+    outcomes = solve_pieces(pieces, time_limit=2, workers=1, progress=seen.append)
+    assert [o.practitioner_id for o in outcomes] == ["P001", "P002"]
+    assert [len(o.choice) for o in outcomes] == [1, 2]
+    assert [p.done for p in seen] == [1, 2] and {p.total for p in seen} == {2}
+    assert seen[-1].objective == sum(o.objective for o in outcomes)
+
+
+def test_solve_pieces_when_stopped_still_places_every_child() -> None:
+    """A stop before the solve: no CP-SAT, every piece still gets its greedy rota."""
+    stop = threading.Event()
+    stop.set()
+    outcomes = solve_pieces(pieces_of_two(), time_limit=2, workers=1, stop=stop)
+    assert [len(o.choice) for o in outcomes] == [1, 2]
+    assert {o.status for o in outcomes} <= {"GREEDY", "OPTIMAL"}
+
+
+def test_solve_pieces_deterministic_gives_the_same_answer() -> None:
+    """With deterministic limits the same pieces give the same choices twice."""
+    pieces = pieces_of_two()
+    first = solve_pieces(pieces, time_limit=1, workers=1, deterministic=True)
+    second = solve_pieces(pieces, time_limit=1, workers=1, deterministic=True)
+    assert [o.choice for o in first] == [o.choice for o in second]

@@ -1,0 +1,96 @@
+"""Datasets, configs, numbered versions, publishing and pins (scheduler/store/plans.py): each
+change one audited transaction; the same data stored once; a weight change recorded."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from builders import appointment_pin, link_pin
+from store_builders import fresh_store
+from test_store import COORDINATOR, authority, plan_of
+
+from scheduler.store.db import Store
+from scheduler.store.plans import (
+    add_pin,
+    count_versions,
+    current_pins,
+    latest_version,
+    list_datasets,
+    list_pins,
+    list_versions,
+    load_plan,
+    open_published,
+    publish,
+    published_version,
+    remove_pin,
+    replace_pins,
+    save_dataset,
+    save_plan,
+)
+from scheduler.store.records import AuditAction, UnknownVersion
+from scheduler.store.repository import list_audit
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = fresh_store(tmp_path)
+    yield opened
+    opened.dispose()
+
+
+def test_versions_are_numbered_and_the_same_data_is_stored_once(store: Store) -> None:
+    """Two plans of the same data: versions 1 and 2, one dataset, newest listed first."""
+    data = authority()
+    first = save_plan(store, plan_of(data), data, actor=COORDINATOR)
+    second = save_plan(store, plan_of(data, start="11:00"), data, actor=COORDINATOR, note="moved")
+    assert (first.version, second.version) == (1, 2) and count_versions(store) == 2
+    assert first.dataset_hash == second.dataset_hash and len(list_datasets(store)) == 1
+    assert [v.version for v in list_versions(store)] == [2, 1]
+    latest = latest_version(store)
+    assert latest is not None and latest.note == "moved"
+    assert load_plan(store, 1).appointments == plan_of(data).appointments
+    with pytest.raises(UnknownVersion):
+        load_plan(store, 9)
+
+
+def test_a_weight_change_between_versions_is_audited(store: Store) -> None:
+    """New weights: ``weights_changed`` with before and after; the same weights: no entry."""
+    save_plan(store, plan_of(authority()), authority(), actor=COORDINATOR)
+    save_plan(store, plan_of(authority()), authority(), actor=COORDINATOR)
+    assert list_audit(store, action=AuditAction.WEIGHTS_CHANGED) == []
+    save_plan(store, plan_of(authority(weights=5.0)), authority(weights=5.0), actor=COORDINATOR)
+    (entry,) = list_audit(store, action=AuditAction.WEIGHTS_CHANGED)
+    assert entry.details == {"funded_two": [3.0, 5.0]}
+
+
+def test_one_version_is_published_at_a_time(store: Store) -> None:
+    """Nothing is published at first; publishing another version replaces it, audited with
+    the previous one."""
+    data = authority()
+    assert published_version(store) is None and open_published(store) is None
+    save_plan(store, plan_of(data), data, actor=COORDINATOR)
+    save_plan(store, plan_of(data, start="11:00"), data, actor=COORDINATOR)
+    publish(store, 1, actor=COORDINATOR)
+    info = publish(store, 2, actor=COORDINATOR)
+    assert info.published and published_version(store) == info
+    assert [v.published for v in list_versions(store)] == [True, False]
+    opened = open_published(store)
+    assert opened is not None and opened.authority.children == data.children
+    (last, _) = list_audit(store, action=AuditAction.PLAN_PUBLISHED)
+    assert last.details == {"version": 2, "previous": 1}
+
+
+def test_pins_are_added_removed_and_replaced(store: Store) -> None:
+    """The current pins are what was added less what was removed; replacing sets them all."""
+    save_dataset(store, authority(), actor=COORDINATOR)
+    first = add_pin(store, link_pin("S001", "P001"), actor=COORDINATOR)
+    add_pin(store, appointment_pin("C001"), actor=COORDINATOR)
+    assert remove_pin(store, first, actor=COORDINATOR) and not remove_pin(
+        store, first, actor=COORDINATOR
+    )
+    assert current_pins(store) == [appointment_pin("C001")]
+    replace_pins(store, [link_pin("S002", "P001")], actor=COORDINATOR)
+    assert current_pins(store) == [link_pin("S002", "P001")]
+    assert [p.pin.setting_id for p in list_pins(store)] == ["S002"]
