@@ -189,12 +189,12 @@ def test_rota_workbook_has_every_review_and_no_sensitive_fields() -> None:
     result = plan(authority)
     book = load_workbook(io.BytesIO(rota_workbook(authority, result.plan)))
     names = book.sheetnames
-    assert names[:3] == ["Summary", "Links", "Unscheduled"]
+    assert names[:4] == ["Summary", "All appointments", "Links", "Unscheduled"]
     assert any(n.startswith("P001") for n in names) and any(n.startswith("S002") for n in names)
     practitioner_rows = [
         row
         for n in names
-        if n.startswith("P0")
+        if n.startswith("P0")  # the per-practitioner sheets (not "All appointments")
         for row in book[n].iter_rows(min_row=2, values_only=True)
     ]
     assert sorted(r[6] for r in practitioner_rows) == sorted(
