@@ -182,6 +182,81 @@ REASONS: dict[ReasonCode, str] = {
 """Each reason code as a short phrase (the full sentence is the plan's own)."""
 
 
+# --- the priority weights ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class WeightWords:
+    label: str
+    help: str
+
+
+WEIGHTS: dict[str, WeightWords] = {
+    "funded_two": WeightWords(
+        "Funded two-year-olds",
+        "Children with a funded two-year-old place (families on the lowest incomes): each "
+        "point makes them count that much more than an ordinary child, who counts 1.",
+    ),
+    "urgency": WeightWords(
+        "Close to 30 months",
+        "Children nearest the end of the 24–30 month window count more; children already "
+        "past it count 1.25 times this.",
+    ),
+    "looked_after": WeightWords(
+        "Looked-after children",
+        "Children in care, who are reviewed least often of all.",
+    ),
+    "child_protection": WeightWords(
+        "Child protection plans",
+        "Children on a child protection plan.",
+    ),
+    "child_in_need": WeightWords("Children in need", "Children with a child in need plan."),
+    "deprivation": WeightWords(
+        "Deprived areas",
+        "Children from the most deprived areas get the whole weight, the least deprived none, "
+        "in steps by area (deprivation decile).",
+    ),
+    "was_not_brought": WeightWords(
+        "Not brought before",
+        "For each earlier review the child was not brought to, so the missed review is made "
+        "good first (a second 'not brought' goes to follow-up, not booking).",
+    ),
+    "send": WeightWords(
+        "SEND and prior concerns",
+        "Children with special educational needs or disabilities, and families with known "
+        "concerns (each counts).",
+    ),
+    "earlier_in_window": WeightWords(
+        "Earlier in the window",
+        "Prefer a day nearer 24 months than 30, inside the window: earlier help.",
+    ),
+    "own_model": WeightWords(
+        "The child's own kind of review",
+        "Prefer the kind of review the child is down for (for example a joint review at the "
+        "setting) over a fallback one (a clinic appointment).",
+    ),
+    "continuity": WeightWords(
+        "Keep link practitioners",
+        "Keep each setting's existing link practitioner; relationships are what make joint "
+        "reviews work.",
+    ),
+    "travel": WeightWords(
+        "Less travel",
+        "Fewer kilometres: several reviews in one visit, settings near the practitioner's base.",
+    ),
+    "balance": WeightWords(
+        "Balanced workloads",
+        "Spread the reviews fairly, so no practitioner is far busier than the rest.",
+    ),
+}
+"""Every ``[priorities]`` weight in words: the Priorities page's sliders and saved notes."""
+
+
+def weight_label(name: str) -> str:
+    words = WEIGHTS.get(name)
+    return words.label if words else name.replace("_", " ")
+
+
 # --- the plan's figures in words --------------------------------------------------------------
 
 FIGURES: dict[str, str] = {

@@ -102,3 +102,12 @@ def test_summary_in_words_has_no_internal_names() -> None:
     for internal in ("children_due", "best_bound", "gap", "objective", "FEASIBLE", "CAPACITY"):
         assert internal not in text
     assert "1625" not in text and "1,625" not in text
+
+
+def test_every_priority_weight_has_a_label_and_help() -> None:
+    """A slider for each weight the config has, each with words; none left out."""
+    from scheduler.config import Priorities
+    from scheduler.wording import WEIGHTS
+
+    assert set(WEIGHTS) == set(Priorities.model_fields)
+    assert all(w.label and w.help.endswith(".") for w in WEIGHTS.values())
