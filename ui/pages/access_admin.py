@@ -131,8 +131,8 @@ def tokens(identity: Identity, data: Authority | None) -> None:
     st.caption(
         "Each setting or practitioner can subscribe to its published calendar with a secret "
         "address. Issue one and pass it on; rotating gives a new address and the old one "
-        "stops working; revoking stops it. Run the app with `streamlit run app.py` so that the "
-        "addresses are served."
+        "stops working; revoking stops it. The addresses are served when the dashboard runs "
+        "as streamlit run app.py (as scheduler demo does)."
     )
     active = repo.list_feed_tokens(storage.store())
     st.dataframe(

@@ -182,7 +182,7 @@ def before_and_after(what: state.WhatIf) -> None:
     st.markdown(
         f"Against {what.before.describe()}"
         + (f", with **{md(changed)}**" if changed else ", with the same weights")
-        + f". Found in {float(after.summary.get('solve_seconds', 0)):.0f} seconds."
+        + f". Found in {plural(max(1, round(float(after.summary.get('solve_seconds', 0)))), 'second')}."
     )
     show_kpis(plan_kpis(after.summary, before.summary, against="vs the plan you have"))
     st.markdown(
@@ -248,11 +248,12 @@ def main() -> None:
     base = state.base_config()
     if base is not None and base.priorities != authority.config.priorities:
         st.caption("The plan you have was made with weights other than the data's config.toml.")
-    try_it(authority, working)
     solve_panel()
     what = state.what_if()
-    if what is not None:
+    if what is not None:  # the answer first, the weights to change below it
         before_and_after(what)
+        st.header("Try other priorities")
+    try_it(authority, working)
 
 
 main()
