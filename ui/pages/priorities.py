@@ -179,10 +179,11 @@ def before_and_after(what: state.WhatIf) -> None:
         f"{WEIGHTS[name].label if name in WEIGHTS else name} {old:g} → {new:g}"
         for name, (old, new) in what.changed.items()
     )
+    seconds = max(1, round(float(after.summary.get("solve_seconds", 0))))
     st.markdown(
         f"Against {what.before.describe()}"
         + (f", with **{md(changed)}**" if changed else ", with the same weights")
-        + f". Found in {plural(max(1, round(float(after.summary.get('solve_seconds', 0)))), 'second')}."
+        + f". Found in {plural(seconds, 'second')}."
     )
     show_kpis(plan_kpis(after.summary, before.summary, against="vs the plan you have"))
     st.markdown(
