@@ -161,7 +161,7 @@ def open_page(tab: Any, title: str) -> None:
 
 
 def open_tab(tab: Any, name: str) -> None:
-    tab.get_by_role("tab", name=name, exact=True).click()
+    tab.get_by_role("tab", name=name, exact=True).first.click()
     settle(tab)
 
 
@@ -184,7 +184,7 @@ def caption_text(tab: Any) -> str:
 def wait_for_plan(tab: Any, version: int) -> None:
     """Wait until the Plan page shows draft ``version`` (the solve ended and was saved)."""
     tab.get_by_text(f"draft version {version}", exact=False).first.wait_for(timeout=180_000)
-    tab.get_by_role("tab", name="Summary").wait_for()
+    tab.get_by_role("tab", name="Summary").first.wait_for()
     settle(tab)
 
 

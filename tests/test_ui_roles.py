@@ -35,6 +35,7 @@ from builders import (  # noqa: E402
     hm,
     make_authority,
     make_child,
+    make_config,
     make_key_person,
     make_plan,
     make_setting,
@@ -761,3 +762,35 @@ def test_a_removed_or_moved_identitys_download_buttons_stop_working(world: World
         drawn_then_removed()
     exported = repo.list_audit(store, action=AuditAction.CALENDAR_EXPORTED, actor=SETTING_ONE)
     assert len(exported) == 1  # only the click made while they were allowed
+
+
+def test_access_defaults_to_least_privilege_and_asks_before_deleting(world: World) -> None:
+    """A new person starts as a setting's staff (and must be given a setting); the purge form
+    suggests no date, only previews, and deleting needs the box ticked."""
+    at = run(signed_in(COORDINATOR))
+    at.switch_page(PAGE_FILES["access"])
+    run(at)
+    assert at.selectbox(key="ir_identity_role").value == Role.SETTING
+    at.text_input(key="ir_identity_email").set_value("new@example.org")
+    next(b for b in at.button if b.label == "Save").click()
+    run(at)
+    assert any("Choose their setting" in e.value for e in at.error)
+    assert repo.get_identity(world.store(), "new@example.org") is None
+
+    old_term = {"name": "Autumn 2019", "start": "2019-09-02", "end": "2019-12-20", "exclude": []}
+    old = make_authority(children=[make_child("C009")], config=make_config(term=old_term))
+    repo.save_plan(world.store(), make_plan(old), old, actor="test")
+    assert at.date_input(key="ir_purge_before").value is None  # no date suggested
+    assert not [b for b in at.button if b.label == "Delete for good"]  # only after a preview
+    at.date_input(key="ir_purge_before").set_value(date(2020, 1, 1))
+    next(b for b in at.button if b.label == "Show what would go").click()
+    run(at)
+    assert any("would delete the children's data of 1 dataset(s)" in i.value for i in at.info)
+    delete = at.button(key="ir_purge_delete")
+    assert delete.disabled and delete.proto.type != "primary"
+    assert len(repo.list_versions(world.store())) == 3  # nothing deleted by looking
+    at.checkbox(key="ir_purge_confirm").check()
+    run(at)
+    at.button(key="ir_purge_delete").click()
+    run(at)
+    assert any("Deleted the children's data of 1 dataset(s)" in s.value for s in at.success)
