@@ -15,13 +15,14 @@ import sys
 import time
 import zipfile
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from scheduler.domain import Outcome
 from scheduler.generate import generate_authority
 from scheduler.io.write_data import write_authority
 from scheduler.pipeline import PlanOptions
@@ -392,6 +393,52 @@ def test_the_setting_page_offers_downloads_from_the_published_plan_only(app: App
     open_page(app, "My setting")
     labels = [d.label for d in app.download_button]
     assert "Calendar feed for this setting (.ics)" in labels
+
+
+def test_replan_from_today_keeps_history_and_rebooks_who_was_not_brought(
+    app: AppTest, store_url: str
+) -> None:
+    """With the plan published and an outcome recorded in the store (C not brought), "Re-plan
+    from today" keeps every review before today, re-books C after the notice period (or says
+    why not) and compares with the published version."""
+    make_plan_in_app(app)
+    published = working(app).plan
+    days = sorted({a.date for a in published.appointments})
+    today = days[len(days) // 2]
+    missed = next(a for a in published.appointments if a.date < today)
+    store = repo.open_store(store_url)
+    try:
+        repo.publish(store, 1, actor="test")
+        repo.record_outcome(
+            store,
+            Outcome(missed.child_id, missed.date, "was_not_brought"),
+            setting_id=missed.setting_id,
+            actor="test",
+        )
+    finally:
+        store.dispose()
+    open_page(app, "Termly rota")
+    app.date_input(key="ir_today").set_value(today)
+    app.run()
+    app.button(key="ir_replan_today").click()
+    app.run()
+    wait_for_solve(app)
+
+    after = working(app)
+    assert after.version == 2 and after.info is not None
+    assert after.info.note == f"re-plan from {today:%d %b %Y} (from version 1)"
+    assert after.authority.config.term.today == today
+    history = {
+        a for a in published.appointments if a.date < today and a.child_id != missed.child_id
+    }
+    assert history <= set(after.plan.appointments)  # kept unchanged
+    notice = today + timedelta(days=after.authority.config.review.notice_days)
+    rebooked = [a for a in after.plan.appointments if a.child_id == missed.child_id]
+    assert all(a.date >= notice for a in rebooked)
+    assert rebooked or any(u.child_id == missed.child_id for u in after.plan.unscheduled)
+    assert after.result.check.ok
+    change = app.session_state[state.LAST_CHANGE]
+    assert change.before.version == 1 and change.kind == "today"
 
 
 # --- the background runner ------------------------------------------------------------------
