@@ -293,7 +293,10 @@ def room_text(gap: float) -> str:
     """What the gap to the links-given bound says, in words."""
     if gap <= 0:
         return "No better plan exists with these links."
-    return f"A plan with these links could be at most {percent(gap)} better."
+    share_text = percent(gap)
+    if share_text == "under 1%":
+        return "A plan with these links could be less than 1% better."
+    return f"A plan with these links could be at most {share_text} better."
 
 
 def summary_in_words(summary: Mapping[str, Any]) -> list[tuple[str, str]]:

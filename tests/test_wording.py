@@ -69,6 +69,7 @@ def test_bounds_in_words() -> None:
     assert more_children_text(15) == "At most 15 more children could be booked with any links."
     assert room_text(0.0) == "No better plan exists with these links."
     assert room_text(0.045) == "A plan with these links could be at most 4% better."
+    assert room_text(0.003) == "A plan with these links could be less than 1% better."
 
 
 def test_summary_in_words_has_no_internal_names() -> None:

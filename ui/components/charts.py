@@ -39,8 +39,8 @@ def _colour(field: str, title: str, count: int) -> alt.Color:
 
 
 COLOUR_BY: dict[str, tuple[str, str, list[str], str]] = {
-    "room": ("room", "Places left that day", ["#f3f2f1", "#f47738"], "d"),
-    "funded": ("funded_share", "Share of funded two-year-olds", ["#f3f2f1", "#4c2c92"], "%"),
+    "room": ("room", "Places left that day", ["#a7b3bf", "#f47738", "#942514"], "d"),
+    "funded": ("funded_share", "Share of funded two-year-olds", ["#dbe4ee", "#4c2c92"], "%"),
 }
 """Timeline colourings: field, legend title, colour range (light to strong), legend format."""
 
@@ -53,7 +53,12 @@ def timeline_chart(days: pl.DataFrame, colour_by: str = "room") -> tuple[Chart, 
     practitioners = days["practitioner"].n_unique()
     order = sorted(days["practitioner"].unique().to_list())
     top = float(days.select(pl.col(field).max()).item() or 0) if days.height else 0.0
-    domain = [0.0, 1.0] if fmt == "%" else [0.0, max(1.0, top)]
+    if fmt == "%":
+        domain, ticks = [0.0, 1.0], [0.0, 0.25, 0.5, 0.75, 1.0]
+    else:  # a full day (0 places) grey, then ever stronger orange; whole numbers only
+        most = max(2, int(top))
+        domain = [0.0, 1.0, float(most)]
+        ticks = [float(v) for v in range(most + 1)]
     chart = (
         alt.Chart(days)
         .mark_rect(stroke="white", strokeWidth=0.5)
@@ -74,7 +79,10 @@ def timeline_chart(days: pl.DataFrame, colour_by: str = "room") -> tuple[Chart, 
                 title=title,
                 scale=alt.Scale(domain=domain, range=colours),
                 legend=alt.Legend(
-                    format=".0%" if fmt == "%" else "d", orient="top", gradientLength=220
+                    format=".0%" if fmt == "%" else "d",
+                    values=ticks,
+                    orient="top",
+                    gradientLength=220,
                 ),
             ),
             tooltip=[
