@@ -38,27 +38,37 @@ def _colour(field: str, title: str, count: int) -> alt.Color:
     )
 
 
-COLOUR_BY: dict[str, tuple[str, str, list[str], str]] = {
-    "room": ("room", "Places left that day", ["#a7b3bf", "#f47738", "#942514"], "d"),
-    "funded": ("funded_share", "Share of funded two-year-olds", ["#dbe4ee", "#4c2c92"], "%"),
-}
-"""Timeline colourings: field, legend title, colour range (light to strong), legend format."""
+FULL = "#a7b3bf"
+"""A full day: grey (nothing to act on)."""
+ROOM = ("#f9a36a", "#f47738", "#d4501e", "#b4420e", "#942514", "#6b1a0e")
+"""One place left, two, … : ever stronger orange."""
 
 
 def timeline_chart(days: pl.DataFrame, colour_by: str = "room") -> tuple[Chart, str]:
     """Practitioner × review day; each cell one day's reviews, coloured by what a coordinator
-    acts on: the places left that day (where another child could go), or the share of funded
-    two-year-olds. Weekly date labels; every practitioner named."""
-    field, title, colours, fmt = COLOUR_BY[colour_by]
+    acts on: the places left that day (where another child could go: full days grey), or the
+    share of funded two-year-olds. Weekly date labels; every practitioner named."""
     practitioners = days["practitioner"].n_unique()
     order = sorted(days["practitioner"].unique().to_list())
-    top = float(days.select(pl.col(field).max()).item() or 0) if days.height else 0.0
-    if fmt == "%":
-        domain, ticks = [0.0, 1.0], [0.0, 0.25, 0.5, 0.75, 1.0]
-    else:  # a full day (0 places) grey, then ever stronger orange; whole numbers only
-        most = max(2, int(top))
-        domain = [0.0, 1.0, float(most)]
-        ticks = [float(v) for v in range(most + 1)]
+    if colour_by == "funded":
+        title = "Share of funded two-year-olds"
+        color = alt.Color(
+            "funded_share:Q",
+            title=title,
+            scale=alt.Scale(domain=[0, 1], range=["#dbe4ee", "#4c2c92"]),
+            legend=alt.Legend(format=".0%", orient="top", gradientLength=220),
+        )
+    else:
+        title = "Places left that day"
+        most = int(days.select(pl.col("room").max()).item() or 0) if days.height else 0
+        values = list(range(most + 1))
+        colours = [FULL, *(ROOM[min(i, len(ROOM) - 1)] for i in range(most))]
+        color = alt.Color(
+            "room:O",
+            title=title,
+            scale=alt.Scale(domain=values, range=colours),
+            legend=alt.Legend(orient="top", direction="horizontal", labelExpr=FULL_LABEL),
+        )
     chart = (
         alt.Chart(days)
         .mark_rect(stroke="white", strokeWidth=0.5)
@@ -74,17 +84,7 @@ def timeline_chart(days: pl.DataFrame, colour_by: str = "room") -> tuple[Chart, 
                 sort=order,
                 axis=alt.Axis(labelLimit=260, labelOverlap=False),
             ),
-            color=alt.Color(
-                f"{field}:Q",
-                title=title,
-                scale=alt.Scale(domain=domain, range=colours),
-                legend=alt.Legend(
-                    format=".0%" if fmt == "%" else "d",
-                    values=ticks,
-                    orient="top",
-                    gradientLength=220,
-                ),
-            ),
+            color=color,
             tooltip=[
                 alt.Tooltip("practitioner:N", title="Practitioner"),
                 alt.Tooltip("date:T", title="Day", format="%a %d %b %Y"),
@@ -106,6 +106,9 @@ def timeline_chart(days: pl.DataFrame, colour_by: str = "room") -> tuple[Chart, 
         "days."
     )
     return chart, text
+
+
+FULL_LABEL = "datum.label == '0' ? '0 (full)' : datum.label"
 
 
 def week_chart(week: pl.DataFrame, who: str, monday: date) -> tuple[Chart, str]:
