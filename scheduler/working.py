@@ -10,7 +10,7 @@ live here, not in the UI, so they are tested without a browser.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -57,10 +57,24 @@ def dataset_hash(authority: Authority) -> str:
     return content_hash(authority_files(authority))
 
 
-def opening_version(versions: Iterable[VersionInfo], data_hash: str) -> VersionInfo | None:
+def data_hashes(authority: Authority, stored: Iterable[Outcome]) -> frozenset[str]:
+    """The store's identities these data may have: as loaded, and with the outcomes recorded in
+    the store merged in (a re-plan from today saves its data so, outcomes included)."""
+    hashes = {dataset_hash(authority)}
+    outcomes = list(stored)
+    if outcomes:
+        hashes.add(dataset_hash(merged_authority(authority, outcomes)[0]))
+    return frozenset(hashes)
+
+
+def opening_version(
+    versions: Iterable[VersionInfo], data_hash: str | Collection[str]
+) -> VersionInfo | None:
     """The version a session on these data opens with: the published one when it was made
-    from these data, else the newest of these data; never a purged one."""
-    mine = [v for v in versions if v.dataset_hash == data_hash and not v.purged]
+    from these data, else the newest of these data; never a purged one. ``data_hash`` may be
+    several (:func:`data_hashes`)."""
+    wanted = {data_hash} if isinstance(data_hash, str) else set(data_hash)
+    mine = [v for v in versions if v.dataset_hash in wanted and not v.purged]
     published = next((v for v in mine if v.published), None)
     if published is not None:
         return published

@@ -19,6 +19,7 @@ from scheduler.store import repository as repo
 from scheduler.store.records import VersionInfo
 from scheduler.working import (
     data_for_today,
+    data_hashes,
     dataset_hash,
     default_replan_day,
     default_workers,
@@ -148,3 +149,16 @@ def test_todays_data_merge_stored_outcomes_from_the_chosen_day() -> None:
         data.config.model_copy(update={"term": term.model_copy(update={"today": today})})
     )
     assert default_replan_day(dated, date(2030, 1, 1)) == today
+
+
+def test_a_replan_from_today_is_found_again_by_its_data() -> None:
+    """A re-plan from today saves its data with the stored outcomes merged in; a later session
+    on the data as loaded still finds it (the second identity of :func:`data_hashes`)."""
+    data = make_authority()
+    stored = [make_outcome("C001", REVIEW_DAY, "was_not_brought")]
+    todays = data_for_today(data, stored, REVIEW_DAY + timedelta(days=7))
+    hashes = data_hashes(data, stored)
+    assert hashes == {dataset_hash(data), dataset_hash(todays.authority)}
+    assert data_hashes(data, []) == {dataset_hash(data)}
+    draft = info(4, dataset_hash(todays.authority))
+    assert opening_version([info(1, "other", published=True), draft], hashes) == draft

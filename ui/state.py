@@ -37,7 +37,7 @@ from scheduler.store import repository as repo
 from scheduler.store.access import AccessDenied, Action, Identity, can
 from scheduler.store.records import VersionInfo
 from scheduler.wording import weight_label
-from scheduler.working import dataset_hash, opening_version, result_from_stored
+from scheduler.working import data_hashes, dataset_hash, opening_version, result_from_stored
 from ui import auth, storage
 from ui.background import JobKind, SolveJob, start_solve
 
@@ -187,12 +187,15 @@ def _install(loaded: LoadResult, source: DataSource) -> None:
 
 
 def _open_stored() -> None:
-    """Open the store's plan for these data (published, else the newest draft), if any."""
-    data_hash = st.session_state.get(DATA_HASH)
-    if not isinstance(data_hash, str):
+    """Open the store's plan for these data (published, else the newest draft), if any: as
+    loaded, or with the outcomes recorded in the store merged in (a re-plan from today)."""
+    loaded = data()
+    if loaded is None:
         return
     try:
-        chosen = opening_version(repo.list_versions(storage.store()), data_hash)
+        stored = [r.outcome for r in repo.list_outcomes(storage.store())]
+        hashes = data_hashes(loaded, stored)
+        chosen = opening_version(repo.list_versions(storage.store()), hashes)
         if chosen is not None:
             open_version(chosen.version)
     except repo.StoreError:  # e.g. purged meanwhile: start without a plan
