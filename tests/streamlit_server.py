@@ -24,8 +24,12 @@ from builders import (
     make_key_person,
     make_plan,
     make_setting,
+    make_unscheduled,
 )
 
+from scheduler.domain import Authority
+from scheduler.io.write_data import write_authority
+from scheduler.plan import ReasonCode
 from scheduler.store import repository as repo
 from scheduler.store.db import Store
 
@@ -104,10 +108,10 @@ def running_streamlit(
             process.wait(10)
 
 
-def published_two_settings(url: str) -> Store:
-    """A store at ``url`` with version 1 published: C001 (Zara) at S001 (Acorn Nursery) and
-    C002 (Yusuf) at S002 (Birch Pre-school). The caller disposes of the engine."""
-    data = make_authority(
+def two_settings() -> Authority:
+    """C001 (Zara) at S001 (Acorn Nursery), C002 (Yusuf) at S002 (Birch Pre-school), and C003
+    (Wren) at S001, whom the plan does not book."""
+    return make_authority(
         settings=[
             make_setting("S001", name="Acorn Nursery"),
             make_setting("S002", name="Birch Pre-school", lat=51.56),
@@ -116,14 +120,32 @@ def published_two_settings(url: str) -> Store:
         children=[
             make_child("C001", name="Zara Quill"),
             make_child("C002", setting_id="S002", key_person_id="K002", name="Yusuf Rook"),
+            make_child("C003", name="Wren Ash", funded=False),
         ],
     )
+
+
+UNBOOKED_REASON = (
+    "No time was left with P001 on the possible days: each had reviews of children who had "
+    "to be seen sooner. Add a session or move a review."
+)
+
+
+def published_two_settings(url: str, data_folder: Path | None = None) -> Store:
+    """A store at ``url`` with version 1 published: C001 (Zara) at S001 (Acorn Nursery) and
+    C002 (Yusuf) at S002 (Birch Pre-school) booked, C003 (Wren, S001) not booked (capacity).
+    With ``data_folder`` the data are written there too (a dashboard started on them opens on
+    this plan). The caller disposes of the engine."""
+    data = two_settings()
+    if data_folder is not None:
+        write_authority(data, data_folder)
     plan = make_plan(
         data,
         [
             appointment_for(data, "C001"),
             appointment_for(data, "C002", day=REVIEW_DAY + timedelta(days=1)),
         ],
+        [make_unscheduled("C003", "S001", ReasonCode.CAPACITY, UNBOOKED_REASON)],
     )
     store = repo.open_store(url)
     repo.save_plan(store, plan, data, actor="test")

@@ -3,8 +3,9 @@
 A local ``oidc-provider-mock`` server plays the authority's identity provider; the app gets an
 ``[auth]`` section through a temporary ``secrets.toml`` (``--secrets.files``). A setting's
 member of staff signs in through the provider's form and lands on their own setting's page of
-the published plan, with no other page in the menu; a stranger is refused politely; signing
-out goes back to the sign-in page.
+the published plan, with their own slots and their children not booked, and downloads their
+calendar; a service lead changes a weight and sees the plan before and after; a stranger is
+refused politely; signing out goes back to the sign-in page.
 
 Without Chromium the test skips, unless ``REQUIRE_BROWSER=1`` (CI), where it fails.
 """
@@ -23,7 +24,13 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from streamlit_server import free_port, published_two_settings, require_browser, running_streamlit
+from streamlit_server import (
+    UNBOOKED_REASON,
+    free_port,
+    published_two_settings,
+    require_browser,
+    running_streamlit,
+)
 
 from scheduler.store import repository as repo
 from scheduler.store.access import Role
@@ -36,6 +43,7 @@ SHOTS = ROOT / "test-output" / "screenshots"
 STAFF = "acorn@example.org"
 STRANGER = "stranger@example.org"
 COORDINATOR = "boss@example.org"
+LEAD = "lead@example.org"
 UNVERIFIED = "unverified@example.org"
 """In the store as a coordinator, but the provider does not say it verified the address."""
 
@@ -48,10 +56,12 @@ pytestmark = [
 ]
 
 
-def _store(url: str) -> None:
-    """A published plan for two settings; S001's staff may sign in as a setting user."""
-    store = published_two_settings(url)
+def _store(url: str, data: Path) -> None:
+    """A published plan for two settings (its data in ``data``, where the dashboard starts);
+    S001's staff may sign in as a setting user, and a service lead."""
+    store = published_two_settings(url, data)
     repo.set_identity(store, COORDINATOR, Role.COORDINATOR, actor="test")
+    repo.set_identity(store, LEAD, Role.SERVICE_LEAD, display_name="The Lead", actor="test")
     repo.set_identity(store, UNVERIFIED, Role.COORDINATOR, actor="test")
     repo.set_identity(
         store, STAFF, Role.SETTING, setting_id="S001", display_name="Acorn staff", actor="test"
@@ -73,13 +83,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
     folder = tmp_path_factory.mktemp("oidc")
     store_url = f"sqlite+pysqlite:///{folder / 'store.db'}"
-    _store(store_url)
+    _store(store_url, folder / "data")
     with oidc_provider_mock.run_server_in_thread() as provider:
         issuer = f"http://localhost:{provider.server_port}"
         people = (
             (STAFF, "Acorn staff", True),
             (STRANGER, "A Stranger", True),
             (COORDINATOR, "The Boss", True),
+            (LEAD, "The Lead", True),
             (UNVERIFIED, "Not Verified", None),  # the claim is missing altogether
         )
         for email, name, verified in people:
@@ -110,7 +121,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             "app.py",
             port=port,
             log_path=log_path,
-            env={**os.environ, DB_URL_ENV: store_url},
+            env={**os.environ, DB_URL_ENV: store_url, "SCHEDULER_UI_DATA": str(folder / "data")},
             address="localhost",
             extra=("--secrets.files", str(secrets_file)),
         ):
@@ -164,15 +175,26 @@ def test_a_setting_user_signs_in_and_sees_only_its_setting(browser: Any, site: S
     tab.get_by_role("button", name="Calendar feed for this setting (.ics)").wait_for()
     body = tab.locator("body").inner_text()
     assert "Acorn Nursery" in body and "Birch" not in body and "C002" not in body
+    tab.get_by_role("heading", name="Children not booked yet").wait_for()
+    tab.get_by_text("1 child(ren) due this term have no review booked", exact=False).wait_for()
     links = tab.locator('[data-testid="stSidebarNavLink"]')
     menu = [text.split("\n")[-1] for text in links.all_inner_texts()]  # after the icon's name
     assert menu == ["My setting", "Service report", "Outcomes"]
     assert "Signed in: Acorn staff · Setting S001" in tab.locator("section").first.inner_text()
     feed_button = tab.get_by_role("button", name="Calendar feed for this setting (.ics)")
     feed_button.wait_for()
-    tab.locator('[data-testid="stDataFrame"]').first.wait_for()
+    grids = tab.locator('[data-testid="stDataFrame"]')
+    grids.first.wait_for()
+    assert grids.count() == 2  # their own slots, and their children not booked
+    tab.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=\"stDataFrame\"]')]"
+        ".every(grid => grid.textContent.includes('(C00'))"
+    )
+    slots, unbooked = (grid.text_content() or "" for grid in grids.all())
+    assert "Z.Q. (C001)" in slots and "C002" not in slots
+    assert "W.A. (C003)" in unbooked and UNBOOKED_REASON in unbooked  # whole, as the plan said
     SHOTS.mkdir(parents=True, exist_ok=True)
-    tab.screenshot(path=str(SHOTS / "oidc-setting.png"))
+    tab.screenshot(path=str(SHOTS / "oidc-setting.png"), full_page=True)
     with tab.expect_download() as info:
         feed_button.click()
     feed = Path(info.value.path()).read_bytes()
@@ -193,6 +215,39 @@ def test_a_setting_user_signs_in_and_sees_only_its_setting(browser: Any, site: S
     assert [e.actor for e in signed] == [STAFF]
     exported = repo.list_audit(store, action=repo.AuditAction.CALENDAR_EXPORTED)
     assert [(e.actor, e.target) for e in exported] == [(STAFF, "setting:S001")]
+
+
+def test_a_service_lead_changes_a_weight_and_sees_before_and_after(
+    browser: Any, site: Site
+) -> None:
+    """The lead opens Priorities on the published plan, raises a weight, tries it, and reads the
+    before and after (figures and who would move); nothing is saved until kept."""
+    tab = sign_in(browser, site, LEAD)
+    tab.locator('[data-testid="stSidebarNavLink"]', has_text="Priorities").first.click()
+    tab.get_by_role("heading", name="Priorities", exact=True).wait_for()
+    settle(tab)
+    assert "version 1 (published)" in tab.locator("body").inner_text()
+    slider = tab.get_by_role("slider", name="Funded two-year-olds")
+    slider.focus()
+    for _ in range(4):  # 3.0 -> 5.0
+        tab.keyboard.press("ArrowRight")
+    answer = tab.get_by_role("slider", name="Answer within (seconds)")
+    answer.focus()
+    tab.keyboard.press("Home")  # 2 s
+    tab.get_by_role("button", name="Try these priorities").click()
+    tab.get_by_role("heading", name="Before and after").wait_for(timeout=120_000)
+    settle(tab)
+    text = tab.locator("body").inner_text()
+    assert "Funded two-year-olds 3 → 5" in text
+    assert "vs the plan you have" in text and "would move" in text
+    assert tab.get_by_role("button", name="Keep as a new draft").is_visible()
+    tab.screenshot(path=str(SHOTS / "priorities-what-if.png"), full_page=True)
+    tab.context.close()
+    store = repo.open_store(site.store_url)
+    try:
+        assert repo.count_versions(store) == 1  # a what-if is not saved until kept
+    finally:
+        store.dispose()
 
 
 def test_a_stranger_is_refused_politely(browser: Any, site: Site) -> None:

@@ -63,10 +63,12 @@ def rows(book: Workbook, sheet: str) -> list[tuple[object, ...]]:
 
 
 def test_the_sheets_are_summary_links_unscheduled_then_people_and_settings() -> None:
-    """Fixed sheets first; one per practitioner and per setting with reviews."""
+    """Fixed sheets first (the summary in words, every appointment in one filterable sheet);
+    one per practitioner and per setting with reviews."""
     book = book_of(*two_practitioners())
     assert book.sheetnames == [
         "Summary",
+        "All appointments",
         "Links",
         "Unscheduled",
         "P001 Practitioner P001",
@@ -75,7 +77,7 @@ def test_the_sheets_are_summary_links_unscheduled_then_people_and_settings() -> 
         "S002 Setting S002",
     ]
     assert [r[1] for r in rows(book, "Unscheduled")] == ["C12"]
-    assert ("scheduled", 4) in rows(book, "Summary")
+    assert ("Children booked", "4 of 5 (80%)") in rows(book, "Summary")
 
 
 def test_every_review_is_on_its_practitioners_sheet_in_time_order() -> None:

@@ -60,11 +60,9 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
     at.run()
     result = make_plan(data, PlanOptions(time_limit=3, link_time_limit=1, workers=1))
     assert result.check.ok
-    info = storage.save_version(
-        at.session_state[state.AUTHORITY], result.plan, _local(), note="plan"
-    )
-    at.session_state[state.RESULT] = result
-    at.session_state[state.SAVED_VERSION] = info.version
+    loaded = at.session_state[state.WORKING].authority if at.session_state[state.WORKING] else data
+    info = storage.save_version(loaded, result.plan, _local(), note="plan")
+    at.session_state[state.WORKING] = state.Working(loaded, result, info)
     at.switch_page("ui/pages/plan.py")
     at.run()
     assert not at.exception, [e.message for e in at.exception]
@@ -81,7 +79,7 @@ def _local():  # type: ignore[no-untyped-def]
 def test_find_and_book(app: AppTest) -> None:
     """A booked child asking to move: the free slots on other days, nobody else moving;
     "Book slot 1" saves a new checked version with the slot pinned and makes it the plan."""
-    plan = app.session_state[state.RESULT].plan
+    plan = app.session_state[state.WORKING].result.plan
     child = "C1"
     current = next(a for a in plan.appointments if a.child_id == child)
     app.selectbox(key="ir_find_child").set_value(child).run()
@@ -93,7 +91,7 @@ def test_find_and_book(app: AppTest) -> None:
     app.button(key=f"ir_book_{child}_1").click().run()
     assert not app.exception, [e.message for e in app.exception]
     assert repo.count_versions(storage.store()) == before + 1
-    result = app.session_state[state.RESULT]
+    result = app.session_state[state.WORKING].result
     moved = next(a for a in result.plan.appointments if a.child_id == child)
     assert moved.date == table.value["date"].dt.date[0] and moved.date != current.date
     assert result.check.ok
@@ -107,7 +105,7 @@ def test_find_and_book(app: AppTest) -> None:
 
 def test_accept_a_counter_proposal(app: AppTest) -> None:
     """A parent's proposed time on record: shown as possible, accepted in one click."""
-    plan = app.session_state[state.RESULT].plan
+    plan = app.session_state[state.WORKING].result.plan
     booked = plan.appointments[0]
     proposal = ReplyRecord(
         booked.child_id,
@@ -118,7 +116,7 @@ def test_accept_a_counter_proposal(app: AppTest) -> None:
         proposed_date=booked.date,
         proposed_start=hm("15:00"),  # the afternoon: the planner fills mornings first
     )
-    version = app.session_state[state.SAVED_VERSION]
+    version = app.session_state[state.WORKING].version
     repo.record_replies(storage.store(), version, [proposal], actor="cli:test")
     app.run()
     button = [b for b in app.button if b.key == f"ir_accept_{booked.child_id}"]
@@ -127,7 +125,7 @@ def test_accept_a_counter_proposal(app: AppTest) -> None:
     assert not app.exception, [e.message for e in app.exception]
     moved = next(
         a
-        for a in app.session_state[state.RESULT].plan.appointments
+        for a in app.session_state[state.WORKING].result.plan.appointments
         if a.child_id == booked.child_id
     )
     assert (moved.date, moved.start) == (booked.date, hm("15:00"))

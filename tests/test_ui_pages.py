@@ -1,8 +1,10 @@
-"""The dashboard, headless: every page loads, bad uploads are reported, plans and re-plans run.
+"""The dashboard, headless: every page loads, the working plan lives in the store, bad uploads
+are reported, plans, re-plans and what-ifs run, and the figures read in words.
 
 Uses Streamlit's AppTest on a small generated authority (``SCHEDULER_UI_DATA`` points the
-session at it) with short time limits. The solve runs in a background thread, so a test reruns
-the script until the session has collected the plan, as the page's polling fragment would.
+session at it) with a fresh plan store per test and short time limits. The solve runs in a
+background thread, so a test reruns the script until the session has collected the plan, as
+the page's polling fragment would.
 """
 
 from __future__ import annotations
@@ -13,18 +15,21 @@ import sys
 import time
 import zipfile
 from collections.abc import Iterator
-from dataclasses import replace
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
 import pytest
-from icalendar import Calendar
 from streamlit.testing.v1 import AppTest
 
+from scheduler.domain import Outcome
 from scheduler.generate import generate_authority
 from scheduler.io.write_data import write_authority
 from scheduler.pipeline import PlanOptions
 from scheduler.plan import Pin
+from scheduler.scheduling.solve import Progress
+from scheduler.store import repository as repo
+from scheduler.store.db import DB_URL_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # ``ui`` is not an installed package; the app runs from the root
@@ -33,19 +38,15 @@ if str(ROOT) not in sys.path:  # ``ui`` is not an installed package; the app run
 from ui import state  # noqa: E402
 from ui.background import describe_progress, start_solve  # noqa: E402
 from ui.components.downloads import letters_document, plan_csv_zip  # noqa: E402
-from ui.components.kpis import comparison_frame, plan_kpis  # noqa: E402
+from ui.components.kpis import plan_kpis  # noqa: E402
 from ui.components.pins import pins_from_frame  # noqa: E402
-from ui.components.tables import (  # noqa: E402
-    PIN_SCHEMA,
-    changed_frame,
-    pins_frame,
-    problems_frame,
-)
+from ui.components.tables import PIN_SCHEMA, pins_frame, problems_frame  # noqa: E402
 
 APP = str(ROOT / "streamlit_app.py")
 PAGES = {
     "Data": "ui/pages/data.py",
     "Termly rota": "ui/pages/plan.py",
+    "Versions": "ui/pages/versions.py",
     "Priorities": "ui/pages/priorities.py",
     "Capacity": "ui/pages/capacity.py",
     "My setting": "ui/pages/setting.py",
@@ -66,11 +67,25 @@ def small_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def app(small_data: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
-    """The dashboard, started on the small authority, first page rendered."""
-    monkeypatch.setenv(state.DATA_ENV, str(small_data))
+def store_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A fresh plan store for each test: what one test saves, the next does not open."""
+    url = f"sqlite+pysqlite:///{tmp_path / 'store.db'}"
+    monkeypatch.setenv(DB_URL_ENV, url)
+    repo.open_store(url, create=True).dispose()
+    return url
+
+
+def new_session() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=30)
     at.run()
+    return at
+
+
+@pytest.fixture
+def app(small_data: Path, store_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
+    """The dashboard, started on the small authority, first page rendered."""
+    monkeypatch.setenv(state.DATA_ENV, str(small_data))
+    at = new_session()
     yield at
     job = at.session_state[state.JOB] if state.JOB in at.session_state else None  # noqa: SIM401
     if job is not None:
@@ -105,64 +120,109 @@ def make_plan_in_app(at: AppTest) -> AppTest:
     return at
 
 
-def metric_labels(at: AppTest) -> list[str]:
-    return [m.label for m in at.metric]
+def metric(at: AppTest, starts: str) -> str:
+    return next(m.value for m in at.metric if m.label.startswith(starts))
+
+
+def working(at: AppTest) -> state.Working:
+    value = at.session_state[state.WORKING]
+    assert isinstance(value, state.Working)
+    return value
 
 
 # --- pages ----------------------------------------------------------------------------------
 
 
 def test_every_page_loads_before_any_plan(app: AppTest) -> None:
-    """Each page renders its title without an exception on fresh data."""
+    """Each page renders its title without an exception on fresh data; no plan is made up."""
     for title in PAGES:
         open_page(app, title)
         assert app.title[0].value == title
+    open_page(app, "Termly rota")
+    assert any("No plan yet for these data" in i.value for i in app.info)
 
 
 def test_data_page_starts_on_the_configured_data(app: AppTest) -> None:
     """The Data page shows the session's authority and its counts."""
     assert app.title[0].value == "Data"
-    assert "Due this term" in metric_labels(app)
     due = next(m for m in app.metric if m.label == "Due this term")
     assert due.value == "40"
 
 
-def test_plan_runs_and_kpis_appear(app: AppTest) -> None:
-    """Generating a plan shows every KPI card, with deltas against the hand-made rota."""
+def test_a_plan_is_a_saved_draft_with_figures_in_words(app: AppTest, store_url: str) -> None:
+    """A new plan is saved as draft version 1, says how good it is in words, and shows cards
+    without internal names."""
     make_plan_in_app(app)
-    labels = metric_labels(app)
-    for expected in (
-        "Children due",
-        "Scheduled",
-        "Funded two-year-olds",
-        "In the window",
-        "Overdue seen",
-        "Travel",
-        "Gap to bound",
-    ):
-        assert expected in labels
-    scheduled = next(m for m in app.metric if m.label == "Scheduled")
-    assert scheduled.delta  # a signed change against the hand-made rota
-    result = app.session_state[state.RESULT]
-    assert result.check.ok
-    assert any("no broken rule" in s.value for s in app.success)
-    assert [d.label for d in app.download_button] == [
+    plan = working(app)
+    assert plan.version == 1 and plan.result.check.ok
+    store = repo.open_store(store_url)
+    try:
+        assert repo.version_info(store, 1).note == "new plan"
+        assert repo.published_version(store) is None
+    finally:
+        store.dispose()
+    labels = [m.label for m in app.metric]
+    assert labels[0] == "Children booked, of 40 due"
+    assert any(label.startswith("Funded two-year-olds booked") for label in labels)
+    assert "Could more be booked?" in labels
+    assert not [label for label in labels if "Gap" in label or "bound" in label]
+    booked = metric(app, "Children booked")
+    assert booked.endswith("%)") and booked.split()[0] == str(plan.plan.summary["scheduled"])
+    verdict = next(s.value for s in app.success if "children booked" in s.value)
+    assert "no broken rule" in verdict and "objective" not in verdict
+    assert [d.label for d in app.download_button][:3] == [
         "Rota workbook (.xlsx)",
         "Plan files (CSV, zip)",
         "All calendars (.ics, zip)",
     ]
+    assert [t.label for t in app.tabs][:3] == ["Summary", "Why not booked", "Appointments"]
 
 
-def test_every_page_loads_with_a_plan(app: AppTest) -> None:
-    """With a plan in the session, every page renders without an exception."""
+def test_a_new_session_opens_on_the_stored_plan(app: AppTest) -> None:
+    """Reload, a new tab or signing in again: the plan is the store's, not lost with the tab;
+    the published plan of these data is preferred to a newer draft."""
     make_plan_in_app(app)
-    for title in PAGES:
-        open_page(app, title)
-        assert app.title[0].value == title
-    open_page(app, "Capacity")
-    assert "Funded two-year-olds at risk" in metric_labels(app)
-    open_page(app, "Service report")
-    assert "Forecast" in metric_labels(app)
+    first = working(app)
+    again = open_page(new_session(), "Termly rota")
+    assert working(again).version == first.version
+    assert working(again).plan.appointments == first.plan.appointments
+    assert not any("No plan yet" in i.value for i in again.info)
+
+    app.button(key="ir_continue").click()  # a second draft, newer than the first
+    app.run()
+    wait_for_solve(app)
+    assert working(app).version == 2
+    store = repo.open_store(repo.database_url())
+    try:
+        repo.publish(store, 1, actor="test")
+    finally:
+        store.dispose()
+    assert working(open_page(new_session(), "Termly rota")).version == 1
+
+
+def test_stopping_early_is_said_plainly_and_continue_searches_on(app: AppTest) -> None:
+    """A plan stopped at once is a warning (never a green box) that says what was booked and
+    what the hand-made rota books; "Continue improving" starts from it (``warm``)."""
+    open_page(app, "Termly rota")
+    app.slider(key="ir_time_limit").set_value(30)
+    app.button(key="ir_generate").click()
+    app.run()
+    app.session_state[state.JOB].request_stop()
+    wait_for_solve(app)
+    stopped = working(app)
+    assert stopped.plan.summary["stopped_early"] is True
+    assert not [s for s in app.success if "children booked" in s.value]
+    warning = next(w.value for w in app.warning if "Stopped early" in w.value)
+    assert "hand-made rota" in warning and "Continue improving" in warning
+
+    app.slider(key="ir_time_limit").set_value(5)
+    app.button(key="ir_continue").click()
+    app.run()
+    assert app.session_state[state.JOB].warm is stopped.result
+    wait_for_solve(app)
+    assert working(app).info is not None
+    assert "continued from draft version 1" in working(app).info.note  # type: ignore[union-attr]
+    assert working(app).plan.summary["scheduled"] >= stopped.plan.summary["scheduled"]
 
 
 def _data_files(folder: Path) -> dict[str, bytes]:
@@ -188,7 +248,7 @@ def test_bad_upload_shows_every_problem_and_keeps_the_data(app: AppTest, small_d
     cells[header.index("date_of_birth")] = "31/02/2025"
     lines[1] = ",".join(cells)
     files["children.csv"] = ("\n".join(lines) + "\n").encode("utf-8")
-    before = app.session_state[state.AUTHORITY]
+    before = app.session_state[state.DATA]
 
     _upload(app, files)
 
@@ -202,11 +262,13 @@ def test_bad_upload_shows_every_problem_and_keeps_the_data(app: AppTest, small_d
         "date_of_birth",
         "31/02/2025",
     )
-    assert app.session_state[state.AUTHORITY] is before
+    assert app.session_state[state.DATA] is before
 
 
 def test_good_zip_upload_replaces_the_data(app: AppTest, small_data: Path) -> None:
-    """A valid zip of the CSVs becomes the session's data, and the old plan is dropped."""
+    """A valid zip of the CSVs becomes the session's data, and the old plan no longer applies."""
+    make_plan_in_app(app)
+    open_page(app, "Data")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, content in _data_files(small_data).items():
@@ -219,71 +281,164 @@ def test_good_zip_upload_replaces_the_data(app: AppTest, small_data: Path) -> No
     assert not app.error
     children = next(m for m in app.metric if m.label == "Children")
     assert children.value == "10"
-    assert app.session_state[state.RESULT] is None
+    assert app.session_state[state.WORKING] is None  # other data: no stored plan of them
     assert "your upload" in app.session_state[state.SOURCE].label
 
 
-def test_slider_change_replans_with_before_and_after(app: AppTest) -> None:
-    """Moving a priority slider and re-planning applies the weight and compares the plans."""
+def test_a_what_if_is_not_saved_until_kept(app: AppTest, store_url: str) -> None:
+    """A weight change on the Priorities page starts from the working plan (``warm``), shows
+    before and after in words, saves nothing; "Keep as a new draft" saves it with the change
+    in words and makes it the working plan."""
     make_plan_in_app(app)
-    first = app.session_state[state.RESULT]
+    first = working(app)
     open_page(app, "Priorities")
     app.slider(key="ir_weight_funded_two").set_value(9.0)
-    app.slider(key="ir_replan_limit").set_value(5)
-    next(b for b in app.button if b.label == "Re-plan").click()
+    app.slider(key="ir_whatif_limit").set_value(3)
+    next(b for b in app.button if b.label == "Try these priorities").click()
     app.run()
+    assert app.session_state[state.JOB].warm is first.result
     wait_for_solve(app)
 
-    assert app.session_state[state.AUTHORITY].config.priorities.funded_two == 9.0
-    assert app.session_state[state.BEFORE] is first
-    assert app.session_state[state.RESULT] is not first
-    assert any(h.value == "Before and after the re-plan" for h in app.header)
-    comparison = app.dataframe[0].value
-    assert list(comparison.columns) == ["measure", "before", "after", "change"]
-    assert any("appointments changed" in m.value for m in app.markdown)
+    what = app.session_state[state.WHAT_IF]
+    assert what.before is first and what.authority.config.priorities.funded_two == 9.0
+    assert what.changed == {"funded_two": (3.0, 9.0)}
+    assert working(app) is first  # the working plan is untouched
+    store = repo.open_store(store_url)
+    try:
+        assert repo.count_versions(store) == 1  # nothing saved
+        assert any(h.value == "Before and after" for h in app.header)
+        figures = app.dataframe[0].value
+        assert list(figures.columns) == ["Figure", "Before", "After", "Change"]
+        assert "Children booked" in list(figures["Figure"])
+        assert any("would move" in m.value for m in app.markdown)
+
+        app.button(key="ir_whatif_keep").click()
+        app.run()
+        assert repo.count_versions(store) == 2
+        note = repo.version_info(store, 2).note
+        assert note == "what-if kept: Funded two-year-olds 3 → 9"
+    finally:
+        store.dispose()
+    assert working(app).version == 2 and app.session_state[state.WHAT_IF] is None
+    assert working(app).authority.config.priorities.funded_two == 9.0
 
 
-def test_pins_survive_a_replan(app: AppTest) -> None:
-    """Pinned links stay in the session and hold in the re-plan."""
+def test_pins_hold_in_a_replan_and_the_change_is_shown(app: AppTest) -> None:
+    """Pinned links stay and hold in the re-plan; the Plan page says what changed against the
+    plan before (the store's one diff)."""
     make_plan_in_app(app)
-    open_page(app, "Priorities")
+    before = working(app)
     next(b for b in app.button if b.label == "Pin every current link").click()
     app.run()
     pins = app.session_state[state.PINS]
     assert pins and all(p.kind == "link" for p in pins)
-    next(b for b in app.button if b.label == "Re-plan").click()
+    app.button(key="ir_replan").click()
     app.run()
     wait_for_solve(app)
 
-    assert app.session_state[state.PINS] == pins
-    links = {lk.setting_id: lk.practitioner_id for lk in app.session_state[state.RESULT].plan.links}
+    after = working(app)
+    assert after.version == 2 and app.session_state[state.PINS] == pins
+    links = {lk.setting_id: lk.practitioner_id for lk in after.plan.links}
     assert all(links[p.setting_id] == p.practitioner_id for p in pins)
+    change = app.session_state[state.LAST_CHANGE]
+    assert change.before is before and change.after is after
+    assert any(m.value.startswith("**Compared with draft version 1:**") for m in app.markdown)
 
 
-def test_setting_page_offers_its_own_ics(app: AppTest) -> None:
-    """The setting page's feed is that setting's calendar, with only its own reviews."""
+def test_why_not_booked_finds_a_child_by_name_with_the_whole_sentence(app: AppTest) -> None:
+    """Searching a not-booked child's full name shows their whole reason, grouped by what to do,
+    the reason in words (no code)."""
     make_plan_in_app(app)
-    plan = app.session_state[state.RESULT].plan
-    authority = app.session_state[state.AUTHORITY]
-    setting_id = plan.appointments[-1].setting_id
-    open_page(app, "My setting")
-    app.selectbox(key="ir_setting").set_value(setting_id)
+    plan = working(app).plan
+    authority = working(app).authority
+    assert plan.unscheduled, "the small authority leaves someone out"
+    child = plan.unscheduled[0]
+    name = authority.children[child.child_id].name
+    app.text_input(key="ir_why_query").set_value(name.upper())
     app.run()
-    assert not app.exception
+    shown = " ".join(m.value for m in app.markdown)
+    assert child.child_id in shown
+    sentence = " ".join(child.reason.split())
+    assert sentence[:40].replace(".", "\\.") in shown or sentence[:20] in shown
+    assert child.reason_code.value not in shown  # the code is in words
+    assert any(e.label.split(":")[0] for e in app.expander if "child" in e.label)
 
+
+def test_capacity_says_over_committed_one_way(app: AppTest) -> None:
+    """The card's count of over-committed practitioners is the table's "yes" rows and the link
+    stage's own list."""
+    make_plan_in_app(app)
+    open_page(app, "Capacity")
+    card = next(m.value for m in app.metric if m.label == "Over-committed practitioners")
+    table = next(d.value for d in app.dataframe if "Over-committed" in d.value.columns)
+    over = int((table["Over-committed"] == "yes").sum())
+    summary = working(app).plan.summary
+    assert card == f"{over} of {len(table)}"
+    assert over == len(summary["overcommitted_practitioners"])
+    assert list(table["Practitioner"])  # most committed first (scheduler.capacity's order)
+
+
+def test_the_setting_page_offers_downloads_from_the_published_plan_only(app: AppTest) -> None:
+    """A coordinator looking at a draft on "My setting" gets no letters or calendars (nothing
+    unpublished reaches a family); once published, the setting's calendar is offered."""
+    make_plan_in_app(app)
+    open_page(app, "My setting")
+    assert not app.download_button
+    assert any("come from the published plan only" in i.value for i in app.info)
+    store = repo.open_store(repo.database_url())
+    try:
+        repo.publish(store, 1, actor="test")
+    finally:
+        store.dispose()
+    open_page(app, "My setting")
     labels = [d.label for d in app.download_button]
     assert "Calendar feed for this setting (.ics)" in labels
-    memo = app.session_state[state.MEMO]
-    feed = next(v for (_, key), v in memo.items() if key == f"feed:{setting_id}")
-    calendar = Calendar.from_ical(feed)
-    assert authority.settings[setting_id].name in str(calendar.get("X-WR-CALNAME"))
-    events = [c for c in calendar.walk("VEVENT")]
-    ours = [a for a in plan.appointments if a.setting_id == setting_id]
-    assert len(events) >= len(ours) > 0
-    slots = app.dataframe[0].value
-    assert len(slots) == len(ours)
-    names = {authority.children[a.child_id].name for a in ours}
-    assert not any(name in feed.decode("utf-8") for name in names)  # initials only
+
+
+def test_replan_from_today_keeps_history_and_rebooks_who_was_not_brought(
+    app: AppTest, store_url: str
+) -> None:
+    """With the plan published and an outcome recorded in the store (C not brought), "Re-plan
+    from today" keeps every review before today, re-books C after the notice period (or says
+    why not) and compares with the published version."""
+    make_plan_in_app(app)
+    published = working(app).plan
+    days = sorted({a.date for a in published.appointments})
+    today = days[len(days) // 2]
+    missed = next(a for a in published.appointments if a.date < today)
+    store = repo.open_store(store_url)
+    try:
+        repo.publish(store, 1, actor="test")
+        repo.record_outcome(
+            store,
+            Outcome(missed.child_id, missed.date, "was_not_brought"),
+            setting_id=missed.setting_id,
+            actor="test",
+        )
+    finally:
+        store.dispose()
+    open_page(app, "Termly rota")
+    app.date_input(key="ir_today").set_value(today)
+    app.run()
+    app.button(key="ir_replan_today").click()
+    app.run()
+    wait_for_solve(app)
+
+    after = working(app)
+    assert after.version == 2 and after.info is not None
+    assert after.info.note == f"re-plan from {today:%d %b %Y} (from version 1)"
+    assert after.authority.config.term.today == today
+    history = {
+        a for a in published.appointments if a.date < today and a.child_id != missed.child_id
+    }
+    assert history <= set(after.plan.appointments)  # kept unchanged
+    notice = today + timedelta(days=after.authority.config.review.notice_days)
+    rebooked = [a for a in after.plan.appointments if a.child_id == missed.child_id]
+    assert all(a.date >= notice for a in rebooked)
+    assert rebooked or any(u.child_id == missed.child_id for u in after.plan.unscheduled)
+    assert after.result.check.ok
+    change = app.session_state[state.LAST_CHANGE]
+    assert change.before.version == 1 and change.kind == "today"
 
 
 # --- the background runner ------------------------------------------------------------------
@@ -319,15 +474,22 @@ def test_bad_pins_are_reported_not_raised() -> None:
     assert job.problems and job.problems[0].column == "setting_id"
 
 
-def test_progress_text_names_stage_and_figures() -> None:
-    """The status line says what is happening, with objective and bound while scheduling."""
-    from scheduler.scheduling.solve import Progress
-
-    fraction, text = describe_progress(Progress("scheduling", 3, 12, 120.5, 130.0, 4.2), 9.6)
-    assert 0.15 < fraction < 0.85
-    assert "3 of 12" in text and "objective 120.5" in text and "bound 130.0" in text
-    assert text.endswith("(10 s)")
-    assert describe_progress(None, 0.0)[0] == 0.0
+def test_progress_is_said_in_children_and_time_left() -> None:
+    """While booking: children booked so far, how many funded, and the time left; never the
+    solver's objective or bound."""
+    booked = frozenset({"C1", "C2", "C3"})
+    progress = Progress("scheduling", 3, 12, 120.5, 130.0, 4.2, booked)
+    fraction, text = describe_progress(progress, 9.6, 30.0, frozenset({"C2", "C9"}))
+    assert fraction == pytest.approx(0.32)
+    assert text == (
+        "Booking reviews: 3 children booked so far, 1 of them funded two-year-olds "
+        "(3 of 12 parts of the rota done) · about 20 s left"
+    )
+    assert "objective" not in text and "bound" not in text
+    assert describe_progress(None, 0.0, 10.0) == (0.0, "Starting · about 10 s left")
+    assert describe_progress(Progress("checking", 0, 0, 0, 0, 0), 12.0, 10.0)[1].endswith(
+        "finishing"
+    )
 
 
 # --- pure helpers ---------------------------------------------------------------------------
@@ -344,33 +506,21 @@ def test_kpi_deltas_are_signed_text_not_just_colour() -> None:
         "overdue_scheduled": 4,
         "in_window": 70,
         "travel_km": 500.0,
-        "gap": 0.02,
-        "status": "FEASIBLE",
+        "children_bound_any_links": 83,
     }
     kpis = {k.label: k for k in plan_kpis(summary, {"scheduled": 78, "funded_two_scheduled": 30})}
-    assert (kpis["Scheduled"].delta, kpis["Scheduled"].against) == ("+2", "vs hand-made rota")
-    assert kpis["Funded two-year-olds"].delta == "+15.0 pts"
-    assert kpis["Overdue seen"].delta is None  # not in this reference
-    same = {k.label: k for k in plan_kpis(summary, {"scheduled": 80})}
-    assert same["Scheduled"].delta == 0  # no change: grey, no arrow
+    booked = kpis["Children booked, of 100 due"]
+    assert (booked.value, booked.delta, booked.against) == ("80 (80%)", "+2", "vs hand-made rota")
+    assert kpis["Funded two-year-olds booked, of 40"].delta == "+6"
+    assert kpis["Past 30 months, booked, of 5"].delta is None  # not in this reference
     assert kpis["Travel"].delta is None  # the baseline has no travel figure: no made-up delta
-    assert kpis["Gap to bound"].value == "2.0%"
-
-
-def test_comparison_frame_lists_before_after_and_change() -> None:
-    """The before/after table spells out each change with its sign."""
-    frame = comparison_frame(
-        {"scheduled": 10, "travel_km": 50.0}, {"scheduled": 12, "travel_km": 40.0}
-    )
-    rows = {r["measure"]: r for r in frame.iter_rows(named=True)}
-    assert rows["Scheduled"]["change"] == "+2"
-    assert rows["Travel (km)"]["change"] == "-10.0"
+    assert kpis["Could more be booked?"].value == "at most 3 more"
+    same = {k.label: k for k in plan_kpis(summary, {"scheduled": 80})}
+    assert same["Children booked, of 100 due"].delta == 0  # no change: grey, no arrow
 
 
 def test_pins_round_trip_through_the_table() -> None:
     """Pins shown in the editor read back to the same pins; blank rows are ignored."""
-    from datetime import date
-
     pins = [
         Pin("link", setting_id="S1", practitioner_id="P1"),
         Pin("appointment", setting_id="S1", child_id="C1", date=date(2027, 1, 12), start=600),
@@ -380,6 +530,27 @@ def test_pins_round_trip_through_the_table() -> None:
     parsed, problems = pins_from_frame(frame)
     assert problems == []
     assert parsed == pins
+
+
+def test_the_editor_hands_dates_back_as_datetimes_and_they_still_read() -> None:
+    """The data editor returns a date cell as a datetime at midnight: the pin still reads
+    (it was refused as "2027-01-05T00:00:00 — not a date"), so edits are not ignored."""
+    frame = pl.DataFrame(
+        {
+            "kind": ["appointment", "link"],
+            "setting_id": ["S1", "S2"],
+            "practitioner_id": [None, "P2"],
+            "child_id": ["C1", None],
+            "date": [datetime(2027, 1, 5), None],
+            "start": ["10:00", None],
+        }
+    )
+    parsed, problems = pins_from_frame(frame)
+    assert problems == []
+    assert parsed == [
+        Pin("appointment", setting_id="S1", child_id="C1", date=date(2027, 1, 5), start=600),
+        Pin("link", setting_id="S2", practitioner_id="P2"),
+    ]
 
 
 def test_bad_pin_rows_are_problems() -> None:
@@ -399,20 +570,6 @@ def test_problems_frame_has_the_contract_columns() -> None:
     assert frame.row(0) == ("children.csv", "7", "date_of_birth", "x", "not a date")
 
 
-def test_changed_frame_names_moves_new_and_dropped() -> None:
-    """Children whose slot moved, appeared or disappeared are listed; unchanged ones are not."""
-    from builders import appointment_for, make_authority, make_child, make_plan
-
-    authority = make_authority(children=[make_child("C1"), make_child("C2"), make_child("C3")])
-    a1, a2, a3 = (appointment_for(authority, c) for c in ("C1", "C2", "C3"))
-    before = make_plan(authority, [a1, a2])
-    moved = replace(a2, start=a2.start + 60, end=a2.end + 60)
-    after = make_plan(authority, [a1, moved, a3])
-    frame = changed_frame(authority, before, after)
-    changes = dict(zip(frame["child"].to_list(), frame["change"].to_list(), strict=True))
-    assert sorted(changes.values()) == ["moved", "newly scheduled"]
-
-
 def test_downloads_are_built_in_memory() -> None:
     """The CSV zip holds the plan files; combined letters keep one section per letter."""
     from builders import make_authority, make_plan
@@ -422,6 +579,16 @@ def test_downloads_are_built_in_memory() -> None:
     page = "<html><head><title>x</title></head><body><h1>{}</h1></body></html>"
     combined = letters_document([page.format("A"), page.format("B")], "Letters")
     assert combined.count("<section") == 2 and "<title>Letters</title>" in combined
+
+
+def test_the_ui_has_one_diff() -> None:
+    """No page or component compares two plans itself: the store's compare is the one diff."""
+    offenders = []
+    for path in sorted((ROOT / "ui").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if "def changed_frame" in text or "def compare_appointments" in text:
+            offenders.append(str(path.relative_to(ROOT)))
+    assert not offenders
 
 
 def test_scheduler_never_imports_streamlit() -> None:

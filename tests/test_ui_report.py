@@ -261,7 +261,7 @@ def test_a_setting_user_sees_its_own_counts_only(world: World) -> None:
     assert "Xena Pike" not in text and "Zara Quill" not in text
     assert metric(at, "Will miss the metric") == "1"
     assert "0 of the 2 children who turned 30 months in the period" in text  # C001, C003
-    assert state.AUTHORITY not in at.session_state
+    assert state.DATA not in at.session_state
 
 
 # --------------------------------------------------------------------------- outcomes

@@ -35,6 +35,7 @@ from builders import (  # noqa: E402
     hm,
     make_authority,
     make_child,
+    make_config,
     make_key_person,
     make_plan,
     make_setting,
@@ -286,7 +287,7 @@ def test_a_setting_user_sees_only_its_own_setting(world: World, offered: list[Of
     assert "From the published plan, version 1." in [c.value for c in at.caption]
     slots = at.dataframe[0].value
     assert sorted(slots["child"]) == ["X.P. (C003)", "Z.Q. (C001)"]
-    assert state.AUTHORITY not in at.session_state  # the whole authority never loaded
+    assert state.DATA not in at.session_state  # the whole authority never loaded
 
 
 def test_a_setting_users_downloads_hold_only_its_own_setting(
@@ -345,7 +346,7 @@ def test_every_other_page_refuses_a_setting_user(world: World) -> None:
         assert [t.value for t in at.title] == ["Not allowed"], page
         assert not at.dataframe and not at.download_button and not at.metric, page
         assert not leaks(rendered(at)), page
-        assert state.AUTHORITY not in at.session_state, page
+        assert state.DATA not in at.session_state, page
     denied = repo.list_audit(world.store(), action=AuditAction.ACCESS_DENIED, actor=SETTING_ONE)
     assert {e.target for e in denied} == {f"page:{p}" for p in PAGE_FILES if p != "setting"}
 
@@ -439,18 +440,52 @@ def test_a_service_lead_reads_all_but_cannot_publish_upload_or_manage(world: Wor
 
 
 def test_a_coordinator_publishes_and_settings_see_the_new_version(world: World) -> None:
-    """Publishing version 2 moves what S001 sees to version 2, and is audited."""
-    at = open_version(COORDINATOR, 2)
+    """The Versions page offers the draft (version 2), says what publishing it changes for whom
+    (C001 moves: one family, S001's calendar), asks once, then publishes; audited; S001 sees
+    version 2."""
+    at = run(signed_in(COORDINATOR))
+    at.switch_page(PAGE_FILES["versions"])
+    run(at)
+    assert at.selectbox(key="ir_publish_which").value == 2  # the working draft is offered
+    told = " ".join(m.value for m in at.markdown)
+    assert "Against the published version 1" in told
+    assert "1 child moves" in told and "**1 family**" in told and "**1 setting**" in told
     at.button(key="ir_version_publish").click()
+    run(at)
+    assert repo.published_version(world.store()).version == 1  # type: ignore[union-attr]
+    at.button(key="ir_version_publish_yes").click()  # asked once
     run(at)
     assert repo.published_version(world.store()).version == 2  # type: ignore[union-attr]
     published = repo.list_audit(world.store(), action=AuditAction.PLAN_PUBLISHED)
     assert published[0].actor == COORDINATOR and published[0].details["version"] == 2
-    comparison = at.dataframe[2].value  # versions list, appointments, then the comparison
-    assert "scheduled" in list(comparison["measure"])
 
     setting = run(signed_in(SETTING_ONE))
     assert "From the published plan, version 2." in [c.value for c in setting.caption]
+
+
+def test_publishing_can_be_called_off(world: World) -> None:
+    """ "Not now" publishes nothing."""
+    at = run(signed_in(COORDINATOR))
+    at.switch_page(PAGE_FILES["versions"])
+    run(at)
+    at.button(key="ir_version_publish").click()
+    run(at)
+    at.button(key="ir_version_publish_no").click()
+    run(at)
+    assert repo.published_version(world.store()).version == 1  # type: ignore[union-attr]
+    assert not repo.list_audit(world.store(), action=AuditAction.PLAN_PUBLISHED, actor=COORDINATOR)
+
+
+def test_compare_defaults_to_the_published_and_the_working_plan(world: World) -> None:
+    """Compare opens on two different versions: the published one and the one being worked on."""
+    at = run(signed_in(COORDINATOR))
+    at.switch_page(PAGE_FILES["versions"])
+    run(at)
+    assert (
+        at.selectbox(key="ir_version_before").value,
+        at.selectbox(key="ir_version_after").value,
+    ) == (1, 2)
+    assert any("From version 1 to version 2: 1 child moves" in m.value for m in at.markdown)
 
 
 def test_a_coordinator_issues_and_revokes_a_feed_token_shown_once(world: World) -> None:
@@ -470,6 +505,9 @@ def test_a_coordinator_issues_and_revokes_a_feed_token_shown_once(world: World) 
     assert token not in str(repo.list_audit(store))
     run(at)
     assert not at.code  # shown once
+    assert at.button(key="ir_token_revoke").disabled  # revoking asks first
+    at.checkbox(key="ir_token_revoke_sure").check()
+    run(at)
     at.button(key="ir_token_revoke").click()
     run(at)
     assert repo.resolve_feed_token(store, token) is None
@@ -496,30 +534,39 @@ def test_a_coordinator_manages_who_may_sign_in(world: World) -> None:
     at.selectbox(key="ir_identity_remove_who").set_value(COORDINATOR)
     next(b for b in at.button if b.label == "Remove").click()
     run(at)
+    assert any("Tick the box" in w.value for w in at.warning)  # asks first
+    at.checkbox(key="ir_identity_remove_sure").check()
+    next(b for b in at.button if b.label == "Remove").click()
+    run(at)
     assert any("last coordinator" in e.value for e in at.error)
     assert repo.get_identity(world.store(), COORDINATOR) is not None
 
 
 def test_an_opened_version_becomes_the_working_plan_again(world: World) -> None:
-    """Re-plan from version 2 (C001 moved to 10:30): the Plan page shows the new plan, saved
-    as version 3 under that note, and C001 keeps version 2's slot."""
-    at = open_version(COORDINATOR, 2)
-    at.button(key="ir_version_replan").click()
+    """ "Work on version 1" from the Versions page: the Plan page shows version 1 (published);
+    a re-plan from it is saved as version 3 under that note and keeps C001's slot."""
+    at = open_version(COORDINATOR, 1)
+    at.button(key="ir_version_work").click()
     run(at)
     assert at.title[0].value == "Termly rota"  # the Plan page
-    wait_for_solve(at)
-    assert at.session_state[state.SAVED_VERSION] == 3
+    assert at.session_state[state.WORKING].version == 1
+    at.switch_page(PAGE_FILES["plan"])  # AppTest's next run starts from the menu's page
+    run(at)
+    at.slider(key="ir_time_limit").set_value(5)
+    at.button(key="ir_replan").click()
+    wait_for_solve(run(at))
     info = repo.version_info(world.store(), 3)
-    assert (info.note, info.saved_by) == ("re-plan of version 2", COORDINATOR)
-    result = at.session_state[state.RESULT]
-    kept = {a.child_id: (a.date, a.start) for a in result.plan.appointments}
-    assert kept["C001"] == (REVIEW_DAY, hm("10:30"))
+    assert (info.note, info.saved_by) == ("re-plan of version 1 (published)", COORDINATOR)
+    working = at.session_state[state.WORKING]
+    assert working.version == 3
+    kept = {a.child_id: (a.date, a.start) for a in working.plan.appointments}
+    assert kept["C001"] == (REVIEW_DAY, hm("10:00"))
     assert repo.published_version(world.store()).version == 1  # type: ignore[union-attr]
 
 
 def test_plans_weights_and_pins_are_saved_and_audited(world: World) -> None:
-    """A generated plan becomes version 3 by the coordinator; a re-plan with a new weight and
-    pin changes are audited under the coordinator's address."""
+    """A new plan becomes version 3 by the coordinator; a what-if kept with a new weight and pin
+    changes are audited under the coordinator's address."""
     at = run(signed_in(COORDINATOR))
     at.switch_page(PAGE_FILES["plan"])
     run(at)
@@ -527,18 +574,25 @@ def test_plans_weights_and_pins_are_saved_and_audited(world: World) -> None:
     at.number_input(key="ir_link_limit").set_value(1)
     at.button(key="ir_generate").click()
     wait_for_solve(run(at))
-    assert at.session_state[state.SAVED_VERSION] == 3
+    assert at.session_state[state.WORKING].version == 3
     assert repo.version_info(world.store(), 3).saved_by == COORDINATOR
 
-    at.switch_page(PAGE_FILES["priorities"])
-    run(at)
     next(b for b in at.button if b.label == "Pin every current link").click()
     run(at)
+    at.switch_page(PAGE_FILES["priorities"])
+    run(at)
     at.slider(key="ir_weight_funded_two").set_value(9.0)
-    at.slider(key="ir_replan_limit").set_value(5)
-    next(b for b in at.button if b.label == "Re-plan").click()
+    at.slider(key="ir_whatif_limit").set_value(3)
+    next(b for b in at.button if b.label == "Try these priorities").click()
     wait_for_solve(run(at))
-    next(b for b in at.button if b.label == "Remove all pins").click()
+    at.button(key="ir_whatif_keep").click()
+    run(at)
+    assert at.session_state[state.WORKING].version == 4
+    at.switch_page(PAGE_FILES["plan"])
+    run(at)
+    at.button(key="ir_pins_remove").click()
+    run(at)
+    at.button(key="ir_pins_remove_yes").click()  # asked once
     run(at)
 
     actions = [e.action for e in repo.list_audit(world.store(), actor=COORDINATOR)]
@@ -708,3 +762,35 @@ def test_a_removed_or_moved_identitys_download_buttons_stop_working(world: World
         drawn_then_removed()
     exported = repo.list_audit(store, action=AuditAction.CALENDAR_EXPORTED, actor=SETTING_ONE)
     assert len(exported) == 1  # only the click made while they were allowed
+
+
+def test_access_defaults_to_least_privilege_and_asks_before_deleting(world: World) -> None:
+    """A new person starts as a setting's staff (and must be given a setting); the purge form
+    suggests no date, only previews, and deleting needs the box ticked."""
+    at = run(signed_in(COORDINATOR))
+    at.switch_page(PAGE_FILES["access"])
+    run(at)
+    assert at.selectbox(key="ir_identity_role").value == Role.SETTING
+    at.text_input(key="ir_identity_email").set_value("new@example.org")
+    next(b for b in at.button if b.label == "Save").click()
+    run(at)
+    assert any("Choose their setting" in e.value for e in at.error)
+    assert repo.get_identity(world.store(), "new@example.org") is None
+
+    old_term = {"name": "Autumn 2019", "start": "2019-09-02", "end": "2019-12-20", "exclude": []}
+    old = make_authority(children=[make_child("C009")], config=make_config(term=old_term))
+    repo.save_plan(world.store(), make_plan(old), old, actor="test")
+    assert at.date_input(key="ir_purge_before").value is None  # no date suggested
+    assert not [b for b in at.button if b.label == "Delete for good"]  # only after a preview
+    at.date_input(key="ir_purge_before").set_value(date(2020, 1, 1))
+    next(b for b in at.button if b.label == "Show what would go").click()
+    run(at)
+    assert any("would delete the children's data of 1 dataset(s)" in i.value for i in at.info)
+    delete = at.button(key="ir_purge_delete")
+    assert delete.disabled and delete.proto.type != "primary"
+    assert len(repo.list_versions(world.store())) == 3  # nothing deleted by looking
+    at.checkbox(key="ir_purge_confirm").check()
+    run(at)
+    at.button(key="ir_purge_delete").click()
+    run(at)
+    assert any("Deleted the children's data of 1 dataset(s)" in s.value for s in at.success)

@@ -20,10 +20,22 @@ from scheduler.errors import InputError, Problem
 from scheduler.pipeline import PlanOptions, PlanResult, make_plan
 from scheduler.plan import Pin, Plan
 from scheduler.scheduling.solve import Progress
+from scheduler.wording import count
 
 logger = logging.getLogger(__name__)
 
-JobKind = Literal["plan", "replan"]
+JobKind = Literal["plan", "replan", "continue", "today", "what_if"]
+"""What a solve is for: a new plan, a re-plan keeping the working plan's links and slots, more
+search from the working plan (``warm``), a re-plan from today, or a service lead's what-if
+(``warm``; never saved unless kept)."""
+
+WHAT: dict[JobKind, str] = {
+    "plan": "Making a new plan",
+    "replan": "Re-planning, keeping links, slots and pins",
+    "continue": "Improving the plan from where it stopped",
+    "today": "Re-planning from today",
+    "what_if": "Trying the new priorities",
+}
 
 
 @dataclass
@@ -36,6 +48,8 @@ class SolveJob:
     options: PlanOptions
     pins: tuple[Pin, ...]
     previous: Plan | None
+    warm: PlanResult | None = None
+    """A plan to start from (what-ifs and "continue"): its slots are the first answer."""
     stop: threading.Event = field(default_factory=threading.Event)
     started: float = field(default_factory=time.monotonic)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -60,6 +74,7 @@ class SolveJob:
                 previous=self.previous,
                 progress=self._report,
                 stop=self.stop,
+                warm=self.warm,
             )
         except InputError as exc:  # bad pins: the coordinator fixes them
             with self._lock:
@@ -110,6 +125,11 @@ class SolveJob:
         """Seconds since the job started."""
         return time.monotonic() - self.started
 
+    @property
+    def funded(self) -> frozenset[str]:
+        """The children with a funded two-year-old place (to count them among those booked)."""
+        return frozenset(cid for cid, c in self.authority.children.items() if c.funded_two)
+
     def request_stop(self) -> None:
         """Ask the solver to finish now with the best plan so far."""
         self.stop.set()
@@ -128,34 +148,49 @@ def start_solve(
     kind: JobKind = "plan",
     pins: Sequence[Pin] = (),
     previous: Plan | None = None,
+    warm: PlanResult | None = None,
 ) -> SolveJob:
     """Start planning in the background and return the job to poll."""
-    return SolveJob(kind, authority, options, tuple(pins), previous).start()
+    return SolveJob(kind, authority, options, tuple(pins), previous, warm).start()
 
 
 STAGE_LABELS: dict[str, str] = {
-    "preparing": "Preparing the data",
+    "preparing": "Reading the data",
     "matching": "Choosing each setting's link practitioner",
-    "scheduling": "Scheduling reviews",
-    "explaining": "Explaining who could not be seen",
+    "scheduling": "Booking reviews",
+    "explaining": "Writing down why each child left out could not be booked",
     "checking": "Checking the plan against every rule",
     "done": "Done",
 }
 
 
-def describe_progress(progress: Progress | None, elapsed: float) -> tuple[float, str]:
-    """A progress fraction and a one-line status a coordinator can read."""
+def time_left(elapsed: float, time_limit: float) -> str:
+    """``about 12 s left``, or ``finishing`` once the limit is reached."""
+    left = time_limit - elapsed
+    return f"about {left:.0f} s left" if left >= 1 else "finishing"
+
+
+def describe_progress(
+    progress: Progress | None,
+    elapsed: float,
+    time_limit: float,
+    funded: frozenset[str] = frozenset(),
+) -> tuple[float, str]:
+    """A progress fraction (of the time limit, which the plan keeps) and a status line in the
+    coordinator's words: what is happening, children booked so far (and how many of them are
+    funded), time left."""
+    fraction = min(0.99, elapsed / time_limit) if time_limit > 0 else 0.0
+    left = time_left(elapsed, time_limit)
     if progress is None:
-        return 0.0, f"Starting… ({elapsed:.0f} s)"
+        return 0.0, f"Starting · {left}"
     label = STAGE_LABELS.get(progress.stage, progress.stage)
-    order = list(STAGE_LABELS)
-    step = order.index(progress.stage) if progress.stage in order else 0
+    if progress.stage == "done":
+        return 1.0, label
     if progress.stage == "scheduling" and progress.total:
-        fraction = 0.15 + 0.7 * progress.done / progress.total
+        booked = progress.booked
         label = (
-            f"{label}: practitioner group {progress.done} of {progress.total}"
-            f" · objective {progress.objective:,.1f} · bound {progress.bound:,.1f}"
+            f"{label}: {count(len(booked))} children booked so far, "
+            f"{count(len(booked & funded))} of them funded two-year-olds "
+            f"({progress.done} of {progress.total} parts of the rota done)"
         )
-    else:
-        fraction = {0: 0.02, 1: 0.08, 2: 0.15, 3: 0.87, 4: 0.93, 5: 1.0}.get(step, 0.0)
-    return min(1.0, fraction), f"{label} ({elapsed:.0f} s)"
+    return fraction, f"{label} · {left}"

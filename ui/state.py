@@ -1,23 +1,27 @@
-"""What one user's session holds: the loaded data, the current plan, pins and the running solve.
+"""What one user's session holds: the loaded data, the working plan, a what-if, pins and the
+running solve.
 
-Everything lives in ``st.session_state``, so it belongs to one browser session and disappears
-with it. Nothing personal is cached across users (no ``st.cache_data``/``st.cache_resource``)
-and nothing is written to disk.
+The **working plan** is the plan the coordinator is looking at. It is never only in the tab: a
+session opens on what the plan store holds for its data (the published plan when it was made
+from these data, else the newest draft of them: :func:`scheduler.working.opening_version`), and
+every plan made on the Plan page (a new plan, a re-plan, "continue", a re-plan from today) is
+saved as the next *draft* version, with a note saying what it was. A service lead's **what-if**
+(Priorities page) is not saved: it sits beside the working plan, before and after, until the
+lead keeps it as a draft or drops it. Only publishing (Versions page) changes what settings see.
+
+Everything else lives in ``st.session_state`` and disappears with the session; nothing personal
+is cached across users (no ``st.cache_data``/``st.cache_resource``) or written to disk other
+than through the store.
 
 The data a session starts on is the bundled sample authority, or the folder named by the
-environment variable ``SCHEDULER_UI_DATA`` (the seam tests use to start on a small authority).
-
-Only coordinators and service leads have this working copy of the whole authority (a setting
-user's page reads the published plan, cut to their setting). Every plan that lands is saved
-as the next version in the plan store; pins are kept in the store (each change audited) and a
-session starts with the stored pins that fit its data.
+environment variable ``SCHEDULER_UI_DATA`` (``scheduler demo`` and the tests set it).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -29,7 +33,11 @@ from scheduler.errors import InputError, Problem
 from scheduler.io.load import LoadResult, load_authority, load_authority_from_upload
 from scheduler.pipeline import PlanOptions, PlanResult
 from scheduler.plan import Pin, Plan
+from scheduler.store import repository as repo
 from scheduler.store.access import AccessDenied, Action, Identity, can
+from scheduler.store.records import VersionInfo
+from scheduler.wording import weight_label
+from scheduler.working import data_hashes, dataset_hash, opening_version, result_from_stored
 from ui import auth, storage
 from ui.background import JobKind, SolveJob, start_solve
 
@@ -39,24 +47,26 @@ DATA_ENV = "SCHEDULER_UI_DATA"
 SAMPLE_DATA = Path(__file__).resolve().parent.parent / "data" / "sample"
 
 # Session state keys (one place, so pages and tests agree).
-AUTHORITY = "ir_authority"
-BASE_CONFIG = "ir_base_config"
+DATA = "ir_data"
 SOURCE = "ir_source"
 WARNINGS = "ir_warnings"
 UPLOAD_PROBLEMS = "ir_upload_problems"
-RESULT = "ir_result"
-BEFORE = "ir_before"
+DATA_HASH = "ir_data_hash"
+WORKING = "ir_working"
+OPENED = "ir_opened"
+LAST_CHANGE = "ir_last_change"
+WHAT_IF = "ir_what_if"
 JOB = "ir_job"
+JOB_BEFORE = "ir_job_before"
+JOB_NOTE = "ir_job_note"
 JOB_PROBLEMS = "ir_job_problems"
 JOB_FAILED = "ir_job_failed"
+JOB_IDENTITY = "ir_job_identity"
+SAVE_FAILED = "ir_save_failed"
 PINS = "ir_pins"
 PINS_VERSION = "ir_pins_version"
 PLAN_VERSION = "ir_plan_version"
 MEMO = "ir_memo"
-JOB_IDENTITY = "ir_job_identity"
-SAVED_VERSION = "ir_saved_version"
-SAVE_FAILED = "ir_save_failed"
-JOB_NOTE = "ir_job_note"
 
 T = TypeVar("T")
 
@@ -69,6 +79,53 @@ class DataSource:
     sample: bool
 
 
+@dataclass(frozen=True)
+class Working:
+    """The plan the session works on, the data it was made from (with the config it was made
+    with) and its place in the store."""
+
+    authority: Authority
+    result: PlanResult
+    info: VersionInfo | None
+    """The stored version (``None``: saving failed; the plan is in this session only)."""
+
+    @property
+    def plan(self) -> Plan:
+        return self.result.plan
+
+    @property
+    def version(self) -> int | None:
+        return self.info.version if self.info is not None else None
+
+    def describe(self) -> str:
+        """``draft version 5`` / ``version 3 (published)`` / ``an unsaved plan``."""
+        if self.info is None:
+            return "an unsaved plan"
+        if self.info.published:
+            return f"version {self.info.version} (published)"
+        return f"draft version {self.info.version}"
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """A service lead's what-if: the working plan before, the plan under other priorities."""
+
+    before: Working
+    authority: Authority
+    result: PlanResult
+    changed: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    """Priority weights changed: name → (before, after)."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """The last re-plan's before and after (for "what changed" on the Plan page)."""
+
+    before: Working
+    after: Working
+    kind: JobKind
+
+
 def start_path() -> Path:
     """The data a new session starts on."""
     configured = os.environ.get(DATA_ENV)
@@ -76,23 +133,28 @@ def start_path() -> Path:
 
 
 def prepare() -> None:
-    """Run at the top of every page: load the starting data once, collect a finished solve.
+    """Run at the top of every page: load the starting data once, collect a finished solve,
+    and open the store's plan for these data once.
 
     Only for people who may see every setting: a setting user never gets the whole authority.
     """
     if not can(auth.current_identity(), Action.VIEW_ALL_SETTINGS):
         raise AccessDenied("not allowed: the whole authority's data")
-    if AUTHORITY not in st.session_state:
+    if DATA not in st.session_state:
         path = start_path()
         try:
             loaded = load_authority(path)
         except InputError as exc:
-            st.session_state[AUTHORITY] = None
+            st.session_state[DATA] = None
             st.session_state[UPLOAD_PROBLEMS] = list(exc.problems)
             st.session_state[SOURCE] = DataSource(f"the bundled data at {path.name}", True)
+            st.session_state[OPENED] = True
         else:
             _install(loaded, DataSource(_describe(path), path == SAMPLE_DATA))
     collect_finished_job()
+    if not st.session_state.get(OPENED):
+        st.session_state[OPENED] = True
+        _open_stored()
 
 
 def _describe(path: Path) -> str:
@@ -100,22 +162,70 @@ def _describe(path: Path) -> str:
 
 
 def _install(loaded: LoadResult, source: DataSource) -> None:
-    """Make ``loaded`` the session's data; a plan made on other data no longer applies."""
-    st.session_state[AUTHORITY] = loaded.authority
-    st.session_state[BASE_CONFIG] = loaded.authority.config
-    st.session_state[SOURCE] = source
-    st.session_state[WARNINGS] = list(loaded.warnings)
-    st.session_state[UPLOAD_PROBLEMS] = None
-    st.session_state[RESULT] = None
-    st.session_state[BEFORE] = None
-    st.session_state[SAVED_VERSION] = None
-    st.session_state[PINS] = _stored_pins_for(loaded.authority)
-    st.session_state[PINS_VERSION] = st.session_state.get(PINS_VERSION, 0) + 1
-    st.session_state[MEMO] = {}
+    """Make ``loaded`` the session's data; the working plan is then the store's for them."""
     job = st.session_state.get(JOB)
     if isinstance(job, SolveJob):
         job.request_stop()
-    st.session_state[JOB] = None
+    st.session_state.update(
+        {
+            DATA: loaded.authority,
+            SOURCE: source,
+            WARNINGS: list(loaded.warnings),
+            UPLOAD_PROBLEMS: None,
+            DATA_HASH: dataset_hash(loaded.authority),
+            WORKING: None,
+            OPENED: False,
+            LAST_CHANGE: None,
+            WHAT_IF: None,
+            JOB: None,
+            MEMO: {},
+            PINS: _stored_pins_for(loaded.authority),
+            PINS_VERSION: st.session_state.get(PINS_VERSION, 0) + 1,
+            PLAN_VERSION: st.session_state.get(PLAN_VERSION, 0) + 1,
+        }
+    )
+
+
+def _open_stored() -> None:
+    """Open the store's plan for these data (published, else the newest draft), if any: as
+    loaded, or with the outcomes recorded in the store merged in (a re-plan from today)."""
+    loaded = data()
+    if loaded is None:
+        return
+    try:
+        stored = [r.outcome for r in repo.list_outcomes(storage.store())]
+        hashes = data_hashes(loaded, stored)
+        chosen = opening_version(repo.list_versions(storage.store()), hashes)
+        if chosen is not None:
+            open_version(chosen.version)
+    except repo.StoreError:  # e.g. purged meanwhile: start without a plan
+        storage.log.warning("could not open the stored plan for these data")
+
+
+def open_version(version: int) -> Working:
+    """Make stored ``version`` the working plan (its data and config, checked again)."""
+    stored = repo.open_version(storage.store(), version)
+    working = Working(
+        stored.authority, result_from_stored(stored.authority, stored.plan), stored.info
+    )
+    _set_working(working)
+    st.session_state[LAST_CHANGE] = None
+    return working
+
+
+def _set_working(working: Working | None) -> None:
+    st.session_state[WORKING] = working
+    st.session_state[PLAN_VERSION] = plan_version() + 1
+    st.session_state[MEMO] = {}
+
+
+def adopt(authority: Authority, result: PlanResult, info: VersionInfo | None) -> None:
+    """Make a plan made outside a solve (a booking between plans) the working plan, with the
+    one it replaces as "before"."""
+    before = working()
+    after = Working(authority, result, info)
+    _set_working(after)
+    st.session_state[LAST_CHANGE] = Change(before, after, "replan") if before else None
 
 
 def load_upload(files: Mapping[str, bytes]) -> list[Problem] | None:
@@ -135,20 +245,32 @@ def load_upload(files: Mapping[str, bytes]) -> list[Problem] | None:
 
 def load_start_data() -> None:
     """Go back to the data the session started on."""
-    st.session_state.pop(AUTHORITY, None)
+    st.session_state.pop(DATA, None)
     prepare()
 
 
-def authority() -> Authority | None:
-    """The session's validated data under the current (possibly what-if) config."""
-    value = st.session_state.get(AUTHORITY)
+def data() -> Authority | None:
+    """The data as loaded (with their own config.toml)."""
+    value = st.session_state.get(DATA)
     return value if isinstance(value, Authority) else None
+
+
+def working() -> Working | None:
+    value = st.session_state.get(WORKING)
+    return value if isinstance(value, Working) else None
+
+
+def authority() -> Authority | None:
+    """The data to plan with: the working plan's (with the config it was made with, which may
+    be a kept what-if's), else the data as loaded."""
+    current = working()
+    return current.authority if current is not None else data()
 
 
 def base_config() -> Config | None:
     """The config as loaded from the data, before any what-if."""
-    value = st.session_state.get(BASE_CONFIG)
-    return value if isinstance(value, Config) else None
+    loaded = data()
+    return loaded.config if loaded is not None else None
 
 
 def source() -> DataSource | None:
@@ -167,20 +289,29 @@ def upload_problems() -> list[Problem] | None:
 
 
 def result() -> PlanResult | None:
-    """The current plan, if one was made."""
-    value = st.session_state.get(RESULT)
-    return value if isinstance(value, PlanResult) else None
+    """The working plan's result, if there is a working plan."""
+    current = working()
+    return current.result if current is not None else None
 
 
-def before() -> PlanResult | None:
-    """The plan the last re-plan replaced (for before/after)."""
-    value = st.session_state.get(BEFORE)
-    return value if isinstance(value, PlanResult) else None
+def last_change() -> Change | None:
+    value = st.session_state.get(LAST_CHANGE)
+    return value if isinstance(value, Change) else None
+
+
+def what_if() -> WhatIf | None:
+    value = st.session_state.get(WHAT_IF)
+    return value if isinstance(value, WhatIf) else None
 
 
 def plan_version() -> int:
     """Increases with every plan that lands; keys the per-plan download cache."""
     return int(st.session_state.get(PLAN_VERSION, 0))
+
+
+def data_hash() -> str | None:
+    value = st.session_state.get(DATA_HASH)
+    return value if isinstance(value, str) else None
 
 
 # --- pins -----------------------------------------------------------------------------------
@@ -195,10 +326,10 @@ def pins_version() -> int:
     return int(st.session_state.get(PINS_VERSION, 0))
 
 
-def _stored_pins_for(data: Authority) -> list[Pin]:
+def _stored_pins_for(loaded: Authority) -> list[Pin]:
     """The store's pins that name this data's settings and children."""
     try:
-        return storage.pins_for(data, storage.stored_pins())
+        return storage.pins_for(loaded, storage.stored_pins())
     except Exception:  # the store is unreachable: start without pins rather than not at all
         storage.log.warning("could not read the stored pins")
         return []
@@ -216,7 +347,7 @@ def set_pins(new: Sequence[Pin], *, from_editor: bool = False) -> None:
         st.session_state[PINS_VERSION] = pins_version() + 1
 
 
-# --- the solve ------------------------------------------------------------------------------
+# --- solves ---------------------------------------------------------------------------------
 
 
 def job() -> SolveJob | None:
@@ -229,77 +360,109 @@ def start_job(
     data: Authority,
     options: PlanOptions,
     *,
-    replan: bool = False,
     previous: Plan | None = None,
-    note: str | None = None,
+    warm: PlanResult | None = None,
+    note: str,
+    compare_with: Working | None = None,
 ) -> SolveJob:
-    """Start a solve for this session (a running one is stopped first).
-
-    A re-plan starts from the session's plan (``replan``) or from ``previous``, a saved
-    version's; ``note`` is what the saved result is labelled with.
-    """
+    """Start a solve for this session (a running one is stopped first). ``note`` is what the
+    saved draft is labelled with (what-ifs are not saved); the result is compared with
+    ``compare_with`` (default: the working plan)."""
     identity = auth.current_identity()
     if identity is None or not can(identity, Action.GENERATE_PLAN):
         raise AccessDenied("not allowed: generate a plan")
     running = job()
     if running is not None:
         running.request_stop()
-    current = result()
-    if previous is None and replan and current is not None:
-        previous = current.plan
-    started = start_solve(data, options, kind=kind, pins=pins(), previous=previous)
-    st.session_state[JOB_NOTE] = note
-    st.session_state[JOB] = started
-    st.session_state[JOB_IDENTITY] = identity
-    st.session_state[JOB_PROBLEMS] = None
-    st.session_state[JOB_FAILED] = False
+    started = start_solve(data, options, kind=kind, pins=pins(), previous=previous, warm=warm)
+    st.session_state.update(
+        {
+            JOB: started,
+            JOB_BEFORE: compare_with or working(),
+            JOB_NOTE: note,
+            JOB_IDENTITY: identity,
+            JOB_PROBLEMS: None,
+            JOB_FAILED: False,
+        }
+    )
     return started
 
 
 def collect_finished_job() -> SolveJob | None:
-    """If the session's solve has ended, keep its plan (or its problems); returns the job."""
+    """If the session's solve has ended, keep its plan (or its problems); returns the job.
+
+    A what-if's plan waits beside the working plan; any other becomes the working plan and is
+    saved as the next draft.
+    """
     finished = job()
     if finished is None or finished.running:
         return None
     st.session_state[JOB] = None
     outcome = finished.result
-    if outcome is not None:
-        current = result()
-        st.session_state[BEFORE] = current if finished.kind == "replan" else None
-        st.session_state[RESULT] = outcome
-        st.session_state[AUTHORITY] = finished.authority
-        st.session_state[PLAN_VERSION] = plan_version() + 1
-        st.session_state[MEMO] = {}
-        _save(finished)
-    else:
+    if outcome is None:
         st.session_state[JOB_PROBLEMS] = finished.problems
         st.session_state[JOB_FAILED] = finished.failed
+        return finished
+    before = st.session_state.get(JOB_BEFORE)
+    before = before if isinstance(before, Working) else None
+    if finished.kind == "what_if" and before is not None:
+        old, new = before.authority.config.priorities, finished.authority.config.priorities
+        changed = {
+            name: (float(getattr(old, name)), float(getattr(new, name)))
+            for name in type(new).model_fields
+            if getattr(old, name) != getattr(new, name)
+        }
+        st.session_state[WHAT_IF] = WhatIf(before, finished.authority, outcome, changed)
+        return finished
+    note = str(st.session_state.get(JOB_NOTE) or "plan")
+    after = _save(finished.authority, outcome, note)
+    _set_working(after)
+    st.session_state[WHAT_IF] = None
+    st.session_state[LAST_CHANGE] = (
+        Change(before, after, finished.kind) if before is not None else None
+    )
     return finished
 
 
-def _save(finished: SolveJob) -> None:
-    """Keep the plan that just landed as the store's next version (who made it, from what)."""
-    outcome = finished.result
-    identity = st.session_state.get(JOB_IDENTITY)
-    st.session_state[SAVED_VERSION] = None
+def _save(data: Authority, outcome: PlanResult, note: str) -> Working:
+    """Keep a plan as the store's next draft (who made it, from what); on failure the plan
+    stays in this session, marked unsaved."""
+    identity = st.session_state.get(JOB_IDENTITY) or auth.current_identity()
     st.session_state[SAVE_FAILED] = False
-    if outcome is None or not isinstance(identity, Identity):
-        return
-    note = st.session_state.get(JOB_NOTE) or ("re-plan" if finished.kind == "replan" else "plan")
+    if not isinstance(identity, Identity):
+        return Working(data, outcome, None)
     try:
-        info = storage.save_version(finished.authority, outcome.plan, identity, note=note)
+        info = storage.save_version(data, outcome.plan, identity, note=note)
     except Exception as exc:  # the plan stays in the session; the page says it was not saved
         # the type only: a database error's text can quote the rows it was writing
         storage.log.error("saving the plan as a new version failed: %s", type(exc).__name__)
         st.session_state[SAVE_FAILED] = True
-    else:
-        st.session_state[SAVED_VERSION] = info.version
+        return Working(data, outcome, None)
+    return Working(data, outcome, info)
 
 
-def saved_version() -> int | None:
-    """The store's version number of the session's current plan (``None`` if not saved)."""
-    value = st.session_state.get(SAVED_VERSION)
-    return value if isinstance(value, int) else None
+def keep_what_if() -> Working | None:
+    """Keep the what-if as the next draft; it becomes the working plan."""
+    current = what_if()
+    if current is None:
+        return None
+    identity = auth.current_identity()
+    if identity is None or not can(identity, Action.GENERATE_PLAN):
+        raise AccessDenied("not allowed: save a plan")
+    st.session_state[JOB_IDENTITY] = identity
+    changes = ", ".join(
+        f"{weight_label(name)} {old:g} → {new:g}" for name, (old, new) in current.changed.items()
+    )
+    note = "what-if kept" + (f": {changes}" if changes else "")
+    after = _save(current.authority, current.result, note[:500])
+    _set_working(after)
+    st.session_state[LAST_CHANGE] = Change(current.before, after, "what_if")
+    st.session_state[WHAT_IF] = None
+    return after
+
+
+def drop_what_if() -> None:
+    st.session_state[WHAT_IF] = None
 
 
 def save_failed() -> bool:
@@ -316,7 +479,7 @@ def job_failed() -> bool:
     return bool(st.session_state.get(JOB_FAILED))
 
 
-# --- per-plan memo for downloads ------------------------------------------------------------
+# --- per-plan memo --------------------------------------------------------------------------
 
 
 def memo(key: str, build: Callable[[], T]) -> T:

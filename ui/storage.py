@@ -86,6 +86,11 @@ def save_version(
     return repo.save_plan(handle, prepared, authority, actor=actor(identity), note=note)
 
 
+def published_stored() -> repo.StoredVersion | None:
+    """The published version opened whole (the whole authority's: callers check the role)."""
+    return repo.open_published(store())
+
+
 # --- pins -----------------------------------------------------------------------------------
 
 

@@ -1,7 +1,8 @@
-"""The coordinator's rota workbook: a summary, links, unscheduled children, then one sheet per
-practitioner and one per setting. Child names appear (coordinators contact families) but no
-date of birth, funded status, SEND or concerns. Every cell goes through
-:mod:`scheduler.io.cells`, so no name or reason from the data becomes a formula or link."""
+"""The coordinator's rota workbook: a summary in words, every appointment on one filterable
+sheet, links, unscheduled children, then one sheet per practitioner and one per setting. Child
+names appear (coordinators contact families) but no date of birth, funded status, SEND or
+concerns. Every cell goes through :mod:`scheduler.io.cells`, so no name or reason from the data
+becomes a formula or link."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from collections import defaultdict
 from scheduler.domain import Authority, Practitioner, Setting, format_time
 from scheduler.io.cells import TextCells, new_workbook
 from scheduler.plan import Appointment, Plan
+from scheduler.wording import review_kind, summary_in_words
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
@@ -29,6 +31,10 @@ APPOINTMENT_HEADER = [
     "Location",
     "In window",
 ]
+
+
+ALL_APPOINTMENTS_HEADER = [*APPOINTMENT_HEADER, "Kind of review"]
+"""The "All appointments" sheet: the per-sheet columns and the kind of review."""
 
 
 def _sheet_name(text: str, used: set[str]) -> str:
@@ -82,41 +88,27 @@ def rota_workbook(authority: Authority, plan: Plan) -> bytes:
     bold = book.add_format({"bold": True})
     used: set[str] = set()
 
-    def table(title: str, header: list[str], rows: list[list[object]]) -> None:
+    def table(
+        title: str, header: list[str], rows: list[list[object]], *, filters: bool = False
+    ) -> None:
         sheet = book.add_worksheet(_sheet_name(title, used))
         cells.write_row(sheet, 0, 0, header, bold)
         for r, row in enumerate(rows, start=1):
             cells.write_row(sheet, r, 0, row)
         sheet.freeze_panes(1, 0)
+        if filters:  # a filter button on every column heading
+            sheet.autofilter(0, 0, max(1, len(rows)), len(header) - 1)
         for c, name in enumerate(header):
             width = max([len(str(name))] + [len(str(row[c])) for row in rows[:200]])
-            sheet.set_column(c, c, min(60, width + 2))
+            sheet.set_column(c, c, min(60, width + 2 + (2 if filters else 0)))
 
-    s = plan.summary
+    table("Summary", ["What", "This plan"], [list(line) for line in summary_in_words(plan.summary)])
+    ordered = sorted(plan.appointments, key=lambda a: (a.date, a.block_start, a.child_id))
     table(
-        "Summary",
-        ["Figure", "Value"],
-        [
-            [key, s[key]]
-            for key in (
-                "term_name",
-                "model",
-                "children_due",
-                "scheduled",
-                "in_window",
-                "funded_two_due",
-                "funded_two_scheduled",
-                "overdue_due",
-                "overdue_scheduled",
-                "travel_km",
-                "status",
-                "objective",
-                "best_bound",
-                "gap",
-                "solve_seconds",
-            )
-            if key in s
-        ],
+        "All appointments",
+        ALL_APPOINTMENTS_HEADER,
+        [[*_row(a, authority), review_kind(a.model)] for a in ordered],
+        filters=True,
     )
     table(
         "Links",
@@ -158,7 +150,6 @@ def rota_workbook(authority: Authority, plan: Plan) -> bytes:
             for u in plan.unscheduled
         ],
     )
-    ordered = sorted(plan.appointments, key=lambda a: (a.date, a.block_start, a.child_id))
     by_practitioner: dict[str, list[Appointment]] = defaultdict(list)
     by_setting: dict[str, list[Appointment]] = defaultdict(list)
     for a in ordered:

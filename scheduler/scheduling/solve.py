@@ -149,6 +149,9 @@ class Progress:
     objective: float
     bound: float
     elapsed: float
+    booked: frozenset[str] = frozenset()
+    """Children the pieces solved so far have booked (before merging: a child two pieces
+    both booked counts once), so the dashboard can say "1,180 children booked so far"."""
 
 
 ProgressCallback = Callable[[Progress], None]
@@ -272,6 +275,7 @@ def solve_pieces(
             return
         objective = sum(o.objective for o in outcomes.values()) / points_per_unit
         bound = sum(o.bound for o in outcomes.values()) / points_per_unit
+        booked = frozenset(cid for o in outcomes.values() for cid in o.choice)
         progress(
             Progress(
                 "scheduling",
@@ -280,6 +284,7 @@ def solve_pieces(
                 objective,
                 bound,
                 time.perf_counter() - began,
+                booked,
             )
         )
 

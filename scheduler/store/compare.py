@@ -1,7 +1,10 @@
-"""Two plans side by side: how the key figures moved and which children's reviews changed.
+"""Two plans side by side: how the key figures moved, which children's reviews changed, and
+who hears about it.
 
-Pure (no database): the dashboard can compare two stored versions
-(:func:`scheduler.store.repository.compare_versions`) or a fresh plan with the published one.
+The one "what changed" of the product: the Versions page, publishing, a what-if's before and
+after and a re-plan from today all read it. Pure (no database): the dashboard compares two
+stored versions (:func:`scheduler.store.repository.compare_versions`) or a fresh plan with the
+published one.
 """
 
 from __future__ import annotations
@@ -56,6 +59,15 @@ class PlanComparison:
     @property
     def changed_kpis(self) -> list[KpiDelta]:
         return [k for k in self.kpis if k.before != k.after]
+
+    def count(self, kind: ChangeKind) -> int:
+        """How many children's reviews were ``added``, ``moved`` or ``removed``."""
+        return sum(1 for change in self.appointments if change.kind == kind)
+
+    @property
+    def unchanged(self) -> bool:
+        """Nothing a family, setting or practitioner would notice changed."""
+        return not self.appointments and not self.links
 
 
 _MOVE_FIELDS: tuple[str, ...] = (
@@ -125,6 +137,53 @@ def compare_appointments(
         return (slot.date, slot.start, change.child_id)
 
     return sorted(changes, key=order), unchanged
+
+
+@dataclass(frozen=True, slots=True)
+class Audience:
+    """Who hears about a change of plan when it is published: families whose review is new,
+    moved or cancelled (child ids), the settings whose calendars change (a review of one of
+    their children changed, or their link practitioner did) and the practitioners whose
+    calendars change."""
+
+    new: tuple[str, ...]
+    moved: tuple[str, ...]
+    cancelled: tuple[str, ...]
+    settings: tuple[str, ...]
+    practitioners: tuple[str, ...]
+
+    @property
+    def families(self) -> int:
+        return len(self.new) + len(self.moved) + len(self.cancelled)
+
+    @property
+    def nobody(self) -> bool:
+        return not (self.families or self.settings or self.practitioners)
+
+
+def audience(comparison: PlanComparison) -> Audience:
+    """Who the change from one plan to the other reaches (see :class:`Audience`)."""
+    kinds: dict[ChangeKind, list[str]] = {"added": [], "moved": [], "removed": []}
+    settings: set[str] = set()
+    practitioners: set[str] = set()
+    for change in comparison.appointments:
+        kinds[change.kind].append(change.child_id)
+        for slot in (change.before, change.after):
+            if slot is None:
+                continue
+            practitioners.add(slot.practitioner_id)
+            if slot.setting_id:
+                settings.add(slot.setting_id)
+    for link in comparison.links:
+        settings.add(link.setting_id)
+        practitioners.update(p for p in (link.before, link.after) if p)
+    return Audience(
+        new=tuple(sorted(kinds["added"])),
+        moved=tuple(sorted(kinds["moved"])),
+        cancelled=tuple(sorted(kinds["removed"])),
+        settings=tuple(sorted(settings)),
+        practitioners=tuple(sorted(practitioners)),
+    )
 
 
 def compare_plans(before: Plan, after: Plan) -> PlanComparison:

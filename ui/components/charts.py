@@ -29,43 +29,86 @@ def _colour(field: str, title: str, count: int) -> alt.Color:
         if count <= LEGEND_LIMIT
         else None
     )
-    return alt.Color(f"{field}:N", title=title, legend=legend, scale=alt.Scale(scheme="tableau20"))
+    return alt.Color(
+        field=field,
+        type="nominal",
+        title=title,
+        legend=legend,
+        scale=alt.Scale(scheme="tableau20"),
+    )
 
 
-def timeline_chart(visits: pl.DataFrame) -> tuple[Chart, str]:
-    """Practitioner × review day; each visit a cell coloured by setting (split when several)."""
-    practitioners = visits["practitioner"].n_unique()
-    settings = visits["setting"].n_unique()
-    days = visits["date"].n_unique()
+FULL = "#a7b3bf"
+"""A full day: grey (nothing to act on)."""
+ROOM = ("#f9a36a", "#f47738", "#d4501e", "#b4420e", "#942514", "#6b1a0e")
+"""One place left, two, … : ever stronger orange."""
+
+
+def timeline_chart(days: pl.DataFrame, colour_by: str = "room") -> tuple[Chart, str]:
+    """Practitioner × review day; each cell one day's reviews, coloured by what a coordinator
+    acts on: the places left that day (where another child could go: full days grey), or the
+    share of funded two-year-olds. Weekly date labels; every practitioner named."""
+    practitioners = days["practitioner"].n_unique()
+    order = sorted(days["practitioner"].unique().to_list())
+    if colour_by == "funded":
+        title = "Share of funded two-year-olds"
+        color = alt.Color(
+            "funded_share:Q",
+            title=title,
+            scale=alt.Scale(domain=[0, 1], range=["#dbe4ee", "#4c2c92"]),
+            legend=alt.Legend(format=".0%", orient="top", gradientLength=220),
+        )
+    else:
+        title = "Places left that day"
+        most = int(days.select(pl.col("room").max()).item() or 0) if days.height else 0
+        values = list(range(most + 1))
+        colours = [FULL, *(ROOM[min(i, len(ROOM) - 1)] for i in range(most))]
+        color = alt.Color(
+            "room:O",
+            title=title,
+            scale=alt.Scale(domain=values, range=colours),
+            legend=alt.Legend(orient="top", direction="horizontal", labelExpr=FULL_LABEL),
+        )
     chart = (
-        alt.Chart(visits)
+        alt.Chart(days)
         .mark_rect(stroke="white", strokeWidth=0.5)
         .encode(
             x=alt.X(
-                "yearmonthdate(date):O",
+                "yearmonthdate(date):T",
                 title="Review day",
-                axis=alt.Axis(format="%a %d %b", labelAngle=-60, labelOverlap=True),
+                axis=alt.Axis(format="%d %b", tickCount="week", labelAngle=0, grid=False),
             ),
-            y=alt.Y("practitioner:N", title=None, axis=alt.Axis(labelLimit=220)),
-            yOffset=alt.YOffset("visit:O"),
-            color=_colour("setting", "Setting", settings),
+            y=alt.Y(
+                "practitioner:N",
+                title=None,
+                sort=order,
+                axis=alt.Axis(labelLimit=260, labelOverlap=False),
+            ),
+            color=color,
             tooltip=[
                 alt.Tooltip("practitioner:N", title="Practitioner"),
                 alt.Tooltip("date:T", title="Day", format="%a %d %b %Y"),
-                alt.Tooltip("setting:N", title="Setting"),
                 alt.Tooltip("reviews:Q", title="Reviews"),
+                alt.Tooltip("room:Q", title="Places left"),
+                alt.Tooltip("funded:Q", title="Funded two-year-olds"),
+                alt.Tooltip("places:N", title="Where"),
                 alt.Tooltip("from:N", title="From"),
                 alt.Tooltip("to:N", title="To"),
             ],
         )
-        .properties(height=max(200, 22 * practitioners))
+        .properties(height=max(120, 24 * practitioners))
     )
+    roomy = int((days["room"] > 0).sum()) if days.height else 0
     text = (
-        f"Timeline of {visits.height:,} visits by {practitioners} practitioners to "
-        f"{settings} settings over {days} review days; each cell is one visit, coloured by "
-        "setting. The table below lists the same visits."
+        f"Timeline of {days.height:,} practitioner-days by {practitioners} practitioners over "
+        f"{days['date'].n_unique()} review days; each cell is one day's reviews, coloured by "
+        f"{title.lower()} ({roomy:,} days have a place left). The table below lists the same "
+        "days."
     )
     return chart, text
+
+
+FULL_LABEL = "datum.label == '0' ? '0 (full)' : datum.label"
 
 
 def week_chart(week: pl.DataFrame, who: str, monday: date) -> tuple[Chart, str]:
@@ -110,20 +153,20 @@ def week_chart(week: pl.DataFrame, who: str, monday: date) -> tuple[Chart, str]:
 
 def map_chart(settings: pl.DataFrame, bases: pl.DataFrame) -> tuple[Chart, str]:
     """Settings coloured by link practitioner (circles) and the practitioners' bases (squares)."""
-    practitioners = settings["link_practitioner"].n_unique()
+    practitioners = settings["Link practitioner"].n_unique()
     points = (
         alt.Chart(settings)
         .mark_circle(size=60, opacity=0.85, stroke="#0b0c0c", strokeWidth=0.4)
         .encode(
             longitude="lon:Q",
             latitude="lat:Q",
-            color=_colour("link_practitioner", "Link practitioner", practitioners),
+            color=_colour("Link practitioner", "Link practitioner", practitioners),
             tooltip=[
-                alt.Tooltip("setting:N", title="Setting"),
-                alt.Tooltip("type:N", title="Type"),
-                alt.Tooltip("link_practitioner:N", title="Link practitioner"),
-                alt.Tooltip("children_due:Q", title="Children due"),
-                alt.Tooltip("distance_km:Q", title="Distance from base (km)", format=".1f"),
+                alt.Tooltip(field="Setting", type="nominal"),
+                alt.Tooltip(field="Type", type="nominal"),
+                alt.Tooltip(field="Link practitioner", type="nominal"),
+                alt.Tooltip(field="Children due", type="quantitative"),
+                alt.Tooltip(field="Distance from base (km)", type="quantitative", format=".1f"),
             ],
         )
     )
@@ -134,9 +177,9 @@ def map_chart(settings: pl.DataFrame, bases: pl.DataFrame) -> tuple[Chart, str]:
             longitude="lon:Q",
             latitude="lat:Q",
             tooltip=[
-                alt.Tooltip("base:N", title="Base"),
-                alt.Tooltip("practitioner:N", title="Practitioner"),
-                alt.Tooltip("settings_linked:Q", title="Settings linked"),
+                alt.Tooltip(field="Base", type="nominal"),
+                alt.Tooltip(field="Practitioner", type="nominal"),
+                alt.Tooltip(field="Settings linked", type="quantitative"),
             ],
         )
     )
@@ -149,51 +192,73 @@ def map_chart(settings: pl.DataFrame, bases: pl.DataFrame) -> tuple[Chart, str]:
     return chart, text
 
 
-def utilisation_chart(frame: pl.DataFrame) -> tuple[Chart, str]:
-    """Each practitioner's share of available time used, labelled; 100% marked with a rule."""
+def capacity_chart(frame: pl.DataFrame) -> tuple[Chart, str]:
+    """Time needed by each practitioner's linked settings as a share of the time they have,
+    most committed first, every name shown; over 100% (over-committed) in red and labelled;
+    a black tick marks the share already booked. One definition: :mod:`scheduler.capacity`."""
+    order = frame["practitioner"].to_list()
     data = frame.with_columns(
-        pl.when(pl.col("utilisation") > 1.0)
-        .then(pl.lit("over capacity"))
-        .otherwise(pl.lit("within capacity"))
+        pl.when(pl.col("overcommitted"))
+        .then(pl.lit("over-committed"))
+        .otherwise(pl.lit("within their time"))
         .alias("state"),
-        (pl.col("utilisation") * 100).round(0).cast(pl.Int64).cast(pl.String).alias("label"),
-    ).with_columns((pl.col("label") + "%").alias("label"))
-    y = alt.Y("practitioner:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220))
+        (
+            pl.col("share_text")
+            + pl.when(pl.col("overcommitted"))
+            .then(pl.lit(" · ") + pl.col("short_text") + pl.lit(" short"))
+            .otherwise(pl.lit(""))
+        ).alias("label"),
+    )
+    y = alt.Y(
+        "practitioner:N",
+        sort=order,
+        title=None,
+        axis=alt.Axis(labelLimit=260, labelOverlap=False, labelFontSize=12),
+    )
+    x = alt.X(
+        "needed_share:Q",
+        title="Time their linked settings need, as a share of the time they have",
+        axis=alt.Axis(format="%"),
+    )
     bars = (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X(
-                "utilisation:Q", title="Share of available time used", axis=alt.Axis(format="%")
-            ),
+            x=x,
             y=y,
             color=alt.Color(
                 "state:N",
-                title="",
+                title=None,
                 scale=alt.Scale(
-                    domain=["within capacity", "over capacity"], range=["#1d70b8", "#d4351c"]
+                    domain=["within their time", "over-committed"], range=["#1d70b8", "#d4351c"]
                 ),
+                legend=alt.Legend(orient="top"),
             ),
             tooltip=[
                 alt.Tooltip("practitioner:N", title="Practitioner"),
-                alt.Tooltip("utilisation:Q", title="Utilisation", format=".0%"),
-                alt.Tooltip("reviews:Q", title="Reviews"),
-                alt.Tooltip("overcommitted_hours:Q", title="Over-committed (h)"),
+                alt.Tooltip("needed_share:Q", title="Needed", format=".0%"),
+                alt.Tooltip("booked_share:Q", title="Booked", format=".0%"),
+                alt.Tooltip("reason:N", title="Why"),
             ],
         )
     )
+    booked = (
+        alt.Chart(data)
+        .mark_tick(color="#0b0c0c", thickness=2, size=16)
+        .encode(x="booked_share:Q", y=y)
+    )
     labels = (
         alt.Chart(data)
-        .mark_text(align="left", dx=3, fontSize=11)
-        .encode(x="utilisation:Q", y=y, text="label:N", color=alt.value("#0b0c0c"))
+        .mark_text(align="left", dx=4, fontSize=12, color="#0b0c0c")
+        .encode(x="needed_share:Q", y=y, text="label:N")
     )
     rule = alt.Chart(pl.DataFrame({"x": [1.0]})).mark_rule(strokeDash=[4, 3]).encode(x="x:Q")
-    chart = alt.layer(bars, labels, rule).properties(height=max(200, 22 * frame.height))
-    over = int((frame["utilisation"] > 1.0).sum()) if frame.height else 0
-    busiest = frame.row(0, named=True) if frame.height else None
-    text = f"Utilisation of {frame.height} practitioners; {over} over capacity." + (
-        f" Busiest: {busiest['practitioner']} at {100 * busiest['utilisation']:.0f}%."
-        if busiest
-        else ""
+    chart = alt.layer(bars, booked, labels, rule).properties(height=max(160, 26 * frame.height))
+    over = int(frame["overcommitted"].sum()) if frame.height else 0
+    text = (
+        f"{over} of {frame.height} practitioners are over-committed: their linked settings "
+        "need more time than they have. Bars show the time needed as a share of the time "
+        "available, most committed first; the dashed line marks 100% and the black tick the "
+        "share already booked."
     )
     return chart, text

@@ -100,11 +100,7 @@ def _book(
     pins = [p for p in state.pins() if not (p.kind == "appointment" and p.child_id in changed)]
     state.set_pins([*pins, *booking.pins])
     info = storage.save_version(authority, booking.plan, identity, note=note)
-    st.session_state[state.RESULT] = replace(result, plan=booking.plan, check=booking.check)
-    st.session_state[state.BEFORE] = result
-    st.session_state[state.SAVED_VERSION] = info.version
-    st.session_state[state.PLAN_VERSION] = state.plan_version() + 1
-    st.session_state[state.MEMO] = {}
+    state.adopt(authority, replace(result, plan=booking.plan, check=booking.check), info)
     first = appointments[0]
     st.session_state[_NOTICE] = (
         "success",
@@ -159,7 +155,8 @@ def _replies(
 ) -> None:
     """Counter-proposals (with Accept when valid) and the declined children of the saved
     version."""
-    version = state.saved_version()
+    current = state.working()
+    version = current.version if current is not None else None
     if version is None:
         return
     try:

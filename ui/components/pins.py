@@ -6,26 +6,31 @@ dashboard and ``pins.csv`` accept exactly the same things.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import polars as pl
 import streamlit as st
 
-from scheduler.domain import Authority, format_time
+from scheduler.domain import Authority
 from scheduler.errors import InputError, Problem
 from scheduler.io.pins import PIN_COLUMNS, parse_pins, pins_csv
 from scheduler.plan import Pin, Plan
 from ui import state
-from ui.components.tables import child_name, pins_frame, problems_frame
+from ui.components.tables import pins_frame, problems_frame
 
 
 def _cell(value: Any) -> str:
+    """A table cell as ``pins.csv`` text. The editor hands dates back as datetimes (midnight),
+    whose ``isoformat`` is ``2027-01-05T00:00:00``: the day alone is the pin's date."""
     if value is None:
         return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    return str(value).strip().replace(",", " ")
+    text = str(value).strip()
+    return "" if text in ("nan", "NaT", "None") else text.replace(",", " ")
 
 
 def pins_from_frame(frame: pl.DataFrame) -> tuple[list[Pin], list[Problem]]:
@@ -46,7 +51,8 @@ def pins_editor(authority: Authority, plan: Plan | None) -> None:
     current = state.pins()
     st.caption(
         "A **link** pin keeps a setting with a practitioner; an **appointment** pin keeps a "
-        "child's day (and start time, if given). Every plan and re-plan keeps them."
+        "child's day (and start time, if given). Every new plan and re-plan keeps them, or says "
+        "plainly why it could not."
     )
     edited = st.data_editor(
         pins_frame(current),
@@ -87,9 +93,7 @@ def pins_editor(authority: Authority, plan: Plan | None) -> None:
         ]
         state.set_pins(kept + links)
         st.rerun()
-    if columns[1].button("Remove all pins", disabled=not current):
-        state.set_pins([])
-        st.rerun()
+    _remove_all(columns[1], current)
     columns[2].download_button(
         "Download pins.csv",
         pins_csv(current),
@@ -97,8 +101,7 @@ def pins_editor(authority: Authority, plan: Plan | None) -> None:
         mime="text/csv",
         on_click="ignore",
     )
-    if plan is not None and plan.appointments:
-        _pin_appointment(authority, plan, current)
+    st.caption("To pin a child's review where it is, use the Appointments tab.")
     uploaded = st.file_uploader(
         "Replace the pins with a pins.csv", type=["csv"], key="ir_pins_upload"
     )
@@ -116,28 +119,22 @@ def pins_editor(authority: Authority, plan: Plan | None) -> None:
             st.rerun()
 
 
-def _pin_appointment(authority: Authority, plan: Plan, current: list[Pin]) -> None:
-    pinned = {p.child_id for p in current if p.kind == "appointment"}
-    choices = {a.child_id: a for a in plan.appointments if a.child_id not in pinned}
-    if not choices:
-        return
-    with st.form("ir_pin_appointment", border=False):
-        child_id = st.selectbox(
-            "Pin a child's current appointment",
-            list(choices),
-            format_func=lambda c: (
-                f"{child_name(authority, c)}: "
-                f"{choices[c].date:%a %d %b} {format_time(choices[c].start)}"
-            ),
-        )
-        if st.form_submit_button("Pin this appointment") and child_id is not None:
-            a = choices[str(child_id)]
-            pin = Pin(
-                "appointment",
-                setting_id=a.setting_id,
-                child_id=a.child_id,
-                date=a.date,
-                start=a.start,
-            )
-            state.set_pins([*current, pin])
+_CONFIRM_REMOVE = "ir_pins_confirm_remove"
+
+
+def _remove_all(where: Any, current: list[Pin]) -> None:
+    """Removing every pin asks once first (it cannot be undone in one click)."""
+    if not st.session_state.get(_CONFIRM_REMOVE):
+        if where.button("Remove all pins…", disabled=not current, key="ir_pins_remove"):
+            st.session_state[_CONFIRM_REMOVE] = True
             st.rerun()
+        return
+    where.warning(f"Remove all {len(current)} pin(s)? Plans will no longer keep them.")
+    yes, no = where.columns(2)
+    if yes.button("Yes, remove them", key="ir_pins_remove_yes"):
+        st.session_state[_CONFIRM_REMOVE] = False
+        state.set_pins([])
+        st.rerun()
+    if no.button("Keep them", type="primary", key="ir_pins_remove_no"):
+        st.session_state[_CONFIRM_REMOVE] = False
+        st.rerun()

@@ -1,4 +1,5 @@
-"""The live status of a running solve, with a Stop button that keeps the best plan so far.
+"""The live status of a running solve, in the coordinator's words, with a Stop button that keeps
+the best plan so far.
 
 The status redraws itself every second (a fragment with ``run_every``) while the rest of the
 page stays put; when the solve ends it reruns the page so the new plan appears.
@@ -9,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import state
-from ui.background import describe_progress
+from ui.background import WHAT, describe_progress
 from ui.components.tables import problems_frame
 
 POLL_SECONDS = 1.0
@@ -23,8 +24,8 @@ def solve_panel() -> None:
     problems = state.job_problems()
     if problems:
         st.error(
-            "The plan was not made: some pins cannot be kept. Fix or remove them on the "
-            "Priorities page, then try again.",
+            "The plan was not made: some pins cannot be kept. Fix or remove them in the Pins "
+            "tab of the Plan page, then try again.",
             icon=":material/error:",
         )
         st.dataframe(problems_frame(problems), hide_index=True, alt="Problems with the pins")
@@ -42,19 +43,23 @@ def _live_status() -> None:
     if current is None or not current.running:
         st.rerun(scope="app")
         return
-    fraction, text = describe_progress(current.progress, current.elapsed)
-    what = "Re-planning" if current.kind == "replan" else "Planning the term"
+    fraction, text = describe_progress(
+        current.progress, current.elapsed, current.options.time_limit, current.funded
+    )
     with st.container(border=True):
-        st.markdown(f"**{what}…**")
+        st.markdown(
+            f"**{WHAT[current.kind]}…** It will take at most about "
+            f"{current.options.time_limit:.0f} seconds."
+        )
         st.progress(fraction, text=text)
         if current.stop.is_set():
-            st.caption("Stopping: finishing the remaining work with a quick rota.")
+            st.caption("Stopping: finishing the rest with a quick first-fit rota.")
         elif st.button(
             "Stop and keep the best plan so far",
             key="ir_stop",
             icon=":material/stop_circle:",
-            help="The solver stops searching; practitioners not yet scheduled get a "
-            "quick first-fit rota, so the plan is still complete and valid.",
+            help="The search stops; practitioners not yet reached get a quick first-fit rota, "
+            "so the plan is still complete and valid, and the page says what stopping cost.",
         ):
             current.request_stop()
-            st.caption("Stopping: finishing the remaining work with a quick rota.")
+            st.caption("Stopping: finishing the rest with a quick first-fit rota.")

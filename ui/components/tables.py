@@ -1,7 +1,8 @@
 """Polars frames the pages show: pure functions of the data and the plan, no Streamlit.
 
-Children appear as initials and id (``A.B. (C0001)``) everywhere but the Data page: enough
-to act on, and the least a screen shared in an office gives away.
+Columns are headed and codes written in plain words (:mod:`scheduler.wording`). Children
+appear as initials and id (``A.B. (C0001)``) everywhere but the Data page: enough to act on,
+and the least a screen shared in an office gives away.
 """
 
 from __future__ import annotations
@@ -13,10 +14,24 @@ from typing import Any
 
 import polars as pl
 
+from scheduler.capacity import PractitionerLoad
 from scheduler.domain import Authority, format_time
 from scheduler.errors import Problem
 from scheduler.export.letters import child_label, role_name
-from scheduler.plan import Appointment, Pin, Plan
+from scheduler.plan import Appointment, Link, Pin, Plan
+from scheduler.store.compare import PlanComparison
+from scheduler.why_unbooked import UnbookedRow
+from scheduler.wording import (
+    FIGURES,
+    REASONS,
+    figure,
+    hours,
+    review_kind,
+    setting_type,
+    share,
+    signed,
+    venue,
+)
 
 PROBLEM_COLUMNS = ("file", "line", "column", "value", "problem")
 
@@ -47,23 +62,23 @@ def problems_frame(problems: Iterable[Problem]) -> pl.DataFrame:
 
 
 def appointments_frame(authority: Authority, appointments: Sequence[Appointment]) -> pl.DataFrame:
-    """Every review with readable names, in date and time order."""
+    """Every review with readable names and words, in date and time order."""
     rows = [
         {
-            "date": a.date,
-            "day": f"{a.date:%a}",
-            "pre_meeting": format_time(a.pre_meeting_start)
+            "Date": a.date,
+            "Pre-meeting": format_time(a.pre_meeting_start)
             if a.pre_meeting_start is not None
             else "",
-            "start": format_time(a.start),
-            "end": format_time(a.end),
-            "child": child_name(authority, a.child_id),
-            "setting": setting_name(authority, a.setting_id),
-            "practitioner": practitioner_name(authority, a.practitioner_id),
-            "key_person": _key_person(authority, a.key_person_id),
-            "location": a.location,
-            "age_months": a.age_months,
-            "in_window": "yes" if a.in_window else "no (overdue)",
+            "Start": format_time(a.start),
+            "End": format_time(a.end),
+            "Child": child_name(authority, a.child_id),
+            "Setting": setting_name(authority, a.setting_id) if a.setting_id else "no setting",
+            "Practitioner": practitioner_name(authority, a.practitioner_id),
+            "Key person": _key_person(authority, a.key_person_id),
+            "Kind of review": review_kind(a.model),
+            "Where": venue(a.location),
+            "Age (months)": a.age_months,
+            "In the window": "yes" if a.in_window else "no: past 30 months",
         }
         for a in sorted(appointments, key=lambda a: (a.date, a.start, a.practitioner_id))
     ]
@@ -71,18 +86,18 @@ def appointments_frame(authority: Authority, appointments: Sequence[Appointment]
 
 
 _APPOINTMENT_SCHEMA: dict[str, Any] = {
-    "date": pl.Date,
-    "day": pl.String,
-    "pre_meeting": pl.String,
-    "start": pl.String,
-    "end": pl.String,
-    "child": pl.String,
-    "setting": pl.String,
-    "practitioner": pl.String,
-    "key_person": pl.String,
-    "location": pl.String,
-    "age_months": pl.Float64,
-    "in_window": pl.String,
+    "Date": pl.Date,
+    "Pre-meeting": pl.String,
+    "Start": pl.String,
+    "End": pl.String,
+    "Child": pl.String,
+    "Setting": pl.String,
+    "Practitioner": pl.String,
+    "Key person": pl.String,
+    "Kind of review": pl.String,
+    "Where": pl.String,
+    "Age (months)": pl.Float64,
+    "In the window": pl.String,
 }
 
 
@@ -90,96 +105,136 @@ def _frame(rows: list[dict[str, Any]], schema: Mapping[str, Any]) -> pl.DataFram
     return pl.DataFrame(rows, schema=dict(schema)) if rows else pl.DataFrame(schema=dict(schema))
 
 
-def _key_person(authority: Authority, key_person_id: str) -> str:
+def _key_person(authority: Authority, key_person_id: str | None) -> str:
+    if not key_person_id:
+        return ""
     person = authority.key_persons.get(key_person_id)
     return person.name if person else key_person_id
 
 
-def unscheduled_frame(authority: Authority, plan: Plan) -> pl.DataFrame:
-    """Due children without a slot, with the reason a coordinator can act on."""
-    rows = []
-    for u in plan.unscheduled:
-        child = authority.children.get(u.child_id)
-        rows.append(
-            {
-                "child": child_name(authority, u.child_id),
-                "setting": setting_name(authority, u.setting_id),
-                "setting_id": u.setting_id,
-                "funded_two": "yes" if child is not None and child.funded_two else "no",
-                "reason_code": u.reason_code.value,
-                "reason": u.reason,
-            }
-        )
-    schema = dict.fromkeys(
-        ("child", "setting", "setting_id", "funded_two", "reason_code", "reason"), pl.String
-    )
-    return _frame(rows, schema)
+def kinds_of_review(plan: Plan) -> list[tuple[str, int]]:
+    """How many reviews of each kind (joint, clinic, home), most first."""
+    counts = Counter(review_kind(a.model) for a in plan.appointments)
+    return counts.most_common()
+
+
+def unbooked_frame(rows: Sequence[UnbookedRow]) -> pl.DataFrame:
+    """Unbooked children: who, where, see-by date, the reason in words and the plan's sentence."""
+    data = [
+        {
+            "Child": r.child,
+            "Setting": r.setting,
+            "Funded": "yes" if r.funded_two else "no",
+            "See by": r.see_by,
+            "Reason": r.reason,
+            "What the plan found": r.sentence,
+        }
+        for r in rows
+    ]
+    schema = {
+        "Child": pl.String,
+        "Setting": pl.String,
+        "Funded": pl.String,
+        "See by": pl.Date,
+        "Reason": pl.String,
+        "What the plan found": pl.String,
+    }
+    return _frame(data, schema)
+
+
+def link_state(authority: Authority, link: Link) -> str:
+    """``kept``, ``changed`` (from another practitioner) or ``new`` (the setting had none)."""
+    if link.kept_existing_link:
+        return "kept"
+    setting = authority.settings.get(link.setting_id)
+    return "changed" if setting is not None and setting.link_practitioner_id else "new"
 
 
 def links_frame(authority: Authority, plan: Plan) -> pl.DataFrame:
-    """Each setting's link practitioner, its load and distance, and why it was chosen."""
-    rows = [
-        {
-            "setting": setting_name(authority, link.setting_id),
-            "type": authority.settings[link.setting_id].type
-            if link.setting_id in authority.settings
-            else "",
-            "practitioner": practitioner_name(authority, link.practitioner_id),
-            "children_due": link.children_due,
-            "workload_hours": round(link.workload_minutes / 60, 1),
-            "distance_km": link.distance_km,
-            "kept_existing_link": "yes" if link.kept_existing_link else "no",
-            "why": link.explanation,
-        }
-        for link in plan.links
-    ]
+    """Each setting's link practitioner: kept, changed or new, and why, in words."""
+    rows = []
+    for link in plan.links:
+        setting = authority.settings.get(link.setting_id)
+        before = setting.link_practitioner_id if setting is not None else None
+        rows.append(
+            {
+                "Setting": setting_name(authority, link.setting_id),
+                "Type": setting_type(setting.type) if setting is not None else "",
+                "Link practitioner": practitioner_name(authority, link.practitioner_id),
+                "Link": link_state(authority, link),
+                "Was": practitioner_name(authority, before)
+                if before and before != link.practitioner_id
+                else "",
+                "Why": link.reason or link.explanation,
+                "Children due": link.children_due,
+                "Hours needed": round(link.workload_minutes / 60),
+                "Distance (km)": round(link.distance_km, 1),
+            }
+        )
     schema = {
-        "setting": pl.String,
-        "type": pl.String,
-        "practitioner": pl.String,
-        "children_due": pl.Int64,
-        "workload_hours": pl.Float64,
-        "distance_km": pl.Float64,
-        "kept_existing_link": pl.String,
-        "why": pl.String,
+        "Setting": pl.String,
+        "Type": pl.String,
+        "Link practitioner": pl.String,
+        "Link": pl.String,
+        "Was": pl.String,
+        "Why": pl.String,
+        "Children due": pl.Int64,
+        "Hours needed": pl.Int64,
+        "Distance (km)": pl.Float64,
     }
     return _frame(rows, schema)
 
 
-def visits_frame(authority: Authority, plan: Plan) -> pl.DataFrame:
-    """One row per practitioner visit (practitioner, setting or clinic, day): the timeline."""
-    groups: dict[tuple[str, date, str], list[Appointment]] = defaultdict(list)
+def day_load_frame(authority: Authority, plan: Plan) -> pl.DataFrame:
+    """One row per practitioner and review day: how full the day is (reviews against their
+    most a day), the settings visited, the first and last times. The timeline's cells."""
+    days: dict[tuple[str, date], list[Appointment]] = defaultdict(list)
     for a in plan.appointments:
-        groups[(a.practitioner_id, a.date, a.setting_id)].append(a)
+        days[(a.practitioner_id, a.date)].append(a)
     rows = []
-    order: Counter[tuple[str, date]] = Counter()
-    for (pid, day, sid), items in sorted(
-        groups.items(), key=lambda kv: (kv[0][0], kv[0][1], min(a.block_start for a in kv[1]))
-    ):
-        order[(pid, day)] += 1
-        first = min(a.block_start for a in items)
-        last = max(a.end for a in items)
+    for (pid, day), items in sorted(days.items()):
+        person = authority.practitioners.get(pid)
+        most = person.max_reviews_per_day if person is not None else 0
+        places = sorted(
+            {setting_name(authority, a.setting_id) if a.setting_id else venue(a.location)
+             for a in items}
+        )  # fmt: skip
         rows.append(
             {
                 "practitioner": practitioner_name(authority, pid),
+                "practitioner_id": pid,
                 "date": day,
-                "visit": order[(pid, day)],
-                "setting": setting_name(authority, sid),
                 "reviews": len(items),
-                "from": format_time(first),
-                "to": format_time(last),
+                "room": max(0, most - len(items)),
+                "places": "; ".join(places),
+                "setting_ids": sorted({a.setting_id for a in items if a.setting_id}),
+                "funded": sum(
+                    1
+                    for a in items
+                    if (c := authority.children.get(a.child_id)) is not None and c.funded_two
+                ),
+                "from": format_time(min(a.block_start for a in items)),
+                "to": format_time(max(a.end for a in items)),
             }
         )
     schema = {
         "practitioner": pl.String,
+        "practitioner_id": pl.String,
         "date": pl.Date,
-        "visit": pl.Int64,
-        "setting": pl.String,
         "reviews": pl.Int64,
+        "room": pl.Int64,
+        "places": pl.String,
+        "setting_ids": pl.List(pl.String),
+        "funded": pl.Int64,
         "from": pl.String,
         "to": pl.String,
     }
-    return _frame(rows, schema)
+    frame = _frame(rows, schema)
+    return frame.with_columns(
+        (pl.col("funded") / pl.col("reviews")).alias("funded_share")
+        if frame.height
+        else pl.lit(0.0).alias("funded_share")
+    )
 
 
 def week_frame(
@@ -195,7 +250,7 @@ def week_frame(
             "end": a.end,
             "times": f"{format_time(a.block_start)}–{format_time(a.end)}",
             "child": child_name(authority, a.child_id),
-            "setting": setting_name(authority, a.setting_id),
+            "setting": setting_name(authority, a.setting_id) if a.setting_id else venue(a.location),
         }
         for a in plan.appointments
         if a.practitioner_id == practitioner_id and monday <= a.date < end
@@ -222,182 +277,226 @@ def map_frames(authority: Authority, plan: Plan) -> tuple[pl.DataFrame, pl.DataF
     link = {lk.setting_id: lk for lk in plan.links}
     settings = [
         {
-            "setting": s.name,
+            "Setting": s.name,
             "setting_id": s.setting_id,
-            "type": s.type,
+            "Type": setting_type(s.type),
             "lat": s.lat,
             "lon": s.lon,
-            "link_practitioner": practitioner_name(authority, link[s.setting_id].practitioner_id)
+            "Link practitioner": practitioner_name(authority, link[s.setting_id].practitioner_id)
             if s.setting_id in link
             else "no link practitioner",
-            "children_due": link[s.setting_id].children_due if s.setting_id in link else 0,
-            "distance_km": link[s.setting_id].distance_km if s.setting_id in link else None,
+            "Children due": link[s.setting_id].children_due if s.setting_id in link else 0,
+            "Distance from base (km)": round(link[s.setting_id].distance_km, 1)
+            if s.setting_id in link
+            else None,
         }
         for s in authority.settings.values()
     ]
     bases = [
         {
-            "practitioner": practitioner_name(authority, p.practitioner_id),
-            "base": p.base_name or "base",
+            "Practitioner": practitioner_name(authority, p.practitioner_id),
+            "Base": p.base_name or "base",
             "lat": p.base_lat,
             "lon": p.base_lon,
-            "settings_linked": sum(1 for lk in plan.links if lk.practitioner_id == pid),
+            "Settings linked": sum(1 for lk in plan.links if lk.practitioner_id == pid),
         }
         for pid, p in authority.practitioners.items()
     ]
     setting_schema = {
-        "setting": pl.String,
+        "Setting": pl.String,
         "setting_id": pl.String,
-        "type": pl.String,
+        "Type": pl.String,
         "lat": pl.Float64,
         "lon": pl.Float64,
-        "link_practitioner": pl.String,
-        "children_due": pl.Int64,
-        "distance_km": pl.Float64,
+        "Link practitioner": pl.String,
+        "Children due": pl.Int64,
+        "Distance from base (km)": pl.Float64,
     }
     base_schema = {
-        "practitioner": pl.String,
-        "base": pl.String,
+        "Practitioner": pl.String,
+        "Base": pl.String,
         "lat": pl.Float64,
         "lon": pl.Float64,
-        "settings_linked": pl.Int64,
+        "Settings linked": pl.Int64,
     }
     return _frame(settings, setting_schema), _frame(bases, base_schema)
 
 
-def utilisation_frame(authority: Authority, summary: Mapping[str, Any]) -> pl.DataFrame:
-    """Per practitioner: reviews, hours used and available, and over-commitment from matching."""
-    per = summary.get("practitioners") or {}
-    over = summary.get("overcommitted_practitioners") or {}
+def capacity_frame(authority: Authority, loads: Sequence[PractitionerLoad]) -> pl.DataFrame:
+    """Per practitioner, most committed first: hours needed, available and booked, the shortfall
+    and why (:mod:`scheduler.capacity`'s one definition)."""
     rows = []
-    for pid, person in authority.practitioners.items():
-        figures = per.get(pid, {})
+    for load in loads:
+        person = authority.practitioners.get(load.practitioner_id)
         rows.append(
             {
-                "practitioner": practitioner_name(authority, pid),
-                "team": person.team or "",
-                "role": role_name(person.role),
-                "reviews": int(figures.get("reviews", 0)),
-                "review_hours": round(figures.get("review_minutes", 0) / 60, 1),
-                "capacity_hours": round(figures.get("capacity_minutes", 0) / 60, 1),
-                "link_load_hours": round(figures.get("link_load_minutes", 0) / 60, 1),
-                "utilisation": float(figures.get("utilisation", 0.0)),
-                "overcommitted_hours": round(over.get(pid, 0) / 60, 1),
+                "Practitioner": practitioner_name(authority, load.practitioner_id),
+                "Team": (person.team or "") if person else "",
+                "Role": role_name(person.role) if person else "",
+                "Over-committed": "yes" if load.overcommitted else "no",
+                "Hours needed": round(load.needed_minutes / 60),
+                "Hours available": round(load.available_minutes / 60),
+                "Short by": hours(load.over_minutes) if load.overcommitted else "",
+                "Reviews booked": load.reviews,
+                "Hours booked": round(load.booked_minutes / 60),
+                "Why": load.reason,
             }
         )
     schema = {
-        "practitioner": pl.String,
-        "team": pl.String,
-        "role": pl.String,
-        "reviews": pl.Int64,
-        "review_hours": pl.Float64,
-        "capacity_hours": pl.Float64,
-        "link_load_hours": pl.Float64,
-        "utilisation": pl.Float64,
-        "overcommitted_hours": pl.Float64,
+        "Practitioner": pl.String,
+        "Team": pl.String,
+        "Role": pl.String,
+        "Over-committed": pl.String,
+        "Hours needed": pl.Int64,
+        "Hours available": pl.Int64,
+        "Short by": pl.String,
+        "Reviews booked": pl.Int64,
+        "Hours booked": pl.Int64,
+        "Why": pl.String,
     }
-    return _frame(rows, schema).sort("utilisation", descending=True)
+    return _frame(rows, schema)
 
 
 def at_risk_frame(authority: Authority, plan: Plan) -> pl.DataFrame:
-    """Settings with funded two-year-olds left unscheduled, most at risk first."""
+    """Settings with funded two-year-olds left unbooked, most at risk first, reasons in words."""
     link = {lk.setting_id: lk.practitioner_id for lk in plan.links}
     funded: Counter[str] = Counter()
     everyone: Counter[str] = Counter()
     reasons: dict[str, Counter[str]] = defaultdict(Counter)
     for u in plan.unscheduled:
-        everyone[u.setting_id] += 1
-        reasons[u.setting_id][u.reason_code.value] += 1
+        sid = u.setting_id or ""
+        everyone[sid] += 1
+        reasons[sid][REASONS.get(u.reason_code, u.reason_code.value)] += 1
         child = authority.children.get(u.child_id)
         if child is not None and child.funded_two:
-            funded[u.setting_id] += 1
+            funded[sid] += 1
     rows = [
         {
-            "setting": setting_name(authority, sid),
-            "type": authority.settings[sid].type if sid in authority.settings else "",
-            "link_practitioner": practitioner_name(authority, link[sid]) if sid in link else "none",
-            "funded_two_unscheduled": funded[sid],
-            "all_unscheduled": everyone[sid],
-            "reasons": ", ".join(f"{code} × {n}" for code, n in reasons[sid].most_common()),
+            "Setting": setting_name(authority, sid) if sid else "no setting",
+            "Type": setting_type(authority.settings[sid].type) if sid in authority.settings else "",
+            "Link practitioner": practitioner_name(authority, link[sid]) if sid in link else "none",
+            "Funded not booked": funded[sid],
+            "All not booked": everyone[sid],
+            "Why": "; ".join(f"{why} ({n})" for why, n in reasons[sid].most_common()),
         }
         for sid in funded
     ]
     schema = {
-        "setting": pl.String,
-        "type": pl.String,
-        "link_practitioner": pl.String,
-        "funded_two_unscheduled": pl.Int64,
-        "all_unscheduled": pl.Int64,
-        "reasons": pl.String,
+        "Setting": pl.String,
+        "Type": pl.String,
+        "Link practitioner": pl.String,
+        "Funded not booked": pl.Int64,
+        "All not booked": pl.Int64,
+        "Why": pl.String,
     }
-    return _frame(rows, schema).sort(["funded_two_unscheduled", "all_unscheduled"], descending=True)
+    return _frame(rows, schema).sort(["Funded not booked", "All not booked"], descending=True)
 
 
 def setting_type_frame(authority: Authority, plan: Plan) -> pl.DataFrame:
-    """Due and scheduled children by type of setting: PVIs and childminders must not drop out."""
+    """Due and booked children by type of setting: PVIs and childminders must not drop out."""
     due: Counter[str] = Counter()
     seen: Counter[str] = Counter()
+
+    def kind(setting_id: str | None) -> str:
+        setting = authority.settings.get(setting_id or "")
+        return setting_type(setting.type) if setting is not None else "No setting"
+
     for a in plan.appointments:
-        kind = authority.settings[a.setting_id].type if a.setting_id in authority.settings else ""
-        due[kind] += 1
-        seen[kind] += 1
+        due[kind(a.setting_id)] += 1
+        seen[kind(a.setting_id)] += 1
     for u in plan.unscheduled:
-        kind = authority.settings[u.setting_id].type if u.setting_id in authority.settings else ""
-        due[kind] += 1
+        due[kind(u.setting_id)] += 1
     rows = [
         {
-            "setting_type": kind,
-            "children_due": due[kind],
-            "scheduled": seen[kind],
-            "share_scheduled": seen[kind] / due[kind] if due[kind] else 1.0,
+            "Type of setting": name,
+            "Children due": due[name],
+            "Booked": seen[name],
+            "Share booked": share(seen[name], due[name]),
         }
-        for kind in sorted(due)
+        for name in sorted(due)
     ]
     schema = {
-        "setting_type": pl.String,
-        "children_due": pl.Int64,
-        "scheduled": pl.Int64,
-        "share_scheduled": pl.Float64,
+        "Type of setting": pl.String,
+        "Children due": pl.Int64,
+        "Booked": pl.Int64,
+        "Share booked": pl.String,
     }
     return _frame(rows, schema)
 
 
-def _slot(a: Appointment | None) -> str:
+def _slot(authority: Authority, a: Appointment | None) -> str:
     if a is None:
-        return "not scheduled"
-    return f"{a.date:%a %d %b} {format_time(a.start)} with {a.practitioner_id}"
+        return "not booked"
+    return (
+        f"{a.date:%a %d %b} {format_time(a.start)}, "
+        f"{practitioner_name(authority, a.practitioner_id)}, {venue(a.location).lower()}"
+    )
 
 
-def changed_frame(authority: Authority, before: Plan, after: Plan) -> pl.DataFrame:
-    """Children whose appointment differs between two plans (moved, new, dropped)."""
-    old = {a.child_id: a for a in before.appointments}
-    new = {a.child_id: a for a in after.appointments}
+CHANGE_WORDS = {"added": "newly booked", "moved": "moved", "removed": "no longer booked"}
+FIELD_WORDS = {
+    "date": "day",
+    "start": "time",
+    "end": "time",
+    "pre_meeting_start": "time",
+    "practitioner_id": "practitioner",
+    "key_person_id": "key person",
+    "setting_id": "setting",
+    "location": "place",
+}
+
+
+def changes_frame(authority: Authority, comparison: PlanComparison) -> pl.DataFrame:
+    """The children whose review changed between two plans (the store's one diff), in words."""
     rows = []
-    for child_id in sorted(old.keys() | new.keys()):
-        was, now = old.get(child_id), new.get(child_id)
-        if was is not None and now is not None:
-            if (was.date, was.start, was.practitioner_id) == (
-                now.date,
-                now.start,
-                now.practitioner_id,
-            ):
-                continue
-            change = "moved"
-        else:
-            change = "newly scheduled" if now is not None else "no longer scheduled"
-        either = now if now is not None else was
-        setting_id = either.setting_id if either is not None else ""
+    for change in comparison.appointments:
+        what = sorted({FIELD_WORDS.get(f, f) for f in change.fields})
         rows.append(
             {
-                "child": child_name(authority, child_id),
-                "setting": setting_name(authority, setting_id),
-                "change": change,
-                "before": _slot(was),
-                "after": _slot(now),
+                "Child": child_name(authority, change.child_id),
+                "Setting": setting_name(authority, change.setting_id)
+                if change.setting_id
+                else "no setting",
+                "Change": CHANGE_WORDS[change.kind] + (f" ({', '.join(what)})" if what else ""),
+                "Before": _slot(authority, change.before),
+                "After": _slot(authority, change.after),
             }
         )
-    schema = dict.fromkeys(("child", "setting", "change", "before", "after"), pl.String)
+    schema = dict.fromkeys(("Child", "Setting", "Change", "Before", "After"), pl.String)
     return _frame(rows, schema)
+
+
+def link_changes_frame(authority: Authority, comparison: PlanComparison) -> pl.DataFrame:
+    rows = [
+        {
+            "Setting": setting_name(authority, c.setting_id),
+            "Before": practitioner_name(authority, c.before) if c.before else "none",
+            "After": practitioner_name(authority, c.after) if c.after else "none",
+        }
+        for c in comparison.links
+    ]
+    return _frame(rows, dict.fromkeys(("Setting", "Before", "After"), pl.String))
+
+
+def figures_frame(comparison: PlanComparison) -> pl.DataFrame:
+    """The key figures before and after, in words (only those a person reads)."""
+    by_key = {k.key: k for k in comparison.kpis}
+    rows = []
+    for key, label in FIGURES.items():
+        k = by_key.get(key)
+        if k is None:
+            continue
+        rows.append(
+            {
+                "Figure": label,
+                "Before": figure(key, k.before) if k.before is not None else "—",
+                "After": figure(key, k.after) if k.after is not None else "—",
+                "Change": signed(k.delta, " km" if key == "travel_km" else "")
+                if k.delta is not None
+                else "",
+            }
+        )
+    return _frame(rows, dict.fromkeys(("Figure", "Before", "After", "Change"), pl.String))
 
 
 def setting_slots_frame(authority: Authority, plan: Plan, setting_id: str) -> pl.DataFrame:
@@ -416,7 +515,7 @@ def setting_slots_frame(authority: Authority, plan: Plan, setting_id: str) -> pl
             "practitioner": authority.practitioners[a.practitioner_id].name
             if a.practitioner_id in authority.practitioners
             else a.practitioner_id,
-            "where": "at the setting" if a.location == "setting" else "at the clinic",
+            "where": venue(a.location),
         }
         for a in sorted(plan.appointments, key=lambda a: (a.date, a.start))
         if a.setting_id == setting_id

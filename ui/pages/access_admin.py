@@ -1,7 +1,9 @@
 """Coordinator · Access: who may sign in as what, calendar feed tokens, and deleting old data.
 
-Coordinators only. A feed token is shown once, when it is issued or rotated (the store keeps
-only its hash); after that the page lists which feeds have a token, never the token itself.
+Least privilege by default: a new person starts as a setting's staff; nothing that takes access
+away or deletes data is the page's main button, and each asks first. Coordinators only. A feed
+token is shown once, when it is issued or rotated (the store keeps only its hash); after that
+the page lists which feeds have a token, never the token itself.
 """
 
 from __future__ import annotations
@@ -42,14 +44,18 @@ def identities(identity: Identity, data: Authority | None) -> None:
         pl.DataFrame(
             [
                 {
-                    "email": p.subject,
-                    "name": p.display_name,
-                    "role": ROLE_LABELS[p.role],
-                    "setting": p.setting_id or "",
+                    "E-mail": p.subject,
+                    "Name": p.display_name,
+                    "Role": ROLE_LABELS[p.role],
+                    "Setting": (
+                        f"{data.settings[p.setting_id].name} ({p.setting_id})"
+                        if data is not None and p.setting_id and p.setting_id in data.settings
+                        else p.setting_id or ""
+                    ),
                 }
                 for p in people
             ],
-            schema=dict.fromkeys(("email", "name", "role", "setting"), pl.String),
+            schema=dict.fromkeys(("E-mail", "Name", "Role", "Setting"), pl.String),
         ),
         hide_index=True,
         alt="People who may sign in, with their role",
@@ -59,8 +65,15 @@ def identities(identity: Identity, data: Authority | None) -> None:
         st.subheader("Add someone or change their role")
         email = st.text_input("E-mail address they sign in with", key="ir_identity_email")
         name = st.text_input("Name (optional)", key="ir_identity_name")
+        roles = [Role.SETTING, Role.SERVICE_LEAD, Role.COORDINATOR]  # least access first
         role = st.selectbox(
-            "Role", list(Role), format_func=lambda r: ROLE_LABELS[Role(r)], key="ir_identity_role"
+            "Role",
+            roles,
+            index=0,
+            format_func=lambda r: ROLE_LABELS[Role(r)],
+            key="ir_identity_role",
+            help="Setting: their own setting's reviews only. Service lead: reads everything, "
+            "tries priorities. Coordinator: everything, including publishing and this page.",
         )
         setting_id = st.selectbox(
             "Their setting (setting role only)",
@@ -73,6 +86,9 @@ def identities(identity: Identity, data: Authority | None) -> None:
         if st.form_submit_button("Save", type="primary"):
             require(auth.current_identity(), Action.MANAGE_IDENTITIES)
             chosen = Role(role) if role is not None else Role.SETTING
+            if chosen is Role.SETTING and setting_id is None:
+                st.error("Choose their setting: a setting's staff see only their own.")
+                return
             try:
                 repo.set_identity(
                     storage.store(),
@@ -90,9 +106,17 @@ def identities(identity: Identity, data: Authority | None) -> None:
         with st.form("ir_identity_remove"):
             st.subheader("Take someone out")
             subject = st.selectbox(
-                "E-mail address", [p.subject for p in people], key="ir_identity_remove_who"
+                "E-mail address",
+                [p.subject for p in people],
+                index=None,
+                placeholder="Choose who",
+                key="ir_identity_remove_who",
             )
+            sure = st.checkbox("Yes, they may no longer sign in", key="ir_identity_remove_sure")
             if st.form_submit_button("Remove") and subject is not None:
+                if not sure:
+                    st.warning("Tick the box to confirm.")
+                    return
                 require(auth.current_identity(), Action.MANAGE_IDENTITIES)
                 try:
                     repo.remove_identity(storage.store(), subject, actor=storage.actor(identity))
@@ -107,24 +131,26 @@ def tokens(identity: Identity, data: Authority | None) -> None:
     st.caption(
         "Each setting or practitioner can subscribe to its published calendar with a secret "
         "address. Issue one and pass it on; rotating gives a new address and the old one "
-        "stops working; revoking stops it. Run the app with `streamlit run app.py` so that the "
-        "addresses are served."
+        "stops working; revoking stops it. The addresses are served when the dashboard runs "
+        "as streamlit run app.py (as scheduler demo does)."
     )
     active = repo.list_feed_tokens(storage.store())
     st.dataframe(
         pl.DataFrame(
             [
                 {
-                    "token": str(t.token_id),
-                    "kind": t.kind,
-                    "for": t.target_id,
-                    "issued": t.created_at.strftime("%Y-%m-%d %H:%M"),
-                    "by": t.created_by,
-                    "expires": t.expires_at.strftime("%Y-%m-%d") if t.expires_at else "never",
+                    "Address number": str(t.token_id),
+                    "For a": t.kind,
+                    "Which": t.target_id,
+                    "Issued": t.created_at.strftime("%d %b %Y %H:%M"),
+                    "By": t.created_by,
+                    "Stops working": t.expires_at.strftime("%d %b %Y") if t.expires_at else "never",
                 }
                 for t in active
             ],
-            schema=dict.fromkeys(("token", "kind", "for", "issued", "by", "expires"), pl.String),
+            schema=dict.fromkeys(
+                ("Address number", "For a", "Which", "Issued", "By", "Stops working"), pl.String
+            ),
         ),
         hide_index=True,
         alt="Feeds that have a working address (the addresses themselves are never shown again)",
@@ -161,11 +187,16 @@ def tokens(identity: Identity, data: Authority | None) -> None:
         help="A new address stops working after this many days; rotate it before then.",
     )
     columns = st.columns(3)
-    issue = columns[0].button("Issue an address", key="ir_token_issue", disabled=target is None)
+    issue = columns[0].button(
+        "Issue an address", type="primary", key="ir_token_issue", disabled=target is None
+    )
     rotate = columns[1].button(
         "Rotate (new address)", key="ir_token_rotate", disabled=target is None
     )
-    revoke = columns[2].button("Revoke", key="ir_token_revoke", disabled=target is None)
+    sure = columns[2].checkbox(
+        "Stop the current address", key="ir_token_revoke_sure", disabled=target is None
+    )
+    revoke = columns[2].button("Revoke", key="ir_token_revoke", disabled=target is None or not sure)
     if target is None or not (issue or rotate or revoke):
         return
     require(auth.current_identity(), Action.MANAGE_FEED_TOKENS)
@@ -195,6 +226,9 @@ def tokens(identity: Identity, data: Authority | None) -> None:
     st.code(url, language=None)
 
 
+_PURGE_PREVIEW = "ir_purge_preview"
+
+
 def retention(identity: Identity) -> None:
     st.header("Delete children's data of past terms")
     st.caption(
@@ -203,26 +237,51 @@ def retention(identity: Identity) -> None:
         "stays."
     )
     with st.form("ir_purge"):
-        before = st.date_input("Terms that ended before", value=date.today(), key="ir_purge_before")
-        confirmed = st.checkbox("Yes, delete it for good", key="ir_purge_confirm")
-        preview = st.form_submit_button("Show what would go")
-        purge = st.form_submit_button("Delete", type="primary")
-    if not (preview or purge) or not isinstance(before, date):
+        before = st.date_input(
+            "Terms that ended before",
+            value=None,
+            max_value=date.today(),
+            key="ir_purge_before",
+            format="DD/MM/YYYY",
+            help="No date is suggested: choose it yourself.",
+        )
+        preview = st.form_submit_button("Show what would go", type="primary")
+    shown = st.session_state.get(_PURGE_PREVIEW)
+    if preview:
+        if not isinstance(before, date):
+            st.warning("Choose the date first.")
+            return
+        require(auth.current_identity(), Action.PURGE_DATA)
+        report = repo.purge_past_terms(
+            storage.store(), before=before, actor=storage.actor(identity), dry_run=True
+        )
+        st.session_state[_PURGE_PREVIEW] = shown = (before, report)
+    if not shown:
         return
-    require(auth.current_identity(), Action.PURGE_DATA)
-    dry_run = not (purge and confirmed)
-    if purge and not confirmed:
-        st.warning("Tick the box to confirm; here is what would go.")
-    report = repo.purge_past_terms(
-        storage.store(), before=before, actor=storage.actor(identity), dry_run=dry_run
-    )
-    verb = "Would delete" if report.dry_run else "Deleted"
+    day, report = shown
     st.info(
-        f"{verb} the data of {len(report.datasets)} dataset(s) and {len(report.versions)} "
-        f"version(s), and {report.appointment_pins} appointment pin(s)."
+        f"Terms that ended before {day:%d %b %Y}: would delete the children's data of "
+        f"{len(report.datasets)} dataset(s) and {len(report.versions)} version(s), and "
+        f"{report.appointment_pins} appointment pin(s)."
     )
-    if not report.reclaimed:
-        st.warning(md(report.reclaim_note), icon=":material/warning:")
+    if not (report.datasets or report.versions or report.appointment_pins):
+        return
+    sure = st.checkbox(
+        f"Yes, delete the children's data of terms that ended before {day:%d %b %Y} for good",
+        key="ir_purge_confirm",
+    )
+    if st.button("Delete for good", key="ir_purge_delete", disabled=not sure):
+        require(auth.current_identity(), Action.PURGE_DATA)
+        done = repo.purge_past_terms(
+            storage.store(), before=day, actor=storage.actor(identity), dry_run=False
+        )
+        st.session_state[_PURGE_PREVIEW] = None
+        st.success(
+            f"Deleted the children's data of {len(done.datasets)} dataset(s) and "
+            f"{len(done.versions)} version(s), and {done.appointment_pins} appointment pin(s)."
+        )
+        if not done.reclaimed:
+            st.warning(md(done.reclaim_note), icon=":material/warning:")
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ import streamlit as st
 from scheduler.calendar import due_children
 from scheduler.io.write_data import authority_frames
 from scheduler.store.access import Action, can
+from scheduler.wording import review_kind
 from ui import auth, state
 from ui.components.tables import problems_frame
 from ui.markup import md
@@ -20,7 +21,7 @@ identity = auth.guard(Action.VIEW_ALL_SETTINGS, page="data")
 state.prepare()
 st.title("Data")
 
-authority = state.authority()
+authority = state.data()
 source = state.source()
 
 problems = state.upload_problems()
@@ -48,8 +49,8 @@ if authority is not None and source is not None:
     config = authority.config
     st.markdown(
         f"Working on **{md(source.label)}**: term **{md(config.term.name)}** "
-        f"({config.term.start:%d %b %Y} to {config.term.end:%d %b %Y}), "
-        f"**{config.review.model}** review model."
+        f"({config.term.start:%d %b %Y} to {config.term.end:%d %b %Y}); usual kind of review: "
+        f"**{review_kind(config.review.model).lower()}**."
     )
     due = due_children(authority.children.values(), config)
     cards = st.columns(5)
@@ -73,7 +74,11 @@ if authority is not None and source is not None:
             with tab:
                 st.caption(f"{frame.height:,} rows")
                 st.dataframe(frame, hide_index=True, alt=f"The {name} table")
-    st.page_link("ui/pages/plan.py", label="Next: make the plan", icon=":material/arrow_forward:")
+    st.page_link(
+        "ui/pages/plan.py",
+        label="Next: the plan" if state.working() is not None else "Next: make the plan",
+        icon=":material/arrow_forward:",
+    )
 
 if not can(identity, Action.UPLOAD_DATA):
     st.caption("Coordinators upload the authority's data.")

@@ -1,120 +1,393 @@
-"""Coordinator · Plan: make the termly rota, watch it being made, read and download it.
+"""Coordinator · Plan: the working plan (the store's, for these data), making and re-making it,
+and reading it.
 
-Coordinators and service leads: every plan made here is saved as the store's next version,
-and every download is checked and audited when it is clicked.
+The page opens on the working plan (:mod:`ui.state`): the published plan of these data, else
+their newest draft. Every plan made here is saved as the next draft with a note saying what it
+was; settings see a plan only once it is published on the Versions page. Every download is
+checked and audited when it is clicked.
 """
 
 from __future__ import annotations
 
+from datetime import date
+
 import polars as pl
 import streamlit as st
 
-from scheduler.domain import Authority
+from scheduler.domain import Authority, format_time
+from scheduler.kpis import more_children
 from scheduler.pipeline import PlanOptions, PlanResult
-from scheduler.plan import Plan, ReasonCode
+from scheduler.plan import Pin, Plan
+from scheduler.store import repository as repo
 from scheduler.store.access import Action, Identity, can
+from scheduler.store.compare import compare_plans
 from scheduler.store.records import AuditAction
+from scheduler.why_unbooked import UnbookedRow, grouped, search, unbooked_rows
+from scheduler.wording import (
+    count,
+    more_children_text,
+    of,
+    plural,
+    room_text,
+)
+from scheduler.working import (
+    data_for_today,
+    default_replan_day,
+    earliest_replan_day,
+    plan_options,
+    result_from_stored,
+)
 from ui import auth, state, storage
 from ui.components import charts, downloads, tables
 from ui.components.find_slot import find_slot_panel
-from ui.components.kpis import plan_kpis, show_kpis
+from ui.components.kpis import plan_kpis, show_kpis, venue_mix
+from ui.components.pins import pins_editor
 from ui.components.progress import solve_panel
 from ui.markup import md
 
+TABS = (
+    "Summary",
+    "Why not booked",
+    "Appointments",
+    "Timeline",
+    "Week",
+    "Links",
+    "Map",
+    "Pins",
+    "Checks",
+    "Find a slot",
+)
 
-def controls(authority: Authority, identity: Identity) -> None:
-    """Time limit, solver options and the Generate button."""
+
+# --- which plan, and making plans ------------------------------------------------------------
+
+
+def which_plan(working: state.Working | None) -> None:
+    """One line: the plan on screen, and what settings see."""
+    published = repo.published_version(storage.store())
+    seen = (
+        f"Settings see version {published.version}."
+        if published is not None
+        else "Nothing is published yet: settings see no plan."
+    )
+    if working is None:
+        st.caption(seen)
+        return
+    info = working.info
+    if info is None:
+        st.warning(
+            "This plan could not be saved in the plan store; it stays in this session only.",
+            icon=":material/warning:",
+        )
+        return
+    note = f" ({md(info.note)})" if info.note else ""
+    st.caption(
+        f"You are looking at **{working.describe()}**{note}, saved {info.saved_at:%d %b %Y %H:%M} "
+        f"by {md(info.saved_by)}. {seen}"
+        + (" Publish it on the Versions page when it is ready." if not info.published else "")
+    )
+
+
+def controls(authority: Authority, identity: Identity, working: state.Working | None) -> None:
+    """Make a new plan, re-plan from the working one, continue, or re-plan from today."""
     if not can(identity, Action.GENERATE_PLAN):
         return
-    running = state.job()
-    # Keep the chosen limit when the user visits another page and comes back.
-    st.session_state["ir_time_limit"] = st.session_state.get("ir_time_limit", 60)
+    busy = state.job() is not None
+    st.session_state.setdefault("ir_time_limit", 60)
     with st.container(border=True):
-        left, right = st.columns([3, 2], vertical_alignment="bottom")
-        time_limit = left.slider(
+        time_limit = st.slider(
             "Time limit (seconds)",
             min_value=5,
             max_value=600,
             step=5,
             key="ir_time_limit",
-            help="The solver stops searching then and keeps the best plan found. Longer can be "
-            "better on large authorities; the Stop button ends it early too.",
+            help="The whole plan, from choosing links to the final check, ends within about "
+            "this time; the best plan found by then is kept. Longer can be better on large "
+            "authorities.",
         )
-        with st.expander("Solver options"):
+        with st.expander("More options"):
             link_limit = st.number_input(
-                "Time for choosing link practitioners (seconds)", 1, 120, 10, key="ir_link_limit"
+                "At most this long for choosing link practitioners (seconds)",
+                1,
+                120,
+                10,
+                key="ir_link_limit",
+                help="Never more than 40% of the time limit.",
             )
             seed = st.number_input("Random seed", 0, 10_000, 0, key="ir_seed")
-        if right.button(
-            "Generate the plan",
-            type="primary",
-            icon=":material/play_arrow:",
-            disabled=running is not None,
-            key="ir_generate",
-        ):
-            options = PlanOptions(
-                time_limit=float(time_limit),
-                link_time_limit=float(min(link_limit, time_limit)),
-                workers=1,
-                seed=int(seed),
+            reproducible = st.checkbox(
+                "The same plan on any computer",
+                key="ir_deterministic",
+                help="Counts the solver's work instead of the clock, so the same data and "
+                "options always give the same plan. It may end a little before or after the "
+                "time limit.",
             )
-            state.start_job("plan", authority, options)
-            st.rerun()  # redraw with the button disabled and the live status showing
-        pins_in_use = len(state.pins())
-        if pins_in_use:
-            st.caption(f"{pins_in_use} pin(s) from the Priorities page are kept.")
+            relink = st.checkbox(
+                "When re-planning, choose link practitioners again",
+                key="ir_relink",
+                help="Off: a re-plan keeps every setting's link practitioner.",
+            )
+        options = plan_options(
+            time_limit,
+            link_time_limit=float(link_limit),
+            seed=int(seed),
+            deterministic=bool(reproducible),
+        )
+        columns = st.columns(3)
+        if columns[0].button(
+            "Make a new plan",
+            type="primary" if working is None else "secondary",
+            icon=":material/play_arrow:",
+            disabled=busy,
+            key="ir_generate",
+            help="Plans the term from the data, keeping pins. Saved as a new draft.",
+        ):
+            state.start_job("plan", authority, options, note="new plan")
+            st.rerun()
+        if working is None:
+            return
+        if columns[1].button(
+            "Re-plan, keeping links, slots and pins",
+            type="primary",
+            icon=":material/refresh:",
+            disabled=busy,
+            key="ir_replan",
+            help="Starts from the plan on screen: children keep their day and time wherever the "
+            "rules still allow, and pins hold. Use it after pinning or changing the data.",
+        ):
+            replan = plan_options(
+                time_limit,
+                link_time_limit=float(link_limit),
+                seed=int(seed),
+                deterministic=bool(reproducible),
+                relink=bool(relink),
+            )
+            state.start_job(
+                "replan",
+                authority,
+                replan,
+                previous=working.plan,
+                note=f"re-plan of {working.describe()}",
+            )
+            st.rerun()
+        if columns[2].button(
+            "Continue improving",
+            icon=":material/fast_forward:",
+            disabled=busy,
+            key="ir_continue",
+            help="Searches on from the plan on screen (its slots are the first answer) for "
+            "the time limit; nothing it has is lost.",
+        ):
+            continue_from(authority, working, options)
+        replan_from_today(authority, identity, working, time_limit)
 
 
-def overview(authority: Authority, result: PlanResult, identity: Identity) -> None:
-    """Status line, KPI cards and downloads."""
-    plan = result.plan
-    summary = plan.summary
-    status = summary.get("status", "?")
-    stopped = (
-        " It was stopped early: searches under way kept their best so far, and practitioners"
-        " not yet reached got a quick rota."
-        if summary.get("stopped_early")
-        else ""
+def continue_from(authority: Authority, working: state.Working, options: PlanOptions) -> None:
+    """More search from the working plan (``warm=``)."""
+    state.start_job(
+        "continue",
+        authority,
+        options,
+        warm=working.result,
+        note=f"continued from {working.describe()}",
+    )
+    st.rerun()
+
+
+def replan_from_today(
+    authority: Authority, identity: Identity, working: state.Working, time_limit: float
+) -> None:
+    """Keep what happened, re-book who was not seen, move nobody else if possible."""
+    with st.expander("Re-plan from today"):
+        st.markdown(
+            "Reviews before the day you choose stay as they were, unless an outcome says they "
+            "did not happen. Children not brought or cancelled are booked again after the "
+            "notice period; a child not brought twice goes to follow-up; a family that declined "
+            "is not booked. Everybody else keeps their slot wherever the data still allow. "
+            "Outcomes recorded on the Outcomes page are used."
+        )
+        published = storage.published_stored()
+        start = published.plan if published is not None else working.plan
+        st.caption(
+            f"Starts from the published plan (version {published.info.version})."
+            if published is not None
+            else f"Nothing is published yet: starts from {working.describe()}."
+        )
+        earliest = earliest_replan_day(authority)
+        term_end = authority.config.term.end
+        day = st.date_input(
+            "Today is",
+            value=default_replan_day(authority, date.today()),
+            min_value=earliest,
+            max_value=term_end,
+            key="ir_today",
+            format="DD/MM/YYYY",
+        )
+        if not isinstance(day, date):
+            return
+        if st.button(
+            f"Re-plan from {day:%d %b %Y}",
+            icon=":material/today:",
+            disabled=state.job() is not None,
+            key="ir_replan_today",
+        ):
+            stored = [record.outcome for record in storage.visible_outcomes(identity)]
+            try:
+                todays = data_for_today(authority, stored, day)
+            except ValueError as exc:
+                st.error(md(exc), icon=":material/error:")
+                return
+            before = (
+                working
+                if published is None or published.info.version == working.version
+                else state.Working(
+                    published.authority,
+                    result_from_stored(published.authority, published.plan),
+                    published.info,
+                )
+            )
+            state.start_job(
+                "today",
+                todays.authority,
+                plan_options(time_limit),
+                previous=start,
+                note=f"re-plan from {day:%d %b %Y}"
+                + (f" (from version {published.info.version})" if published else ""),
+                compare_with=before,
+            )
+            st.rerun()
+
+
+# --- what the plan is worth, honestly --------------------------------------------------------
+
+
+def verdict(authority: Authority, working: state.Working) -> None:
+    """How good the plan is, in words; stopping early said plainly, with a way to go on."""
+    result = working.result
+    summary = result.plan.summary
+    due = int(summary.get("children_due", 0))
+    booked = of(int(summary.get("scheduled", 0)), due)
+    funded = of(int(summary.get("funded_two_scheduled", 0)), int(summary.get("funded_two_due", 0)))
+    more = (
+        more_children_text(more_children(summary)) if "children_bound_any_links" in summary else ""
     )
     violations = len(result.check.violations)
-    checked = (
-        "The independent check found no broken rule."
-        if violations == 0
-        else f"The independent check found {violations} broken rule(s): see the Checks tab."
-    )
-    headline = (
-        f"Plan for {md(summary.get('term_name', authority.config.term.name))} made in "
-        f"{summary.get('solve_seconds', 0):.0f} s (solver status {status}).{stopped} {checked}"
-    )
-    if violations == 0:
-        st.success(headline, icon=":material/check_circle:")
-    else:
-        st.warning(headline, icon=":material/warning:")
-    saved = state.saved_version()
-    if saved is not None:
-        st.caption(
-            f"Saved as version {saved}. Settings' calendars change only when a coordinator "
-            "publishes a version on the Versions page."
+    term = md(summary.get("term_name", authority.config.term.name))
+    if violations:
+        st.error(
+            f"The independent check found {plural(violations, 'broken rule')} in this plan: see "
+            "the Checks tab. Do not publish it.",
+            icon=":material/error:",
         )
-    elif state.save_failed():
+        return
+    stopped = bool(summary.get("stopped_early"))
+    quick = summary.get("status") == "GREEDY"
+    if stopped or quick:
+        hand = result.baseline.get("scheduled")
+        compared = (
+            f" The simple hand-made rota (children by 30-month date, first day that fits) "
+            f"would book {count(hand)}."
+            if hand is not None
+            else ""
+        )
         st.warning(
-            "This plan could not be saved in the plan store; it stays in this session only.",
+            f"**{'Stopped early' if stopped else 'Only a quick rota'}.** "
+            + (
+                "The search was stopped before its time was up; practitioners it had not "
+                "reached got a quick first-fit rota. "
+                if stopped
+                else "The search did not improve on a quick first-fit rota in the time it had. "
+            )
+            + f"This plan books {booked} children due and {funded} funded two-year-olds."
+            + compared
+            + f" {more} Press **Continue improving** to search on from here.",
             icon=":material/warning:",
         )
-
-    st.header("Key figures")
-    st.caption(
-        "Changes are against the hand-made rota (children by 30-month date, first day that fits)."
+        return
+    st.success(
+        f"**{term}: {booked} children booked**, {funded} funded two-year-olds. "
+        f"{room_text(float(summary.get('gap', 0)))} {more} The independent check found no "
+        "broken rule.",
+        icon=":material/check_circle:",
     )
-    show_kpis(plan_kpis(summary, result.baseline))
 
+
+def pins_not_kept(authority: Authority, plan: Plan) -> None:
+    """Every pin the plan could not keep, with the reason (never moved silently)."""
+    rows = plan.summary.get("pins_unhonoured") or []
+    if not rows:
+        return
+    lines = []
+    for row in rows:
+        who = (
+            tables.child_name(authority, row["child_id"])
+            if row.get("child_id")
+            else tables.setting_name(authority, row.get("setting_id") or "")
+        )
+        kind = "appointment pin" if row.get("kind") == "appointment" else "link pin"
+        lines.append(f"- {md(who)}, {kind}: {md(row.get('reason', ''))}")
+    st.warning(
+        f"**{plural(len(rows), 'pin')} could not be kept.**\n\n" + "\n".join(lines),
+        icon=":material/push_pin:",
+    )
+
+
+# --- the tabs --------------------------------------------------------------------------------
+
+
+def summary_tab(authority: Authority, working: state.Working, identity: Identity) -> None:
+    plan = working.plan
+    change = state.last_change()
+    if change is not None and change.after is working:
+        what_changed(authority, change)
+    st.caption("Changes are against the simple hand-made rota (children by 30-month date).")
+    show_kpis(plan_kpis(plan.summary, working.result.baseline))
+    kinds = tables.kinds_of_review(plan)
+    if kinds:
+        st.markdown(f"**Kinds of review.** {md(venue_mix(kinds))}")
+    made = plan.summary.get("solve_seconds")
+    if made is not None:
+        st.caption(f"Made in {float(made):.0f} seconds.")
+    downloads_section(authority, working, identity)
+
+
+def what_changed(authority: Authority, change: state.Change) -> None:
+    """What the last re-plan changed (the store's one diff)."""
+    comparison = compare_plans(change.before.plan, change.after.plan)
+    st.markdown(
+        f"**Compared with {change.before.describe()}:** "
+        f"{plural(comparison.count('moved'), 'child', 'children')} moved, "
+        f"{count(comparison.count('added'))} newly booked, "
+        f"{count(comparison.count('removed'))} no longer booked, "
+        f"{count(comparison.unchanged_appointments)} unchanged; "
+        f"{plural(len(comparison.links), 'link')} changed."
+    )
+    if not comparison.unchanged:
+        with st.expander("Who changed"):
+            st.dataframe(
+                tables.changes_frame(authority, comparison),
+                hide_index=True,
+                alt="Children whose review changed",
+                column_config={"Change": st.column_config.TextColumn(width="medium")},
+            )
+            if comparison.links:
+                st.dataframe(
+                    tables.link_changes_frame(authority, comparison),
+                    hide_index=True,
+                    alt="Settings whose link practitioner changed",
+                )
+
+
+def downloads_section(authority: Authority, working: state.Working, identity: Identity) -> None:
     if not can(identity, Action.DOWNLOAD_PLAN):
         return
-    st.header("Downloads")
+    plan = working.plan
+    st.subheader("Downloads")
+    st.caption(f"Of {working.describe()}.")
     cols = st.columns(3)
     slug = downloads.term_slug(authority)
-    facts = {"version": saved}
-    target = f"version:{saved}" if saved is not None else "unsaved plan"
+    facts = {"version": working.version}
+    target = f"version:{working.version}" if working.version is not None else "unsaved plan"
     cols[0].download_button(
         "Rota workbook (.xlsx)",
         storage.audited(
@@ -129,6 +402,8 @@ def overview(authority: Authority, result: PlanResult, identity: Identity) -> No
         mime=downloads.XLSX,
         icon=":material/table:",
         on_click="ignore",
+        help="A summary, every appointment on one sheet you can filter, links, children not "
+        "booked, and a sheet per practitioner and per setting.",
     )
     cols[1].download_button(
         "Plan files (CSV, zip)",
@@ -164,174 +439,271 @@ def overview(authority: Authority, result: PlanResult, identity: Identity) -> No
     )
 
 
-def timeline(authority: Authority, plan: Plan) -> None:
-    visits = state.memo("visits", lambda: tables.visits_frame(authority, plan))
-    if visits.height == 0:
-        st.info("No reviews are scheduled in this plan.")
-    else:
-        chart, text = charts.timeline_chart(visits)
-        st.caption(md(text))  # the chart's summary names people
-        st.altair_chart(chart, width="stretch", alt=text)
-        with st.expander("The visits as a table"):
+def why_tab(authority: Authority, plan: Plan) -> None:
+    """Why wasn't this child booked: search, whole sentences, grouped by what to do."""
+    rows = state.memo("unbooked", lambda: unbooked_rows(authority, plan))
+    if not rows:
+        st.success("Every child due this term has a review booked.", icon=":material/check:")
+        return
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    query = left.text_input(
+        "Find a child by name or id, or a setting",
+        key="ir_why_query",
+        placeholder="e.g. C0123, Amelia Jones or Acorn Nursery",
+    )
+    funded_only = right.toggle("Only funded two-year-olds", key="ir_why_funded")
+    found = search(authority, rows, query)
+    if funded_only:
+        found = [r for r in found if r.funded_two]
+    st.caption(
+        f"{plural(len(rows), 'child', 'children')} due this term have no review booked; "
+        f"showing {count(len(found))}, grouped by what you can do about it, soonest see-by "
+        "date first."
+    )
+    if not found:
+        st.info("No child not booked matches.", icon=":material/search_off:")
+        return
+    if len(found) <= 3:
+        for row in found:
+            child_reason(row)
+    for group in grouped(found):
+        with st.expander(
+            f"{group.title}: {plural(len(group.rows), 'child', 'children')}",
+            expanded=len(found) <= 20,
+        ):
+            st.markdown(md(group.what_to_do))
             st.dataframe(
-                visits,
+                tables.unbooked_frame(group.rows),
                 hide_index=True,
-                alt="Every practitioner visit",
+                alt=f"Children not booked: {group.title}",
                 column_config={
-                    "date": st.column_config.DateColumn("date", format=tables.DATE_FORMAT)
+                    "See by": st.column_config.DateColumn(format=tables.DATE_FORMAT),
+                    "What the plan found": st.column_config.TextColumn(width="large"),
                 },
             )
 
 
-def week(authority: Authority, plan: Plan) -> None:
-    weeks = tables.term_weeks(plan)
-    if not weeks:
-        st.info("No reviews are scheduled in this plan.")
-    else:
-        pick_week, pick_who = st.columns(2)
-        monday = pick_week.selectbox(
-            "Week beginning", weeks, format_func=lambda d: f"{d:%a %d %b %Y}", key="ir_week"
-        )
-        busy = sorted({a.practitioner_id for a in plan.appointments})
-        who = pick_who.selectbox(
-            "Practitioner",
-            busy,
-            format_func=lambda p: tables.practitioner_name(authority, p),
-            key="ir_week_who",
-        )
-        if monday is not None and who is not None:
-            week = tables.week_frame(authority, plan, monday, who)
-            if week.height == 0:
-                st.info("No reviews for this practitioner that week.")
-            else:
-                chart, text = charts.week_chart(
-                    week, tables.practitioner_name(authority, who), monday
-                )
-                st.caption(md(text))  # the chart's summary names people
-                st.altair_chart(chart, width="stretch", alt=text)
-                st.dataframe(
-                    week.select("day", "times", "child", "setting"),
-                    hide_index=True,
-                    alt="The week's reviews",
-                )
+def child_reason(row: UnbookedRow) -> None:
+    """One child's reason in full (the place a "find a slot" panel sits beside)."""
+    with st.container(border=True):
+        see_by = f" · see by {row.see_by:%d %b %Y}" if row.see_by else ""
+        st.markdown(f"**{md(row.child)}** · {md(row.setting)}{see_by} · {md(row.reason)}")
+        st.markdown(md(row.sentence))
 
 
-def appointments(authority: Authority, plan: Plan) -> None:
-    """Every review, filterable by practitioner and setting."""
+def appointments_tab(authority: Authority, plan: Plan, identity: Identity) -> None:
+    """Every review, filterable by practitioner, setting and kind of review."""
     frame = state.memo(
         "appointments", lambda: tables.appointments_frame(authority, plan.appointments)
     )
     if frame.height == 0:
-        st.info("No reviews are scheduled in this plan.")
+        st.info("No reviews are booked in this plan.")
         return
-    by_who, by_where = st.columns(2)
+    by_who, by_where, by_kind = st.columns(3)
     who = by_who.multiselect(
         "Practitioner",
-        sorted(frame["practitioner"].unique().to_list()),
+        sorted(frame["Practitioner"].unique().to_list()),
         placeholder="All practitioners",
         key="ir_appointments_who",
     )
     where = by_where.multiselect(
         "Setting",
-        sorted(frame["setting"].unique().to_list()),
+        sorted(frame["Setting"].unique().to_list()),
         placeholder="All settings",
         key="ir_appointments_where",
     )
+    kind = by_kind.multiselect(
+        "Kind of review",
+        sorted(frame["Kind of review"].unique().to_list()),
+        placeholder="Every kind",
+        key="ir_appointments_kind",
+    )
     shown = frame
+    if who:
+        shown = shown.filter(pl.col("Practitioner").is_in(who))
+    if where:
+        shown = shown.filter(pl.col("Setting").is_in(where))
+    if kind:
+        shown = shown.filter(pl.col("Kind of review").is_in(kind))
+    st.caption(f"Showing {count(shown.height)} of {count(frame.height)} reviews.")
+    st.dataframe(
+        shown,
+        hide_index=True,
+        alt="Every booked review",
+        column_config={"Date": st.column_config.DateColumn(format=tables.DATE_FORMAT)},
+    )
+    if can(identity, Action.EDIT_PINS):
+        pin_an_appointment(authority, plan)
+
+
+def pin_an_appointment(authority: Authority, plan: Plan) -> None:
+    """Pin a child's current slot: the next re-plan keeps it."""
+    current = state.pins()
+    pinned = {p.child_id for p in current if p.kind == "appointment"}
+    choices = {a.child_id: a for a in plan.appointments if a.child_id not in pinned}
+    if not choices:
+        return
+    with st.form("ir_pin_appointment"):
+        child_id = st.selectbox(
+            "Pin a child's review where it is",
+            list(choices),
+            format_func=lambda c: (
+                f"{tables.child_name(authority, c)}: "
+                f"{choices[c].date:%a %d %b} {format_time(choices[c].start)}"
+            ),
+            key="ir_pin_child",
+            help="Re-plans then keep this child's day and time (or say why they could not).",
+        )
+        if st.form_submit_button("Pin this review", icon=":material/push_pin:") and child_id:
+            a = choices[str(child_id)]
+            pin = Pin("appointment", setting_id=a.setting_id, child_id=a.child_id,
+                      date=a.date, start=a.start)  # fmt: skip
+            state.set_pins([*current, pin])
+            st.rerun()
+
+
+def timeline_tab(authority: Authority, plan: Plan) -> None:
+    days = state.memo("days", lambda: tables.day_load_frame(authority, plan))
+    if days.height == 0:
+        st.info("No reviews are booked in this plan.")
+        return
+    by_who, by_where = st.columns(2)
+    who = by_who.multiselect(
+        "Practitioner",
+        sorted(days["practitioner"].unique().to_list()),
+        placeholder="All practitioners",
+        key="ir_timeline_who",
+    )
+    settings = sorted({sid for ids in days["setting_ids"].to_list() for sid in ids})
+    where = by_where.multiselect(
+        "Days at a setting",
+        settings,
+        format_func=lambda s: tables.setting_name(authority, s),
+        placeholder="Every setting",
+        key="ir_timeline_where",
+    )
+    shown = days
     if who:
         shown = shown.filter(pl.col("practitioner").is_in(who))
     if where:
-        shown = shown.filter(pl.col("setting").is_in(where))
-    st.caption(f"Showing {shown.height:,} of {frame.height:,} reviews.")
+        shown = shown.filter(pl.col("setting_ids").list.eval(pl.element().is_in(where)).list.any())
+    if shown.height == 0:
+        st.info("No review days match.")
+        return
+    colour_by = st.radio(
+        "Colour the days by",
+        ["room", "funded"],
+        format_func=lambda k: {"room": "places left", "funded": "funded two-year-olds"}[k],
+        horizontal=True,
+        key="ir_timeline_colour",
+    )
+    chart, text = charts.timeline_chart(shown, str(colour_by))
+    st.caption(md(text))  # the chart's summary names people
+    st.altair_chart(chart, width="stretch", alt=text)
+    with st.expander("The same days as a table"):
+        st.dataframe(
+            shown.select(
+                pl.col("practitioner").alias("Practitioner"),
+                pl.col("date").alias("Day"),
+                pl.col("reviews").alias("Reviews"),
+                pl.col("room").alias("Places left"),
+                pl.col("funded").alias("Funded"),
+                pl.col("places").alias("Where"),
+                pl.col("from").alias("From"),
+                pl.col("to").alias("To"),
+            ),
+            hide_index=True,
+            alt="Every practitioner's review days",
+            column_config={"Day": st.column_config.DateColumn(format=tables.DATE_FORMAT)},
+        )
+
+
+def week_tab(authority: Authority, plan: Plan) -> None:
+    weeks = tables.term_weeks(plan)
+    if not weeks:
+        st.info("No reviews are booked in this plan.")
+        return
+    pick_week, pick_who = st.columns(2)
+    monday = pick_week.selectbox(
+        "Week beginning", weeks, format_func=lambda d: f"{d:%a %d %b %Y}", key="ir_week"
+    )
+    busy = sorted({a.practitioner_id for a in plan.appointments})
+    who = pick_who.selectbox(
+        "Practitioner",
+        busy,
+        format_func=lambda p: tables.practitioner_name(authority, p),
+        key="ir_week_who",
+    )
+    if monday is None or who is None:
+        return
+    week = tables.week_frame(authority, plan, monday, who)
+    if week.height == 0:
+        st.info("No reviews for this practitioner that week.")
+        return
+    chart, text = charts.week_chart(week, tables.practitioner_name(authority, who), monday)
+    st.caption(md(text))  # the chart's summary names people
+    st.altair_chart(chart, width="stretch", alt=text)
     st.dataframe(
-        shown.drop("day"),
+        week.select(
+            pl.col("day").alias("Day"),
+            pl.col("times").alias("Time"),
+            pl.col("child").alias("Child"),
+            pl.col("setting").alias("Where"),
+        ),
         hide_index=True,
-        alt="Every scheduled review",
-        column_config={"date": st.column_config.DateColumn("date", format=tables.DATE_FORMAT)},
+        alt="The week's reviews",
     )
 
 
-def places(authority: Authority, plan: Plan) -> None:
+def links_tab(authority: Authority, plan: Plan) -> None:
+    links = state.memo("links", lambda: tables.links_frame(authority, plan))
+    states = links["Link"].value_counts().to_dicts() if links.height else []
+    by_state = {row["Link"]: row["count"] for row in states}
+    unlinked = len(authority.settings) - links.height
+    st.markdown(
+        f"**{count(links.height)}** of {count(len(authority.settings))} settings have a link "
+        f"practitioner: **{count(by_state.get('kept', 0))}** kept their existing one, "
+        f"**{count(by_state.get('changed', 0))}** changed and "
+        f"**{count(by_state.get('new', 0))}** are new."
+        + (f" {plural(unlinked, 'setting')} could not be given one." if unlinked else "")
+    )
+    only = st.toggle("Only changed and new links", key="ir_links_changed")
+    shown = links.filter(pl.col("Link") != "kept") if only else links
+    st.dataframe(
+        shown,
+        hide_index=True,
+        alt="Each setting's link practitioner, kept, changed or new, and why",
+        column_config={"Why": st.column_config.TextColumn(width="large")},
+    )
+
+
+def map_tab(authority: Authority, plan: Plan) -> None:
     settings_frame, bases_frame = state.memo("map", lambda: tables.map_frames(authority, plan))
     chart, text = charts.map_chart(settings_frame, bases_frame)
     st.caption(md(text))  # the chart's summary names people
     st.altair_chart(chart, width="stretch", alt=text)
     with st.expander("Settings and bases as tables"):
         st.dataframe(
-            settings_frame.drop("lat", "lon"), hide_index=True, alt="Settings and their link"
+            settings_frame.drop("lat", "lon", "setting_id"),
+            hide_index=True,
+            alt="Settings and their link practitioner",
         )
         st.dataframe(bases_frame.drop("lat", "lon"), hide_index=True, alt="Practitioners' bases")
 
 
-def not_scheduled(authority: Authority, plan: Plan) -> None:
-    summary = plan.summary
-    unscheduled = state.memo("unscheduled", lambda: tables.unscheduled_frame(authority, plan))
-    if unscheduled.height == 0:
-        st.success("Every due child has an appointment.")
-    else:
-        by_reason = summary.get("unscheduled_by_reason", {})
-        st.markdown(
-            f"**{unscheduled.height:,}** due children have no appointment: "
-            + ", ".join(f"{code} {n:,}" for code, n in by_reason.items())
-            + "."
-        )
-        filter_reason, filter_setting = st.columns(2)
-        reasons = filter_reason.multiselect(
-            "Reason",
-            [code.value for code in ReasonCode],
-            default=[],
-            placeholder="All reasons",
-            key="ir_filter_reason",
-        )
-        setting_names = sorted(unscheduled["setting"].unique().to_list())
-        chosen = filter_setting.multiselect(
-            "Setting", setting_names, placeholder="All settings", key="ir_filter_setting"
-        )
-        funded_only = st.toggle("Only funded two-year-olds", key="ir_filter_funded")
-        shown = unscheduled
-        if reasons:
-            shown = shown.filter(pl.col("reason_code").is_in(reasons))
-        if chosen:
-            shown = shown.filter(pl.col("setting").is_in(chosen))
-        if funded_only:
-            shown = shown.filter(pl.col("funded_two") == "yes")
-        st.caption(f"Showing {shown.height:,} of {unscheduled.height:,}.")
-        st.dataframe(
-            shown.drop("setting_id"),
-            hide_index=True,
-            alt="Children not scheduled, with the reason",
-            column_config={"reason": st.column_config.TextColumn("Reason", width="large")},
-        )
-
-
-def links(authority: Authority, plan: Plan) -> None:
-    summary = plan.summary
-    links = state.memo("links", lambda: tables.links_frame(authority, plan))
-    stage = summary.get("link_stage", {})
-    st.markdown(
-        f"**{summary.get('settings_linked', links.height)}** of {summary.get('settings', '?')} "
-        f"settings have a link practitioner; **{summary.get('links_kept', 0)}** kept their "
-        f"existing one (link stage {stage.get('status', '?')}, gap "
-        f"{100 * float(stage.get('gap', 0)):.1f}%)."
-    )
-    st.dataframe(
-        links,
-        hide_index=True,
-        alt="Each setting's link practitioner",
-        column_config={"why": st.column_config.TextColumn("Why", width="large")},
-    )
-
-
-def checks(result: PlanResult) -> None:
+def checks_tab(result: PlanResult) -> None:
     if not result.check.violations:
-        st.success("The independent checker re-tested every rule of the contract: all hold.")
-    else:
-        st.error(f"{len(result.check.violations)} rule(s) broken.")
-        st.dataframe(
-            pl.DataFrame({"violation": [str(v) for v in result.check.violations]}),
-            hide_index=True,
-            alt="Broken rules",
+        st.success(
+            "The independent checker re-tested every rule of the contract on this plan: all hold.",
+            icon=":material/verified:",
         )
+        return
+    st.error(f"{plural(len(result.check.violations), 'rule')} broken.")
+    st.dataframe(
+        pl.DataFrame({"Broken rule": [str(v) for v in result.check.violations]}),
+        hide_index=True,
+        alt="Broken rules",
+    )
 
 
 def main() -> None:
@@ -343,48 +715,46 @@ def main() -> None:
         st.error("There is no valid data to plan with yet.", icon=":material/error:")
         st.page_link("ui/pages/data.py", label="Go to the Data page", icon=":material/upload_file:")
         return
-    controls(authority, identity)
+    working = state.working()
+    which_plan(working)
+    controls(authority, identity, working)
     solve_panel()
-    result = state.result()
-    if result is None:
-        if state.job() is not None:
-            return  # the live status above says what is happening
-        st.info(
-            f"No plan yet in this session for {md(authority.config.term.name)}. Choose a time "
-            "limit and press **Generate the plan**, or open a saved one on the Versions page.",
-            icon=":material/info:",
-        )
+    if working is None:
+        if state.job() is None:
+            st.info(
+                f"No plan yet for these data ({md(authority.config.term.name)}). Choose a time "
+                "limit and press **Make a new plan**.",
+                icon=":material/info:",
+            )
         return
-    overview(authority, result, identity)
-    plan = result.plan
-    tabs = st.tabs(
-        [
-            "Timeline",
-            "Week",
-            "Appointments",
-            "Map",
-            "Not scheduled",
-            "Links",
-            "Checks",
-            "Find a slot",
-        ]
-    )
+    authority = working.authority
+    verdict(authority, working)
+    pins_not_kept(authority, working.plan)
+    plan = working.plan
+    tabs = st.tabs(list(TABS))
     with tabs[0]:
-        timeline(authority, plan)
+        summary_tab(authority, working, identity)
     with tabs[1]:
-        week(authority, plan)
+        why_tab(authority, plan)
     with tabs[2]:
-        appointments(authority, plan)
+        appointments_tab(authority, plan, identity)
     with tabs[3]:
-        places(authority, plan)
+        timeline_tab(authority, plan)
     with tabs[4]:
-        not_scheduled(authority, plan)
+        week_tab(authority, plan)
     with tabs[5]:
-        links(authority, plan)
+        links_tab(authority, plan)
     with tabs[6]:
-        checks(result)
+        map_tab(authority, plan)
     with tabs[7]:
-        find_slot_panel(authority, result, identity)
+        if can(identity, Action.EDIT_PINS):
+            pins_editor(authority, plan)
+        else:
+            st.caption("Coordinators and service leads pin links and reviews.")
+    with tabs[8]:
+        checks_tab(working.result)
+    with tabs[9]:
+        find_slot_panel(authority, working.result, identity)
 
 
 main()

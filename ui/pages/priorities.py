@@ -1,9 +1,11 @@
-"""Service lead · Priorities: change the weights and review model, re-plan, see what changed.
+"""Service lead · Priorities: change how much each aim counts and see, within seconds, what the
+working plan would become.
 
-A re-plan keeps the current links (unless asked) and each child's slot where the rules still
-allow, so a small change in priorities gives a small change in the rota. Pins always hold.
-Coordinators and service leads; the re-plan is saved as a new version (changed weights are
-audited with it) and each pin added or removed is audited.
+A what-if starts from the working plan (``make_plan(warm=...)``): its slots are the first
+answer, and its links are reused when no link weight (continuity, travel, balance) changed, so
+a small change gives its answer in a few seconds. The what-if is not saved: the lead reads the
+before and after (figures, children who would move, who would hear), then keeps it as a draft
+or drops it. Pins hold in every what-if. Coordinators and service leads.
 """
 
 from __future__ import annotations
@@ -11,66 +13,71 @@ from __future__ import annotations
 import streamlit as st
 from pydantic import ValidationError
 
-from scheduler.config import Priorities, ReviewConfig
+from scheduler.config import Config, Priorities, ReviewConfig
 from scheduler.domain import Authority
-from scheduler.pipeline import PlanOptions
 from scheduler.store.access import Action, can
+from scheduler.store.compare import audience, compare_plans
+from scheduler.wording import WEIGHTS, count, plural, review_kind
+from scheduler.working import plan_options
 from ui import auth, state
 from ui.components import tables
-from ui.components.kpis import comparison_frame, plan_kpis, show_kpis
-from ui.components.pins import pins_editor
+from ui.components.kpis import plan_kpis, show_kpis
 from ui.components.progress import solve_panel
 from ui.markup import md
 
-WEIGHTS: dict[str, tuple[str, str]] = {
-    "funded_two": ("Funded two-year-olds", "Children with a funded two-year-old place."),
-    "urgency": (
-        "Close to ageing out",
-        "Children nearest the end of their window, and overdue ones.",
+GROUPS: dict[str, tuple[str, ...]] = {
+    "Who is booked first": (
+        "funded_two",
+        "urgency",
+        "looked_after",
+        "child_protection",
+        "child_in_need",
+        "deprivation",
+        "was_not_brought",
+        "send",
     ),
-    "send": ("SEND and prior concerns", "Children with SEND or known prior concerns."),
-    "earlier_in_window": ("Earlier in the window", "Seeing children nearer 24 than 30 months."),
-    "continuity": ("Keep link practitioners", "Keeping each setting's existing link practitioner."),
-    "travel": ("Less travel", "Fewer kilometres; several reviews per visit."),
-    "balance": ("Balanced workloads", "Spreading reviews fairly across practitioners."),
+    "How reviews are arranged": (
+        "earlier_in_window",
+        "own_model",
+        "continuity",
+        "travel",
+        "balance",
+    ),
 }
 
 
-def main(authority: Authority) -> None:
-    config = authority.config
-    current = state.result()
-    st.markdown(
-        "Set how much each aim counts, then **re-plan**. The weights are relative: doubling one "
-        "makes it count twice as much against the others."
-    )
-
-    with st.form("ir_priorities"):
-        st.header("Weights")
-        weight_columns = st.columns(2)
-        weights: dict[str, float] = {}
-        for i, (name, (label, help_text)) in enumerate(WEIGHTS.items()):
+def weights_form(config: Config, base: Config | None) -> dict[str, float]:
+    """Sliders for every weight, each saying what it means and its value in the data."""
+    weights: dict[str, float] = {}
+    for group, names in GROUPS.items():
+        st.subheader(group)
+        columns = st.columns(2)
+        for i, name in enumerate(names):
             value = float(getattr(config.priorities, name))
-            weights[name] = weight_columns[i % 2].slider(
-                label,
+            default = float(getattr(base.priorities, name)) if base is not None else value
+            words = WEIGHTS[name]
+            weights[name] = columns[i % 2].slider(
+                words.label,
                 min_value=0.0,
                 max_value=max(10.0, value),
                 value=value,
                 step=0.5,
-                help=help_text,
+                format="%.1f",
+                help=f"{words.help} In the data's config.toml: {default:g}.",
                 key=f"ir_weight_{name}",
             )
-        st.header("Review")
-        review = config.review
+    return weights
+
+
+def review_form(review: ReviewConfig) -> dict[str, object]:
+    """How reviews run (what-if values for the review settings)."""
+    with st.expander("Review settings (also part of the what-if)"):
         model = st.radio(
-            "Review model",
-            ["joint", "separate"],
-            index=0 if review.model == "joint" else 1,
+            "Usual kind of review",
+            ["joint", "separate", "home"],
+            index=["joint", "separate", "home"].index(review.model),
             horizontal=True,
-            format_func=lambda m: (
-                "Joint meeting at the setting"
-                if m == "joint"
-                else "Separate health appointment at the clinic"
-            ),
+            format_func=review_kind,
             key="ir_model",
         )
         window = st.slider(
@@ -81,7 +88,7 @@ def main(authority: Authority) -> None:
             key="ir_window",
         )
         overdue = st.slider(
-            "Overdue children may be seen until (months)",
+            "Children past the window may be seen until (months)",
             min_value=24,
             max_value=48,
             value=review.overdue_until_months,
@@ -92,7 +99,7 @@ def main(authority: Authority) -> None:
             "Meeting (minutes)", 5, 480, review.meeting_minutes, step=5, key="ir_meeting"
         )
         pre = minutes[1].number_input(
-            "Pre-meeting (minutes, joint model)",
+            "Pre-meeting (minutes, joint reviews)",
             0,
             240,
             review.pre_meeting_minutes,
@@ -107,97 +114,147 @@ def main(authority: Authority) -> None:
             step=5,
             key="ir_extra",
         )
-        st.header("Re-plan")
-        limits = st.columns(2)
-        time_limit = limits[0].slider(
-            "Time limit (seconds)", 5, 600, 30, step=5, key="ir_replan_limit"
-        )
-        relink = limits[1].checkbox(
-            "Also choose link practitioners again",
-            value=False,
-            key="ir_relink",
-            help="Off: every setting keeps its current link practitioner.",
+    return {
+        "model": model,
+        "meeting_minutes": int(meeting),
+        "pre_meeting_minutes": int(pre),
+        "prior_concerns_extra_minutes": int(extra),
+        "window_months": (int(window[0]), int(window[1])),
+        "overdue_until_months": int(overdue),
+    }
+
+
+def try_it(authority: Authority, working: state.Working) -> None:
+    config = authority.config
+    base = state.base_config()
+    with st.form("ir_priorities"):
+        weights = weights_form(config, base)
+        review = review_form(config.review)
+        limit = st.slider(
+            "Answer within (seconds)",
+            2,
+            120,
+            6,
+            key="ir_whatif_limit",
+            help="The first answer is the plan you have; the search improves on it until "
+            "this time is up.",
         )
         submitted = st.form_submit_button(
-            "Re-plan" if current is not None else "Plan with these priorities",
+            "Try these priorities",
             type="primary",
+            icon=":material/science:",
             disabled=state.job() is not None,
         )
+    if not submitted:
+        return
+    try:
+        new_config = config.model_copy(
+            update={
+                "priorities": Priorities(**weights),
+                "review": config.review.model_copy(update=review),
+            }
+        )
+        ReviewConfig.model_validate(new_config.review.model_dump())
+    except ValidationError as exc:
+        for error in exc.errors():
+            st.error(md(str(error["msg"]).removeprefix("Value error, ")), icon=":material/error:")
+        return
+    state.start_job(
+        "what_if",
+        authority.with_config(new_config),
+        plan_options(limit, link_time_limit=min(10.0, 0.4 * limit)),
+        warm=working.result,
+        note="what-if",
+    )
+    st.rerun()
 
-    if submitted:
-        try:
-            new_config = config.model_copy(
-                update={
-                    "priorities": Priorities(**weights),
-                    "review": ReviewConfig(
-                        model=model,
-                        meeting_minutes=int(meeting),
-                        pre_meeting_minutes=int(pre),
-                        prior_concerns_extra_minutes=int(extra),
-                        window_months=(int(window[0]), int(window[1])),
-                        overdue_until_months=int(overdue),
-                    ),
-                }
-            )
-        except ValidationError as exc:
-            for error in exc.errors():
-                message = str(error["msg"]).removeprefix("Value error, ")
-                st.error(md(message), icon=":material/error:")
-        else:
-            options = PlanOptions(
-                time_limit=float(time_limit),
-                link_time_limit=min(10.0, float(time_limit)),
-                workers=1,
-                relink=bool(relink),
-            )
-            state.start_job("replan", authority.with_config(new_config), options, replan=True)
-            st.rerun()  # redraw with the button disabled and the live status showing
 
-    solve_panel()
+def before_and_after(what: state.WhatIf) -> None:
+    """The what-if against the plan it started from: figures, who moves, who would hear."""
+    before, after = what.before.plan, what.result.plan
+    comparison = compare_plans(before, after)
+    who = audience(comparison)
+    st.header("Before and after")
+    changed = ", ".join(
+        f"{WEIGHTS[name].label if name in WEIGHTS else name} {old:g} → {new:g}"
+        for name, (old, new) in what.changed.items()
+    )
+    seconds = max(1, round(float(after.summary.get("solve_seconds", 0))))
+    st.markdown(
+        f"Against {what.before.describe()}"
+        + (f", with **{md(changed)}**" if changed else ", with the same weights")
+        + f". Found in {plural(seconds, 'second')}."
+    )
+    show_kpis(plan_kpis(after.summary, before.summary, against="vs the plan you have"))
+    st.markdown(
+        f"**{plural(comparison.count('moved'), 'child', 'children')}** would move, "
+        f"**{count(comparison.count('added'))}** would be newly booked and "
+        f"**{count(comparison.count('removed'))}** would lose their review; "
+        f"{count(comparison.unchanged_appointments)} keep theirs. "
+        f"{plural(len(who.settings), 'setting')} and {plural(who.families, 'family', 'families')} "
+        "would hear about it if it were published."
+    )
+    left, right = st.columns([2, 3])
+    with left:
+        st.dataframe(
+            tables.figures_frame(comparison),
+            hide_index=True,
+            alt="Key figures before and after",
+        )
+    with right:
+        st.dataframe(
+            tables.changes_frame(what.authority, comparison),
+            hide_index=True,
+            alt="Children whose review would change",
+        )
+    if not can(auth.current_identity(), Action.GENERATE_PLAN):
+        return
+    keep, drop = st.columns(2)
+    if keep.button(
+        "Keep as a new draft",
+        type="primary",
+        icon=":material/save:",
+        key="ir_whatif_keep",
+        help="Saved as the next draft version; it becomes the plan on the Plan page. Settings "
+        "see it only once a coordinator publishes it.",
+    ):
+        kept = state.keep_what_if()
+        if kept is not None:
+            st.success(f"Kept as {kept.describe()}.", icon=":material/check:")
+        st.rerun()
+    if drop.button("Drop this what-if", key="ir_whatif_drop"):
+        state.drop_what_if()
+        st.rerun()
 
+
+def main() -> None:
+    auth.guard(Action.CHANGE_PRIORITIES, page="priorities")
+    state.prepare()
+    st.title("Priorities")
+    working = state.working()
+    if working is None:
+        st.info(
+            "Priorities are tried against a plan: make one on the Plan page first.",
+            icon=":material/info:",
+        )
+        st.page_link("ui/pages/plan.py", label="Go to the Plan page", icon=":material/event_note:")
+        return
+    authority = working.authority
+    st.markdown(
+        "Set how much each aim counts and press **Try these priorities**: within seconds you "
+        f"see what {working.describe()} would become. Weights are relative: an ordinary child "
+        "counts 1, and doubling a weight makes it count twice as much against the others. "
+        "Nothing changes for anyone until you keep the result and a coordinator publishes it."
+    )
     base = state.base_config()
-    if base is not None and base != config:
-        st.info("These priorities differ from the data's config.toml.", icon=":material/tune:")
-        if st.button("Go back to the data's settings", key="ir_reset_config"):
-            state.start_job(
-                "replan",
-                authority.with_config(base),
-                PlanOptions(time_limit=30.0, workers=1),
-                replan=True,
-            )
-            st.rerun()
-
-    after = state.result()
-    previous = state.before()
-    if after is not None and previous is not None:
-        st.header("Before and after the re-plan")
-        st.caption("Cards show the new plan; changes are against the plan it replaced.")
-        show_kpis(plan_kpis(after.plan.summary, previous.plan.summary, against="vs previous plan"))
-        left, right = st.columns([2, 3])
-        with left:
-            st.dataframe(
-                comparison_frame(previous.plan.summary, after.plan.summary),
-                hide_index=True,
-                alt="Key figures before and after the re-plan",
-            )
-        with right:
-            changed = tables.changed_frame(authority, previous.plan, after.plan)
-            st.markdown(f"**{changed.height:,}** children's appointments changed.")
-            st.dataframe(changed, hide_index=True, alt="Children whose appointment changed")
-    elif after is not None:
-        st.caption("Re-plan to compare a new plan with the current one.")
-
-    if can(auth.current_identity(), Action.EDIT_PINS):
-        st.header("Pins")
-        pins_editor(authority, after.plan if after is not None else None)
+    if base is not None and base.priorities != authority.config.priorities:
+        st.caption("The plan you have was made with weights other than the data's config.toml.")
+    solve_panel()
+    what = state.what_if()
+    if what is not None:  # the answer first, the weights to change below it
+        before_and_after(what)
+        st.header("Try other priorities")
+    try_it(authority, working)
 
 
-auth.guard(Action.CHANGE_PRIORITIES, page="priorities")
-state.prepare()
-st.title("Priorities")
-data = state.authority()
-if data is None:
-    st.error("There is no valid data to plan with yet.", icon=":material/error:")
-    st.page_link("ui/pages/data.py", label="Go to the Data page", icon=":material/upload_file:")
-else:
-    main(data)
+main()

@@ -112,9 +112,9 @@ def whole_authority(identity: Identity) -> None:
     period = period_picker(merged_data)
     if period is None:
         return
-    current = state.result()
+    current = state.working()
     plan: Plan | None = current.plan if current is not None else None
-    source = "the plan in this session"
+    source = f"the plan you are working on ({current.describe()})" if current else ""
     if plan is None:
         published = storage.published_for(identity)
         if published is not None and set(published[0].children) == set(data.children):

@@ -5,7 +5,8 @@ A **setting user** sees the *published* plan only, cut down to their own setting
 (``scope_for``) before anything is drawn, and there is no setting picker: whatever a widget,
 a URL query parameter or a file name says, the other settings' rows are simply not there.
 **Coordinators and service leads** can look at any setting, in the published plan (what the
-setting sees) or in the plan of their own session. Children are named by initials; every
+setting sees, and the only one whose calendars and letters are offered) or in the working
+draft. Children are named by initials; every
 download is checked again and audited when it is clicked.
 """
 
@@ -28,6 +29,7 @@ from scheduler.store import repository as repo
 from scheduler.store.access import Action, Identity, Role, require, scope_for, visible_settings
 from scheduler.store.records import AuditAction, StoredVersion
 from scheduler.unbooked import unbooked_children
+from scheduler.wording import setting_type
 from ui import auth, state, storage
 from ui.components import downloads, tables
 from ui.markup import mailto, md
@@ -77,31 +79,38 @@ def own_setting(identity: Identity) -> None:
 def any_setting(identity: Identity) -> None:
     """Coordinators and service leads: any setting, in the session's or the published plan."""
     state.prepare()
+    working = state.working()
     session_data = state.authority()
-    session_result = state.result()
     stored = published()
     kinds: list[SourceKind] = []
-    if session_data is not None:
-        kinds.append("session")
     if stored is not None:
-        kinds.append("published")
+        kinds.append("published")  # what the setting sees: first
+    if session_data is not None and not (
+        working is not None and stored is not None and working.version == stored.info.version
+    ):
+        kinds.append("session")
     if not kinds:
         st.error("There is no valid data yet.", icon=":material/error:")
         return
-    default = 0 if session_result is not None or stored is None else len(kinds) - 1
     labels = {
-        "session": "The plan in this session",
-        "published": f"The published plan (version {stored.info.version})" if stored else "",
+        "session": f"The plan you are working on ({working.describe()})"
+        if working is not None
+        else "The data you are working on (no plan yet)",
+        "published": f"What the setting sees: the published plan (version {stored.info.version})"
+        if stored
+        else "",
     }
     kind: SourceKind = (
         st.radio(
             "Which plan",
             kinds,
-            index=default,
+            index=0,
             format_func=lambda k: labels[k],
             horizontal=True,
             key="ir_setting_source",
-            help="Settings see the published plan; the session's plan is yours until published.",
+            help="Settings see the published plan. A draft is yours until it is published; "
+            "its calendars and letters are not offered, so nothing unpublished reaches a "
+            "family.",
         )
         if len(kinds) > 1
         else kinds[0]
@@ -112,9 +121,9 @@ def any_setting(identity: Identity) -> None:
     else:
         assert session_data is not None
         authority, plan = scope_for(
-            identity, session_data, session_result.plan if session_result else None
+            identity, session_data, working.plan if working is not None else None
         )
-        shown = Shown(authority, plan, "session", state.saved_version())
+        shown = Shown(authority, plan, "session", working.version if working else None)
 
     ids = sorted(authority.settings, key=lambda s: (authority.settings[s].name, s))
     ids = visible_settings(identity, ids)
@@ -144,7 +153,7 @@ def show(identity: Identity, shown: Shown, setting_id: str) -> None:
     authority, plan = shown.authority, shown.plan
     setting = authority.settings[setting_id]
     st.markdown(  # names and addresses are data: escaped, never markup
-        f"**{md(setting.name)}** · {md(setting.type.replace('_', ' '))}"
+        f"**{md(setting.name)}** · {md(setting_type(setting.type))}"
         f" · {md(setting.address or 'no address given')}"
         f" · open {describe_days(setting.open_days)} {format_time(setting.open_time)}–"
         f"{format_time(setting.close_time)}"
@@ -178,6 +187,8 @@ def show(identity: Identity, shown: Shown, setting_id: str) -> None:
     st.header(f"Review slots, {md(term)}")
     if shown.kind == "published":
         st.caption(f"From the published plan, version {shown.version}.")
+    else:
+        st.caption("From a draft: the setting does not see it until it is published.")
     if slots.height == 0:
         st.info("No reviews are scheduled at this setting this term.")
     else:
@@ -201,7 +212,16 @@ def show(identity: Identity, shown: Shown, setting_id: str) -> None:
             },
         )
     unbooked_section(authority, plan, setting_id)
-    downloads_for(identity, shown, plan, setting_id)
+    if shown.kind == "published":
+        downloads_for(identity, shown, plan, setting_id)
+    else:
+        st.header("Calendars and letters")
+        st.info(
+            "Calendars and letters come from the published plan only, so nothing unpublished "
+            "reaches a family. Publish this draft on the Versions page, or choose the published "
+            "plan above.",
+            icon=":material/info:",
+        )
 
 
 def unbooked_section(authority: Authority, plan: Plan, setting_id: str) -> None:

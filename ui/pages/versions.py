@@ -1,9 +1,9 @@
-"""Coordinator · Versions: every saved plan, one opened (and re-planned from), two compared,
-one published; the audit log.
+"""Coordinator · Versions: what settings see, publishing a draft (showing first what changes
+for whom, asking once), comparing two versions, opening one to work on, and the audit log.
 
-Every plan made on the Plan or Priorities page is saved as the next version. The *published*
-version is the one settings see and their subscribed calendars show; only a coordinator
-changes it. Coordinators and service leads read the versions and the audit log.
+Every plan made on the Plan page is saved as a draft; a service lead's what-if only when kept.
+The *published* version is the one settings see and their subscribed calendars show; only a
+coordinator changes it. Coordinators and service leads read the versions and the audit log.
 """
 
 from __future__ import annotations
@@ -14,22 +14,20 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from scheduler.domain import format_time
-from scheduler.pipeline import PlanOptions
-from scheduler.plan import Appointment
 from scheduler.store import repository as repo
 from scheduler.store.access import Action, Identity, can, require
-from scheduler.store.compare import KpiDelta, PlanComparison
-from scheduler.store.datasets import authority_files, content_hash
+from scheduler.store.compare import PlanComparison, audience
 from scheduler.store.records import AuditAction, PurgedData, StoredVersion, VersionInfo
+from scheduler.wording import count, of, plural, status
 from ui import auth, state, storage
-from ui.components import downloads, tables
+from ui.components import tables
 from ui.components.kpis import plan_kpis, show_kpis
 from ui.markup import md
 
 _OPENED = "ir_versions_opened"
 _KEEP_OPEN = 3
 """How many opened versions a session keeps in memory (switching back is instant)."""
+_CONFIRM = "ir_publish_confirm"
 
 
 def opened(version: int) -> StoredVersion:
@@ -43,92 +41,220 @@ def opened(version: int) -> StoredVersion:
 
 
 def label(info: VersionInfo) -> str:
-    mark = " · published" if info.published else ""
-    purged = " · purged" if info.purged else ""
-    return (
-        f"Version {info.version} · {info.saved_at:%d %b %Y %H:%M} · {info.saved_by}{mark}{purged}"
-    )
+    mark = " · published" if info.published else " · draft"
+    purged = " · children's data deleted" if info.purged else ""
+    note = f" · {info.note}" if info.note else ""
+    return f"Version {info.version}{mark} · {info.saved_at:%d %b %Y %H:%M}{note}{purged}"
 
 
 def versions_frame(versions: list[VersionInfo]) -> pl.DataFrame:
-    """The list of versions, newest first, with their headline figures (text, not colour)."""
+    """The list of versions, newest first, with their headline figures in words."""
     rows = [
         {
-            "version": v.version,
-            "saved": v.saved_at.strftime("%Y-%m-%d %H:%M"),
-            "by": v.saved_by,
-            "note": v.note,
-            "term": v.term_name,
-            "children_due": v.kpis.get("children_due"),
-            "scheduled": v.kpis.get("scheduled"),
-            "in_window": v.kpis.get("in_window"),
-            "status": str(v.kpis.get("status", "")),
-            "published": "published" if v.published else "",
-            "purged": "purged" if v.purged else "",
+            "Version": v.version,
+            "State": "published" if v.published else "draft",
+            "Saved": v.saved_at.strftime("%d %b %Y %H:%M"),
+            "By": v.saved_by,
+            "What it was": v.note,
+            "Term": v.term_name,
+            "Children booked": of(
+                int(v.kpis.get("scheduled", 0)), int(v.kpis.get("children_due", 0))
+            )
+            if "children_due" in v.kpis
+            else "",
+            "Funded booked": of(
+                int(v.kpis.get("funded_two_scheduled", 0)), int(v.kpis.get("funded_two_due", 0))
+            )
+            if "funded_two_due" in v.kpis
+            else "",
+            "How good": status(str(v.kpis.get("status", ""))),
+            "Children's data": "deleted" if v.purged else "kept",
         }
         for v in versions
     ]
     schema: dict[str, Any] = {
-        "version": pl.Int64,
-        "saved": pl.String,
-        "by": pl.String,
-        "note": pl.String,
-        "term": pl.String,
-        "children_due": pl.Int64,
-        "scheduled": pl.Int64,
-        "in_window": pl.Int64,
-        "status": pl.String,
-        "published": pl.String,
-        "purged": pl.String,
+        "Version": pl.Int64,
+        "State": pl.String,
+        "Saved": pl.String,
+        "By": pl.String,
+        "What it was": pl.String,
+        "Term": pl.String,
+        "Children booked": pl.String,
+        "Funded booked": pl.String,
+        "How good": pl.String,
+        "Children's data": pl.String,
     }
     return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
 
 
-def _figure(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:,.3f}".rstrip("0").rstrip(".")
-    return "" if value is None else str(value)
-
-
-def kpi_frame(kpis: list[KpiDelta]) -> pl.DataFrame:
-    """KPI before, after and the signed change, all as text."""
-    rows = [
-        {
-            "measure": k.key.replace("_", " "),
-            "before": _figure(k.before),
-            "after": _figure(k.after),
-            "change": "" if k.delta is None else f"{k.delta:+,.3f}".rstrip("0").rstrip("."),
-        }
-        for k in kpis
-    ]
-    return pl.DataFrame(
-        rows, schema=dict.fromkeys(("measure", "before", "after", "change"), pl.String)
+def changes_summary(comparison: PlanComparison) -> str:
+    """``12 children move, 3 are newly booked, 1 loses their review; 2 links change.``"""
+    return (
+        f"{plural(comparison.count('moved'), 'child moves', 'children move')}, "
+        f"{count(comparison.count('added'))} newly booked, "
+        f"{count(comparison.count('removed'))} no longer booked, "
+        f"{count(comparison.unchanged_appointments)} unchanged; "
+        f"{plural(len(comparison.links), 'link practitioner change', 'link practitioner changes')}."
     )
 
 
-def _slot(a: Appointment | None) -> str:
-    return "" if a is None else f"{a.date:%a %d %b} {format_time(a.start)} ({a.practitioner_id})"
-
-
-def changes_frame(comparison: PlanComparison, newer: StoredVersion | None) -> pl.DataFrame:
-    """Children whose review was added, removed or moved (initials only)."""
-    rows = []
-    for change in comparison.appointments:
-        child = tables.child_name(newer.authority, change.child_id) if newer else change.child_id
-        rows.append(
-            {
-                "child": child,
-                "setting": change.setting_id,
-                "change": change.kind,
-                "what_changed": ", ".join(
-                    f.replace("_id", "").replace("_", " ") for f in change.fields
-                ),
-                "before": _slot(change.before),
-                "after": _slot(change.after),
-            }
+def show_comparison(comparison: PlanComparison, newer: StoredVersion | None) -> None:
+    """Figures before and after, then the children and links that changed (in words)."""
+    st.dataframe(tables.figures_frame(comparison), hide_index=True, alt="Key figures compared")
+    if newer is None:
+        return
+    if comparison.appointments:
+        st.dataframe(
+            tables.changes_frame(newer.authority, comparison),
+            hide_index=True,
+            alt="Children whose review changed",
         )
-    columns = ("child", "setting", "change", "what_changed", "before", "after")
-    return pl.DataFrame(rows, schema=dict.fromkeys(columns, pl.String))
+    if comparison.links:
+        st.dataframe(
+            tables.link_changes_frame(newer.authority, comparison),
+            hide_index=True,
+            alt="Settings whose link practitioner changed",
+        )
+
+
+def publish_section(identity: Identity, versions: list[VersionInfo]) -> None:
+    """Choose a draft, see what publishing it changes for whom, confirm once."""
+    st.header("Publish a draft")
+    drafts = [v for v in versions if not v.published and not v.purged]
+    if not drafts:
+        st.caption("Every version is published or deleted: make a plan on the Plan page first.")
+        return
+    working = state.working() if can(identity, Action.VIEW_ALL_SETTINGS) else None
+    numbers = [v.version for v in drafts]
+    default = numbers.index(working.version) if working and working.version in numbers else 0
+    by_number = {v.version: v for v in drafts}
+    chosen = st.selectbox(
+        "Draft to publish",
+        numbers,
+        index=default,
+        format_func=lambda n: label(by_number[n]),
+        key="ir_publish_which",
+        help="The plan on the Plan page is chosen first.",
+    )
+    if chosen is None:
+        return
+    info = by_number[int(chosen)]
+    published = next((v for v in versions if v.published), None)
+    try:
+        draft = opened(info.version)
+    except PurgedData:
+        st.info("The children's data of this version were deleted.", icon=":material/info:")
+        return
+    if published is None:
+        families = len(draft.plan.appointments)
+        settings = len({a.setting_id for a in draft.plan.appointments if a.setting_id})
+        st.markdown(
+            f"Nothing is published yet. Publishing version {info.version} gives settings their "
+            f"review slots: **{plural(families, 'family', 'families')}** and "
+            f"**{plural(settings, 'setting')}** get invitations and letters."
+        )
+    else:
+        comparison = repo.compare_versions(storage.store(), published.version, info.version)
+        who = audience(comparison)
+        if comparison.unchanged:
+            st.markdown(
+                f"Version {info.version} books every child exactly as the published version "
+                f"{published.version} does: nobody would hear of a change."
+            )
+        else:
+            st.markdown(
+                f"Against the published version {published.version}: {changes_summary(comparison)}"
+                f" **{plural(who.families, 'family', 'families')}** would get an updated "
+                f"invitation or letter ({count(len(who.new))} new, {count(len(who.moved))} "
+                f"moved, {count(len(who.cancelled))} cancelled), and the calendars of "
+                f"**{plural(len(who.settings), 'setting')}** and "
+                f"**{plural(len(who.practitioners), 'practitioner')}** change."
+            )
+        with st.expander("What changes, child by child"):
+            show_comparison(comparison, draft)
+    if not can(identity, Action.PUBLISH_PLAN):
+        st.caption("Coordinators publish.")
+        return
+    if st.session_state.get(_CONFIRM) != info.version:
+        if st.button(
+            f"Publish version {info.version}…",
+            icon=":material/publish:",
+            key="ir_version_publish",
+            help="You are asked once more before anything changes.",
+        ):
+            st.session_state[_CONFIRM] = info.version
+            st.rerun()
+        return
+    with st.container(border=True):
+        st.markdown(
+            f"**Publish version {info.version}?** Settings' pages and subscribed calendars "
+            "will show it straight away."
+        )
+        yes, no = st.columns(2)
+        if yes.button(
+            f"Yes, publish version {info.version}",
+            type="primary",
+            key="ir_version_publish_yes",
+        ):
+            require(auth.current_identity(), Action.PUBLISH_PLAN)
+            repo.publish(storage.store(), info.version, actor=storage.actor(identity))
+            st.session_state[_CONFIRM] = None
+            st.session_state.pop(_OPENED, None)
+            if working is not None and working.version == info.version:
+                state.open_version(info.version)  # the working plan is now the published one
+            st.toast(f"Version {info.version} is published.", icon=":material/publish:")
+            st.rerun()
+        if no.button("Not now", key="ir_version_publish_no"):
+            st.session_state[_CONFIRM] = None
+            st.rerun()
+
+
+def compare_two(identity: Identity, versions: list[VersionInfo]) -> None:
+    st.header("Compare two versions")
+    if len(versions) < 2:
+        st.caption("Two saved versions are needed to compare.")
+        return
+    numbers = [v.version for v in versions]
+    by_number = {v.version: v for v in versions}
+    published = next((v.version for v in versions if v.published), None)
+    working = state.working() if can(identity, Action.VIEW_ALL_SETTINGS) else None
+    # newer: the plan being worked on, unless it is the published one (then the newest other);
+    # older: the published one; never the same version twice
+    newer_default = (
+        working.version
+        if working and working.version in numbers and working.version != published
+        else next(n for n in numbers if n != published)
+    )
+    older_default = (
+        published
+        if published is not None and published != newer_default
+        else next(n for n in numbers if n != newer_default)
+    )
+    left, right = st.columns(2)
+    before = left.selectbox(
+        "Older",
+        numbers,
+        index=numbers.index(older_default),
+        format_func=lambda n: label(by_number[n]),
+        key="ir_version_before",
+    )
+    after = right.selectbox(
+        "Newer",
+        numbers,
+        index=numbers.index(newer_default),
+        format_func=lambda n: label(by_number[n]),
+        key="ir_version_after",
+    )
+    if before is None or after is None or before == after:
+        st.caption("Choose two different versions.")
+        return
+    comparison = repo.compare_versions(storage.store(), int(before), int(after))
+    try:
+        newer: StoredVersion | None = opened(int(after))
+    except PurgedData:
+        newer = None
+    st.markdown(f"From version {before} to version {after}: {changes_summary(comparison)}")
+    show_comparison(comparison, newer)
 
 
 def open_one(identity: Identity, versions: list[VersionInfo]) -> None:
@@ -154,143 +280,28 @@ def open_one(identity: Identity, versions: list[VersionInfo]) -> None:
     except PurgedData:
         st.info("The children's data of this version were deleted.", icon=":material/info:")
         return
-    plan = stored.plan
     st.caption(
         f"{md(info.term_name)}; saved by {md(info.saved_by)}"
         + (f" ({md(info.note)})" if info.note else "")
-        + f"; data {info.dataset_hash[:12]}."
-        + (" This is the published plan." if info.published else "")
+        + (". This is the published plan." if info.published else ". A draft.")
     )
-    show_kpis(plan_kpis(plan.summary))
-    with st.expander(f"The {len(plan.appointments):,} appointments"):
-        st.dataframe(
-            tables.appointments_frame(stored.authority, plan.appointments).drop("day"),
-            hide_index=True,
-            alt=f"Appointments of version {info.version}",
-            column_config={"date": st.column_config.DateColumn("date", format=tables.DATE_FORMAT)},
-        )
-    columns = st.columns(3)
-    if can(identity, Action.DOWNLOAD_PLAN):
-        slug = downloads.term_slug(stored.authority)
-        columns[0].download_button(
-            "Rota workbook of this version (.xlsx)",
-            storage.audited(
-                downloads.deferred(downloads.rota_xlsx, stored.authority, plan),
-                identity,
-                Action.DOWNLOAD_PLAN,
-                AuditAction.PLAN_EXPORTED,
-                target=f"version:{info.version}",
-                details={"version": info.version, "file": "rota.xlsx"},
-            ),
-            file_name=f"rota-{slug}-v{info.version}.xlsx",
-            mime=downloads.XLSX,
-            icon=":material/table:",
-            on_click="ignore",
-            key="ir_version_rota",
-        )
-    if can(identity, Action.PUBLISH_PLAN):
-        if info.published:
-            columns[1].success("Published: settings and calendar feeds show this version.")
-        elif columns[1].button(
-            f"Publish version {info.version}",
-            type="primary",
-            icon=":material/publish:",
-            key="ir_version_publish",
-            help="Settings' pages and subscribed calendars then show this version.",
-        ):
-            require(auth.current_identity(), Action.PUBLISH_PLAN)
-            repo.publish(storage.store(), info.version, actor=storage.actor(identity))
-            st.session_state.pop(_OPENED, None)
-            st.rerun()
-    if can(identity, Action.GENERATE_PLAN):
-        replan_from(info, stored, columns[2])
-
-
-def replan_from(info: VersionInfo, stored: StoredVersion, where: Any) -> None:
-    """Make an opened version the working plan again: a re-plan that keeps its links and
-    appointments wherever the session's data still allow (the version's own data when the
-    session has none), saved as the next version and shown on the Plan page."""
-    loaded = state.authority()
-    if loaded is None:
-        data, same = stored.authority, True
-    else:
-        data = loaded
-        digest = state.memo("dataset_hash", lambda: content_hash(authority_files(loaded)))
-        same = digest == info.dataset_hash
-    if where.button(
-        f"Re-plan from version {info.version}",
-        icon=":material/restore:",
-        key="ir_version_replan",
-        disabled=state.job() is not None,
-        help=(
-            "Starts from this version and keeps its links and appointments where the rules "
-            + ("allow." if same else "allow with the data now loaded (which differ from its own).")
-        ),
+    show_kpis(plan_kpis(stored.plan.summary))
+    if can(identity, Action.GENERATE_PLAN) and st.button(
+        f"Work on version {info.version}",
+        icon=":material/edit_note:",
+        key="ir_version_work",
+        help="Makes it the plan on the Plan page, to read, pin, re-plan or download.",
     ):
-        options = PlanOptions(
-            time_limit=float(st.session_state.get("ir_time_limit", 60)),
-            link_time_limit=10.0,
-            workers=1,
-        )
-        state.start_job(
-            "replan",
-            data,
-            options,
-            previous=stored.plan,
-            note=f"re-plan of version {info.version}",
-        )
+        state.open_version(info.version)
         st.switch_page("ui/pages/plan.py")
 
 
-def compare_two(versions: list[VersionInfo]) -> None:
-    st.header("Compare two versions")
-    if len(versions) < 2:
-        st.caption("Two saved versions are needed to compare.")
-        return
-    numbers = [v.version for v in versions]
-    left, right = st.columns(2)
-    before = left.selectbox("Older", numbers, index=1, key="ir_version_before")
-    after = right.selectbox("Newer", numbers, index=0, key="ir_version_after")
-    if before is None or after is None or before == after:
-        st.caption("Choose two different versions.")
-        return
-    comparison = repo.compare_versions(storage.store(), int(before), int(after))
-    newer = None
-    try:
-        newer = opened(int(after))
-    except PurgedData:
-        newer = None
-    moved = sum(1 for c in comparison.appointments if c.kind == "moved")
-    added = sum(1 for c in comparison.appointments if c.kind == "added")
-    removed = sum(1 for c in comparison.appointments if c.kind == "removed")
-    st.markdown(
-        f"From version {before} to version {after}: **{moved}** moved, **{added}** added, "
-        f"**{removed}** removed, {comparison.unchanged_appointments:,} unchanged; "
-        f"**{len(comparison.links)}** link(s) changed."
+def details_text(details: dict[str, Any]) -> str:
+    """An audit entry's ids and figures as ``version 3, previous 2`` (keys in words)."""
+    return ", ".join(
+        f"{key.replace('_', ' ')} {json.dumps(value) if isinstance(value, dict | list) else value}"
+        for key, value in sorted(details.items())
     )
-    st.dataframe(
-        kpi_frame(comparison.kpis),
-        hide_index=True,
-        alt=f"Key figures of version {before} and version {after}",
-    )
-    if comparison.appointments:
-        st.dataframe(
-            changes_frame(comparison, newer),
-            hide_index=True,
-            alt="Children whose review changed",
-        )
-    if comparison.links:
-        st.dataframe(
-            pl.DataFrame(
-                [
-                    {"setting": c.setting_id, "before": c.before or "", "after": c.after or ""}
-                    for c in comparison.links
-                ],
-                schema=dict.fromkeys(("setting", "before", "after"), pl.String),
-            ),
-            hide_index=True,
-            alt="Settings whose link practitioner changed",
-        )
 
 
 def audit_log() -> None:
@@ -309,15 +320,15 @@ def audit_log() -> None:
     frame = pl.DataFrame(
         [
             {
-                "when": e.at.strftime("%Y-%m-%d %H:%M:%S"),
-                "who": e.actor,
-                "action": e.action.value.replace("_", " "),
-                "target": e.target,
-                "details": json.dumps(e.details, sort_keys=True),
+                "When": e.at.strftime("%d %b %Y %H:%M:%S"),
+                "Who": e.actor,
+                "What": e.action.value.replace("_", " "),
+                "Of": e.target,
+                "Details": details_text(e.details),
             }
             for e in entries
         ],
-        schema=dict.fromkeys(("when", "who", "action", "target", "details"), pl.String),
+        schema=dict.fromkeys(("When", "Who", "What", "Of", "Details"), pl.String),
     )
     st.dataframe(frame, hide_index=True, alt="The audit log")
 
@@ -325,44 +336,32 @@ def audit_log() -> None:
 def main() -> None:
     identity = auth.guard(Action.VIEW_VERSIONS, page="versions")
     if can(identity, Action.VIEW_ALL_SETTINGS):
-        state.prepare()  # the data a re-plan from a version starts with; a finished solve kept
+        state.prepare()  # the working plan (chosen first to publish); a finished solve kept
     st.title("Versions")
     versions = repo.list_versions(storage.store())
     if not versions:
         st.info(
-            "No plan has been saved yet: every plan made on the Plan page is saved here.",
+            "No plan has been saved yet: every plan made on the Plan page is saved here as a "
+            "draft.",
             icon=":material/info:",
         )
     else:
         published = next((v for v in versions if v.published), None)
+        drafts = sum(1 for v in versions if not v.published)
         st.markdown(
-            f"**{len(versions)}** saved plan(s). "
-            + (
-                f"Settings see **version {published.version}**."
+            (
+                f"Settings see **version {published.version}**"
+                f" (saved {published.saved_at:%d %b %Y %H:%M}). "
                 if published
-                else "None is published yet: settings see no plan."
+                else "**Nothing is published yet**: settings see no plan. "
             )
+            + f"{plural(drafts, 'draft')} saved."
         )
-        st.dataframe(
-            versions_frame(versions),
-            hide_index=True,
-            alt="Every saved plan version",
-            column_config={
-                "version": st.column_config.NumberColumn("Version"),
-                "saved": st.column_config.TextColumn("Saved"),
-                "by": st.column_config.TextColumn("By"),
-                "note": st.column_config.TextColumn("Note"),
-                "term": st.column_config.TextColumn("Term"),
-                "children_due": st.column_config.NumberColumn("Children due"),
-                "scheduled": st.column_config.NumberColumn("Scheduled"),
-                "in_window": st.column_config.NumberColumn("In the window"),
-                "status": st.column_config.TextColumn("Solver status"),
-                "published": st.column_config.TextColumn("Published"),
-                "purged": st.column_config.TextColumn("Data deleted"),
-            },
-        )
+        publish_section(identity, versions)
+        compare_two(identity, versions)
         open_one(identity, versions)
-        compare_two(versions)
+        with st.expander(f"All {count(len(versions))} versions"):
+            st.dataframe(versions_frame(versions), hide_index=True, alt="Every saved version")
     if can(identity, Action.VIEW_AUDIT):
         audit_log()
 

@@ -1,0 +1,159 @@
+"""The plan a coordinator works on: which saved version a session opens, a saved plan as a
+result the dashboard can build on, the planning options, and re-planning from today.
+
+The dashboard keeps no plan of its own between visits: a session opens on what the store
+holds for its data (the published plan when it was made from these data, else the newest
+draft of them), so a reload, a new tab or signing in again shows the same plan. These rules
+live here, not in the UI, so they are tested without a browser.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from scheduler.check import check_plan
+from scheduler.domain import Authority, Outcome
+from scheduler.io.load import with_planning_date
+from scheduler.matching.links import LinkResult
+from scheduler.outcome_recording import MergedOutcomes, merged_authority, recording_date
+from scheduler.pipeline import PlanOptions, PlanResult
+from scheduler.plan import Plan
+from scheduler.store.datasets import authority_files, content_hash
+from scheduler.store.records import VersionInfo
+
+
+def default_workers() -> int:
+    """As many solver processes as the computer has processors: the CLI's default, so the
+    dashboard's plan for the same data, options and time is the CLI's plan."""
+    return max(1, os.cpu_count() or 1)
+
+
+def plan_options(
+    time_limit: float,
+    *,
+    link_time_limit: float = 10.0,
+    seed: int = 0,
+    relink: bool = False,
+    deterministic: bool = False,
+) -> PlanOptions:
+    """The dashboard's options: the CLI's defaults (workers = processors, seed 0, links ≤ 10 s
+    and ≤ 40% of the limit). ``deterministic`` gives the same plan on any machine, however busy
+    (CP-SAT's deterministic time), at the cost of not ending exactly on the clock."""
+    return PlanOptions(
+        time_limit=float(time_limit),
+        link_time_limit=float(min(link_time_limit, time_limit)),
+        workers=default_workers(),
+        seed=int(seed),
+        relink=relink,
+        deterministic=deterministic,
+    )
+
+
+def dataset_hash(authority: Authority) -> str:
+    """The store's identity of these data (their tables, not their config)."""
+    return content_hash(authority_files(authority))
+
+
+def data_hashes(authority: Authority, stored: Iterable[Outcome]) -> frozenset[str]:
+    """The store's identities these data may have: as loaded, and with the outcomes recorded in
+    the store merged in (a re-plan from today saves its data so, outcomes included)."""
+    hashes = {dataset_hash(authority)}
+    outcomes = list(stored)
+    if outcomes:
+        hashes.add(dataset_hash(merged_authority(authority, outcomes)[0]))
+    return frozenset(hashes)
+
+
+def opening_version(
+    versions: Iterable[VersionInfo], data_hash: str | Collection[str]
+) -> VersionInfo | None:
+    """The version a session on these data opens with: the published one when it was made
+    from these data, else the newest of these data; never a purged one. ``data_hash`` may be
+    several (:func:`data_hashes`)."""
+    wanted = {data_hash} if isinstance(data_hash, str) else set(data_hash)
+    mine = [v for v in versions if v.dataset_hash in wanted and not v.purged]
+    published = next((v for v in mine if v.published), None)
+    if published is not None:
+        return published
+    return max(mine, key=lambda v: v.version, default=None)
+
+
+def latest_drafts(versions: Sequence[VersionInfo], data_hash: str) -> list[VersionInfo]:
+    """Versions of these data that are not published, newest first."""
+    return sorted(
+        (v for v in versions if v.dataset_hash == data_hash and not v.published and not v.purged),
+        key=lambda v: -v.version,
+    )
+
+
+def result_from_stored(authority: Authority, plan: Plan) -> PlanResult:
+    """A saved plan as a :class:`PlanResult`: the link stage's figures from its summary, the
+    independent check run again on its data (a twentieth of a second on the sample), the
+    hand-made rota's figures and the weights it was made with. A what-if can start from it
+    (``make_plan(warm=...)``) exactly as from a plan made in the session."""
+    summary = plan.summary
+    per = summary.get("practitioners") or {}
+    stage = summary.get("link_stage") or {}
+    linked = {link.setting_id for link in plan.links}
+    links = LinkResult(
+        links=list(plan.links),
+        unlinked=[sid for sid in authority.settings if sid not in linked],
+        capacity_minutes={pid: int(f.get("capacity_minutes", 0)) for pid, f in per.items()},
+        load_minutes={pid: int(f.get("link_load_minutes", 0)) for pid, f in per.items()},
+        overcommitted={
+            pid: int(v) for pid, v in (summary.get("overcommitted_practitioners") or {}).items()
+        },
+        status=str(stage.get("status", "")),
+        objective=float(stage.get("objective", 0.0)),
+        best_bound=float(stage.get("best_bound", 0.0)),
+        gap=float(stage.get("gap", 0.0)),
+        seconds=float(stage.get("seconds", 0.0)),
+    )
+    baseline = summary.get("baseline")
+    return PlanResult(
+        plan=plan,
+        links=links,
+        check=check_plan(authority, plan),
+        baseline=dict(baseline) if isinstance(baseline, dict) else {},
+        priorities=authority.config.priorities,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TodaysData:
+    """The data a re-plan from today plans with, and what merging the outcomes decided."""
+
+    authority: Authority
+    today: date
+    outcomes: MergedOutcomes
+
+
+def earliest_replan_day(authority: Authority) -> date:
+    """The earliest planning date a re-plan may use: not before an outcome in the data (an
+    outcome after the planning date is an input error) nor before the term starts."""
+    dates = [o.date for o in authority.outcomes]
+    return max([authority.config.term.start, *dates])
+
+
+def default_replan_day(authority: Authority, clock: date) -> date:
+    """Today for a re-plan: ``[term] today`` when the data set it, else the calendar's today,
+    within the term (and not before :func:`earliest_replan_day`)."""
+    term = authority.config.term
+    day = recording_date(authority.config, clock)
+    return min(max(day, earliest_replan_day(authority)), term.end)
+
+
+def data_for_today(authority: Authority, stored: Iterable[Outcome], today: date) -> TodaysData:
+    """``authority`` planned from ``today``, with the outcomes recorded in the store merged in
+    (stored wins; ones after today are left out and counted)."""
+    if today < earliest_replan_day(authority):
+        raise ValueError(
+            f"the planning date {today:%d %b %Y} is before the term starts or before an "
+            "outcome in the data"
+        )
+    dated = authority.with_config(with_planning_date(authority.config, today))
+    merged, decided = merged_authority(dated, stored)
+    return TodaysData(merged, today, decided)
