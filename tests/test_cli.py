@@ -9,19 +9,22 @@ from pathlib import Path
 import pytest
 
 from scheduler import __version__, cli
-from scheduler.cli import COMMAND_MODULES, EXIT_INPUT_ERROR, build_parser, main
+from scheduler.cli import COMMANDS, EXIT_INPUT_ERROR, build_parser, main
 from scheduler.commands import validate
 from scheduler.config import ConfigError
 from scheduler.errors import InputError, Problem
 
 
 def test_every_command_module_is_a_sub_command() -> None:
-    """Each module of scheduler/commands named in COMMAND_MODULES registers its command."""
+    """Each command in COMMANDS registers its sub-command, and every module of
+    scheduler/commands (but the shared helpers) is one of them."""
+    names = [name for name, _ in COMMANDS]
     sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
-    assert sorted(sub.choices) == sorted(name.replace("_", "-") for name in COMMAND_MODULES)
+    assert sorted(sub.choices) == sorted(names)
     commands = Path(cli.__file__).parent / "commands"
-    helpers = {"__init__", "arguments", "planning"}
-    assert {p.stem for p in commands.glob("*.py")} - helpers == set(COMMAND_MODULES)
+    helpers = {"__init__", "arguments", "planning", "store_option"}
+    modules = {p.stem for p in commands.glob("*.py")} - helpers
+    assert modules == {name.replace("-", "_") for name in names}
 
 
 def test_version_and_no_command(capsys: pytest.CaptureFixture[str]) -> None:
