@@ -6,21 +6,26 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from builders import REVIEW_DAY, appointment_for, make_authority, make_key_person, make_plan
-from icalendar import Calendar
+from icalendar import Calendar, Component
 
 from scheduler.config import Organiser
 from scheduler.export.components import (
     PRODID,
     TZID,
     calendar_bytes,
-    event_component,
+    event_text,
     london_vtimezone,
-    todo_component,
+    todo_text,
 )
 from scheduler.export.entries import Entry, plan_entries
 from scheduler.export.uids import EventKind
 
 STAMP = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
+
+
+def parsed(text: str) -> Component:
+    """One component's text read back by icalendar, as a client would."""
+    return Component.from_ical(text)
 
 
 def entries() -> dict[EventKind, Entry]:
@@ -46,26 +51,43 @@ def test_an_event_says_its_status_and_carries_a_reminder_only_for_families() -> 
     private when asked; attendees only in invitations."""
     invite = entries()[EventKind.INVITE]
     organiser = Organiser()
-    event = event_component(
-        invite, sequence=2, stamp=STAMP, organiser=organiser, alarm=True, private=True
+    event = parsed(
+        event_text(
+            invite,
+            sequence=2,
+            stamp=STAMP,
+            organiser=organiser,
+            description="The letter.",
+            alarm=True,
+            private=True,
+        )
     )
     assert str(event["STATUS"]) == "CONFIRMED" and int(event["SEQUENCE"]) == 2
     assert str(event["CLASS"]) == "PRIVATE"
     assert [c.name for c in event.subcomponents] == ["VALARM"]
-    cancelled = event_component(
-        invite, sequence=3, stamp=STAMP, organiser=organiser, cancelled=True, alarm=True
+    cancelled = parsed(
+        event_text(
+            invite,
+            sequence=3,
+            stamp=STAMP,
+            organiser=organiser,
+            description="The letter.",
+            cancelled=True,
+            alarm=True,
+        )
     )
     assert str(cancelled["STATUS"]) == "CANCELLED" and cancelled.subcomponents == []
     assert "ATTENDEE" not in event
+    assert str(event["DESCRIPTION"]) == "The letter."
 
 
 def test_a_task_is_due_on_its_day_or_open_without_one() -> None:
     """The key person's to-do: NEEDS-ACTION with its due date, or CANCELLED."""
     task = entries()[EventKind.SUMMARY_TODO]
-    todo = todo_component(task, sequence=0, stamp=STAMP, organiser=Organiser(), cancelled=False)
+    todo = parsed(todo_text(task, sequence=0, stamp=STAMP, organiser=Organiser(), cancelled=False))
     assert str(todo["STATUS"]) == "NEEDS-ACTION"
     assert isinstance(todo.decoded("DUE"), date) and todo.decoded("DUE") < REVIEW_DAY
-    done = todo_component(task, sequence=1, stamp=STAMP, organiser=Organiser(), cancelled=True)
+    done = parsed(todo_text(task, sequence=1, stamp=STAMP, organiser=Organiser(), cancelled=True))
     assert str(done["STATUS"]) == "CANCELLED"
 
 
