@@ -31,6 +31,7 @@ NUMBERS = [
     ("077009001234", None),  # one digit too many
     ("+33 6 12 34 56 78", None),  # a French mobile
     ("07700 9001z3", None),  # a letter among the digits
+    ("07700 ٩٠٠١٢٣", None),  # Arabic-Indic digits: no text service takes them as a number
     ("", None),  # nothing
 ]
 
@@ -39,6 +40,14 @@ NUMBERS = [
 def test_uk_mobile_numbers(text: str, expected: str | None) -> None:
     """Each way of writing a UK mobile number becomes ``+447…`` (E.164); anything else is None."""
     assert uk_mobile(text) == expected
+
+
+def test_uk_mobile_numbers_are_ascii_e164() -> None:
+    """Every number kept is ``+44`` and ten ASCII digits, as GOV.UK Notify expects."""
+    for text, _ in NUMBERS:
+        kept = uk_mobile(text)
+        if kept is not None:
+            assert kept.isascii() and kept[1:].isdigit() and len(kept) == 13, kept
 
 
 def test_the_loader_keeps_what_uk_mobile_keeps(tmp_path: Path) -> None:
