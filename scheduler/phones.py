@@ -11,8 +11,10 @@ import re
 
 UK_MOBILE_SEPARATORS = r"[\s\-().]"
 """Characters people write between digits, ignored."""
-UK_MOBILE_PATTERN = r"^(?:\+44|0044|44|0)(7\d{9})$"
-"""With separators removed: the national number after the country code, in group 1."""
+UK_MOBILE_PATTERN = r"^(?:\+44|0044|44|0)(7[0-9]{9})$"
+"""With separators removed: the national number after the country code, in group 1. The
+digits are ``0-9`` only: ``\\d`` would also take other scripts' digits (``٩``), which no
+number in E.164 holds."""
 
 
 def uk_mobile(text: str) -> str | None:

@@ -1,18 +1,15 @@
-"""plan-many without Ray: one authority's job, the piece-pool seam, the summary table and the
-output folder. (tests/test_plan_many_ray.py runs the whole command on a real Ray cluster.)"""
+"""plan-many's jobs without Ray (scheduler/many/jobs.py): one authority's job, bad data and
+impossible what-ifs as outcomes, and the piece-pool seam. (The summary table:
+test_many_summary.py; the output folder: test_many_output.py; the command:
+test_commands_plan_many.py; the whole command on a real Ray cluster: test_many_cluster.py.)"""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import socket
 from pathlib import Path
 
-import openpyxl
 import pytest
 
-from scheduler.cli import main
 from scheduler.errors import InputError
 from scheduler.forecast import plan_metric_forecast
 from scheduler.generate import generate_authority
@@ -20,16 +17,7 @@ from scheduler.io.load import load_authority
 from scheduler.io.plan_files import read_plan
 from scheduler.io.write_data import write_authority
 from scheduler.many.jobs import AuthorityData, JobOptions, PlanJob, find_authorities, plan_job
-from scheduler.many.output import MARKER, prepare_output, write_plan_files
-from scheduler.many.summary import (
-    CSV_NAME,
-    TOTAL,
-    WORKBOOK_NAME,
-    SummaryRow,
-    failed_row,
-    totals,
-    write_summary,
-)
+from scheduler.many.output import write_plan_files
 from scheduler.scheduling.problem import GroupProblem
 from scheduler.scheduling.solve import PieceOutcome, solve_piece
 from scheduler.whatif import parse_scenario
@@ -148,104 +136,3 @@ def test_a_large_authority_sends_its_pieces_to_the_pool(authorities: Path) -> No
     assert sorted(pools[0].submitted) == list(range(len(pools[0].submitted)))
     small = plan_job(PlanJob("south", None, split), _data(authorities, "south"), pool)
     assert small.row.pieces_on_ray is False and len(pools) == 1
-
-
-def _row(authority: str, what_if: str, **figures: int) -> SummaryRow:
-    counts = {
-        "practitioners": 2,
-        "children_due": 10,
-        "scheduled": 8,
-        "funded_two_due": 4,
-        "funded_two_scheduled": 3,
-        "turning_30_months": 5,
-        "reviewed_by_30_months": 4,
-        "funded_two_turning_30_months": 2,
-        "funded_two_reviewed_by_30_months": 2,
-        "capacity_shortfall": 1,
-        "unscheduled": 2,
-    }
-    counts.update(figures)
-    return SummaryRow(authority, what_if, "planned", seconds=1.0, **counts)
-
-
-def test_totals_add_planned_authorities_only() -> None:
-    """A what-if's total adds its planned rows, says how many of how many, and recomputes the
-    shares from the sums (not an average of percentages)."""
-    rows = [
-        _row("a", "as is"),
-        _row("b", "as is", turning_30_months=15, reviewed_by_30_months=6),
-        failed_row("c", "", "input_error", 0.1, 3),
-        _row("a", "practitioners+10%", reviewed_by_30_months=5),
-    ]
-    as_is, more = totals(rows)
-    assert (as_is.authority, as_is.what_if, as_is.outcome) == (TOTAL, "as is", "2 of 3 planned")
-    assert (as_is.turning_30_months, as_is.reviewed_by_30_months) == (20, 10)
-    assert as_is.forecast_pct == 50.0
-    assert as_is.problems == 3
-    assert (more.outcome, more.forecast_pct) == ("1 of 1 planned", 100.0)
-
-
-def test_summary_files_keep_text_as_text(tmp_path: Path) -> None:
-    """An authority named like a formula stays text in both files; nothing else is left
-    behind by the atomic writes."""
-    name = '=HYPERLINK("http://example.com","x")'
-    write_summary(tmp_path, [_row(name, "as is")])
-    assert sorted(p.name for p in tmp_path.iterdir()) == [CSV_NAME, WORKBOOK_NAME]
-    rows = list(csv.DictReader(io.StringIO((tmp_path / CSV_NAME).read_text())))
-    assert rows[0]["authority"] == "'" + name
-    assert rows[1]["authority"] == TOTAL
-    sheet = openpyxl.load_workbook(tmp_path / WORKBOOK_NAME).active
-    assert sheet is not None
-    assert sheet.cell(2, 1).value == name and sheet.cell(2, 1).data_type == "s"
-
-
-def test_output_folder_is_ours_or_refused(tmp_path: Path) -> None:
-    """A non-empty folder another tool wrote is refused; ours (marked) is reused."""
-    foreign = tmp_path / "foreign"
-    foreign.mkdir()
-    (foreign / "notes.txt").write_text("keep me")
-    with pytest.raises(InputError, match="not a plan-many output"):
-        prepare_output(foreign)
-    ours = tmp_path / "ours"
-    prepare_output(ours)
-    (ours / "north").mkdir()
-    prepare_output(ours)  # a re-run
-    assert (ours / MARKER).is_file()
-
-
-def test_no_cluster_at_the_address_is_an_input_error(
-    authorities: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """--address where no Ray listens: exit 2 at once (Ray itself would retry for minutes),
-    nothing written."""
-    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    out = tmp_path / "out"
-    address = f"127.0.0.1:{port}"
-    code = main(["plan-many", str(authorities), "--out", str(out), "--address", address])
-    assert code == 2
-    assert "--address:0: -: no Ray cluster answers there" in capsys.readouterr().err
-    assert not out.exists()
-
-
-def test_plan_folder_replaced_whole_or_not_at_all(tmp_path: Path) -> None:
-    """A plan folder is swapped in whole; a failed write leaves the old one; a folder that is
-    not a plan folder, or a path out of the folder, is refused."""
-    write_plan_files(tmp_path, "north", {"summary.json": b"{}", "old.csv": b"old"})
-    write_plan_files(tmp_path, "north", {"summary.json": b"{}", "ics/a.ics": b"new"})
-    assert sorted(p.name for p in (tmp_path / "north").rglob("*")) == [
-        "a.ics",
-        "ics",
-        "summary.json",
-    ]
-    with pytest.raises(FileExistsError):  # "x" is a file, so "x/y" cannot be written
-        write_plan_files(tmp_path, "north", {"summary.json": b"[]", "x": b"", "x/y": b""})
-    assert (tmp_path / "north" / "summary.json").read_bytes() == b"{}"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["north"]  # no staging left
-    (tmp_path / "mine").mkdir()
-    (tmp_path / "mine" / "notes.txt").write_text("keep me")
-    with pytest.raises(ValueError, match="not a plan folder"):
-        write_plan_files(tmp_path, "mine", {"summary.json": b"{}"})
-    with pytest.raises(ValueError, match="outside its folder"):
-        write_plan_files(tmp_path, "south", {"../escape.txt": b""})

@@ -1,5 +1,7 @@
-"""Parents' replies: every client shape read, matched by UID and attendee, hostile and
-malformed messages refused cleanly (and logged without personal data), answers kept once."""
+"""Parents' replies (scheduler/replies.py): every client shape read, matched by UID and
+attendee, hostile and malformed messages refused cleanly (and logged without personal data),
+answers kept once. (The ``replies`` command: test_commands_replies.py; where answers are kept:
+test_reply_file.py, test_store_replies.py.)"""
 
 from __future__ import annotations
 
@@ -20,11 +22,8 @@ from builders import (
 )
 from reply_fixtures import CLIENTS, gmail, outlook, thunderbird, with_attachment
 
-from scheduler.cli import main
 from scheduler.domain import Authority
 from scheduler.export.uids import EventKind, event_uid
-from scheduler.io.plan_files import read_plan, write_plan
-from scheduler.io.write_data import write_authority
 from scheduler.plan import Plan
 from scheduler.replies import (
     MAX_MESSAGE_BYTES,
@@ -34,9 +33,6 @@ from scheduler.replies import (
     ingest,
     read_messages,
 )
-from scheduler.reply_file import read_replies
-from scheduler.store import repository as repo
-from scheduler.store.opening import open_store
 
 THREE_DAYS = {"start": "2026-09-08", "end": "2026-09-10", "exclude": [], "bank_holidays": "none"}
 ONE = "one.parent@example.org"
@@ -194,101 +190,3 @@ def test_huge_file_is_not_read(tmp_path: Path) -> None:
         ("big.eml", True),
         ("ok.eml", False),
     ]
-
-
-# --------------------------------------------------------------------------- the command
-
-
-@pytest.fixture
-def folders(tmp_path: Path) -> tuple[Path, Path, Path]:
-    data = authority()
-    data_dir, plan_dir, mail = tmp_path / "data", tmp_path / "plan", tmp_path / "mail"
-    write_authority(data, data_dir)
-    plan = plan_of(data)
-    plan.summary["data_path"] = str(data_dir)
-    write_plan(plan, plan_dir)
-    assert main(["check", str(data_dir), str(plan_dir)]) == 0
-    mail.mkdir()
-    return data_dir, plan_dir, mail
-
-
-def test_command_records_lists_and_accepts(
-    folders: tuple[Path, Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """replies.csv keeps the answers; the declined child is on the re-booking list with a slot;
-    a valid counter-proposal is accepted into a checked new plan."""
-    data, plan, mail = folders
-    (mail / "1.eml").write_bytes(outlook(uid("C1"), ONE, "DECLINED"))
-    counter = thunderbird(
-        uid("C2"), TWO, "TENTATIVE", datetime(2026, 9, 9, 13, 0), method="COUNTER"
-    )
-    (mail / "2.eml").write_bytes(counter)
-    (mail / "3.eml").write_bytes(gmail(uid("C2"), ONE))  # another child's UID
-    assert main(["replies", str(plan), str(mail)]) == 0
-    out = capsys.readouterr().out
-    assert "refused 3.eml: other_childs_uid" in out
-    assert "2 new answer(s)" in out
-    assert "C1: best slot Wed 09 Sep" in out
-    assert "C2: proposes Wed 09 Sep 13:00: valid" in out
-    assert ONE not in out and TWO not in out
-    records = read_replies(plan)
-    assert {c: r.state for c, r in records.items()} == {
-        "C1": ReplyState.DECLINED,
-        "C2": ReplyState.COUNTER_PROPOSED,
-    }
-    assert main(["replies", str(plan), str(mail)]) == 0
-    assert "0 new answer(s)" in capsys.readouterr().out
-
-    new = tmp_path / "accepted"
-    assert main(["replies", str(plan), str(mail), "--accept", "C2", "--out", str(new)]) == 0
-    moved = next(a for a in read_plan(new).appointments if a.child_id == "C2")
-    assert (moved.date, moved.start) == (date(2026, 9, 9), hm("13:00"))
-    assert main(["check", str(data), str(new), "--previous", str(plan)]) == 0
-
-
-def test_invalid_counter_is_not_accepted(
-    folders: tuple[Path, Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """A proposal on top of another review is shown as not possible and cannot be accepted."""
-    _, plan, mail = folders
-    clash = outlook(uid("C2"), TWO, "TENTATIVE", datetime(2026, 9, 8, 10, 15), method="COUNTER")
-    (mail / "c.eml").write_bytes(clash)
-    new = tmp_path / "never"
-    assert main(["replies", str(plan), str(mail), "--accept", "C2", "--out", str(new)]) == 1
-    assert "not possible" in capsys.readouterr().out
-    assert not new.exists()
-
-
-def test_maildir_and_store(
-    folders: tuple[Path, Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """A Maildir is read (new/ and cur/); with --db the answers go to the store's version."""
-    data, plan, _ = folders
-    maildir = tmp_path / "Maildir"
-    for sub in ("new", "cur", "tmp"):
-        (maildir / sub).mkdir(parents=True)
-    (maildir / "new" / "1700000000.M1P1.host").write_bytes(gmail(uid("C1"), ONE))
-    (maildir / "cur" / "1700000001.M2P1.host:2,S").write_bytes(
-        thunderbird(uid("C2"), TWO, "TENTATIVE")
-    )
-    url = f"sqlite+pysqlite:///{tmp_path / 'store.db'}"
-    open_store(url, create=True).dispose()
-    store = open_store(url)
-    try:
-        from scheduler.io.load import load_authority
-
-        info = repo.save_plan(
-            store, read_plan(plan), load_authority(data).authority, actor="cli:test"
-        )
-        args = ["replies", str(plan), str(maildir), "--db", url, "--version", str(info.version)]
-        assert main(args) == 0
-        states = {c: r.state for c, r in repo.list_replies(store, info.version).items()}
-        assert states == {"C1": ReplyState.CONFIRMED, "C2": ReplyState.TENTATIVE}
-        assert not (plan / "replies.csv").exists()
-        actions = [e.action.value for e in repo.list_audit(store)]
-        assert actions.count("replies_recorded") == 1
-        assert main(args) == 0  # again: nothing new, no second audit entry
-        actions = [e.action.value for e in repo.list_audit(store)]
-        assert actions.count("replies_recorded") == 1
-    finally:
-        store.dispose()
