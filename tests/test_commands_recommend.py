@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,9 +22,11 @@ from builders import (
 )
 
 from scheduler.cli import main
+from scheduler.commands.recommend import render
 from scheduler.export.uids import EventKind, event_uid
 from scheduler.io.plan_files import read_plan, write_plan
 from scheduler.io.write_data import write_authority
+from scheduler.recommend import Move, Recommendation, Recommendations
 
 THREE_DAYS = {"start": "2026-09-08", "end": "2026-09-10", "exclude": [], "bank_holidays": "none"}
 
@@ -143,3 +145,30 @@ def test_refusals(
         assert len(list(csv.reader(f))) == 2
     assert main(["recommend", str(data), "--plan", str(plan), "--child", "NOPE"]) == 0
     assert "no child with this id" in capsys.readouterr().out
+
+
+def test_render_says_the_see_by_date_each_slot_and_its_cost() -> None:
+    """A coordinator's lines: ids, dates and times, the see-by date, who else would move."""
+    authority = make_authority(children=[make_child("C001"), make_child("C002")])
+    slot = appointment_for(authority, "C001", date(2026, 9, 8), start=hm("10:00"))
+    moved_to = appointment_for(authority, "C002", date(2026, 9, 9), start=hm("11:00"))
+    move = Move("C002", date(2026, 9, 8), hm("10:00"), moved_to, "frees the 10:00 slot")
+    answer = Recommendations(
+        "C001",
+        "moves_needed",
+        (Recommendation(1, slot, 3.5, date(2026, 9, 8) + timedelta(days=5), (move,)),),
+        "",
+        see_by=date(2026, 9, 13),
+    )
+    lines = render(answer)
+    assert lines[0] == "C001: see by Sun 13 Sep 2026 (30 months)"
+    assert lines[1] == "  no free slot; these need someone else to move:"
+    assert lines[2].startswith("  1. Tue 08 Sep 2026 10:00")
+    assert "3.50 points, 5 days before see-by" in lines[2]
+    assert "C002 moves from Tue 08 Sep 10:00 to Wed 09 Sep 11:00 (frees the 10:00 slot)" in lines[2]
+    assert all(authority.children["C001"].name not in line for line in lines)
+
+
+def test_render_says_why_there_is_no_slot() -> None:
+    answer = Recommendations("C009", "not_bookable", (), "declined the review")
+    assert render(answer) == ["C009", "  no slot: declined the review"]
