@@ -25,6 +25,7 @@ from scheduler.explain import explain_unscheduled
 from scheduler.io.plan_files import plan_digest
 from scheduler.kpis import summarise
 from scheduler.matching.links import LinkOptions, LinkResult, choose_links
+from scheduler.matching.problem import STRICT_BOUNDS
 from scheduler.outcomes import Standing
 from scheduler.pins import PinDecision, check_link_pins, check_pin_ids, link_pins, resolve_pins
 from scheduler.plan import LOCATION_OF_MODEL, Appointment, Pin, Plan
@@ -257,6 +258,7 @@ def make_plan(
     plan = replace(plan, summary=summary | {"plan_digest": plan_digest(plan)})
     _progress(progress, "checking", began)
     report = check_plan(authority, plan, previous=start_from, pins=pins)
+    plan = replace(plan, summary=plan.summary | {"check_violations": len(report.violations)})
     _progress(progress, "done", began)
     return PlanResult(
         plan=plan,
@@ -426,11 +428,6 @@ def _figures(
         else "GREEDY"
     )
     return Figures(objective, bound, any_links, status)
-
-
-STRICT_BOUNDS = "SCHEDULER_STRICT_BOUNDS"
-"""Set (the test suite does) to make every plan check its own claims: a bound below the plan
-it bounds is a bug, never to be hidden by a clamp."""
 
 
 def _assert_bounds(summary: dict[str, Any]) -> None:

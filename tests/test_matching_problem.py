@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from matching_builders import Row, make_problem
 
-from scheduler.matching.problem import gap_of, to_result
+from scheduler.matching.problem import STRICT_BOUNDS, gap_of, to_result, vouched_bound
 
 ROWS: list[Row] = [
     ("i1", "A", 1, 4),
@@ -95,6 +95,32 @@ def test_gap_is_relative_to_the_objective_and_infinite_when_unknown() -> None:
     assert gap_of(110.0, 100.0) == pytest.approx(10 / 110)
     assert gap_of(0.5, 0.0) == pytest.approx(0.5)
     assert gap_of(math.inf, 100.0) == math.inf and gap_of(10.0, -math.inf) == math.inf
+    assert gap_of(100.0, 110.0) == pytest.approx(-0.1), "a negative gap is shown, not hidden"
+
+
+def test_a_bound_above_the_cost_is_rounding_or_no_bound_at_all(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Within rounding it is the cost; beyond, no bound is claimed (never clamped to the cost),
+    and with the suite's strict flag it raises."""
+    assert vouched_bound(99.0, 100.0) == 99.0
+    assert vouched_bound(100.0 + 1e-8, 100.0) == 100.0
+    with pytest.raises(AssertionError, match="above the cost"):
+        vouched_bound(101.0, 100.0)
+    monkeypatch.delenv(STRICT_BOUNDS)
+    assert vouched_bound(101.0, 100.0) == -math.inf
+
+
+def test_an_optimal_claim_resting_on_a_bad_bound_is_only_feasible(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A search that says OPTIMAL with a bound above its own cost: the result says FEASIBLE
+    with an unknown gap."""
+    monkeypatch.delenv(STRICT_BOUNDS)
+    problem = make_problem([("i1", "A", 1, 6), ("i2", "A", 2, 6)], {"A": 10}, overload_penalty=1.0)
+    result = to_result(problem.compiled, np.array([0, 1]), "OPTIMAL", 9.0, 0.1)
+    assert result.objective == 5 and result.status == "FEASIBLE"
+    assert result.best_bound == -math.inf and result.gap == math.inf
 
 
 def test_a_result_names_the_solution_in_the_callers_terms() -> None:

@@ -8,6 +8,7 @@ never fit) so the solvers only see *allowed* pairs.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -272,10 +273,37 @@ def compile_problem(problem: AssignmentProblem) -> Compiled:
 
 
 def gap_of(objective: float, bound: float) -> float:
-    """Relative distance between objective and bound, ``inf`` when either is unknown."""
+    """Relative distance between objective and bound, ``inf`` when either is unknown.
+
+    ``bound`` must be a lower bound of ``objective`` (see :func:`vouched_bound`): a negative
+    gap is never rounded up to zero here.
+    """
     if not (math.isfinite(objective) and math.isfinite(bound)):
         return math.inf
-    return max(0.0, objective - bound) / max(1.0, abs(objective))
+    return (objective - bound) / max(1.0, abs(objective))
+
+
+BOUND_TOLERANCE = 1e-9
+"""Relative difference below which a bound above the cost is the same number, rounded."""
+
+STRICT_BOUNDS = "SCHEDULER_STRICT_BOUNDS"
+"""Set (the test suite does) to raise on a bound above a cost it claims to bound."""
+
+
+def vouched_bound(bound: float, objective: float) -> float:
+    """The lower bound the link stage may report for a plan costing ``objective``.
+
+    A lower bound above a feasible cost is not a bound: it is a bug in the search. It is not
+    clamped to look right: within rounding it is the cost itself; beyond, no bound is claimed
+    (``-inf``, so the gap is unknown), and under :data:`STRICT_BOUNDS` it raises.
+    """
+    if bound <= objective:
+        return bound
+    if bound - objective <= BOUND_TOLERANCE * max(1.0, abs(objective)):
+        return objective
+    if os.environ.get(STRICT_BOUNDS):
+        raise AssertionError(f"link stage: bound {bound} above the cost {objective} it bounds")
+    return -math.inf
 
 
 def to_result(
@@ -298,7 +326,9 @@ def to_result(
             unassignable=list(compiled.unassignable),
         )
     objective = compiled.objective(choice)
-    bound = min(bound, objective)
+    bound = vouched_bound(bound, objective)
+    if status == "OPTIMAL" and bound == -math.inf:
+        status = "FEASIBLE"  # optimality rested on the bound that did not hold
     loads = compiled.agent_loads(choice)
     over = np.maximum(loads - compiled.capacity, 0)
     return AssignmentResult(
