@@ -6,12 +6,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from scheduler.commands.arguments import iso_date
 from scheduler.commands.store_option import add_db_option, check_store, save_to_store
 from scheduler.domain import Authority
-from scheduler.export.plan_folder import write_plan_folder
+from scheduler.export.plan_folder import estimated_write_seconds, write_plan_folder
 from scheduler.io.load import load_authority
 from scheduler.io.pins import read_pins
 from scheduler.kpis import more_children
@@ -81,8 +83,53 @@ def _progress_printer(quiet: bool) -> ProgressCallback:
     return show
 
 
-def run_plan(args: argparse.Namespace, previous: Plan | None = None) -> int:
-    """Load, plan, write; exit 0 when the plan checks clean, 1 if the checker objects."""
+MIN_SOLVE_SHARE = 0.25
+"""However much loading and writing take, the plan itself gets at least this share of the
+time limit (a plan with no time to solve is no plan); the command then says it will overrun."""
+
+
+@dataclass(frozen=True, slots=True)
+class TimeBudget:
+    """How ``--time-limit`` (the whole command) is shared: loading (spent), planning, and
+    writing the plan folder (estimated)."""
+
+    limit: float
+    loading: float
+    writing: float
+
+    @property
+    def planning(self) -> float:
+        """Seconds for :func:`make_plan`: what loading and writing leave, but never less than
+        :data:`MIN_SOLVE_SHARE` of the limit."""
+        return max(MIN_SOLVE_SHARE * self.limit, self.limit - self.loading - self.writing)
+
+    @property
+    def overrun(self) -> bool:
+        return self.loading + self.planning + self.writing > self.limit
+
+
+def time_budget(
+    authority: Authority, time_limit: float, *, loading: float, calendars: bool
+) -> TimeBudget:
+    """The budget for this authority: writing estimated for every due child booked."""
+    writing = estimated_write_seconds(
+        len(authority.children),
+        len(authority.settings),
+        len(authority.practitioners),
+        calendars=calendars,
+    )
+    return TimeBudget(limit=time_limit, loading=loading, writing=writing)
+
+
+def run_plan(
+    args: argparse.Namespace, previous: Plan | None = None, *, began: float | None = None
+) -> int:
+    """Load, plan, write; exit 0 when the plan checks clean, 1 if the checker objects.
+
+    ``--time-limit`` is for the whole command from ``began`` (``time.perf_counter()``; default
+    now): planning gets what loading and writing leave.
+    """
+    began = time.perf_counter() if began is None else began
     quiet = args.quiet
     if (refused := check_store(args)) != 0:  # --db: the store must take the plan; before solving
         return refused
@@ -105,6 +152,21 @@ def run_plan(args: argparse.Namespace, previous: Plan | None = None) -> int:
         relink=getattr(args, "relink", False),
         deterministic=args.deterministic,
     )
+    if not options.deterministic:  # deterministic limits count CP-SAT's work, not seconds
+        budget = time_budget(
+            loaded.authority,
+            options.time_limit,
+            loading=time.perf_counter() - began,
+            calendars=not args.no_ics,
+        )
+        if budget.overrun and not quiet:
+            print(
+                f"warning: loading took {budget.loading:.0f}s and writing takes about "
+                f"{budget.writing:.0f}s; planning gets {budget.planning:.0f}s, so this will "
+                "take longer than --time-limit",
+                file=sys.stderr,
+            )
+        options = replace(options, time_limit=budget.planning)
     result = make_plan(
         loaded.authority,
         options,

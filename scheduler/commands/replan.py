@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import time
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,8 @@ from scheduler.io.plan_files import read_plan
 
 
 def _run(args: argparse.Namespace) -> int:
-    return run_plan(args, previous=read_plan(args.previous))
+    began = time.perf_counter()  # --time-limit counts reading the previous plan too
+    return run_plan(args, previous=read_plan(args.previous), began=began)
 
 
 def register(sub: Any) -> None:
