@@ -8,7 +8,8 @@ enough to fold twice); ``plan0`` planned from it, ``plan1`` a second plan (anoth
 review dropped and one practitioner changed, so a re-plan has updates, cancellations and a
 person taken off a review. ``digests.json`` was written by the exports as they were before the
 speed work (main at a9c5a1c; unchanged on main e1c97cc) and must only be rewritten for an intended
-change of content:
+change of content. Rewritten since: ``rota.xlsx`` only, for f13a433 (the workbook's Summary
+sheet in words and its 'All appointments' sheet); every other file's digest unchanged.
 
     .venv/bin/python tests/export_golden.py --write
 """

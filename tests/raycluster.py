@@ -11,6 +11,7 @@ none is left.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import signal
@@ -98,6 +99,8 @@ def marked_env(marker: str) -> dict[str, str]:
 class Head:
     address: str
     mark: Mark
+    process: subprocess.Popen[bytes]
+    log: Path
 
 
 @contextmanager
@@ -110,22 +113,27 @@ def ray_head(cpus: int = 2) -> Iterator[Head]:
     marker = uuid.uuid4().hex
     temp = tempfile.mkdtemp(prefix="rt", dir="/tmp")  # short: Ray's socket paths must fit
     port = free_port()
-    log = open(Path(temp) / "ray-start.log", "w")  # noqa: SIM115 (closed below)
+    log_path = Path(temp) / "ray-start.log"
+    log = open(log_path, "w")  # noqa: SIM115 (closed below)
+    command = [
+        RAY,
+        "start",
+        "--head",
+        "--block",
+        "--node-ip-address=127.0.0.1",
+        f"--port={port}",
+        f"--num-cpus={cpus}",
+        "--include-dashboard=false",
+        f"--dashboard-agent-listen-port={free_port()}",
+        f"--temp-dir={temp}",
+        "--disable-usage-stats",
+    ]
+    if importlib.util.find_spec("grpc") is not None:
+        # Ray Client (ray[client], which needs grpc) listens on 10001 unless told otherwise;
+        # without grpc Ray refuses the option and starts no client server at all
+        command.append(f"--ray-client-server-port={free_port()}")
     head = subprocess.Popen(
-        [
-            RAY,
-            "start",
-            "--head",
-            "--block",
-            "--node-ip-address=127.0.0.1",
-            f"--port={port}",
-            f"--num-cpus={cpus}",
-            "--include-dashboard=false",
-            f"--ray-client-server-port={free_port()}",
-            f"--dashboard-agent-listen-port={free_port()}",
-            f"--temp-dir={temp}",
-            "--disable-usage-stats",
-        ],
+        command,
         env=marked_env(marker),
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -133,7 +141,7 @@ def ray_head(cpus: int = 2) -> Iterator[Head]:
     )
     mark = Mark(marker, group=head.pid)  # start_new_session: its group is its pid
     try:
-        yield Head(address=f"127.0.0.1:{port}", mark=mark)
+        yield Head(address=f"127.0.0.1:{port}", mark=mark, process=head, log=log_path)
     finally:
         left = end_marked(mark)
         head.wait(timeout=30)
@@ -142,11 +150,31 @@ def ray_head(cpus: int = 2) -> Iterator[Head]:
         assert not left, f"Ray processes left behind: {left}"
 
 
-def wait_for(address: str) -> None:
-    """Block until a driver can join the cluster at ``address`` (Ray takes seconds to start)."""
+def _listening(address: str) -> bool:
+    host, port = address.rsplit(":", 1)
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.settimeout(1.0)
+        return probe.connect_ex((host, int(port))) == 0
+
+
+def wait_for(head: Head) -> None:
+    """Block until a driver can join the cluster (Ray takes seconds to start); fail at once,
+    with Ray's own words, if ``ray start`` gave up.
+
+    ``ray.init`` is only tried once the cluster's port listens: against a cluster that never
+    came up it waits minutes inside Ray.
+    """
     import ray
 
     deadline = time.monotonic() + STARTUP_SECONDS
+    while not _listening(head.address):
+        if head.process.poll() is not None:
+            tail = head.log.read_text(errors="replace").strip().splitlines()[-3:]
+            raise RuntimeError(f"ray start exited ({head.process.returncode}): {tail}")
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the Ray head did not listen on {head.address}")
+        time.sleep(0.5)
+    address = head.address
     while True:
         try:
             ray.init(address=address, logging_level="ERROR", log_to_driver=False)

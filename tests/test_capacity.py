@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from builders import make_authority, make_practitioner
 
 from scheduler.capacity import PractitionerLoad, practitioner_loads
@@ -47,7 +49,14 @@ def test_loads_are_sorted_most_committed_first() -> None:
 def test_the_definition_agrees_with_the_link_stage() -> None:
     """On a real plan, the over-committed practitioners and their shortfall are exactly the
     link stage's ``overcommitted_practitioners``."""
-    authority = generate_authority(80, 2)  # P001's settings need more than P001 has
+    generated = generate_authority(80, 2)
+    # everyone works 90 minutes a day: the settings need more time than the practitioners have
+    authority = replace(
+        generated,
+        practitioners={
+            pid: replace(p, day_end=p.day_start + 90) for pid, p in generated.practitioners.items()
+        },
+    )
     options = PlanOptions(time_limit=4, link_time_limit=1, workers=1)
     summary = make_plan(authority, options).plan.summary
     rows = practitioner_loads(authority, summary)

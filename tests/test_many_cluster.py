@@ -55,7 +55,7 @@ def head() -> Iterator[Head]:
     """The module's cluster; this process joins it with the same token setting (conftest)."""
     assert os.environ.get("RAY_AUTH_MODE") == "token"
     with ray_head(cpus=2) as cluster:
-        wait_for(cluster.address)
+        wait_for(cluster)
         yield cluster
 
 
