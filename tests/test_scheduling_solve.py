@@ -7,13 +7,16 @@ from __future__ import annotations
 import itertools
 import threading
 
+import pytest
 from builders import hm
 from problem_builders import clinic, group_problem, job, option, practitioner
 
+from scheduler.scheduling import solve
 from scheduler.scheduling.model import build_day_model, solve_day_model
 from scheduler.scheduling.problem import GroupProblem
 from scheduler.scheduling.rota import Rota, priority_greedy
 from scheduler.scheduling.solve import (
+    POOL_MIN_SECONDS,
     PieceOutcome,
     Progress,
     capacity_bound,
@@ -215,3 +218,36 @@ def test_solve_pieces_deterministic_gives_the_same_answer() -> None:
     first = solve_pieces(pieces, time_limit=1, workers=1, deterministic=True)
     second = solve_pieces(pieces, time_limit=1, workers=1, deterministic=True)
     assert [o.choice for o in first] == [o.choice for o in second]
+
+
+def test_a_short_solve_with_two_workers_runs_in_threads_not_processes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Below POOL_MIN_SECONDS no worker process is started (that alone would take longer);
+    the pieces are still solved with the model, side by side, one outcome each, in order."""
+
+    def no_processes(workers: int) -> None:
+        raise AssertionError("worker processes started for a short solve")
+
+    monkeypatch.setattr(solve, "_process_pool", no_processes)
+    threads: set[str] = set()
+    real = solve.solve_piece
+
+    def recording(*args: object, **kwargs: object) -> PieceOutcome:
+        threads.add(threading.current_thread().name)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(solve, "solve_piece", recording)
+    outcomes = solve_pieces(pieces_of_two(), time_limit=POOL_MIN_SECONDS / 2, workers=2)
+    assert [o.practitioner_id for o in outcomes] == ["P001", "P002"]
+    assert [len(o.choice) for o in outcomes] == [1, 2]
+    assert {o.status for o in outcomes} == {"OPTIMAL"}
+    assert threads and all(name.startswith("piece") for name in threads)
+
+
+def test_a_stop_reaches_pieces_solving_in_threads() -> None:
+    """Stopped before the start: every piece still answers (greedy or proven), none hangs."""
+    stop = threading.Event()
+    stop.set()
+    outcomes = solve_pieces(pieces_of_two(), time_limit=2, workers=2, stop=stop)
+    assert [len(o.choice) for o in outcomes] == [1, 2]

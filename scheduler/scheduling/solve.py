@@ -18,7 +18,14 @@ import multiprocessing
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Protocol
@@ -30,8 +37,10 @@ from scheduler.scheduling.rota import Rota, priority_greedy
 from scheduler.stopping import StopSignal, stopped
 
 POOL_MIN_SECONDS = 5.0
-"""Below this budget the pieces are solved here, one after another: starting worker
-processes (each imports OR-Tools afresh) takes a second or two, more than it would save."""
+"""Below this budget the pieces are solved in threads of this process, not in worker
+processes: starting those (each imports OR-Tools afresh) takes a second or two, more than it
+would save. Threads share the processors only while CP-SAT searches (it lets go of Python's
+lock); building each piece's model is Python's and runs one at a time."""
 
 PieceChoice = dict[str, tuple[ReviewModel, int]]
 """child -> (kind of review, day index): a piece's solution, readable by the whole problem."""
@@ -189,11 +198,11 @@ class PiecePool(Protocol):
         """End the running searches now (the coordinator pressed Stop)."""
 
 
-class _ProcessPool:
-    """Spawned worker processes; ``stop`` reaches their searches through a shared event, so
-    they keep their best solution so far."""
+class _ExecutorPool:
+    """Worker processes (spawned) or threads of this process; ``stop`` reaches their searches
+    through a shared event, so they keep their best solution so far."""
 
-    def __init__(self, executor: ProcessPoolExecutor, shared: StopSignal) -> None:
+    def __init__(self, executor: Executor, shared: StopSignal) -> None:
         self._executor = executor
         self._shared = shared
         self._pending: dict[Future[PieceOutcome], int] = {}
@@ -201,9 +210,14 @@ class _ProcessPool:
     def submit(
         self, key: int, problem: GroupProblem, time_limit: float, seed: int, deterministic: bool
     ) -> None:
-        future = self._executor.submit(
-            _solve_in_worker, problem, time_limit, seed, True, deterministic
-        )
+        if isinstance(self._executor, ThreadPoolExecutor):  # the event itself, shared in memory
+            future = self._executor.submit(
+                solve_piece, problem, time_limit, seed, True, self._shared, deterministic
+            )
+        else:  # each worker process has the event from its initializer
+            future = self._executor.submit(
+                _solve_in_worker, problem, time_limit, seed, True, deterministic
+            )
         self._pending[future] = key
 
     def collect(self, timeout: float) -> list[tuple[int, PieceOutcome]]:
@@ -215,7 +229,7 @@ class _ProcessPool:
 
 
 @contextmanager
-def _process_pool(workers: int) -> Iterator[_ProcessPool]:
+def _process_pool(workers: int) -> Iterator[_ExecutorPool]:
     context = multiprocessing.get_context("spawn")
     shared = context.Event()  # handed to each worker as it starts: ``stop`` across processes
     with ProcessPoolExecutor(
@@ -224,7 +238,13 @@ def _process_pool(workers: int) -> Iterator[_ProcessPool]:
         initializer=_remember_stop,
         initargs=(shared,),
     ) as executor:
-        yield _ProcessPool(executor, shared)
+        yield _ExecutorPool(executor, shared)
+
+
+@contextmanager
+def _thread_pool(workers: int, stop: threading.Event) -> Iterator[_ExecutorPool]:
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="piece") as executor:
+        yield _ExecutorPool(executor, stop)
 
 
 def solve_pieces(
@@ -291,8 +311,7 @@ def solve_pieces(
     def halted() -> bool:
         return stopped(stop) or (not deterministic and remaining() <= 0)
 
-    spawn_costs_more = pool is None and time_limit < POOL_MIN_SECONDS
-    if parallel == 1 or len(pieces) <= 1 or spawn_costs_more:
+    if parallel == 1 or len(pieces) <= 1:
         for i in order:
             use_model = not halted()
             outcomes[i] = solve_piece(
@@ -301,7 +320,12 @@ def solve_pieces(
             report()
     else:
         with ExitStack() as resources:
-            active = pool if pool is not None else resources.enter_context(_process_pool(parallel))
+            if pool is not None:
+                active: PiecePool = pool
+            elif time_limit < POOL_MIN_SECONDS:  # starting processes would cost more
+                active = resources.enter_context(_thread_pool(parallel, stop or threading.Event()))
+            else:
+                active = resources.enter_context(_process_pool(parallel))
             pending: set[int] = set()
             queue = list(order)
             while queue or pending:
