@@ -33,7 +33,7 @@ from ortools.sat.python import cp_model
 from scheduler.availability import Availability
 from scheduler.config import ReviewModel
 from scheduler.plan import Appointment
-from scheduler.scheduling.model import DayModel, add_variables
+from scheduler.scheduling.model import DayModel, add_variables, add_week_peaks, busiest_week
 from scheduler.scheduling.problem import ChildJob, GroupProblem, Option, PractitionerDays
 
 DAY_START = hm("09:00")
@@ -184,6 +184,8 @@ def with_rules(problem: GroupProblem, *rules: Rule) -> DayModel:
     that also passes without it tests something else."""
     m = DayModel(problem)
     add_variables(m)
+    if busiest_week in rules:  # the term prices the busiest-week variables, made apart
+        add_week_peaks(m)
     for rule in rules:
         rule(m)
     return m

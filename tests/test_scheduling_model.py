@@ -19,6 +19,7 @@ from __future__ import annotations
 import inspect
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
 from builders import (
@@ -64,7 +65,9 @@ from scheduler.scheduling.model import (
     coverage_gain,
     max_reviews_per_day,
     review_needs_visit,
+    reweighted,
     solve_day_model,
+    structure_key,
     time_fits_each_visit,
     time_fits_the_day,
     visit_cost,
@@ -479,3 +482,63 @@ def test_every_rule_and_term_has_its_tests() -> None:
             f"{n} does not use {term.__name__}" for n in named if term.__name__ not in tests[n]
         ]
     assert missing == []
+
+
+# --------------------------------------------------------------------------- re-weighting
+
+
+def _weighted(values: int, cost: int, peak: int, previous: bool) -> GroupProblem:
+    """One structure (children, options, days, limits), worth what the arguments say."""
+    return group_problem(
+        job("C001", option((0, 1), values=(values, values + 100)), priority=values),
+        job(
+            "C002",
+            option((0,), values=(2 * values,)),
+            clinic((1,), values=(values,)),
+            previous=(0, 0, hm("10:00")) if previous else None,
+        ),
+        job("C003", option((1,), values=(values // 2,)), pinned=(0, 1, None)),
+        practitioners=[practitioner(max_per_day=2, visit_cost={"setting:S001": cost})],
+        week_of_day=(0, 1),
+        week_peak_cost=peak,
+        stability_bonus=300 if previous else 0,
+    )
+
+
+def test_a_reweighted_model_is_the_model_built_afresh() -> None:
+    """Re-weighting a model for a problem with the same structure gives exactly the model
+    built for that problem (the same variables, constraints and objective), hints dropped."""
+    old = build_day_model(_weighted(1000, 50, 5, previous=False))
+    solve_day_model(old, hint={"C001": (0, 0)}, time_limit=1)  # leaves its hints in the model
+    new_problem = _weighted(1700, 80, 9, previous=True)
+    assert structure_key(new_problem) == structure_key(old.problem)
+    again = reweighted(old, new_problem)
+    assert str(again.model.proto) == str(build_day_model(new_problem).model.proto)
+
+
+def test_the_structure_key_changes_with_anything_a_constraint_reads() -> None:
+    """Days, durations, limits, pins, hours and whether a busy week costs at all are structure;
+    a model kept for one must never be re-weighted for another."""
+    base = _weighted(1000, 50, 5, previous=False)
+    key = structure_key(base)
+    c1 = base.children[0]
+    p1 = base.practitioners[0]
+    o1 = c1.options[0]
+    variants = [
+        replace(
+            base,
+            children=(
+                replace(c1, options=(replace(o1, days=(0,), values=(1,)),)),
+                *base.children[1:],
+            ),
+        ),
+        replace(
+            base, children=(replace(c1, options=(replace(o1, duration=61),)), *base.children[1:])
+        ),
+        replace(base, children=(replace(c1, pinned=(0, 0, None)), *base.children[1:])),
+        replace(base, practitioners=(replace(p1, max_per_day=3),)),
+        replace(base, practitioners=(replace(p1, day_length=p1.day_length - 5),)),
+        replace(base, week_peak_cost=0),
+        replace(base, children=base.children[:2]),
+    ]
+    assert all(structure_key(v) != key for v in variants)

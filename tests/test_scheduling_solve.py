@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+from dataclasses import replace
 
 import pytest
 from builders import hm
@@ -251,3 +252,48 @@ def test_a_stop_reaches_pieces_solving_in_threads() -> None:
     stop.set()
     outcomes = solve_pieces(pieces_of_two(), time_limit=2, workers=2, stop=stop)
     assert [len(o.choice) for o in outcomes] == [1, 2]
+
+
+def test_a_second_short_solve_reweights_the_kept_models_and_answers_the_same() -> None:
+    """The same pieces with other values: the kept models are re-weighted (a hit each), and
+    the answers are those of models built afresh."""
+    solve.MODELS.clear()
+    pieces = pieces_of_two()
+    solve_pieces(pieces, time_limit=1, workers=1, deterministic=True)
+    hits = solve.MODELS.hits
+    richer = [
+        replace(
+            piece,
+            children=tuple(
+                replace(
+                    job_,
+                    options=tuple(
+                        replace(o, values=tuple(3 * v for v in o.values)) for o in job_.options
+                    ),
+                )
+                for job_ in piece.children
+            ),
+        )
+        for piece in pieces
+    ]
+    kept = solve_pieces(richer, time_limit=1, workers=1, deterministic=True)
+    assert solve.MODELS.hits == hits + len(pieces)
+    fresh = [solve_piece(p, 1, deterministic=True) for p in richer]
+    assert [(o.choice, o.objective, o.bound) for o in kept] == [
+        (o.choice, o.objective, o.bound) for o in fresh
+    ]
+
+
+def test_kept_models_are_bounded_by_their_variables() -> None:
+    """Past ``max_variables`` the least recently used model goes, and only it."""
+    first, second = pieces_of_two()
+    size = len(build_day_model(second).see) + len(build_day_model(second).visit)
+    cache = solve.ModelCache(max_variables=size)
+    for piece in (first, second):
+        key, model = cache.model_for(piece)
+        cache.give_back(key, model)
+    assert cache.variables() == size
+    cache.model_for(first)
+    assert cache.hits == 0, "the first piece's model went to make room for the second's"
+    cache.model_for(second)
+    assert cache.hits == 1

@@ -11,10 +11,12 @@ function per rule, one per objective term.
 
 from __future__ import annotations
 
+import hashlib
 import math
+import pickle
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ortools.sat.python import cp_model
 
@@ -147,8 +149,9 @@ def visit_cost(m: DayModel) -> None:
             m.gains.append((-cost, var))
 
 
-def busiest_week(m: DayModel) -> None:
-    """Objective: each practitioner's busiest week costs, spreading reviews over the term."""
+def add_week_peaks(m: DayModel) -> None:
+    """Each practitioner's busiest week as a variable (when it costs anything): at least the
+    reviews of each of their weeks."""
     if not m.problem.week_peak_cost:
         return
     by_week: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
@@ -165,6 +168,11 @@ def busiest_week(m: DayModel) -> None:
         for vars_ in weeks:
             m.model.add(sum(vars_) <= peak)
         m.week_peak[pid] = peak
+
+
+def busiest_week(m: DayModel) -> None:
+    """Objective: each practitioner's busiest week costs, spreading reviews over the term."""
+    for peak in m.week_peak.values():
         m.gains.append((-m.problem.week_peak_cost, peak))
 
 
@@ -185,9 +193,53 @@ def build_day_model(problem: GroupProblem) -> DayModel:
     add_variables(m)
     for rule in HARD_RULES:
         rule(m)
+    add_week_peaks(m)
+    _set_objective(m)
+    return m
+
+
+def _set_objective(m: DayModel) -> None:
+    m.gains = []
     for term in OBJECTIVE_TERMS:
         term(m)
+    m.model.clear_objective()  # type: ignore[no-untyped-call]
     m.model.maximize(sum(coef * var for coef, var in m.gains))
+
+
+def structure_key(problem: GroupProblem) -> bytes:
+    """What a piece's model is built from, without what it is worth: two pieces with the same
+    key have the same variables and constraints, and differ at most in the objective.
+
+    Only fields the objective alone reads are left out (the options' values, the visits'
+    costs, the stability bonus and previous slots, the children's priority and urgency order,
+    and how much a busy week costs — though not whether it costs anything).
+    """
+    plain = replace(
+        problem,
+        practitioners=tuple(replace(p, visit_cost={}) for p in problem.practitioners),
+        children=tuple(
+            replace(
+                child,
+                options=tuple(replace(o, values=()) for o in child.options),
+                priority=0,
+                window_end_day=0,
+                previous=None,
+            )
+            for child in problem.children
+        ),
+        week_peak_cost=int(problem.week_peak_cost != 0),
+        stability_bonus=0,
+    )
+    return hashlib.blake2b(pickle.dumps(plain, protocol=5), digest_size=16).digest()
+
+
+def reweighted(m: DayModel, problem: GroupProblem) -> DayModel:
+    """``m`` made the model of ``problem``, which has the same :func:`structure_key`: the
+    objective set afresh from its worth, the previous hints dropped (a what-if: the same
+    constraints, other weights, no rebuilding)."""
+    m.problem = problem
+    m.model.clear_hints()  # type: ignore[no-untyped-call]
+    _set_objective(m)
     return m
 
 

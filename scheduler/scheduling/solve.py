@@ -17,6 +17,7 @@ from __future__ import annotations
 import multiprocessing
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from concurrent.futures import (
     FIRST_COMPLETED,
@@ -31,7 +32,13 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from scheduler.config import ReviewModel
-from scheduler.scheduling.model import build_day_model, solve_day_model
+from scheduler.scheduling.model import (
+    DayModel,
+    build_day_model,
+    reweighted,
+    solve_day_model,
+    structure_key,
+)
 from scheduler.scheduling.problem import GroupProblem
 from scheduler.scheduling.rota import Rota, priority_greedy
 from scheduler.stopping import StopSignal, stopped
@@ -86,6 +93,49 @@ def capacity_bound(problem: GroupProblem) -> int:
     return bound
 
 
+class ModelCache:
+    """Pieces' CP-SAT models kept for the next solve of the same pieces with other weights
+    (a lead trying weights on the Priorities page): a hit is re-weighted, not rebuilt.
+
+    A model is taken out while it is solved and given back after, so two solves never share
+    one. The least recently used go first once the models kept hold more than
+    ``max_variables`` variables between them.
+    """
+
+    def __init__(self, max_variables: int) -> None:
+        self.max_variables = max_variables
+        self._models: OrderedDict[bytes, DayModel] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+
+    def model_for(self, problem: GroupProblem) -> tuple[bytes, DayModel]:
+        """The piece's model: a kept one re-weighted for ``problem``, or a new one."""
+        key = structure_key(problem)
+        with self._lock:
+            kept = self._models.pop(key, None)
+            self.hits += kept is not None
+        return key, reweighted(kept, problem) if kept is not None else build_day_model(problem)
+
+    def give_back(self, key: bytes, model: DayModel) -> None:
+        with self._lock:
+            self._models[key] = model
+            self._models.move_to_end(key)
+            while self._models and self.variables() > self.max_variables:
+                self._models.popitem(last=False)
+
+    def variables(self) -> int:
+        return sum(len(m.see) + len(m.visit) for m in self._models.values())
+
+    def clear(self) -> None:
+        with self._lock:
+            self._models.clear()
+
+
+MODELS = ModelCache(max_variables=200_000)
+"""This process's kept models, for short solves (under :data:`POOL_MIN_SECONDS`), which run
+here: about 35,000 variables for data/sample's 30 pieces, so a large authority's fit."""
+
+
 def _choice(rota: Rota) -> PieceChoice:
     return {cid: (rota.option(cid, index).model, day) for cid, (index, day) in rota.choice.items()}
 
@@ -97,17 +147,23 @@ def solve_piece(
     use_model: bool = True,
     stop: StopSignal | None = None,
     deterministic: bool = False,
+    cache: ModelCache | None = None,
 ) -> PieceOutcome:
     """Warm start, CP-SAT, lay out, repair; never worse than the warm start.
 
-    ``stop`` ends the CP-SAT search at once; its best solution so far is still used.
+    ``stop`` ends the CP-SAT search at once; its best solution so far is still used. With
+    ``cache``, the model is taken from it when it holds one of the same structure (and given
+    back after).
     """
     began = time.perf_counter()
     best = priority_greedy(problem)
     bound = capacity_bound(problem)
     solved = False
     if use_model and problem.children:
-        model = build_day_model(problem)
+        if cache is not None:
+            key, model = cache.model_for(problem)
+        else:
+            model = build_day_model(problem)
         result = solve_day_model(
             model,
             hint=best.choice,
@@ -116,6 +172,8 @@ def solve_piece(
             stop=stop,
             deterministic=deterministic,
         )
+        if cache is not None:
+            cache.give_back(key, model)
         if result.bound is not None:
             bound = min(bound, result.bound)
         if result.status in ("OPTIMAL", "FEASIBLE"):
@@ -212,7 +270,7 @@ class _ExecutorPool:
     ) -> None:
         if isinstance(self._executor, ThreadPoolExecutor):  # the event itself, shared in memory
             future = self._executor.submit(
-                solve_piece, problem, time_limit, seed, True, self._shared, deterministic
+                solve_piece, problem, time_limit, seed, True, self._shared, deterministic, MODELS
             )
         else:  # each worker process has the event from its initializer
             future = self._executor.submit(
@@ -315,7 +373,13 @@ def solve_pieces(
         for i in order:
             use_model = not halted()
             outcomes[i] = solve_piece(
-                pieces[i], piece_limit(i), seed, use_model, stop=stop, deterministic=deterministic
+                pieces[i],
+                piece_limit(i),
+                seed,
+                use_model,
+                stop=stop,
+                deterministic=deterministic,
+                cache=MODELS if time_limit < POOL_MIN_SECONDS else None,
             )
             report()
     else:
