@@ -178,5 +178,5 @@ def test_the_issue_s_siblings_are_both_seen_from_the_csv_interface(tmp_path) -> 
     assert sorted(a.child_id for a in plan.appointments) == ["C001", "C002"]
     first, second = sorted(plan.appointments, key=lambda a: a.start)
     assert first.end <= second.start and first.date == second.date == date(2026, 9, 8)
-    assert plan.summary["objective"] <= plan.summary["best_bound"]
+    assert plan.summary.objective <= plan.summary.best_bound
     assert main(["check", str(tmp_path / "data"), str(tmp_path / "plan")]) == 0

@@ -110,7 +110,7 @@ def test_a_stopped_plan_is_still_complete_and_says_so() -> None:
     plan = result.plan
     assert result.check.ok, result.check.violations
     assert len(plan.appointments) + len(plan.unscheduled) == 3
-    assert plan.summary["stopped_early"] is True
+    assert plan.summary.stopped_early is True
 
 
 def test_the_plan_carries_its_stamp_digest_and_weights() -> None:

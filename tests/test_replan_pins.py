@@ -103,7 +103,7 @@ def test_appointment_and_link_pins_are_kept() -> None:
 
 
 def unhonoured(result: PlanResult) -> list[dict[str, str]]:
-    return list(result.plan.summary["pins_unhonoured"])
+    return list(result.plan.summary.pins_unhonoured)
 
 
 def test_impossible_pin_is_reported() -> None:

@@ -6,6 +6,8 @@ render anything, so these tests are the contract that a setting cannot reach ano
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from builders import (
     appointment_for,
@@ -188,9 +190,11 @@ def test_a_setting_summary_says_nothing_about_other_settings() -> None:
     """Plan-wide figures (travel, utilisation, other settings' counts) are dropped or recounted."""
     data = authority()
     full = plan(data)
-    full.summary["practitioners"] = {"P001": {"utilisation": 0.5}}
+    full = replace(
+        full, summary=replace(full.summary, practitioners={"P001": {"utilisation": 0.5}})
+    )
     scoped = scope_plan(full, "S002")
-    assert scoped.summary["children_due"] == 2 and scoped.summary["scheduled"] == 1
+    assert scoped.summary.children_due == 2 and scoped.summary.scheduled == 1
     assert "practitioners" not in scoped.summary and "travel_km" not in scoped.summary
 
 

@@ -167,7 +167,7 @@ def test_a_plan_is_a_saved_draft_with_figures_in_words(app: AppTest, store_url: 
     assert "Could more be booked?" in labels
     assert not [label for label in labels if "Gap" in label or "bound" in label]
     booked = metric(app, "Children booked")
-    assert booked.endswith("%)") and booked.split()[0] == str(plan.plan.summary["scheduled"])
+    assert booked.endswith("%)") and booked.split()[0] == str(plan.plan.summary.scheduled)
     verdict = next(s.value for s in app.success if "children booked" in s.value)
     assert "no broken rule" in verdict and "objective" not in verdict
     assert [d.label for d in app.download_button][:3] == [
@@ -210,7 +210,7 @@ def test_stopping_early_is_said_plainly_and_continue_searches_on(app: AppTest) -
     app.session_state[state.JOB].request_stop()
     wait_for_solve(app)
     stopped = working(app)
-    assert stopped.plan.summary["stopped_early"] is True
+    assert stopped.plan.summary.stopped_early is True
     assert not [s for s in app.success if "children booked" in s.value]
     warning = next(w.value for w in app.warning if "Stopped early" in w.value)
     assert "hand-made rota" in warning and "Continue improving" in warning
@@ -222,7 +222,7 @@ def test_stopping_early_is_said_plainly_and_continue_searches_on(app: AppTest) -
     wait_for_solve(app)
     assert working(app).info is not None
     assert "continued from draft version 1" in working(app).info.note  # type: ignore[union-attr]
-    assert working(app).plan.summary["scheduled"] >= stopped.plan.summary["scheduled"]
+    assert working(app).plan.summary.scheduled >= stopped.plan.summary.scheduled
 
 
 def _data_files(folder: Path) -> dict[str, bytes]:
@@ -454,10 +454,10 @@ def test_stop_keeps_the_best_plan_so_far() -> None:
     assert time.monotonic() - began < 60
     result = job.result
     assert result is not None
-    assert result.plan.summary["stopped_early"] is True
+    assert result.plan.summary.stopped_early is True
     assert result.check.ok
     placed = len(result.plan.appointments) + len(result.plan.unscheduled)
-    assert placed == result.plan.summary["children_due"]
+    assert placed == result.plan.summary.children_due
     assert result.plan.appointments
 
 
