@@ -106,12 +106,8 @@ def plan_of(data: Authority, *, start: str = "10:00", extra: int = 0) -> Plan:
         sequences={"uid-a@x": 2, "uid-b@x": 0},
     )
     base = replace(base, summary=replace(base.summary, gap=float("inf")))
-    base = replace(
-        base,
-        summary=replace(
-            base.summary, nested={"travel": [0.1 + 0.2, 1e-300], "by_reason": {"CAPACITY": 1}}
-        ),
-    )
+    nested = {"travel": [0.1 + 0.2, 1e-300], "by_reason": {"CAPACITY": 1}}
+    base = replace(base, summary=replace(base.summary, extra={"nested": nested}))
     base = replace(
         base, links=[replace(link, distance_km=0.1 + 0.2 + extra) for link in base.links]
     )
