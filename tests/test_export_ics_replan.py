@@ -258,7 +258,7 @@ def test_export_ics_without_data_path_is_an_input_error(
     """A plan that does not name its data, and no --data: exit 2 with a one-line problem."""
     data = fx.authority()
     plan = fx.plan(data)
-    plan.summary.pop("data_path", None)
+    plan = replace(plan, summary=replace(plan.summary, data_path=None, nulls=frozenset()))
     write_plan(plan, tmp_path / "bare")
     assert main(["export-ics", str(tmp_path / "bare"), "--out", str(tmp_path / "x")]) == 2
     assert "data_path" in capsys.readouterr().err
