@@ -21,6 +21,7 @@ from scheduler.domain import Authority
 from scheduler.kpis import plan_counts, practitioner_use
 from scheduler.plan import Appointment, Pin, Plan
 from scheduler.priority import child_priority
+from scheduler.summary import BookingNote
 
 
 @dataclass(frozen=True)
@@ -79,25 +80,27 @@ def book(
         )
         for c in availability.due
     }
-    summary = dict(plan.summary)
-    summary.update(plan_counts(authority, availability, new_appointments, unscheduled, priority))
-    before = summary.get("practitioners")
-    if isinstance(before, dict):
-        capacity = {pid: int(u.get("capacity_minutes", 0)) for pid, u in before.items()}
-        load = {pid: int(u.get("link_load_minutes", 0)) for pid, u in before.items()}
-        summary["practitioners"] = practitioner_use(authority, new_appointments, capacity, load)
-    summary["bookings"] = [
-        *summary.get("bookings", []),
-        *(
-            {"child_id": a.child_id, "date": a.date.isoformat(), "note": note[:200]}
-            for a in appointments
+    summary = plan_counts(
+        authority, availability, new_appointments, unscheduled, priority, into=plan.summary
+    )
+    if summary.practitioners is not None:
+        capacity = {pid: u.capacity_minutes for pid, u in summary.practitioners.items()}
+        load = {pid: u.link_load_minutes for pid, u in summary.practitioners.items()}
+        summary = replace(
+            summary, practitioners=practitioner_use(authority, new_appointments, capacity, load)
+        )
+    summary = replace(
+        summary,
+        bookings=(
+            *(summary.bookings or ()),
+            *(BookingNote(a.child_id, a.date.isoformat(), note[:200]) for a in appointments),
         ),
-    ]
-    summary["pins_unhonoured"] = [
-        p
-        for p in summary.get("pins_unhonoured", [])
-        if not (p.get("kind") == "appointment" and p.get("child_id") in changed)
-    ]
+        pins_unhonoured=tuple(
+            p
+            for p in summary.pins_unhonoured or ()
+            if not (p.kind == "appointment" and p.child_id in changed)
+        ),
+    )
     new_plan = replace(
         plan,
         appointments=new_appointments,
@@ -108,5 +111,5 @@ def book(
         pins=pins,
     )
     report = check_plan(authority, new_plan, previous=plan, pins=pins)
-    new_plan.summary["check_violations"] = len(report.violations)
+    new_plan = replace(new_plan, summary=replace(summary, check_violations=len(report.violations)))
     return Booking(new_plan, new_pins, report, tuple(appointments))

@@ -11,11 +11,10 @@ second meaning of over-committed. Every page and file that says "over-committed"
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from scheduler.domain import Authority
+from scheduler.summary import PlanSummary, PractitionerUse
 from scheduler.wording import hours
 
 
@@ -62,19 +61,21 @@ class PractitionerLoad:
         return f"Their linked settings need {needed}; they have {available} this term."
 
 
-def practitioner_loads(authority: Authority, summary: Mapping[str, Any]) -> list[PractitionerLoad]:
-    """Every practitioner's load from ``summary``, most committed first (then by id)."""
-    figures: Mapping[str, Mapping[str, Any]] = summary.get("practitioners") or {}
+def practitioner_loads(authority: Authority, summary: PlanSummary) -> list[PractitionerLoad]:
+    """Every practitioner's load from ``summary``, most committed first (then by id). A
+    practitioner the summary does not list (added to the data since) has no load."""
+    figures = summary.practitioners or {}
+    none = PractitionerUse(0, 0, 0, 0, 0.0)
     rows = []
     for pid in authority.practitioners:
-        f = figures.get(pid, {})
+        f = figures.get(pid, none)
         rows.append(
             PractitionerLoad(
                 practitioner_id=pid,
-                reviews=int(f.get("reviews", 0)),
-                needed_minutes=int(f.get("link_load_minutes", 0)),
-                available_minutes=int(f.get("capacity_minutes", 0)),
-                booked_minutes=int(f.get("review_minutes", 0)),
+                reviews=f.reviews,
+                needed_minutes=f.link_load_minutes,
+                available_minutes=f.capacity_minutes,
+                booked_minutes=f.review_minutes,
             )
         )
     rows.sort(key=lambda r: (-r.needed_share, r.practitioner_id))

@@ -36,7 +36,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from functools import cached_property
-from typing import Any
 
 from scheduler.calendar import add_months, age_months, is_due, is_excluded, review_days
 from scheduler.config import Config
@@ -51,24 +50,10 @@ from scheduler.domain import (
     format_time,
 )
 from scheduler.plan import Appointment, Pin, Plan, ReasonCode, Unscheduled
+from scheduler.summary import PlanSummary
 from scheduler.travel import haversine_km, travel_minutes
 
-SUMMARY_KEYS: tuple[str, ...] = (
-    "children_due",
-    "scheduled",
-    "in_window",
-    "funded_two_due",
-    "funded_two_scheduled",
-    "overdue_due",
-    "overdue_scheduled",
-    "travel_km",
-    "status",
-    "objective",
-    "best_bound",
-    "gap",
-    "solve_seconds",
-    "pins_unhonoured",
-)
+SUMMARY_KEYS: tuple[str, ...] = PlanSummary.CONTRACT_KEYS + PlanSummary.V2_KEYS
 """Keys ``summary.json`` must have (the contract's "at least", with v2's ``pins_unhonoured``)."""
 
 LOCATION: Mapping[str, str] = {"joint": "setting", "separate": "clinic", "home": "home"}
@@ -981,31 +966,16 @@ def _pin_label(key: tuple[str, str]) -> str:
 def pins_honoured(f: Facts) -> Iterator[Finding]:
     """Every pin is kept, or listed in summary.json ``pins_unhonoured`` with a reason; only
     pins not kept are listed there."""
-    listed = f.plan.summary.get("pins_unhonoured")
-    if listed is None:
-        listed = []  # a missing key is summary_consistent's finding
-    if not isinstance(listed, list):
-        yield "summary", f"pins_unhonoured is {type(listed).__name__}, not a list"
-        return
     entries: Counter[tuple[str, str]] = Counter()
-    for number, entry in enumerate(listed, start=1):
+    for number, entry in enumerate(f.plan.summary.pins_unhonoured or (), start=1):
+        # a missing list is summary_consistent's finding; a malformed one cannot be read
         where = f"pins_unhonoured #{number}"
-        if not isinstance(entry, dict):
-            yield "summary", f"{where} is not an object"
+        if entry.kind not in ("appointment", "link"):
+            yield "summary", f"{where} has kind {entry.kind!r}, not appointment or link"
             continue
-        values = {k: entry.get(k) for k in ("child_id", "setting_id", "kind", "reason")}
-        if not all(isinstance(v, str) for v in values.values()):
-            missing = [k for k, v in values.items() if not isinstance(v, str)]
-            yield "summary", f"{where} lacks text for {', '.join(missing)}"
-            continue
-        if values["kind"] not in ("appointment", "link"):
-            yield "summary", f"{where} has kind {values['kind']!r}, not appointment or link"
-            continue
-        if not str(values["reason"]).strip():
+        if not entry.reason.strip():
             yield "summary", f"{where} has an empty reason; a coordinator needs a sentence"
-        entries[
-            _pin_key(str(values["kind"]), str(values["child_id"]), str(values["setting_id"]))
-        ] += 1
+        entries[_pin_key(entry.kind, entry.child_id, entry.setting_id)] += 1
     broken: Counter[tuple[str, str]] = Counter(
         _pin_key(pin.kind, pin.child_id or "", pin.setting_id or "")
         for pin in f.pins
@@ -1023,25 +993,47 @@ def pins_honoured(f: Facts) -> Iterator[Finding]:
 def summary_consistent(f: Facts) -> Iterator[Finding]:
     """``summary.json`` has the contract's keys, and its counts are those of the data and files."""
     summary = f.plan.summary
+    present = summary.present()
     for key in SUMMARY_KEYS:
-        if key not in summary:
+        if key not in present:
             yield "summary", f"missing {key}"
+    claimed = _claimed_counts(summary)
     for key, expected in _expected_counts(f).items():
-        if key in summary and not _same_count(summary[key], expected):
-            yield "summary", f"{key} is {summary[key]!r}, but the data and plan give {expected}"
-    if "unscheduled_by_reason" in summary:
+        if key in present and claimed[key] != expected:
+            yield "summary", f"{key} is {claimed[key]!r}, but the data and plan give {expected}"
+    if "unscheduled_by_reason" in present:
         by_reason = dict(sorted(Counter(str(u.reason_code) for u in f.plan.unscheduled).items()))
-        if summary["unscheduled_by_reason"] != by_reason:
+        if summary.unscheduled_by_reason != by_reason:
             yield (
                 "summary",
-                f"unscheduled_by_reason is {summary['unscheduled_by_reason']!r}, but "
+                f"unscheduled_by_reason is {summary.unscheduled_by_reason!r}, but "
                 f"unscheduled.csv gives {by_reason}",
             )
     # Optional keys that say which data the plan was made for: checking against other data
     # (another term, the other model) would make every other finding meaningless.
-    for key, actual in (("model", f.config.review.model), ("term_name", f.config.term.name)):
-        if key in summary and summary[key] != actual:
-            yield "summary", f"{key} is {summary[key]!r}, but the data's config says {actual!r}"
+    for key, said, actual in (
+        ("model", summary.model, f.config.review.model),
+        ("term_name", summary.term_name, f.config.term.name),
+    ):
+        if key in present and said != actual:
+            yield "summary", f"{key} is {said!r}, but the data's config says {actual!r}"
+
+
+def _claimed_counts(s: PlanSummary) -> dict[str, int | None]:
+    """The counts the summary claims, by key (``None``: absent or ``null``)."""
+    return {
+        "children_due": s.children_due,
+        "scheduled": s.scheduled,
+        "in_window": s.in_window,
+        "funded_two_due": s.funded_two_due,
+        "funded_two_scheduled": s.funded_two_scheduled,
+        "overdue_due": s.overdue_due,
+        "overdue_scheduled": s.overdue_scheduled,
+        "send_due": s.send_due,
+        "send_scheduled": s.send_scheduled,
+        "settings_linked": s.settings_linked,
+        "links_kept": s.links_kept,
+    }
 
 
 def _expected_counts(f: Facts) -> dict[str, int]:
@@ -1070,10 +1062,6 @@ def _expected_counts(f: Facts) -> dict[str, int]:
         "settings_linked": len(f.plan.links),
         "links_kept": sum(link.kept_existing_link for link in f.plan.links),
     }
-
-
-def _same_count(value: Any, expected: int) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and value == expected
 
 
 RULES: tuple[Rule, ...] = (

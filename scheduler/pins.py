@@ -22,6 +22,7 @@ from scheduler.plan import Link, Pin
 from scheduler.review import allowed_models, practitioner_for
 from scheduler.scheduling.problem import GroupProblem, Option
 from scheduler.scheduling.rota import Rota
+from scheduler.summary import UnhonouredPin
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,14 +35,11 @@ class PinDecision:
     reason: str
     line: int = 0
 
-    def as_dict(self) -> dict[str, str]:
+    def as_unhonoured(self) -> UnhonouredPin:
         """As ``summary.json``'s ``pins_unhonoured`` lists it (contract v2)."""
-        return {
-            "child_id": self.child_id,
-            "setting_id": self.setting_id,
-            "kind": self.kind,
-            "reason": self.reason,
-        }
+        return UnhonouredPin(
+            child_id=self.child_id, setting_id=self.setting_id, kind=self.kind, reason=self.reason
+        )
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,8 @@ import os
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
 
 from scheduler.availability import Availability
 from scheduler.calendar import age_months
@@ -46,6 +45,7 @@ from scheduler.scheduling.solve import (
     merge,
     solve_pieces,
 )
+from scheduler.summary import Baseline, PlanSummary
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +70,8 @@ class PlanResult:
     plan: Plan
     links: LinkResult
     check: CheckReport
-    baseline: dict[str, float] = field(default_factory=dict)
+    baseline: Baseline | None = None
+    """The hand-made rota's figures (``summary.baseline``), when known."""
     priorities: Priorities | None = None
     """The weights the plan was made with (a what-if from it reuses what they left alone)."""
 
@@ -226,23 +227,29 @@ def make_plan(
         children_bound_any_links=figures.any_links.children + len(work.history),
         solve_seconds=time.perf_counter() - began,
     )
-    summary["pins_unhonoured"] = [d.as_dict() for d in unhonoured]
-    summary["objective_terms"] = {
+    objective_terms = {
         name: round(value / SCALE, 3) for name, value in solved.rota.objective_terms().items()
     }
+    summary = replace(
+        summary,
+        pins_unhonoured=tuple(d.as_unhonoured() for d in unhonoured),
+        objective_terms=objective_terms,
+    )
     if os.environ.get(STRICT_BOUNDS):
         _assert_bounds(summary)
     hand = solved.hand
-    summary["baseline"] = summarise_baseline(
-        availability, _appointments(authority, availability, hand), priority, hand
-    )
-    summary.update(
-        created_at=stamp.isoformat(),
+    today = config.term.today.isoformat() if config.term.today else None
+    summary = replace(
+        summary,
+        baseline=summarise_baseline(
+            availability, _appointments(authority, availability, hand), priority, hand
+        ),
         term_name=config.term.name,
         model=config.review.model,
         data_path=data_path,
-        today=config.term.today.isoformat() if config.term.today else None,
+        today=today,
         stopped_early=bool(stop is not None and stop.is_set()),
+        nulls=frozenset(k for k, v in (("data_path", data_path), ("today", today)) if v is None),
     )
     plan = Plan(
         links=links.links,
@@ -255,16 +262,16 @@ def make_plan(
         sequences=dict(start_from.sequences) if start_from else {},
         pins=list(pins),
     )
-    plan = replace(plan, summary=summary | {"plan_digest": plan_digest(plan)})
+    plan = replace(plan, summary=replace(summary, plan_digest=plan_digest(plan)))
     _progress(progress, "checking", began)
     report = check_plan(authority, plan, previous=start_from, pins=pins)
-    plan = replace(plan, summary=plan.summary | {"check_violations": len(report.violations)})
+    plan = replace(plan, summary=replace(plan.summary, check_violations=len(report.violations)))
     _progress(progress, "done", began)
     return PlanResult(
         plan=plan,
         links=links,
         check=report,
-        baseline=summary["baseline"],
+        baseline=summary.baseline,
         priorities=config.priorities,
     )
 
@@ -430,13 +437,19 @@ def _figures(
     return Figures(objective, bound, any_links, status)
 
 
-def _assert_bounds(summary: dict[str, Any]) -> None:
+def _assert_bounds(summary: PlanSummary) -> None:
     tolerance = 1e-6
-    objective = summary["objective"]
-    for key in ("best_bound", "best_bound_any_links"):
-        if objective > summary[key] + tolerance:
-            raise AssertionError(f"objective {objective} above {key} {summary[key]}")
-    if summary["scheduled"] > summary["children_bound_any_links"]:
+    objective = summary.objective
+    assert objective is not None and summary.scheduled is not None
+    for key, bound in (
+        ("best_bound", summary.best_bound),
+        ("best_bound_any_links", summary.best_bound_any_links),
+    ):
+        if bound is None or objective > bound + tolerance:
+            raise AssertionError(f"objective {objective} above {key} {bound}")
+    if summary.children_bound_any_links is None or (
+        summary.scheduled > summary.children_bound_any_links
+    ):
         raise AssertionError("more children seen than children_bound_any_links allows")
 
 
@@ -474,23 +487,23 @@ def summarise_baseline(
     appointments: list[Appointment],
     priority: dict[str, float],
     rota: Rota,
-) -> dict[str, float]:
+) -> Baseline:
     """The hand-made rota's figures (children by 30-month date, first day that fits)."""
     seen = {a.child_id for a in appointments}
     due = availability.due
-    return {
-        "scheduled": len(seen),
-        "funded_two_scheduled": sum(1 for c in due if c.funded_two and c.child_id in seen),
-        "overdue_scheduled": sum(
+    return Baseline(
+        scheduled=len(seen),
+        funded_two_scheduled=sum(1 for c in due if c.funded_two and c.child_id in seen),
+        overdue_scheduled=sum(
             1 for c in due if availability.windows[c.child_id].overdue and c.child_id in seen
         ),
-        "priority_coverage": (
+        priority_coverage=(
             sum(priority[c] for c in seen if c in priority) / sum(priority.values())
             if priority
             else 1.0
         ),
-        "objective": rota.objective() / SCALE,
-    }
+        objective=rota.objective() / SCALE,
+    )
 
 
 __all__ = ["PinDecision", "PlanOptions", "PlanResult", "make_plan"]

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Literal
 
 from scheduler.config import ReviewModel
+from scheduler.summary import PlanSummary
 
 Location = Literal["setting", "clinic", "home"]
 LOCATION_OF_MODEL: dict[ReviewModel, Location] = {
@@ -101,14 +102,16 @@ class Pin:
     """Its line in ``source``; 0 when it has none (the dashboard's pins)."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Plan:
-    """A complete termly rota; ``summary`` holds the contract's KPIs and solver figures."""
+    """A complete termly rota; ``summary`` holds the contract's KPIs and solver figures.
+
+    Frozen: a change (a booking, a setting's share) is a new plan (``dataclasses.replace``)."""
 
     links: list[Link]
     appointments: list[Appointment]
     unscheduled: list[Unscheduled]
-    summary: dict[str, Any] = field(default_factory=dict)
+    summary: PlanSummary = field(default_factory=PlanSummary)
     created_at: datetime | None = None
     sequences: dict[str, int] = field(default_factory=dict)
     """Calendar ``SEQUENCE`` per event UID, carried from plan to plan so updates supersede."""

@@ -9,12 +9,12 @@ whole kilometres.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from scheduler.plan import ReasonCode
+from scheduler.summary import PlanSummary
 
 SETTING_TYPES: dict[str, str] = {
     "children_centre": "Children's centre",
@@ -299,48 +299,41 @@ def room_text(gap: float) -> str:
     return f"A plan with these links could be at most {share_text} better."
 
 
-def summary_in_words(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
+def summary_in_words(s: PlanSummary) -> list[tuple[str, str]]:
     """The plan's summary as (what, value) lines a person reads: the rota workbook's summary
-    sheet and the dashboard say the same."""
-    s = summary
+    sheet and the dashboard say the same. A figure the summary lacks has no line."""
     lines: list[tuple[str, str]] = []
-    if "term_name" in s:
-        lines.append(("Term", str(s["term_name"])))
-    if "model" in s:
-        lines.append(("Usual kind of review", review_kind(str(s["model"]))))
-    due = int(s.get("children_due", 0))
+    if s.term_name is not None:
+        lines.append(("Term", s.term_name))
+    if s.model is not None:
+        lines.append(("Usual kind of review", review_kind(s.model)))
+    due = s.children_due or 0
     lines.append(("Children due this term", count(due)))
-    if "scheduled" in s:
-        lines.append(("Children booked", of(s["scheduled"], due)))
-    if "funded_two_due" in s and "funded_two_scheduled" in s:
-        lines.append(
-            ("Funded two-year-olds booked", of(s["funded_two_scheduled"], s["funded_two_due"]))
-        )
-    if "overdue_due" in s and "overdue_scheduled" in s:
-        lines.append(
-            ("Children past 30 months booked", of(s["overdue_scheduled"], s["overdue_due"]))
-        )
-    if "in_window" in s and "scheduled" in s:
-        lines.append(("Reviews inside the 24–30 month window", of(s["in_window"], s["scheduled"])))
-    if "travel_km" in s:
-        lines.append(("Travel", km(float(s["travel_km"]))))
-    unbooked = s.get("unscheduled_by_reason") or {}
-    for code, n in unbooked.items():
+    if s.scheduled is not None:
+        lines.append(("Children booked", of(s.scheduled, due)))
+    if s.funded_two_due is not None and s.funded_two_scheduled is not None:
+        lines.append(("Funded two-year-olds booked", of(s.funded_two_scheduled, s.funded_two_due)))
+    if s.overdue_due is not None and s.overdue_scheduled is not None:
+        lines.append(("Children past 30 months booked", of(s.overdue_scheduled, s.overdue_due)))
+    if s.in_window is not None and s.scheduled is not None:
+        lines.append(("Reviews inside the 24–30 month window", of(s.in_window, s.scheduled)))
+    if s.travel_km is not None:
+        lines.append(("Travel", km(float(s.travel_km))))
+    for code, n in (s.unscheduled_by_reason or {}).items():
         try:
             reason = REASONS[ReasonCode(code)]
         except ValueError:
             reason = str(code)
-        lines.append((f"Not booked: {reason}", count(int(n))))
-    if "status" in s:
-        lines.append(("How good the plan is", status(str(s["status"]))))
-    if "gap" in s:
-        lines.append(("Room for improvement", room_text(float(s["gap"]))))
-    if "children_bound_any_links" in s and "scheduled" in s:
-        more = int(s["children_bound_any_links"]) - int(s["scheduled"])
+        lines.append((f"Not booked: {reason}", count(n)))
+    if s.status is not None:
+        lines.append(("How good the plan is", status(s.status)))
+    if s.gap is not None:
+        lines.append(("Room for improvement", room_text(float(s.gap))))
+    more = s.more_children()
+    if more is not None:
         lines.append(("With other links", more_children_text(more)))
-    if s.get("stopped_early"):
+    if s.stopped_early:
         lines.append(("Stopped early", "Yes: the search was stopped before its time was up."))
-    pins = s.get("pins_unhonoured") or []
-    if pins:
-        lines.append(("Pins not kept", count(len(pins))))
+    if s.pins_unhonoured:
+        lines.append(("Pins not kept", count(len(s.pins_unhonoured))))
     return lines

@@ -95,29 +95,26 @@ def result_from_stored(authority: Authority, plan: Plan) -> PlanResult:
     hand-made rota's figures and the weights it was made with. A what-if can start from it
     (``make_plan(warm=...)``) exactly as from a plan made in the session."""
     summary = plan.summary
-    per = summary.get("practitioners") or {}
-    stage = summary.get("link_stage") or {}
+    per = summary.practitioners or {}
+    stage = summary.link_stage
     linked = {link.setting_id for link in plan.links}
     links = LinkResult(
         links=list(plan.links),
         unlinked=[sid for sid in authority.settings if sid not in linked],
-        capacity_minutes={pid: int(f.get("capacity_minutes", 0)) for pid, f in per.items()},
-        load_minutes={pid: int(f.get("link_load_minutes", 0)) for pid, f in per.items()},
-        overcommitted={
-            pid: int(v) for pid, v in (summary.get("overcommitted_practitioners") or {}).items()
-        },
-        status=str(stage.get("status", "")),
-        objective=float(stage.get("objective", 0.0)),
-        best_bound=float(stage.get("best_bound", 0.0)),
-        gap=float(stage.get("gap", 0.0)),
-        seconds=float(stage.get("seconds", 0.0)),
+        capacity_minutes={pid: f.capacity_minutes for pid, f in per.items()},
+        load_minutes={pid: f.link_load_minutes for pid, f in per.items()},
+        overcommitted=dict(summary.overcommitted_practitioners or {}),
+        status=stage.status if stage else "",
+        objective=float(stage.objective) if stage else 0.0,
+        best_bound=float(stage.best_bound) if stage else 0.0,
+        gap=float(stage.gap) if stage and stage.gap is not None else 0.0,
+        seconds=float(stage.seconds) if stage else 0.0,
     )
-    baseline = summary.get("baseline")
     return PlanResult(
         plan=plan,
         links=links,
         check=check_plan(authority, plan),
-        baseline=dict(baseline) if isinstance(baseline, dict) else {},
+        baseline=summary.baseline,
         priorities=authority.config.priorities,
     )
 

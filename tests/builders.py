@@ -55,6 +55,7 @@ from scheduler.plan import (
     ReasonCode,
     Unscheduled,
 )
+from scheduler.summary import PlanSummary, UnhonouredPin
 from scheduler.travel import haversine_km
 
 WEEKDAYS: Days = frozenset(range(5))
@@ -478,7 +479,7 @@ def summary_for(
     authority: Authority,
     appointments: Sequence[Appointment],
     **extra: Any,
-) -> dict[str, Any]:
+) -> PlanSummary:
     """A summary whose counts agree with the data and appointments, plus solver figures and
     an empty ``pins_unhonoured``.
 
@@ -490,7 +491,7 @@ def summary_for(
     overdue = {c.child_id for c in due if add_months(c.date_of_birth, hi) < config.term.start}
     funded = {c.child_id for c in due if c.funded_two}
     children = authority.children
-    summary: dict[str, Any] = {
+    fields: dict[str, Any] = {
         "children_due": len(due),
         "scheduled": len(appointments),
         "in_window": sum(
@@ -502,7 +503,7 @@ def summary_for(
         "overdue_scheduled": sum(a.child_id in overdue for a in appointments),
         "send_due": sum(c.send for c in due),
         "send_scheduled": sum(children[a.child_id].send for a in appointments),
-        "pins_unhonoured": [],
+        "pins_unhonoured": (),
         "travel_km": 0.0,
         "status": "OPTIMAL",
         "objective": 0.0,
@@ -510,8 +511,9 @@ def summary_for(
         "gap": 0.0,
         "solve_seconds": 0.1,
     }
-    summary.update(extra)
-    return summary
+    fields.update(extra)
+    fields["pins_unhonoured"] = tuple(fields["pins_unhonoured"])
+    return PlanSummary(**fields)
 
 
 def make_plan(
@@ -520,7 +522,7 @@ def make_plan(
     unscheduled: Sequence[Unscheduled] = (),
     *,
     links: Sequence[Link] | None = None,
-    summary: dict[str, Any] | None = None,
+    summary: PlanSummary | None = None,
     created_at: datetime | None = CREATED_AT,
     sequences: dict[str, int] | None = None,
 ) -> Plan:
@@ -548,6 +550,6 @@ def appointment_pin(
     return Pin("appointment", child_id=child_id, date=day, start=start)
 
 
-def unhonoured(child_id: str, setting_id: str, kind: str, reason: str) -> dict[str, str]:
+def unhonoured(child_id: str, setting_id: str, kind: str, reason: str) -> UnhonouredPin:
     """An entry of summary.json's ``pins_unhonoured``."""
-    return {"child_id": child_id, "setting_id": setting_id, "kind": kind, "reason": reason}
+    return UnhonouredPin(child_id=child_id, setting_id=setting_id, kind=kind, reason=reason)

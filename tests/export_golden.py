@@ -22,6 +22,7 @@ import json
 import sys
 import tempfile
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -93,7 +94,7 @@ def dashboard_outputs() -> dict[str, str]:
     """Everything the dashboard, the feed route, ``export-ics`` and ``send-invites`` build."""
     authority, plan0, plan1 = fixture()
     first = build_calendars(authority, plan0)
-    plan0.sequences = dict(first.sequences)
+    plan0 = replace(plan0, sequences=dict(first.sequences))
     out: dict[str, str] = {}
     for setting_id in authority.settings:
         out[f"setting_feed/{setting_id}"] = sha(setting_feed(authority, plan0, setting_id))

@@ -23,6 +23,7 @@ from builders import (
 from scheduler.booking import appointment_pin, book
 from scheduler.domain import Authority
 from scheduler.plan import Pin, Plan
+from scheduler.summary import BookingNote, PractitionerUse
 
 THREE_DAYS = {"start": "2026-09-08", "end": "2026-09-10", "exclude": [], "bank_holidays": "none"}
 TUE, WED, THU = date(2026, 9, 8), date(2026, 9, 9), date(2026, 9, 10)
@@ -45,8 +46,11 @@ def first_plan(data: Authority) -> Plan:
         [appointment_for(data, "C1", TUE, hm("10:00"))],
         [make_unscheduled("C2"), make_unscheduled("C3")],
     )
-    plan.pins = [link_pin(), Pin("appointment", "S001", child_id="C1", date=TUE, start=hm("10:00"))]
-    plan.summary["unscheduled_by_reason"] = {"CAPACITY": 2}
+    plan = replace(
+        plan,
+        pins=[link_pin(), Pin("appointment", "S001", child_id="C1", date=TUE, start=hm("10:00"))],
+    )
+    plan = replace(plan, summary=replace(plan.summary, unscheduled_by_reason={"CAPACITY": 2}))
     return plan
 
 
@@ -71,9 +75,9 @@ def test_booking_a_waiting_child_changes_only_their_row() -> None:
     assert booking.check.ok, booking.check.violations
     assert new.appointments == [plan.appointments[0], slot]
     assert [u.child_id for u in new.unscheduled] == ["C3"]
-    assert (new.summary["scheduled"], new.summary["children_due"]) == (2, 3)
-    assert new.summary["unscheduled_by_reason"] == {"CAPACITY": 1}
-    assert new.summary["check_violations"] == 0
+    assert (new.summary.scheduled, new.summary.children_due) == (2, 3)
+    assert new.summary.unscheduled_by_reason == {"CAPACITY": 1}
+    assert new.summary.check_violations == 0
     assert booking.booked == (slot,) and new.created_at == BOOKED_AT
     assert new.links == plan.links
 
@@ -102,7 +106,7 @@ def test_a_child_moved_for_the_booking_is_booked_and_pinned_too() -> None:
     assert booking.plan.appointments == [c2, c1]
     assert {p.child_id for p in booking.pins} == {"C1", "C2"}
     assert [p.child_id for p in booking.plan.pins if p.kind == "appointment"] == ["C2", "C1"]
-    assert [b["child_id"] for b in booking.plan.summary["bookings"]] == ["C2", "C1"]
+    assert [b.child_id for b in booking.plan.summary.bookings or ()] == ["C2", "C1"]
 
 
 def test_each_booking_is_noted_in_the_summary() -> None:
@@ -110,18 +114,19 @@ def test_each_booking_is_noted_in_the_summary() -> None:
     an unhonoured pin of a booked child is dropped (the booking replaces it), others stay."""
     data = authority()
     plan = first_plan(data)
-    plan.summary["pins_unhonoured"] = [
+    pins = (
         unhonoured("C2", "S001", "appointment", "no longer fits"),
         unhonoured("C3", "S001", "appointment", "no longer fits"),
-    ]
+    )
+    plan = replace(plan, summary=replace(plan.summary, pins_unhonoured=pins))
     once = book(data, plan, [appointment_for(data, "C2", WED, hm("13:00"))], note="x" * 300)
     twice = book(data, once.plan, [appointment_for(data, "C3", THU, hm("10:00"))], note="phone")
-    assert twice.plan.summary["bookings"] == [
-        {"child_id": "C2", "date": "2026-09-09", "note": "x" * 200},
-        {"child_id": "C3", "date": "2026-09-10", "note": "phone"},
-    ]
-    assert [p["child_id"] for p in once.plan.summary["pins_unhonoured"]] == ["C3"]
-    assert twice.plan.summary["pins_unhonoured"] == []
+    assert twice.plan.summary.bookings == (
+        BookingNote("C2", "2026-09-09", "x" * 200),
+        BookingNote("C3", "2026-09-10", "phone"),
+    )
+    assert [p.child_id for p in once.plan.summary.pins_unhonoured or ()] == ["C3"]
+    assert twice.plan.summary.pins_unhonoured == ()
 
 
 def test_the_practitioners_use_is_recounted() -> None:
@@ -129,19 +134,15 @@ def test_the_practitioners_use_is_recounted() -> None:
     new appointments; capacity and link load are kept."""
     data = authority()
     plan = first_plan(data)
-    plan.summary["practitioners"] = {
-        "P001": {
-            "reviews": 1,
-            "review_minutes": 60,
-            "capacity_minutes": 600,
-            "link_load_minutes": 180,
-            "utilisation": 0.1,
-        }
-    }
+    use = PractitionerUse(
+        reviews=1, review_minutes=60, capacity_minutes=600, link_load_minutes=180, utilisation=0.1
+    )
+    plan = replace(plan, summary=replace(plan.summary, practitioners={"P001": use}))
     booking = book(data, plan, [appointment_for(data, "C2", WED, hm("13:00"))])
-    use = booking.plan.summary["practitioners"]["P001"]
-    assert (use["reviews"], use["review_minutes"]) == (2, 120)
-    assert (use["capacity_minutes"], use["link_load_minutes"], use["utilisation"]) == (
+    assert booking.plan.summary.practitioners is not None
+    use = booking.plan.summary.practitioners["P001"]
+    assert (use.reviews, use.review_minutes) == (2, 120)
+    assert (use.capacity_minutes, use.link_load_minutes, use.utilisation) == (
         600,
         180,
         0.2,
@@ -155,20 +156,19 @@ def test_a_slot_that_breaks_a_rule_is_reported_not_hidden() -> None:
     plan = first_plan(data)
     booking = book(data, plan, [appointment_for(data, "C2", TUE, hm("10:15"))])
     assert not booking.check.ok
-    assert booking.plan.summary["check_violations"] == len(booking.check.violations) > 0
+    assert booking.plan.summary.check_violations == len(booking.check.violations) > 0
 
 
 def test_the_old_plan_is_left_as_it_was() -> None:
     """Booking builds a new plan: the old one's rows, pins, summary and sequences are not
     touched (the dashboard and the calendar update still need it)."""
     data = authority()
-    plan = first_plan(data)
-    plan.sequences = {"uid-c1": 1}
+    plan = replace(first_plan(data), sequences={"uid-c1": 1})
     before = replace(
         plan,
         appointments=list(plan.appointments),
         unscheduled=list(plan.unscheduled),
-        summary=dict(plan.summary),
+        summary=plan.summary,
         sequences=dict(plan.sequences),
         pins=list(plan.pins),
     )

@@ -126,16 +126,16 @@ def test_figures_are_true_against_every_plan(authority: Authority) -> None:
     children = [c for c in availability.due if availability.standing(c) is Standing.OPEN]
     links = {link.setting_id: link.practitioner_id for link in result.plan.links}
 
-    objective = round(summary["objective"] * SCALE)
-    bound = round(summary["best_bound"] * SCALE)
+    objective = round(summary.objective * SCALE)
+    bound = round(summary.best_bound * SCALE)
     best = best_plan(authority, links, children)
     assert objective <= best.objective <= bound, (objective, best.objective, bound)
-    if summary["status"] == "OPTIMAL":
+    if summary.status == "OPTIMAL":
         assert objective == best.objective
 
     over_any = [best_plan(authority, other, children) for other in every_links(authority)]
-    assert max(b.objective for b in over_any) <= round(summary["best_bound_any_links"] * SCALE)
-    assert max(b.children for b in over_any) <= summary["children_bound_any_links"]
+    assert max(b.objective for b in over_any) <= round(summary.best_bound_any_links * SCALE)
+    assert max(b.children for b in over_any) <= summary.children_bound_any_links
 
 
 def test_the_issue_s_siblings_are_both_seen_from_the_csv_interface(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -178,5 +178,5 @@ def test_the_issue_s_siblings_are_both_seen_from_the_csv_interface(tmp_path) -> 
     assert sorted(a.child_id for a in plan.appointments) == ["C001", "C002"]
     first, second = sorted(plan.appointments, key=lambda a: a.start)
     assert first.end <= second.start and first.date == second.date == date(2026, 9, 8)
-    assert plan.summary["objective"] <= plan.summary["best_bound"]
+    assert plan.summary.objective <= plan.summary.best_bound
     assert main(["check", str(tmp_path / "data"), str(tmp_path / "plan")]) == 0

@@ -9,6 +9,7 @@ from builders import make_authority, make_practitioner
 from scheduler.capacity import PractitionerLoad, practitioner_loads
 from scheduler.generate import generate_authority
 from scheduler.pipeline import PlanOptions, make_plan
+from scheduler.summary import PlanSummary, PractitionerUse
 
 
 def test_over_committed_is_need_above_availability_with_the_reason() -> None:
@@ -35,12 +36,16 @@ def test_loads_are_sorted_most_committed_first() -> None:
             make_practitioner("P003"),
         ]
     )
-    summary = {
-        "practitioners": {
-            "P001": {"link_load_minutes": 50, "capacity_minutes": 100},
-            "P002": {"link_load_minutes": 150, "capacity_minutes": 100},
+    summary = PlanSummary(
+        practitioners={
+            "P001": PractitionerUse(
+                0, 0, capacity_minutes=100, link_load_minutes=50, utilisation=0
+            ),
+            "P002": PractitionerUse(
+                0, 0, capacity_minutes=100, link_load_minutes=150, utilisation=0
+            ),
         }
-    }
+    )
     rows = practitioner_loads(data, summary)
     assert [r.practitioner_id for r in rows] == ["P002", "P001", "P003"]
     assert [r.overcommitted for r in rows] == [True, False, False]
@@ -62,4 +67,4 @@ def test_the_definition_agrees_with_the_link_stage() -> None:
     rows = practitioner_loads(authority, summary)
     over = {r.practitioner_id: r.over_minutes for r in rows if r.overcommitted}
     assert over, "this authority has an over-committed practitioner"
-    assert over == {pid: int(v) for pid, v in summary["overcommitted_practitioners"].items()}
+    assert over == dict(summary.overcommitted_practitioners or {})

@@ -47,6 +47,7 @@ from scheduler.io.pins import pins_csv
 from scheduler.io.plan_files import write_plan
 from scheduler.io.write_data import write_authority
 from scheduler.plan import Appointment, Plan, ReasonCode
+from scheduler.summary import PlanSummary, UnhonouredPin
 
 
 def _data_and_plan(tmp_path: Path, world: World) -> tuple[str, str]:
@@ -300,18 +301,20 @@ def messy_plans(draw: st.DrawFn) -> Plan:
         make_link(draw(pool(["S001", "S002", "S999"])), draw(pool(["P001", "P002", "P999"])))
         for _ in range(draw(st.integers(0, 3)))
     ]
-    summary: dict[str, Any] = draw(
+    counts: dict[str, Any] = draw(
         st.dictionaries(pool(SUMMARY_COUNTS), st.integers(0, 3) | st.none())
     )
-    summary["pins_unhonoured"] = draw(
+    text = pool(["C001", "S001", "link", "appointment", ""])
+    listed = draw(
         st.none()
-        | st.lists(
-            st.dictionaries(
-                pool(["child_id", "setting_id", "kind", "reason"]),
-                st.none() | pool(["C001", "S001", "link", "appointment", ""]),
-            ),
-            max_size=3,
-        )
+        | st.lists(st.builds(UnhonouredPin, text, text, text, text), max_size=3).map(tuple)
+    )
+    # a malformed summary.json cannot be read (exit 2, tested in test_summary.py): any
+    # well-formed one, with absent, null and wrong figures, reaches the checker
+    summary = PlanSummary(
+        **{k: v for k, v in counts.items() if v is not None},
+        pins_unhonoured=listed,
+        nulls=frozenset(k for k, v in counts.items() if v is None),
     )
     return Plan(links, draw(messy_appointments()), unscheduled, summary)
 

@@ -14,6 +14,7 @@ from scheduler.commands import export_ics
 from scheduler.errors import InputError
 from scheduler.io.write_data import write_authority
 from scheduler.plan import Plan
+from scheduler.summary import PlanSummary
 
 TWO_WEEKS = {"start": "2026-09-07", "end": "2026-09-18", "exclude": [], "bank_holidays": "none"}
 
@@ -33,7 +34,7 @@ def test_the_data_path_is_given_else_the_plans_own(
     given = tmp_path / "given"
     assert export_ics.data_path(Plan([], [], []), tmp_path, given) == given
     (tmp_path / "plan" / "data").mkdir(parents=True)
-    relative = Plan([], [], [], summary={"data_path": "data"})
+    relative = Plan([], [], [], summary=PlanSummary(data_path="data"))
     assert export_ics.data_path(relative, tmp_path / "plan", None) == tmp_path / "plan" / "data"
     with pytest.raises(InputError) as caught:
         export_ics.data_path(Plan([], [], []), tmp_path / "plan", None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -52,8 +53,8 @@ def folders(tmp_path: Path) -> tuple[Path, Path]:
         [appointment_for(authority, "C1", date(2026, 9, 8), hm("10:00"))],
         [make_unscheduled("C2"), make_unscheduled("C3")],
     )
-    plan.summary["data_path"] = str(data)
-    plan.summary["unscheduled_by_reason"] = {"CAPACITY": 2}
+    plan = replace(plan, summary=replace(plan.summary, data_path=str(data)))
+    plan = replace(plan, summary=replace(plan.summary, unscheduled_by_reason={"CAPACITY": 2}))
     write_plan(plan, plan_dir)
     assert main(["check", str(data), str(plan_dir)]) == 0
     assert main(["export-ics", str(plan_dir), "--out", str(tmp_path / "ics0")]) == 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
@@ -77,7 +77,7 @@ def plan_folder(tmp_path: Path, data: Authority) -> Path:
             appointment_for(data, "C4", TUE, hm("14:00")),
         ],
     )
-    plan.summary["data_path"] = str(data_dir)
+    plan = replace(plan, summary=replace(plan.summary, data_path=str(data_dir)))
     write_plan(plan, folder)
     return folder
 

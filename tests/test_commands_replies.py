@@ -5,6 +5,7 @@ new plan, and every wrong combination of options refused with exit status 2."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -34,7 +35,7 @@ def folders(tmp_path: Path) -> tuple[Path, Path, Path]:
     data_dir, plan_dir, mail = tmp_path / "data", tmp_path / "plan", tmp_path / "mail"
     write_authority(data, data_dir)
     plan = plan_of(data)
-    plan.summary["data_path"] = str(data_dir)
+    plan = replace(plan, summary=replace(plan.summary, data_path=str(data_dir)))
     write_plan(plan, plan_dir)
     assert main(["check", str(data_dir), str(plan_dir)]) == 0
     mail.mkdir()

@@ -130,7 +130,7 @@ def _data(tmp_path: Path, port: int, **smtp: Any) -> tuple[Authority, Path]:
 
 def _plan_folder(data: Authority, data_dir: Path, folder: Path, **kwargs: Any) -> Path:
     plan = make_plan(data, kwargs.pop("appointments", fx.appointments(data)), **kwargs)
-    plan.summary["data_path"] = str(data_dir)
+    plan = replace(plan, summary=replace(plan.summary, data_path=str(data_dir)))
     write_plan(plan, folder)
     return folder
 

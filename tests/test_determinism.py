@@ -23,7 +23,7 @@ def digest(workers: int) -> str:
     authority = generate_authority(SIZES["small"], 7)
     result = make_plan(authority, PlanOptions(workers=workers, **OPTIONS))  # type: ignore[arg-type]
     assert result.check.ok, result.check.violations
-    return str(result.plan.summary["plan_digest"])
+    return str(result.plan.summary.plan_digest)
 
 
 def test_the_small_authority_plans_to_its_pinned_digest() -> None:

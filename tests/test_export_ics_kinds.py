@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -309,7 +310,7 @@ def test_no_made_up_deadline_when_no_day_fits() -> None:
 def _replanned(data: Authority, new_data: Authority, **moves: date) -> CalendarSet:
     """Re-plan with the previous version's data known (as the plan store keeps it)."""
     old = plan(data)
-    old.sequences = dict(build_calendars(data, old).sequences)
+    old = replace(old, sequences=dict(build_calendars(data, old).sequences))
     return build_calendars(new_data, plan(new_data, **moves), previous=old, previous_authority=data)
 
 
@@ -332,7 +333,7 @@ def test_a_moved_deadline_is_sent_again_without_touching_the_review() -> None:
     todo = by_uid(calendars.settings["S001"])[uid("C002", EventKind.SUMMARY_TODO)]
     assert todo.decoded("DUE") == date(2026, 11, 12) and todo["SEQUENCE"] == 1
     old = plan(data)
-    old.sequences = dict(build_calendars(data, old).sequences)
+    old = replace(old, sequences=dict(build_calendars(data, old).sequences))
     assert (
         calendar_sequences(absent, plan(absent), old, previous_authority=data)
         == calendars.sequences

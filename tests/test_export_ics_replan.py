@@ -33,7 +33,7 @@ def _uid(child: str, kind: EventKind = EventKind.INVITE) -> str:
 def _stored(data: Authority, appointments: list[Appointment], before: Plan | None) -> Plan:
     """A plan as ``scheduler plan``/``replan`` stores it: sequences from build_calendars."""
     plan = make_plan(data, appointments, created_at=LATER if before else fx.plan(data).created_at)
-    plan.sequences = dict(build_calendars(data, plan, previous=before).sequences)
+    plan = replace(plan, sequences=dict(build_calendars(data, plan, previous=before).sequences))
     return plan
 
 
@@ -199,10 +199,10 @@ def folders(tmp_path: Path) -> tuple[Path, Path, Path]:
     data_dir = tmp_path / "data"
     write_authority(data, data_dir)
     old = _stored(data, fx.appointments(data), None)
-    old.summary["data_path"] = str(data_dir)
+    old = replace(old, summary=replace(old.summary, data_path=str(data_dir)))
     new_appointments = [a for a in _moved(data, "C001", "13:00") if a.child_id != "C003"]
     new = make_plan(data, new_appointments, created_at=LATER)
-    new.summary["data_path"] = str(data_dir)
+    new = replace(new, summary=replace(new.summary, data_path=str(data_dir)))
     write_plan(old, tmp_path / "old")
     write_plan(new, tmp_path / "new")
     return data_dir, tmp_path / "old", tmp_path / "new"
@@ -258,7 +258,7 @@ def test_export_ics_without_data_path_is_an_input_error(
     """A plan that does not name its data, and no --data: exit 2 with a one-line problem."""
     data = fx.authority()
     plan = fx.plan(data)
-    plan.summary.pop("data_path", None)
+    plan = replace(plan, summary=replace(plan.summary, data_path=None, nulls=frozenset()))
     write_plan(plan, tmp_path / "bare")
     assert main(["export-ics", str(tmp_path / "bare"), "--out", str(tmp_path / "x")]) == 2
     assert "data_path" in capsys.readouterr().err

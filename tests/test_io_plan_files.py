@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ from scheduler.io.plan_files import (
     write_plan,
 )
 from scheduler.plan import Appointment, Link, Plan, ReasonCode, Unscheduled
+from scheduler.summary import PlanSummary
 
 
 def sample_plan(model: str = "joint") -> Plan:
@@ -51,7 +53,7 @@ def sample_plan(model: str = "joint") -> Plan:
         a,
         [late, early],
         [make_unscheduled("C003", reason='No room left; ask "Little Acorns", or move a review.')],
-        summary={"status": "OPTIMAL", "gap": 0.0, "children_due": 3, "model": model},
+        summary=PlanSummary(status="OPTIMAL", gap=0.0, children_due=3, model=model),
         sequences={"ir-C001@example.org": 2},
     )
 
@@ -85,7 +87,7 @@ def test_files_have_the_contract_columns(tmp_path: Path) -> None:
 def test_values_are_written_as_the_contract_spells_them(tmp_path: Path) -> None:
     """Dates ISO, times HH:MM, booleans true/false, km to 2 decimals, months to 1; sorted rows."""
     plan = sample_plan()
-    plan.links = [make_link(distance_km=1.0, kept_existing_link=False)]
+    plan = replace(plan, links=[make_link(distance_km=1.0, kept_existing_link=False)])
     write_plan(plan, tmp_path / "plan")
     assert lines(tmp_path / "plan" / "links.csv")[1] == "S001,P001,1,60,1.00,false,,"
     assert lines(tmp_path / "plan" / "appointments.csv")[1:] == [
@@ -107,7 +109,9 @@ def test_separate_model_leaves_pre_meeting_empty(tmp_path: Path) -> None:
 def test_summary_is_sorted_pretty_json_with_utc_created_at(tmp_path: Path) -> None:
     """summary.json: keys sorted, indented, `created_at` from plan.created_at in UTC."""
     plan = sample_plan()
-    plan.created_at = datetime(2026, 9, 1, 10, 30, tzinfo=timezone(timedelta(hours=1)))
+    plan = replace(
+        plan, created_at=datetime(2026, 9, 1, 10, 30, tzinfo=timezone(timedelta(hours=1)))
+    )
     write_plan(plan, tmp_path / "plan")
     text = (tmp_path / "plan" / "summary.json").read_text(encoding="utf-8")
     document = json.loads(text)
@@ -119,7 +123,7 @@ def test_summary_is_sorted_pretty_json_with_utc_created_at(tmp_path: Path) -> No
 def test_naive_created_at_is_refused(tmp_path: Path) -> None:
     """A created_at without a timezone is a programming error, caught before writing."""
     plan = sample_plan()
-    plan.created_at = datetime(2026, 9, 1, 10, 30)
+    plan = replace(plan, created_at=datetime(2026, 9, 1, 10, 30))
     with pytest.raises(ValueError, match="timezone-aware"):
         write_plan(plan, tmp_path / "plan")
     assert not (tmp_path / "plan").exists()
@@ -128,7 +132,7 @@ def test_naive_created_at_is_refused(tmp_path: Path) -> None:
 def test_non_finite_numbers_become_null(tmp_path: Path) -> None:
     """summary.json stays strict JSON: an infinite gap is written as null."""
     plan = sample_plan()
-    plan.summary["gap"] = float("inf")
+    plan = replace(plan, summary=replace(plan.summary, gap=float("inf")))
     write_plan(plan, tmp_path / "plan")
     assert json.loads((tmp_path / "plan" / "summary.json").read_text())["gap"] is None
 
@@ -210,7 +214,11 @@ def plans(draw: st.DrawFn) -> Plan:
         )
     )
     summary = draw(
-        st.dictionaries(free_text.filter(lambda k: k != "created_at"), json_values, max_size=5)
+        st.dictionaries(
+            free_text.filter(lambda k: k != "created_at" and k not in PlanSummary.known_keys()),
+            json_values,
+            max_size=5,
+        )
     )
     created_at = draw(
         st.none() | st.datetimes(datetime(2000, 1, 1), datetime(2100, 1, 1), timezones=st.just(UTC))
@@ -220,7 +228,7 @@ def plans(draw: st.DrawFn) -> Plan:
         links=links,
         appointments=sorted(appointments, key=appointment_order),
         unscheduled=unscheduled,
-        summary=summary,
+        summary=PlanSummary(extra=summary),  # keys it does not know: kept as they are
         created_at=created_at,
         sequences=sequences,
     )
@@ -246,7 +254,7 @@ def test_replaces_a_previous_plan_whole(tmp_path: Path) -> None:
     (target / "ics").mkdir()
     (target / "ics" / "old.ics").write_text("BEGIN:VCALENDAR")
     newer = sample_plan()
-    newer.unscheduled = []
+    newer = replace(newer, unscheduled=[])
     write_plan(newer, target)
     assert not (target / "ics").exists()
     assert lines(target / "unscheduled.csv") == ["child_id,setting_id,reason_code,reason"]
@@ -300,7 +308,7 @@ def test_a_crash_while_writing_keeps_the_old_plan(
 
     monkeypatch.setattr(os, "fsync", failing_fsync)
     newer = sample_plan()
-    newer.unscheduled = []
+    newer = replace(newer, unscheduled=[])
     with pytest.raises(OSError, match="disk full"):
         write_plan(newer, target)
     assert {p.name: p.read_bytes() for p in target.iterdir()} == before
@@ -481,7 +489,7 @@ def test_not_a_folder(tmp_path: Path) -> None:
 def test_summary_counts_survive_the_trip(tmp_path: Path) -> None:
     """The KPIs the checker reads come back with their types (ints stay ints)."""
     plan = sample_plan()
-    plan.summary.update({key: 1 for key in SUMMARY_COUNTS})
+    plan = replace(plan, summary=replace(plan.summary, **{key: 1 for key in SUMMARY_COUNTS}))
     write_plan(plan, tmp_path / "plan")
     summary = read_plan(tmp_path / "plan").summary
-    assert all(type(summary[key]) is int for key in SUMMARY_COUNTS)
+    assert all(type(getattr(summary, key)) is int for key in SUMMARY_COUNTS)

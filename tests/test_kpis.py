@@ -20,8 +20,9 @@ from builders import (
 )
 
 from scheduler.domain import Authority
-from scheduler.kpis import more_children, relative_gap, route_km
+from scheduler.kpis import relative_gap, route_km
 from scheduler.pipeline import PlanOptions, make_plan
+from scheduler.summary import PlanSummary
 from scheduler.travel import haversine_km
 
 BASE = (51.5400, -0.1000)
@@ -95,7 +96,8 @@ def test_relative_gap_is_never_clamped(bound: float, objective: float, gap: floa
 
 def test_more_children_is_the_any_links_bound_less_those_seen() -> None:
     """ "At most N more children could be seen with any links"."""
-    assert more_children({"children_bound_any_links": 12, "scheduled": 9}) == 3
+    assert PlanSummary(children_bound_any_links=12, scheduled=9).more_children() == 3
+    assert PlanSummary(scheduled=9).more_children() is None  # no bound, no claim
 
 
 def test_the_summary_counts_what_the_plan_holds() -> None:
@@ -112,15 +114,15 @@ def test_the_summary_counts_what_the_plan_holds() -> None:
         config=make_config(term=one_day),
     )
     s = make_plan(a, PlanOptions(time_limit=2, link_time_limit=1, workers=1)).plan.summary
-    assert (s["children_due"], s["scheduled"], s["funded_two_due"], s["funded_two_scheduled"]) == (
+    assert (s.children_due, s.scheduled, s.funded_two_due, s.funded_two_scheduled) == (
         3,
         2,
         1,
         1,
     )
-    assert s["unscheduled_by_reason"] == {"CAPACITY": 1}
-    assert s["visits"] == 1 and s["settings_linked"] == 1 and s["links_kept"] == 1
-    assert 0 < s["priority_coverage"] < 1
-    assert s["travel_km"] == round(2 * km(BASE, S1) * 1.3, 1)
-    assert s["practitioners"]["P001"]["reviews"] == 2
-    assert s["gap"] == round(relative_gap(s["best_bound"], s["objective"]), 5)
+    assert s.unscheduled_by_reason == {"CAPACITY": 1}
+    assert s.visits == 1 and s.settings_linked == 1 and s.links_kept == 1
+    assert 0 < s.priority_coverage < 1
+    assert s.travel_km == round(2 * km(BASE, S1) * 1.3, 1)
+    assert s.practitioners is not None and s.practitioners["P001"].reviews == 2
+    assert s.gap == round(relative_gap(s.best_bound, s.objective), 5)

@@ -91,8 +91,8 @@ def test_a_planned_row_reads_the_plan_and_the_forecast() -> None:
         make_unscheduled("C3", reason_code=ReasonCode.NO_COMMON_DAY),
     ]
     plan = make_plan(data, [], unscheduled)
-    plan.summary["gap"] = 0.01234
-    plan.summary["status"] = "FEASIBLE"
+    plan = replace(plan, summary=replace(plan.summary, gap=0.01234))
+    plan = replace(plan, summary=replace(plan.summary, status="FEASIBLE"))
     forecast = MetricForecast(10, 7, 2, 4, 1)
     row = planned_row(
         "north", "", data, plan, forecast, check_ok=True, seconds=12.345, pieces_on_ray=True

@@ -33,6 +33,7 @@ from scheduler.pins import (
 )
 from scheduler.plan import Pin
 from scheduler.scheduling.problem import build_problem
+from scheduler.summary import PlanSummary, UnhonouredPin
 
 TWO_WEEKS = {"start": "2026-09-07", "end": "2026-09-18", "exclude": [], "bank_holidays": "none"}
 LINKS = {"S001": "P001"}
@@ -80,12 +81,12 @@ def test_the_first_link_pin_of_a_setting_wins_and_a_conflicting_one_is_refused()
     (decision,) = refused
     assert decision.kind == "link" and decision.child_id == "" and decision.line == 4
     assert decision.reason == "another pin (line 2) already links S001 to P001"
-    assert decision.as_dict() == {
-        "child_id": "",
-        "setting_id": "S001",
-        "kind": "link",
-        "reason": "another pin (line 2) already links S001 to P001",
-    }
+    assert decision.as_unhonoured() == UnhonouredPin(
+        child_id="",
+        setting_id="S001",
+        kind="link",
+        reason="another pin (line 2) already links S001 to P001",
+    )
 
 
 def test_a_link_pin_the_links_do_not_keep_is_listed() -> None:
@@ -174,9 +175,8 @@ def test_pins_that_cannot_all_be_laid_out_keep_the_first_and_say_why() -> None:
 def test_a_decision_reads_as_summary_json_lists_it() -> None:
     """``pins_unhonoured`` entries have exactly the contract's four keys."""
     decision = PinDecision("appointment", "C001", "S001", "why", line=3)
-    assert decision.as_dict() == {
-        "child_id": "C001",
-        "setting_id": "S001",
-        "kind": "appointment",
-        "reason": "why",
+    assert PlanSummary(pins_unhonoured=(decision.as_unhonoured(),)).as_document() == {
+        "pins_unhonoured": [
+            {"child_id": "C001", "setting_id": "S001", "kind": "appointment", "reason": "why"}
+        ]
     }

@@ -4,6 +4,7 @@ child, the time budget, what a what-if reuses, progress, stopping, and bounds th
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -30,6 +31,7 @@ from scheduler.pipeline import (
     sort_work,
 )
 from scheduler.scheduling.solve import Progress
+from scheduler.summary import PlanSummary
 
 TWO_WEEKS = {"start": "2026-09-07", "end": "2026-09-18", "exclude": [], "bank_holidays": "none"}
 QUICK = PlanOptions(time_limit=2, link_time_limit=1, workers=1)
@@ -110,7 +112,7 @@ def test_a_stopped_plan_is_still_complete_and_says_so() -> None:
     plan = result.plan
     assert result.check.ok, result.check.violations
     assert len(plan.appointments) + len(plan.unscheduled) == 3
-    assert plan.summary["stopped_early"] is True
+    assert plan.summary.stopped_early is True
 
 
 def test_the_plan_carries_its_stamp_digest_and_weights() -> None:
@@ -119,18 +121,20 @@ def test_the_plan_carries_its_stamp_digest_and_weights() -> None:
     authority = make_authority(config=make_config(term=TWO_WEEKS))
     result = make_plan(authority, QUICK, created_at=stamp, data_path="/data")
     s = result.plan.summary
-    assert result.plan.created_at == stamp and s["created_at"] == stamp.isoformat()
-    assert len(s["plan_digest"]) >= 16 and s["check_violations"] == 0
-    assert s["data_path"] == "/data" and result.priorities == authority.config.priorities
-    assert s["objective"] <= s["best_bound"] <= s["best_bound_any_links"] + 1e-9
+    assert result.plan.created_at == stamp  # the plan's own; summary.json's is written from it
+    assert s.plan_digest is not None and len(s.plan_digest) >= 16 and s.check_violations == 0
+    assert s.data_path == "/data" and result.priorities == authority.config.priorities
+    assert s.objective is not None and s.best_bound is not None
+    assert s.best_bound_any_links is not None
+    assert s.objective <= s.best_bound <= s.best_bound_any_links + 1e-9
 
 
 def test_a_bound_below_its_plan_fails_loudly_under_strict_bounds() -> None:
     """With SCHEDULER_STRICT_BOUNDS (the test suite sets it) a bound below the objective, or
     more children seen than the any-links bound allows, is an error, never clamped."""
-    good = {"objective": 5.0, "best_bound": 5.0, "best_bound_any_links": 6.0}
-    _assert_bounds({**good, "scheduled": 3, "children_bound_any_links": 3})
+    good = PlanSummary(objective=5.0, best_bound=5.0, best_bound_any_links=6.0)
+    _assert_bounds(replace(good, scheduled=3, children_bound_any_links=3))
     with pytest.raises(AssertionError, match="best_bound"):
-        _assert_bounds({**good, "best_bound": 4.0, "scheduled": 1, "children_bound_any_links": 1})
+        _assert_bounds(replace(good, best_bound=4.0, scheduled=1, children_bound_any_links=1))
     with pytest.raises(AssertionError, match="children_bound_any_links"):
-        _assert_bounds({**good, "scheduled": 4, "children_bound_any_links": 3})
+        _assert_bounds(replace(good, scheduled=4, children_bound_any_links=3))

@@ -8,6 +8,7 @@ from builders import appointment_pin, hm, make_appointment
 
 from scheduler.config import REVIEW_MODELS
 from scheduler.plan import LOCATION_OF_MODEL, Pin, Plan, ReasonCode
+from scheduler.summary import PlanSummary
 
 
 def test_each_model_has_its_location() -> None:
@@ -49,6 +50,11 @@ def test_pins_are_equal_whatever_file_or_line_they_came_from() -> None:
 def test_a_new_plan_has_no_summary_sequences_or_pins() -> None:
     """Defaults are empty and not shared between plans."""
     a, b = Plan([], [], []), Plan([], [], [])
-    a.summary["x"] = 1
     a.sequences["uid"] = 2
-    assert b.summary == {} and b.sequences == {} and b.pins == [] and b.created_at is None
+    assert (
+        b.summary == PlanSummary()
+        and b.summary.as_document() == {}
+        and b.sequences == {}
+        and b.pins == []
+        and b.created_at is None
+    )

@@ -139,4 +139,4 @@ def test_every_plan_passes_the_checker(authority: Authority) -> None:
         u.child_id for u in result.plan.unscheduled
     ]
     assert sorted(accounted) == sorted(due)
-    assert result.plan.summary["objective"] <= result.plan.summary["best_bound"] + 1e-6
+    assert result.plan.summary.objective <= result.plan.summary.best_bound + 1e-6

@@ -5,6 +5,7 @@ the finder's cache follows the plan and the data."""
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -72,9 +73,8 @@ def booked(authority: Authority, *slots: tuple[str, date, str]) -> Plan:
         if c.child_id not in seen
     ]
     plan = make_plan(authority, appointments, unscheduled)
-    plan.summary["unscheduled_by_reason"] = dict(
-        sorted(Counter(u.reason_code.value for u in unscheduled).items())
-    )
+    by_reason = dict(sorted(Counter(u.reason_code.value for u in unscheduled).items()))
+    plan = replace(plan, summary=replace(plan.summary, unscheduled_by_reason=by_reason))
     return plan
 
 

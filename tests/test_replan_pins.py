@@ -23,6 +23,7 @@ from scheduler.errors import InputError
 from scheduler.io.pins import parse_pins
 from scheduler.pipeline import PlanOptions, PlanResult, make_plan
 from scheduler.plan import Pin, Plan
+from scheduler.summary import UnhonouredPin
 
 TERM = {"start": "2026-09-07", "end": "2026-09-25", "exclude": [], "bank_holidays": "none"}
 
@@ -102,8 +103,8 @@ def test_appointment_and_link_pins_are_kept() -> None:
     assert {link.setting_id: link.practitioner_id for link in result.plan.links}["S002"] == "P001"
 
 
-def unhonoured(result: PlanResult) -> list[dict[str, str]]:
-    return list(result.plan.summary["pins_unhonoured"])
+def unhonoured(result: PlanResult) -> list[UnhonouredPin]:
+    return list(result.plan.summary.pins_unhonoured or ())
 
 
 def test_impossible_pin_is_reported() -> None:
@@ -112,8 +113,8 @@ def test_impossible_pin_is_reported() -> None:
     pins = [Pin("appointment", child_id="C10", date=date(2026, 9, 12))]
     result = plan(two_practitioners(), pins=pins)
     (row,) = unhonoured(result)
-    assert row["child_id"] == "C10" and row["kind"] == "appointment"
-    assert row["reason"] == (
+    assert row.child_id == "C10" and row.kind == "appointment"
+    assert row.reason == (
         "cannot be reviewed on 2026-09-12: joint: Practitioner P001 does not work that weekday"
     )
     assert "C10" in {a.child_id for a in result.plan.appointments}
@@ -124,7 +125,7 @@ def test_pin_outside_hours_is_reported() -> None:
     pins = [Pin("appointment", child_id="C10", date=date(2026, 9, 24), start=hm("08:00"))]
     result = plan(two_practitioners(), pins=pins)
     (row,) = unhonoured(result)
-    assert "08:00 is outside the hours available" in row["reason"]
+    assert "08:00 is outside the hours available" in row.reason
 
 
 def test_two_pins_in_one_slot_keep_one_and_report_the_other() -> None:
@@ -139,8 +140,8 @@ def test_two_pins_in_one_slot_keep_one_and_report_the_other() -> None:
     by_child = {a.child_id: a for a in result.plan.appointments}
     assert (by_child["C10"].date, by_child["C10"].start) == (date(2026, 9, 24), hm("10:00"))
     (row,) = unhonoured(result)
-    assert row["child_id"] == "C11"
-    assert "at most 1" in row["reason"]
+    assert row.child_id == "C11"
+    assert "at most 1" in row.reason
 
 
 def test_pin_errors_name_the_pins_file_and_line() -> None:
@@ -163,7 +164,7 @@ def test_pin_errors_name_the_pins_file_and_line() -> None:
     ]
     result = plan(two_practitioners(), pins=[p for p in pins if p.line in (2, 5)])
     (row,) = unhonoured(result)
-    assert row["child_id"] == "C10" and "08:00 is outside the hours" in row["reason"]
+    assert row.child_id == "C10" and "08:00 is outside the hours" in row.reason
 
 
 def test_replan_reports_kept_links_against_the_data() -> None:

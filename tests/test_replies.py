@@ -6,6 +6,7 @@ test_reply_file.py, test_store_replies.py.)"""
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -61,7 +62,7 @@ def plan_of(data: Authority) -> Plan:
         ],
         [make_unscheduled("C3")],
     )
-    plan.summary["unscheduled_by_reason"] = {"CAPACITY": 1}
+    plan = replace(plan, summary=replace(plan.summary, unscheduled_by_reason={"CAPACITY": 1}))
     return plan
 
 

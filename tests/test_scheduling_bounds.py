@@ -126,7 +126,5 @@ def test_the_bound_is_not_below_the_plan_it_bounds() -> None:
     )
     result = make_plan(authority, PlanOptions(time_limit=3, link_time_limit=1, workers=1))
     summary = result.plan.summary
-    assert summary["scheduled"] == 10 == bound(authority).children
-    assert (
-        summary["objective"] <= summary["best_bound_any_links"] == round(bound(authority).points, 3)
-    )
+    assert summary.scheduled == 10 == bound(authority).children
+    assert summary.objective <= summary.best_bound_any_links == round(bound(authority).points, 3)

@@ -232,7 +232,7 @@ def test_siblings_not_in_two_places_at_once() -> None:
     first, second = sorted(result.plan.appointments, key=lambda a: a.start)
     assert first.date == second.date == date(2026, 9, 8)
     assert first.end <= second.start  # the parent's meetings do not overlap
-    assert result.plan.summary["objective"] <= result.plan.summary["best_bound"]
+    assert result.plan.summary.objective <= result.plan.summary.best_bound
 
 
 def test_siblings_with_no_email_are_matched_by_name_and_setting() -> None:
@@ -319,8 +319,8 @@ def test_the_objective_is_reported_term_by_term() -> None:
     visits and busiest weeks, each with the sign it has in the model."""
     children = [make_child(f"C{i:03d}") for i in range(1, 4)]
     result = plan(make_authority(children=children, config=make_config(**short_term())))
-    terms = result.plan.summary["objective_terms"]
+    terms = result.plan.summary.objective_terms
     assert set(terms) == {"coverage_gain", "kept_slots", "visit_cost", "busiest_week"}
     assert terms["coverage_gain"] > 0 and terms["visit_cost"] < 0 and terms["busiest_week"] < 0
     assert terms["kept_slots"] == 0  # not a re-plan
-    assert abs(sum(terms.values()) - result.plan.summary["objective"]) < 1e-6
+    assert abs(sum(terms.values()) - result.plan.summary.objective) < 1e-6

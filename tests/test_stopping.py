@@ -127,8 +127,8 @@ def test_stop_during_linking_ends_the_whole_plan_promptly() -> None:
         stop=stop,
     )
     assert time.monotonic() - began < 2.0 + 3 * PROMPT
-    assert result.plan.summary["stopped_early"] is True
+    assert result.plan.summary.stopped_early is True
     assert result.check.ok
     placed = len(result.plan.appointments) + len(result.plan.unscheduled)
-    assert placed == result.plan.summary["children_due"]
+    assert placed == result.plan.summary.children_due
     assert len(result.plan.links) == len(authority.settings)

@@ -105,9 +105,12 @@ def plan_of(data: Authority, *, start: str = "10:00", extra: int = 0) -> Plan:
         [make_unscheduled("C003", "S001", ReasonCode.NO_COMMON_DAY, "No common day; ask Ü.")],
         sequences={"uid-a@x": 2, "uid-b@x": 0},
     )
-    base.summary["gap"] = float("inf")
-    base.summary["nested"] = {"travel": [0.1 + 0.2, 1e-300], "by_reason": {"CAPACITY": 1}}
-    base.links = [replace(link, distance_km=0.1 + 0.2 + extra) for link in base.links]
+    base = replace(base, summary=replace(base.summary, gap=float("inf")))
+    nested = {"travel": [0.1 + 0.2, 1e-300], "by_reason": {"CAPACITY": 1}}
+    base = replace(base, summary=replace(base.summary, extra={"nested": nested}))
+    base = replace(
+        base, links=[replace(link, distance_km=0.1 + 0.2 + extra) for link in base.links]
+    )
     return base
 
 
@@ -153,7 +156,7 @@ def test_versions_round_trip_exactly(store: Store) -> None:
         back = repo.load_plan(store, info.version)
         assert back == plan
         assert [a.date for a in back.appointments] == [a.date for a in plan.appointments]
-        assert back.summary["gap"] == float("inf")
+        assert back.summary.gap == float("inf")
     opened = repo.open_version(store, 2)
     assert opened.authority == data
     assert opened.plan == plans[1]
@@ -168,7 +171,7 @@ def test_a_real_plan_round_trips(store: Store) -> None:
     result = plan_term(data, PlanOptions(time_limit=5, link_time_limit=2, workers=1))
     info = repo.save_plan(store, result.plan, data, actor=COORDINATOR)
     assert repo.load_plan(store, info.version) == result.plan
-    assert info.kpis["scheduled"] == result.plan.summary["scheduled"]
+    assert info.kpis["scheduled"] == result.plan.summary.scheduled
 
 
 def test_versions_are_numbered_listed_and_one_is_published(store: Store) -> None:
@@ -193,12 +196,12 @@ def test_compare_versions_reports_kpis_and_changed_appointments(store: Store) ->
     data = authority()
     first = plan_of(data)
     second = plan_of(data, start="11:00")
-    second.appointments = [
-        second.appointments[0],
-        appointment_for(data, "C003", start=hm("14:00")),
-    ]
-    second.summary["scheduled"] = 2
-    second.summary["in_window"] = 1
+    second = replace(
+        second,
+        appointments=[second.appointments[0], appointment_for(data, "C003", start=hm("14:00"))],
+    )
+    second = replace(second, summary=replace(second.summary, scheduled=2))
+    second = replace(second, summary=replace(second.summary, in_window=1))
     repo.save_plan(store, first, data, actor=COORDINATOR)
     repo.save_plan(store, second, data, actor=COORDINATOR)
     comparison = repo.compare_versions(store, 1, 2)
@@ -526,7 +529,7 @@ def test_retention_deletes_children_of_past_terms_only(store: Store, store_url: 
     assert report.versions == (1,) and len(report.datasets) == 1
     purged = repo.load_plan(store, 1)
     assert purged.appointments == [] and purged.unscheduled == [] and purged.sequences == {}
-    assert purged.links and purged.summary["scheduled"] == 2  # figures stay
+    assert purged.links and purged.summary.scheduled == 2  # figures stay
     with pytest.raises(repo.PurgedData):
         repo.open_version(store, 1)
     assert repo.version_info(store, 1).purged

@@ -6,6 +6,8 @@ render anything, so these tests are the contract that a setting cannot reach ano
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from builders import (
     appointment_for,
@@ -40,6 +42,7 @@ from scheduler.store.access import (
     scope_to_setting,
     visible_settings,
 )
+from scheduler.summary import PractitionerUse
 
 SETTINGS = ("S001", "S002", "S003")
 COORDINATOR = Identity("boss@example.org", Role.COORDINATOR)
@@ -188,10 +191,19 @@ def test_a_setting_summary_says_nothing_about_other_settings() -> None:
     """Plan-wide figures (travel, utilisation, other settings' counts) are dropped or recounted."""
     data = authority()
     full = plan(data)
-    full.summary["practitioners"] = {"P001": {"utilisation": 0.5}}
+    use = PractitionerUse(1, 60, 120, 60, utilisation=0.5)
+    full = replace(full, summary=replace(full.summary, practitioners={"P001": use}))
     scoped = scope_plan(full, "S002")
-    assert scoped.summary["children_due"] == 2 and scoped.summary["scheduled"] == 1
-    assert "practitioners" not in scoped.summary and "travel_km" not in scoped.summary
+    assert scoped.summary.children_due == 2 and scoped.summary.scheduled == 1
+    assert scoped.summary.practitioners is None and scoped.summary.travel_km is None
+    assert set(scoped.summary.present()) == {
+        "children_due",
+        "scheduled",
+        "in_window",
+        "term_name",
+        "model",
+        "status",
+    } - {k for k in ("term_name", "model") if getattr(full.summary, k) is None}
 
 
 def test_a_setting_authority_holds_only_its_own_people() -> None:

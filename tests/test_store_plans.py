@@ -3,15 +3,19 @@ change one audited transaction; the same data stored once; a weight change recor
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from builders import appointment_pin, link_pin
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from store_builders import fresh_store
 from test_store import COORDINATOR, authority, plan_of
 
 from scheduler.store.db import Store
+from scheduler.store.models import PlanVersion
 from scheduler.store.plans import (
     add_pin,
     count_versions,
@@ -94,3 +98,28 @@ def test_pins_are_added_removed_and_replaced(store: Store) -> None:
     replace_pins(store, [link_pin("S002", "P001")], actor=COORDINATOR)
     assert current_pins(store) == [link_pin("S002", "P001")]
     assert [p.pin.setting_id for p in list_pins(store)] == ["S002"]
+
+
+def test_a_version_saved_with_the_summary_as_a_dict_still_opens(store: Store) -> None:
+    """A version saved before the typed summary (its JSON in insertion order, with
+    ``created_at`` inside and an infinite gap) opens: same figures, same version-list KPIs;
+    ``created_at`` is the row's own."""
+    data = authority()
+    info = save_plan(store, plan_of(data), data, actor=COORDINATOR)
+    golden = Path(__file__).parent / "data" / "export_golden" / "plan0" / "summary.json"
+    document = json.loads(golden.read_text(encoding="utf-8"))
+    old_text = json.dumps(document | {"gap": float("inf")}, allow_nan=True)  # as 2026-12 wrote
+
+    def overwrite(session: Session) -> None:
+        row = session.scalars(select(PlanVersion).where(PlanVersion.version == 1)).one()
+        row.summary = old_text
+
+    store.write(overwrite)
+    summary = load_plan(store, info.version).summary
+    assert summary.gap == float("inf") and summary.scheduled == document["scheduled"] == 61
+    assert summary.practitioners is not None and summary.practitioners["P001"].reviews == 29
+    assert summary.as_document() == {k: v for k, v in document.items() if k != "created_at"} | {
+        "gap": float("inf")
+    }
+    (listed,) = list_versions(store)
+    assert listed.kpis["scheduled"] == 61 and listed.kpis["gap"] == float("inf")

@@ -15,6 +15,7 @@ import sys
 import time
 import zipfile
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from scheduler.plan import Pin
 from scheduler.scheduling.solve import Progress
 from scheduler.store import repository as repo
 from scheduler.store.db import DB_URL_ENV
+from scheduler.summary import Baseline, PlanSummary
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # ``ui`` is not an installed package; the app runs from the root
@@ -167,7 +169,7 @@ def test_a_plan_is_a_saved_draft_with_figures_in_words(app: AppTest, store_url: 
     assert "Could more be booked?" in labels
     assert not [label for label in labels if "Gap" in label or "bound" in label]
     booked = metric(app, "Children booked")
-    assert booked.endswith("%)") and booked.split()[0] == str(plan.plan.summary["scheduled"])
+    assert booked.endswith("%)") and booked.split()[0] == str(plan.plan.summary.scheduled)
     verdict = next(s.value for s in app.success if "children booked" in s.value)
     assert "no broken rule" in verdict and "objective" not in verdict
     assert [d.label for d in app.download_button][:3] == [
@@ -210,7 +212,7 @@ def test_stopping_early_is_said_plainly_and_continue_searches_on(app: AppTest) -
     app.session_state[state.JOB].request_stop()
     wait_for_solve(app)
     stopped = working(app)
-    assert stopped.plan.summary["stopped_early"] is True
+    assert stopped.plan.summary.stopped_early is True
     assert not [s for s in app.success if "children booked" in s.value]
     warning = next(w.value for w in app.warning if "Stopped early" in w.value)
     assert "hand-made rota" in warning and "Continue improving" in warning
@@ -222,7 +224,7 @@ def test_stopping_early_is_said_plainly_and_continue_searches_on(app: AppTest) -
     wait_for_solve(app)
     assert working(app).info is not None
     assert "continued from draft version 1" in working(app).info.note  # type: ignore[union-attr]
-    assert working(app).plan.summary["scheduled"] >= stopped.plan.summary["scheduled"]
+    assert working(app).plan.summary.scheduled >= stopped.plan.summary.scheduled
 
 
 def _data_files(folder: Path) -> dict[str, bytes]:
@@ -374,7 +376,7 @@ def test_capacity_says_over_committed_one_way(app: AppTest) -> None:
     over = int((table["Over-committed"] == "yes").sum())
     summary = working(app).plan.summary
     assert card == f"{over} of {len(table)}"
-    assert over == len(summary["overcommitted_practitioners"])
+    assert over == len(summary.overcommitted_practitioners or {})
     assert list(table["Practitioner"])  # most committed first (scheduler.capacity's order)
 
 
@@ -454,10 +456,10 @@ def test_stop_keeps_the_best_plan_so_far() -> None:
     assert time.monotonic() - began < 60
     result = job.result
     assert result is not None
-    assert result.plan.summary["stopped_early"] is True
+    assert result.plan.summary.stopped_early is True
     assert result.check.ok
     placed = len(result.plan.appointments) + len(result.plan.unscheduled)
-    assert placed == result.plan.summary["children_due"]
+    assert placed == result.plan.summary.children_due
     assert result.plan.appointments
 
 
@@ -497,26 +499,37 @@ def test_progress_is_said_in_children_and_time_left() -> None:
 
 def test_kpi_deltas_are_signed_text_not_just_colour() -> None:
     """KPI deltas carry a sign and a unit, so colour is never the only signal."""
-    summary = {
-        "children_due": 100,
-        "scheduled": 80,
-        "funded_two_due": 40,
-        "funded_two_scheduled": 36,
-        "overdue_due": 5,
-        "overdue_scheduled": 4,
-        "in_window": 70,
-        "travel_km": 500.0,
-        "children_bound_any_links": 83,
-    }
-    kpis = {k.label: k for k in plan_kpis(summary, {"scheduled": 78, "funded_two_scheduled": 30})}
+    summary = PlanSummary(
+        children_due=100,
+        scheduled=80,
+        funded_two_due=40,
+        funded_two_scheduled=36,
+        overdue_due=5,
+        overdue_scheduled=4,
+        in_window=70,
+        travel_km=500.0,
+        children_bound_any_links=83,
+    )
+    baseline = Baseline(
+        scheduled=78,
+        funded_two_scheduled=30,
+        overdue_scheduled=4,
+        priority_coverage=0.5,
+        objective=1,
+    )
+    kpis = {k.label: k for k in plan_kpis(summary, baseline)}
     booked = kpis["Children booked, of 100 due"]
     assert (booked.value, booked.delta, booked.against) == ("80 (80%)", "+2", "vs hand-made rota")
     assert kpis["Funded two-year-olds booked, of 40"].delta == "+6"
-    assert kpis["Past 30 months, booked, of 5"].delta is None  # not in this reference
+    assert kpis["Past 30 months, booked, of 5"].delta == 0  # the same: grey, no arrow
     assert kpis["Travel"].delta is None  # the baseline has no travel figure: no made-up delta
     assert kpis["Could more be booked?"].value == "at most 3 more"
-    same = {k.label: k for k in plan_kpis(summary, {"scheduled": 80})}
+    earlier = replace(summary, scheduled=80, in_window=60, travel_km=512.4)
+    same = {k.label: k for k in plan_kpis(summary, earlier, against="vs the plan you have")}
     assert same["Children booked, of 100 due"].delta == 0  # no change: grey, no arrow
+    assert same["Inside the 24–30 month window"].delta == "+10"
+    assert same["Travel"].delta == "-12 km"  # a previous plan has travel: a signed delta
+    assert plan_kpis(PlanSummary(scheduled=3)) == []  # no headline figures: no cards of zeros
 
 
 def test_pins_round_trip_through_the_table() -> None:

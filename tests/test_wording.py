@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scheduler.plan import ReasonCode
+from scheduler.summary import PlanSummary
 from scheduler.wording import (
     ACTION_OF,
     ACTIONS,
@@ -74,25 +75,29 @@ def test_bounds_in_words() -> None:
 
 def test_summary_in_words_has_no_internal_names() -> None:
     """The summary a person reads: no key names, no bounds or objectives as numbers."""
-    summary = {
-        "term_name": "Spring 2027",
-        "model": "joint",
-        "children_due": 1500,
-        "scheduled": 1274,
-        "in_window": 1166,
-        "funded_two_due": 582,
-        "funded_two_scheduled": 552,
-        "overdue_due": 106,
-        "overdue_scheduled": 99,
-        "travel_km": 8963.0,
-        "unscheduled_by_reason": {"CAPACITY": 177, "FOLLOW_UP": 14},
-        "status": "FEASIBLE",
-        "objective": 1625.3,
-        "best_bound": 1633.5,
-        "gap": 0.045,
-        "children_bound_any_links": 1289,
-        "pins_unhonoured": [{"child_id": "C1", "reason": "x"}],
-    }
+    summary = PlanSummary.from_document(
+        {
+            "term_name": "Spring 2027",
+            "model": "joint",
+            "children_due": 1500,
+            "scheduled": 1274,
+            "in_window": 1166,
+            "funded_two_due": 582,
+            "funded_two_scheduled": 552,
+            "overdue_due": 106,
+            "overdue_scheduled": 99,
+            "travel_km": 8963.0,
+            "unscheduled_by_reason": {"CAPACITY": 177, "FOLLOW_UP": 14},
+            "status": "FEASIBLE",
+            "objective": 1625.3,
+            "best_bound": 1633.5,
+            "gap": 0.045,
+            "children_bound_any_links": 1289,
+            "pins_unhonoured": [
+                {"child_id": "C1", "setting_id": "S1", "kind": "appointment", "reason": "x"}
+            ],
+        }
+    )
     lines = dict(summary_in_words(summary))
     assert lines["Children booked"] == "1,274 of 1,500 (85%)"
     assert lines["Funded two-year-olds booked"] == "552 of 582 (95%)"

@@ -62,8 +62,8 @@ def data_path(plan: Plan, plan_folder: Path, given: Path | None) -> Path:
     """``--data``, else the plan's ``data_path`` (tried as written, then next to the plan)."""
     if given is not None:
         return given
-    recorded = plan.summary.get("data_path")
-    if not isinstance(recorded, str) or not recorded:
+    recorded = plan.summary.data_path
+    if not recorded:
         raise InputError(
             [
                 Problem(

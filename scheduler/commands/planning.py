@@ -16,7 +16,6 @@ from scheduler.domain import Authority
 from scheduler.export.plan_folder import estimated_write_seconds, write_plan_folder
 from scheduler.io.load import load_authority
 from scheduler.io.pins import read_pins
-from scheduler.kpis import more_children
 from scheduler.pins import conflicting_pins
 from scheduler.pipeline import PlanOptions, PlanResult, make_plan
 from scheduler.plan import Pin, Plan
@@ -209,44 +208,58 @@ def changed_links(result: PlanResult) -> int:
 def human_summary(authority: Authority, result: PlanResult) -> str:
     """The closing lines a coordinator reads in the terminal."""
     s = result.plan.summary
+    h = s.headline()
+    if h is None:
+        raise ValueError("the plan's summary lacks the contract's figures")
 
     def pct(n: int, d: int) -> str:
         return f"{n}/{d} ({100 * n / d:.0f}%)" if d else "0/0"
 
+    def number(value: float | None, spec: str = ",.1f", scale: float = 1.0) -> str:
+        return "n/a" if value is None else format(scale * value, spec)
+
     base = result.baseline
+    by_reason = s.unscheduled_by_reason or {}
     lines = [
-        f"{s['term_name']} ({s['model']} model): {len(authority.settings)} settings, "
+        f"{s.term_name} ({s.model} model): {len(authority.settings)} settings, "
         f"{len(authority.practitioners)} practitioners",
-        f"  children seen        {pct(s['scheduled'], s['children_due'])}",
-        f"  funded two-year-olds {pct(s['funded_two_scheduled'], s['funded_two_due'])}",
-        f"  overdue seen         {pct(s['overdue_scheduled'], s['overdue_due'])}",
-        f"  in window            {pct(s['in_window'], max(1, s['scheduled']))} of reviews",
-        f"  travel               {s['travel_km']:,.0f} km in {s['visits']} visits",
-        f"  links                {s['links_kept']} existing kept, {changed_links(result)} changed "
+        f"  children seen        {pct(h.scheduled, h.children_due)}",
+        f"  funded two-year-olds {pct(h.funded_two_scheduled, h.funded_two_due)}",
+        f"  overdue seen         {pct(h.overdue_scheduled, h.overdue_due)}",
+        f"  in window            {pct(h.in_window, max(1, h.scheduled))} of reviews",
+        f"  travel               {h.travel_km:,.0f} km in {s.visits} visits",
+        f"  links                {s.links_kept} existing kept, {changed_links(result)} changed "
         "(why: links.csv's reason column)",
-        f"  unscheduled          {s['children_due'] - s['scheduled']} "
-        + ", ".join(f"{k} {v}" for k, v in s["unscheduled_by_reason"].items()),
-        f"  solver               {s['status']}, objective {s['objective']:,.1f}, bound "
-        f"{s['best_bound']:,.1f} with these links, gap {100 * s['gap']:.2f}%, "
-        f"{s['solve_seconds']:.1f}s",
-        f"  with any links       at most {more_children(s)} more children could be seen "
-        f"(bound {s['best_bound_any_links']:,.1f}, gap {100 * s['gap_any_links']:.2f}%)",
-        f"  hand-made rota       seen {base['scheduled']}, funded {base['funded_two_scheduled']},"
-        f" overdue {base['overdue_scheduled']}, priority coverage "
-        f"{100 * base['priority_coverage']:.1f}% (this plan {100 * s['priority_coverage']:.1f}%)",
-        f"  check                {'valid' if result.check.ok else 'VIOLATIONS: see above'}",
+        f"  unscheduled          {h.children_due - h.scheduled} "
+        + ", ".join(f"{k} {v}" for k, v in by_reason.items()),
+        f"  solver               {s.status}, objective {number(s.objective)}, bound "
+        f"{number(s.best_bound)} with these links, gap {number(s.gap, '.2f', 100)}%, "
+        f"{number(s.solve_seconds, '.1f')}s",
+        f"  with any links       at most {s.more_children()} more children could be seen "
+        f"(bound {number(s.best_bound_any_links)}, gap {number(s.gap_any_links, '.2f', 100)}%)",
     ]
-    for pin in s.get("pins_unhonoured", []):
-        who = pin["child_id"] or pin["setting_id"]
-        lines.append(f"  pin not kept         {who}: {pin['reason']}")
-    busy = sorted(s["practitioners"].items(), key=lambda kv: -kv[1]["utilisation"])[:5]
+    if base is not None:
+        lines.append(
+            f"  hand-made rota       seen {base.scheduled}, funded {base.funded_two_scheduled},"
+            f" overdue {base.overdue_scheduled}, priority coverage "
+            f"{100 * base.priority_coverage:.1f}% (this plan "
+            f"{number(s.priority_coverage, '.1f', 100)}%)"
+        )
+    lines.append(
+        f"  check                {'valid' if result.check.ok else 'VIOLATIONS: see above'}"
+    )
+    for pin in s.pins_unhonoured or ():
+        who = pin.child_id or pin.setting_id
+        lines.append(f"  pin not kept         {who}: {pin.reason}")
+    busy = sorted((s.practitioners or {}).items(), key=lambda kv: -kv[1].utilisation)[:5]
     lines.append(
         "  busiest practitioners "
-        + ", ".join(f"{pid} {100 * u['utilisation']:.0f}%" for pid, u in busy)
+        + ", ".join(f"{pid} {100 * u.utilisation:.0f}%" for pid, u in busy)
     )
-    if s["overcommitted_practitioners"]:
+    over = s.overcommitted_practitioners or {}
+    if over:
         lines.append(
-            f"  over-committed links {len(s['overcommitted_practitioners'])} practitioners "
-            f"(total {sum(s['overcommitted_practitioners'].values()):,} min over capacity)"
+            f"  over-committed links {len(over)} practitioners "
+            f"(total {sum(over.values()):,} min over capacity)"
         )
     return "\n".join(lines)

@@ -104,15 +104,9 @@ class CalendarSet:
 
 
 def plan_stamp(plan: Plan) -> datetime:
-    """The plan's creation time in UTC: every ``DTSTAMP`` of its files."""
+    """The plan's creation time in UTC: every ``DTSTAMP`` of its files (``created_at`` is
+    the plan's own, never a second copy in the summary)."""
     created = plan.created_at
-    if created is None:
-        text = plan.summary.get("created_at")
-        if isinstance(text, str):
-            try:
-                created = datetime.fromisoformat(text)
-            except ValueError:
-                created = None
     if created is None:
         return EPOCH_STAMP
     if created.tzinfo is None:

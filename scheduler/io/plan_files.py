@@ -40,6 +40,7 @@ from scheduler.plan import (
     ReasonCode,
     Unscheduled,
 )
+from scheduler.summary import CREATED_AT, PlanSummary, SummaryError
 
 LINKS = "links.csv"
 APPOINTMENTS = "appointments.csv"
@@ -213,8 +214,7 @@ def _appointment_row(a: Appointment) -> list[str]:
 
 def _summary_document(plan: Plan) -> dict[str, Any]:
     """``plan.summary`` with ``created_at`` taken from ``plan.created_at`` (UTC, ISO 8601)."""
-    document = {key: _json_value(value) for key, value in plan.summary.items()}
-    document.pop("created_at", None)
+    document = {key: _json_value(value) for key, value in plan.summary.as_document().items()}
     if plan.created_at is not None:
         if plan.created_at.tzinfo is None:
             raise ValueError("plan.created_at must be timezone-aware (use datetime.now(UTC))")
@@ -569,16 +569,21 @@ def _read_json(path: Path, problems: list[Problem], *, required: bool) -> Any:
         return None
 
 
-def _read_summary(path: Path, problems: list[Problem]) -> tuple[dict[str, Any], datetime | None]:
+def _read_summary(path: Path, problems: list[Problem]) -> tuple[PlanSummary, datetime | None]:
     document = _read_json(path, problems, required=True)
     if document is None:
-        return {}, None
+        return PlanSummary(), None
     if not isinstance(document, dict):
         problems.append(Problem(str(path), 1, "-", "not a JSON object", type(document).__name__))
-        return {}, None
-    created_text = document.pop("created_at", None)
+        return PlanSummary(), None
+    try:
+        summary = PlanSummary.from_document(document)
+    except SummaryError as exc:
+        problems.append(Problem(str(path), 0, exc.key, exc.problem, _shown(exc.value)))
+        summary = PlanSummary()
+    created_text = document.get(CREATED_AT)
     if created_text is None:
-        return document, None
+        return summary, None
     try:
         created_at = datetime.fromisoformat(str(created_text))
     except ValueError:
@@ -593,8 +598,14 @@ def _read_summary(path: Path, problems: list[Problem]) -> tuple[dict[str, Any], 
                 str(created_text),
             )
         )
-        return document, None
-    return document, created_at
+        return summary, None
+    return summary, created_at
+
+
+def _shown(value: Any) -> str:
+    """A malformed value as a problem line shows it: compact JSON, cut short."""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _read_sequences(path: Path, problems: list[Problem]) -> dict[str, int]:

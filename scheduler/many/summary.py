@@ -96,15 +96,18 @@ def planned_row(
 ) -> SummaryRow:
     """The row of a plan that was made (and written, checked or not)."""
     s = plan.summary
+    h = s.headline()
+    if h is None or s.status is None:
+        raise ValueError("a planned authority's summary lacks the contract's figures")
     return SummaryRow(
         authority=authority_name,
         what_if=what_if or AS_IS,
         outcome="planned" if check_ok else "check_failed",
         practitioners=len(authority.practitioners),
-        children_due=s["children_due"],
-        scheduled=s["scheduled"],
-        funded_two_due=s["funded_two_due"],
-        funded_two_scheduled=s["funded_two_scheduled"],
+        children_due=h.children_due,
+        scheduled=h.scheduled,
+        funded_two_due=h.funded_two_due,
+        funded_two_scheduled=h.funded_two_scheduled,
         turning_30_months=forecast.turning_30_months,
         reviewed_by_30_months=forecast.reviewed_by_30_months,
         forecast_pct=forecast.reviewed_by_30_months_pct,
@@ -113,8 +116,8 @@ def planned_row(
         funded_two_forecast_pct=forecast.funded_two_reviewed_by_30_months_pct,
         capacity_shortfall=sum(1 for u in plan.unscheduled if u.reason_code == ReasonCode.CAPACITY),
         unscheduled=len(plan.unscheduled),
-        status=str(s["status"]),
-        gap_pct=round(100 * float(s["gap"]), 2),
+        status=s.status,
+        gap_pct=round(100 * float(s.gap), 2) if s.gap is not None else None,
         seconds=round(seconds, 1),
         pieces_on_ray=pieces_on_ray,
     )

@@ -14,14 +14,14 @@ calendars, letters and report figures, and records outcomes of its own joint rev
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Any
 from urllib.parse import urlsplit
 
 from scheduler.domain import ALL_SETTINGS, Authority
 from scheduler.export.uids import EventKind, event_uid
 from scheduler.plan import Appointment, Link, Plan, Unscheduled
+from scheduler.summary import PlanSummary
 
 
 class Role(StrEnum):
@@ -133,8 +133,9 @@ def local_host_allowed(host: str | None, origin: str | None, server_address: obj
     return origin_host is not None and origin_host.rstrip(".") in allowed
 
 
-SUMMARY_FOR_SETTING: tuple[str, ...] = ("term_name", "model", "created_at", "status")
-"""Plan-wide summary keys a setting may see; every figure about other settings is dropped."""
+SUMMARY_FOR_SETTING: tuple[str, ...] = PlanSummary.PLAN_WIDE_KEYS
+"""Plan-wide summary keys a setting may see (with the plan's ``created_at``, which is the
+plan's own); every figure about other settings is dropped."""
 
 
 class AccessDenied(PermissionError):
@@ -222,18 +223,20 @@ def scope_plan(plan: Plan, setting_id: str, *, term_name: str | None = None) -> 
 
 
 def _setting_summary(
-    summary: dict[str, Any], appointments: list[Appointment], unscheduled: list[Unscheduled]
-) -> dict[str, Any]:
-    kept = {key: summary[key] for key in SUMMARY_FOR_SETTING if key in summary}
-    kept["children_due"] = len(appointments) + len(unscheduled)
-    kept["scheduled"] = len(appointments)
-    kept["in_window"] = sum(1 for a in appointments if a.in_window)
-    return kept
+    summary: PlanSummary, appointments: list[Appointment], unscheduled: list[Unscheduled]
+) -> PlanSummary:
+    """The plan-wide words (term, model, status) and the setting's own counts."""
+    return replace(
+        summary.plan_wide(),
+        children_due=len(appointments) + len(unscheduled),
+        scheduled=len(appointments),
+        in_window=sum(1 for a in appointments if a.in_window),
+    )
 
 
 def _sequences_of(plan: Plan, child_ids: set[str], term_name: str | None) -> dict[str, int]:
-    term = term_name or plan.summary.get("term_name")
-    if not isinstance(term, str):
+    term = term_name or plan.summary.term_name
+    if term is None:
         return {}
     wanted = {event_uid(term, child_id, kind) for child_id in child_ids for kind in EventKind}
     return {uid: seq for uid, seq in plan.sequences.items() if uid in wanted}
@@ -292,7 +295,7 @@ def scope_to_practitioner(
         links=links,
         appointments=appointments,
         unscheduled=[],
-        summary={k: plan.summary[k] for k in SUMMARY_FOR_SETTING if k in plan.summary},
+        summary=plan.summary.plan_wide(),
         created_at=plan.created_at,
         sequences=_sequences_of(
             plan, {a.child_id for a in appointments}, authority.config.term.name

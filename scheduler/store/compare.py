@@ -197,7 +197,7 @@ def compare_plans(before: Plan, after: Plan) -> PlanComparison:
         if old_links.get(sid) != new_links.get(sid)
     ]
     return PlanComparison(
-        kpis=compare_kpis(before.summary, after.summary),
+        kpis=compare_kpis(before.summary.as_document(), after.summary.as_document()),
         appointments=changes,
         links=links,
         unchanged_appointments=unchanged,

@@ -37,7 +37,6 @@ from scheduler.store.models import (
     StoredPin,
 )
 from scheduler.store.records import (
-    KPI_KEYS,
     AuditAction,
     DatasetInfo,
     PinRecord,
@@ -47,6 +46,7 @@ from scheduler.store.records import (
     UnknownVersion,
     VersionInfo,
 )
+from scheduler.summary import KPI_KEYS, PlanSummary
 
 # --------------------------------------------------------------------------- datasets
 
@@ -149,10 +149,10 @@ def _upsert_config(session: Session, config: Config) -> StoredConfig:
 # --------------------------------------------------------------------------- plan versions
 
 
-def _summary_text(summary: dict[str, Any]) -> str:
+def _summary_text(summary: PlanSummary) -> str:
     """Exact JSON (floats by ``repr``; infinities and NaN kept); other types are refused."""
     try:
-        return json.dumps(summary, ensure_ascii=False, allow_nan=True)
+        return json.dumps(summary.as_document(), ensure_ascii=False, allow_nan=True)
     except TypeError as exc:
         raise ValueError(f"plan.summary must hold JSON values only: {exc}") from None
 
@@ -208,8 +208,16 @@ def _plan_rows(plan: Plan) -> dict[str, list[Any]]:
     }
 
 
-def _kpis(summary: dict[str, Any]) -> dict[str, Any]:
-    return {key: summary[key] for key in KPI_KEYS if key in summary}
+def _kpis(text: str) -> dict[str, Any]:
+    """The contract's figures of a stored summary, as stored (a version list shows them)."""
+    document = _summary_of(text).as_document()
+    return {key: document[key] for key in KPI_KEYS if key in document}
+
+
+def _summary_of(text: str) -> PlanSummary:
+    """A stored summary, as written by this version or an older one (``created_at``, which
+    older versions kept in it, is the row's own column)."""
+    return PlanSummary.from_document(json.loads(text))
 
 
 def _published_plan_id(session: Session) -> int | None:
@@ -232,7 +240,7 @@ def _version_info(session: Session, row: PlanVersion, published_id: int | None) 
         term_end=row.term_end,
         published=row.id == published_id,
         purged=row.purged_at is not None,
-        kpis=_kpis(json.loads(row.summary)),
+        kpis=_kpis(row.summary),
     )
 
 
@@ -292,9 +300,9 @@ def save_plan(
             {
                 "version": number,
                 "dataset": dataset.id,
-                "children_due": plan.summary.get("children_due"),
-                "scheduled": plan.summary.get("scheduled"),
-                "status": plan.summary.get("status"),
+                "children_due": plan.summary.children_due,
+                "scheduled": plan.summary.scheduled,
+                "status": plan.summary.status,
             },
         )
         changed = _weights_diff(session, last.config_id, authority.config) if last else {}
@@ -348,7 +356,7 @@ def _plan_of(row: PlanVersion) -> Plan:
             Unscheduled(r.child_id, r.setting_id, ReasonCode(r.reason_code), r.reason)
             for r in row.unscheduled
         ],
-        summary=json.loads(row.summary),
+        summary=_summary_of(row.summary),
         created_at=row.created_at,
         sequences={r.uid: r.sequence for r in row.sequences},
     )

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from scheduler.domain import Authority
 from scheduler.plan import Pin, Plan
 from scheduler.store.access import Identity
+from scheduler.summary import KPI_KEYS as KPI_KEYS  # the contract's keys, from the one type
 
 FeedKind = Literal["setting", "practitioner"]
 
@@ -93,24 +94,6 @@ class DatasetInfo:
     @property
     def short_hash(self) -> str:
         return self.content_hash[:12]
-
-
-KPI_KEYS: tuple[str, ...] = (
-    "children_due",
-    "scheduled",
-    "in_window",
-    "funded_two_due",
-    "funded_two_scheduled",
-    "overdue_due",
-    "overdue_scheduled",
-    "travel_km",
-    "status",
-    "objective",
-    "best_bound",
-    "gap",
-    "solve_seconds",
-)
-"""The contract's ``summary.json`` keys: what a version list shows and a comparison diffs first."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,13 +7,13 @@ its sign and unit, so colour never carries the meaning alone.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Literal
 
 import streamlit as st
 
-from scheduler.kpis import more_children
+from scheduler.summary import Baseline, PlanSummary
 from scheduler.wording import count, km, percent, share
 
 
@@ -45,75 +45,83 @@ def _signed(change: float, unit: str = "") -> str | int:
 
 
 def plan_kpis(
-    summary: Mapping[str, Any],
-    reference: Mapping[str, Any] | None = None,
+    summary: PlanSummary,
+    reference: PlanSummary | Baseline | None = None,
     *,
     against: str = "vs hand-made rota",
 ) -> list[Kpi]:
     """The headline figures of a plan; ``reference`` (baseline or previous summary) adds deltas.
 
     A baseline only has some figures (booked, funded, overdue); the others get no delta rather
-    than a made-up one.
+    than a made-up one. A summary without the headline figures (a setting's share of a plan)
+    has no cards rather than cards of zeros.
     """
-    ref = reference or {}
-    due = int(summary.get("children_due", 0))
-    scheduled = int(summary.get("scheduled", 0))
-    funded_due = int(summary.get("funded_two_due", 0))
-    funded = int(summary.get("funded_two_scheduled", 0))
-    overdue_due = int(summary.get("overdue_due", 0))
-    overdue = int(summary.get("overdue_scheduled", 0))
-    in_window = int(summary.get("in_window", 0))
-    travel = float(summary.get("travel_km", 0.0))
+    h = summary.headline()
+    if h is None:
+        return []
+    before = reference.headline() if isinstance(reference, PlanSummary) else None
+    due, scheduled, funded_due, funded = (
+        h.children_due,
+        h.scheduled,
+        h.funded_two_due,
+        h.funded_two_scheduled,
+    )
+    overdue_due, overdue, in_window, travel = (
+        h.overdue_due,
+        h.overdue_scheduled,
+        h.in_window,
+        h.travel_km,
+    )
 
-    def change(key: str, now: float) -> str | int | None:
-        return _signed(now - float(ref[key])) if key in ref else None
+    def change(then: float | None, now: float) -> str | int | None:
+        return _signed(now - float(then)) if then is not None else None
 
     cards = [
         Kpi(
             f"Children booked, of {count(due)} due",
             f"{count(scheduled)} ({share(scheduled, due)})",
-            change("scheduled", scheduled),
+            change(reference.scheduled if reference else None, scheduled),
             f"{count(scheduled)} of the {count(due)} children due this term have a review "
             "booked in this plan.",
         ),
         Kpi(
             f"Funded two-year-olds booked, of {count(funded_due)}",
             f"{count(funded)} ({share(funded, funded_due)})",
-            change("funded_two_scheduled", funded),
+            change(reference.funded_two_scheduled if reference else None, funded),
             f"{count(funded)} of the {count(funded_due)} children with a funded two-year-old "
             "place have a review booked.",
         ),
         Kpi(
             f"Past 30 months, booked, of {count(overdue_due)}",
             f"{count(overdue)} ({share(overdue, overdue_due)})",
-            change("overdue_scheduled", overdue),
+            change(reference.overdue_scheduled if reference else None, overdue),
             "Children already past 30 months when the term starts who still get a review "
             "before 36 months.",
         ),
         Kpi(
             "Inside the 24–30 month window",
             f"{count(in_window)} ({share(in_window, scheduled)})",
-            change("in_window", in_window),
+            change(before.in_window if before else None, in_window),
             "Booked reviews that fall inside the 24–30 month target window.",
         ),
         Kpi(
             "Travel",
             km(travel),
-            _signed(travel - float(ref["travel_km"]), " km") if "travel_km" in ref else None,
+            _signed(travel - float(before.travel_km), " km") if before else None,
             "Practitioners' driving over the term (base → settings → base, each day); "
             "less is better.",
             "inverse",
         ),
     ]
-    if "children_bound_any_links" in summary:
-        more = more_children(summary)
+    more = summary.more_children()
+    if more is not None and summary.children_bound_any_links is not None:
         cards.append(
             Kpi(
                 "Could more be booked?",
                 "no" if more <= 0 else f"at most {count(more)} more",
                 None,
                 "The most children any plan could book, with any choice of link practitioners, "
-                f"is {count(int(summary['children_bound_any_links']))}: a proven limit, not an "
+                f"is {count(summary.children_bound_any_links)}: a proven limit, not an "
                 "estimate.",
                 "off",
             )

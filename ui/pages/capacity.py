@@ -39,8 +39,8 @@ def main() -> None:
     loads = practitioner_loads(authority, summary)
     over = [load for load in loads if load.overcommitted]
     at_risk = tables.at_risk_frame(authority, plan)
-    funded_due = int(summary.get("funded_two_due", 0))
-    funded_seen = int(summary.get("funded_two_scheduled", 0))
+    funded_due = summary.funded_two_due or 0
+    funded_seen = summary.funded_two_scheduled or 0
 
     cards = st.columns(3)
     cards[0].metric(

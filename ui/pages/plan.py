@@ -15,7 +15,6 @@ import polars as pl
 import streamlit as st
 
 from scheduler.domain import Authority, format_time
-from scheduler.kpis import more_children
 from scheduler.pipeline import PlanOptions, PlanResult
 from scheduler.plan import Pin, Plan
 from scheduler.store import repository as repo
@@ -265,14 +264,16 @@ def verdict(authority: Authority, working: state.Working) -> None:
     """How good the plan is, in words; stopping early said plainly, with a way to go on."""
     result = working.result
     summary = result.plan.summary
-    due = int(summary.get("children_due", 0))
-    booked = of(int(summary.get("scheduled", 0)), due)
-    funded = of(int(summary.get("funded_two_scheduled", 0)), int(summary.get("funded_two_due", 0)))
-    more = (
-        more_children_text(more_children(summary)) if "children_bound_any_links" in summary else ""
-    )
+    h = summary.headline()
+    if h is None:
+        st.info("This plan's summary does not have its figures.", icon=":material/info:")
+        return
+    booked = of(h.scheduled, h.children_due)
+    funded = of(h.funded_two_scheduled, h.funded_two_due)
+    more_or_none = summary.more_children()
+    more = more_children_text(more_or_none) if more_or_none is not None else ""
     violations = len(result.check.violations)
-    term = md(summary.get("term_name", authority.config.term.name))
+    term = md(summary.term_name or authority.config.term.name)
     if violations:
         st.error(
             f"The independent check found {plural(violations, 'broken rule')} in this plan: see "
@@ -280,10 +281,10 @@ def verdict(authority: Authority, working: state.Working) -> None:
             icon=":material/error:",
         )
         return
-    stopped = bool(summary.get("stopped_early"))
-    quick = summary.get("status") == "GREEDY"
+    stopped = bool(summary.stopped_early)
+    quick = summary.status == "GREEDY"
     if stopped or quick:
-        hand = result.baseline.get("scheduled")
+        hand = result.baseline.scheduled if result.baseline else None
         compared = (
             f" The simple hand-made rota (children by 30-month date, first day that fits) "
             f"would book {count(hand)}."
@@ -306,7 +307,8 @@ def verdict(authority: Authority, working: state.Working) -> None:
         return
     st.success(
         f"**{term}: {booked} children booked**, {funded} funded two-year-olds. "
-        f"{room_text(float(summary.get('gap', 0)))} {more} The independent check found no "
+        f"{room_text(summary.gap if summary.gap is not None else 0.0)} {more} The independent "
+        "check found no "
         "broken rule.",
         icon=":material/check_circle:",
     )
@@ -314,18 +316,18 @@ def verdict(authority: Authority, working: state.Working) -> None:
 
 def pins_not_kept(authority: Authority, plan: Plan) -> None:
     """Every pin the plan could not keep, with the reason (never moved silently)."""
-    rows = plan.summary.get("pins_unhonoured") or []
+    rows = plan.summary.pins_unhonoured or ()
     if not rows:
         return
     lines = []
     for row in rows:
         who = (
-            tables.child_name(authority, row["child_id"])
-            if row.get("child_id")
-            else tables.setting_name(authority, row.get("setting_id") or "")
+            tables.child_name(authority, row.child_id)
+            if row.child_id
+            else tables.setting_name(authority, row.setting_id)
         )
-        kind = "appointment pin" if row.get("kind") == "appointment" else "link pin"
-        lines.append(f"- {md(who)}, {kind}: {md(row.get('reason', ''))}")
+        kind = "appointment pin" if row.kind == "appointment" else "link pin"
+        lines.append(f"- {md(who)}, {kind}: {md(row.reason)}")
     st.warning(
         f"**{plural(len(rows), 'pin')} could not be kept.**\n\n" + "\n".join(lines),
         icon=":material/push_pin:",
@@ -345,7 +347,7 @@ def summary_tab(authority: Authority, working: state.Working, identity: Identity
     kinds = tables.kinds_of_review(plan)
     if kinds:
         st.markdown(f"**Kinds of review.** {md(venue_mix(kinds))}")
-    made = plan.summary.get("solve_seconds")
+    made = plan.summary.solve_seconds
     if made is not None:
         st.caption(f"Made in {float(made):.0f} seconds.")
     downloads_section(authority, working, identity)

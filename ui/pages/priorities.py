@@ -179,7 +179,7 @@ def before_and_after(what: state.WhatIf) -> None:
         f"{WEIGHTS[name].label if name in WEIGHTS else name} {old:g} → {new:g}"
         for name, (old, new) in what.changed.items()
     )
-    seconds = max(1, round(float(after.summary.get("solve_seconds", 0))))
+    seconds = max(1, round(after.summary.solve_seconds or 0))
     st.markdown(
         f"Against {what.before.describe()}"
         + (f", with **{md(changed)}**" if changed else ", with the same weights")

@@ -18,6 +18,7 @@ from scheduler.store import repository as repo
 from scheduler.store.access import Action, Identity, can, require
 from scheduler.store.compare import PlanComparison, audience
 from scheduler.store.records import AuditAction, PurgedData, StoredVersion, VersionInfo
+from scheduler.summary import PlanSummary
 from scheduler.wording import count, of, plural, status
 from ui import auth, state, storage
 from ui.components import tables
@@ -273,7 +274,7 @@ def open_one(identity: Identity, versions: list[VersionInfo]) -> None:
             "figures stay for comparison.",
             icon=":material/info:",
         )
-        show_kpis(plan_kpis(info.kpis))
+        show_kpis(plan_kpis(PlanSummary.from_document(info.kpis)))
         return
     try:
         stored = opened(info.version)
