@@ -27,7 +27,11 @@ def add_plan_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, required=True, help="plan folder to write")
     parser.add_argument("--config", type=Path, help="config.toml (default: the data folder's)")
     parser.add_argument(
-        "--time-limit", type=float, default=60.0, help="seconds for the whole solve (default 60)"
+        "--time-limit",
+        type=float,
+        default=60.0,
+        help="seconds for the whole command: loading, planning and writing the plan folder "
+        "(default 60); with --deterministic, CP-SAT's deterministic time for the plan",
     )
     parser.add_argument(
         "--link-time-limit",
