@@ -13,8 +13,6 @@ from datetime import date
 
 from brute_force import best_plan, every_links
 from builders import (
-    days,
-    hm,
     make_authority,
     make_child,
     make_config,
@@ -24,6 +22,7 @@ from builders import (
 )
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tiny import tiny_authorities
 
 from scheduler.availability import Availability
 from scheduler.domain import Authority
@@ -31,83 +30,12 @@ from scheduler.outcomes import Standing
 from scheduler.pipeline import PlanOptions, make_plan
 
 SCALE = 1000
-THREE_DAYS = {"start": "2026-09-08", "end": "2026-09-10", "exclude": [], "bank_holidays": "none"}
 HOURS = ["09:00", "09:30", "10:00", "11:00", "11:30", "12:00"]
 
 
-@st.composite
-def tiny(draw: st.DrawFn) -> Authority:
+def tiny() -> st.SearchStrategy[Authority]:
     """1–2 practitioners, 1–2 settings, 1–4 children, three days, 30-minute meetings."""
-    n_p = draw(st.integers(1, 2))
-    practitioners = [
-        make_practitioner(
-            f"P{i}",
-            working_days=draw(st.frozensets(st.integers(1, 3), min_size=1)),
-            day_start=hm(draw(st.sampled_from(HOURS[:3]))),
-            day_end=hm(draw(st.sampled_from(HOURS[3:]))),
-            max_reviews_per_day=draw(st.integers(1, 3)),
-            base_lat=51.5 + draw(st.sampled_from([0.0, 0.02, 0.05])),
-        )
-        for i in range(n_p)
-    ]
-    settings_, key_persons = [], []
-    for s in range(draw(st.integers(1, 2))):
-        settings_.append(
-            make_setting(
-                f"S{s}",
-                lat=51.5 + draw(st.sampled_from([0.0, 0.03, 0.06])),
-                open_days=draw(st.frozensets(st.integers(1, 3), min_size=1)),
-                open_time=hm(draw(st.sampled_from(["08:00", "09:30"]))),
-                close_time=hm(draw(st.sampled_from(["11:30", "13:00"]))),
-                rooms=draw(st.integers(1, 2)),
-                link_practitioner_id="P0",
-            )
-        )
-        key_persons.append(make_key_person(f"K{s}", setting_id=f"S{s}"))
-    children = []
-    for c in range(draw(st.integers(1, 4))):
-        s = draw(st.integers(0, len(settings_) - 1))
-        extra: dict[str, object] = {}
-        kind = draw(st.sampled_from(["joint", "joint", "separate", "home", "no consent"]))
-        if kind == "separate":
-            extra["review_model"] = "separate"
-        elif kind == "home":
-            extra.update(review_model="home", home_lat=51.51, home_lon=-0.1)
-        elif kind == "no consent":
-            extra["consent_to_share"] = False
-        if draw(st.booleans()) and n_p > 1:
-            extra["practitioner_id"] = f"P{draw(st.integers(0, n_p - 1))}"
-        if draw(st.integers(0, 3)) == 0:
-            extra["parent_email"] = "same.parent@example.org"
-        if draw(st.integers(0, 3)) == 0:
-            extra["parent_unavailable_days"] = days("Wed")
-        children.append(
-            make_child(
-                f"C{c}",
-                setting_id=f"S{s}",
-                key_person_id=f"K{s}",
-                funded=draw(st.booleans()),
-                prior_concerns=draw(st.integers(0, 4)) == 0,
-                **extra,
-            )
-        )
-    config = make_config(
-        term=THREE_DAYS,
-        review={
-            "meeting_minutes": 30,
-            "pre_meeting_minutes": draw(st.sampled_from([0, 15])),
-            "prior_concerns_extra_minutes": 15,
-            "fallback": draw(st.sampled_from([[], ["separate"]])),
-        },
-        travel={"day_starts_at_base": draw(st.booleans())},
-    )
-    return make_authority(
-        practitioners=practitioners,
-        settings=settings_,
-        key_persons=key_persons,
-        children=children,
-        config=config,
-    )
+    return tiny_authorities(hours=HOURS, children=(1, 4), rooms=True, shared_parent_one_in=4)
 
 
 @settings(

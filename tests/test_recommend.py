@@ -16,15 +16,14 @@ from builders import (
     make_authority,
     make_child,
     make_config,
-    make_key_person,
     make_outcome,
     make_plan,
     make_practitioner,
-    make_setting,
     make_unscheduled,
 )
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tiny import THREE_DAYS, tiny_authorities
 
 from scheduler.availability import Availability
 from scheduler.booking import book
@@ -39,7 +38,6 @@ from scheduler.recommend import FinderCache, SlotFinder, not_brought_since
 from scheduler.review import allowed_models, practitioner_for
 from scheduler.scheduling.problem import build_problem
 
-THREE_DAYS = {"start": "2026-09-08", "end": "2026-09-10", "exclude": [], "bank_holidays": "none"}
 TUE, WED, THU = date(2026, 9, 8), date(2026, 9, 9), date(2026, 9, 10)
 
 
@@ -280,78 +278,9 @@ HOURS = ["08:00", "08:30", "09:00", "11:30", "12:00", "13:00"]
 GRID = range(hm("07:00"), hm("14:00"), 5)
 
 
-@st.composite
-def small(draw: st.DrawFn) -> Authority:
+def small() -> st.SearchStrategy[Authority]:
     """1–2 practitioners, 1–2 settings, 2–5 children, three days, tight days."""
-    n_p = draw(st.integers(1, 2))
-    practitioners = [
-        make_practitioner(
-            f"P{i}",
-            working_days=draw(st.frozensets(st.integers(1, 3), min_size=1)),
-            day_start=hm(draw(st.sampled_from(HOURS[:3]))),
-            day_end=hm(draw(st.sampled_from(HOURS[3:]))),
-            max_reviews_per_day=draw(st.integers(1, 3)),
-            base_lat=51.5 + draw(st.sampled_from([0.0, 0.02, 0.05])),
-        )
-        for i in range(n_p)
-    ]
-    settings_, key_persons = [], []
-    for s in range(draw(st.integers(1, 2))):
-        settings_.append(
-            make_setting(
-                f"S{s}",
-                lat=51.5 + draw(st.sampled_from([0.0, 0.03, 0.06])),
-                open_days=draw(st.frozensets(st.integers(1, 3), min_size=1)),
-                open_time=hm(draw(st.sampled_from(["08:00", "09:30"]))),
-                close_time=hm(draw(st.sampled_from(["11:30", "13:00"]))),
-                link_practitioner_id="P0",
-            )
-        )
-        key_persons.append(make_key_person(f"K{s}", setting_id=f"S{s}"))
-    children = []
-    for c in range(draw(st.integers(2, 5))):
-        s = draw(st.integers(0, len(settings_) - 1))
-        extra: dict[str, object] = {}
-        kind = draw(st.sampled_from(["joint", "joint", "separate", "home", "no consent"]))
-        if kind == "separate":
-            extra["review_model"] = "separate"
-        elif kind == "home":
-            extra.update(review_model="home", home_lat=51.51, home_lon=-0.1)
-        elif kind == "no consent":
-            extra["consent_to_share"] = False
-        if draw(st.booleans()) and n_p > 1:
-            extra["practitioner_id"] = f"P{draw(st.integers(0, n_p - 1))}"
-        if draw(st.integers(0, 2)) == 0:
-            extra["parent_email"] = "same.parent@example.org"
-        if draw(st.integers(0, 3)) == 0:
-            extra["parent_unavailable_days"] = days("Wed")
-        children.append(
-            make_child(
-                f"C{c}",
-                setting_id=f"S{s}",
-                key_person_id=f"K{s}",
-                funded=draw(st.booleans()),
-                prior_concerns=draw(st.integers(0, 4)) == 0,
-                **extra,
-            )
-        )
-    config = make_config(
-        term=THREE_DAYS,
-        review={
-            "meeting_minutes": 30,
-            "pre_meeting_minutes": draw(st.sampled_from([0, 15])),
-            "prior_concerns_extra_minutes": 15,
-            "fallback": draw(st.sampled_from([[], ["separate"]])),
-        },
-        travel={"day_starts_at_base": draw(st.booleans())},
-    )
-    return make_authority(
-        practitioners=practitioners,
-        settings=settings_,
-        key_persons=key_persons,
-        children=children,
-        config=config,
-    )
+    return tiny_authorities(hours=HOURS, children=(2, 5), rooms=False, shared_parent_one_in=3)
 
 
 def brute_force(authority: Authority, plan: Plan, child_id: str) -> dict[tuple[str, date], int]:
