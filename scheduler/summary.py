@@ -38,6 +38,9 @@ class SummaryError(ValueError):
 
 
 def _int(key: str, value: Any) -> int:
+    """A whole number; ``1500.0`` (as some tools write counts) is read as ``1500``."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise SummaryError(key, "not a whole number", value)
     return value
@@ -181,8 +184,20 @@ class UnhonouredPin:
 
     @classmethod
     def from_document(cls, key: str, value: Any) -> UnhonouredPin:
-        d = _fields_of(key, value, _names(cls))
-        return cls(**{n: _text(f"{key}.{n}", d[n]) for n in _names(cls)})
+        """The contract's entry is ``{"child_id", "reason"}``; this product also writes the
+        pin's ``setting_id`` and ``kind``. Without a kind, an entry naming a child is an
+        appointment pin's and one naming none a link pin's; other keys are not read."""
+        d = _object(key, value)
+        missing = [n for n in ("child_id", "reason") if n not in d]
+        if missing:
+            raise SummaryError(key, f"missing {', '.join(missing)}", value)
+        child_id = _text(f"{key}.child_id", d["child_id"])
+        return cls(
+            child_id=child_id,
+            setting_id=_text(f"{key}.setting_id", d.get("setting_id", "")),
+            kind=_text(f"{key}.kind", d.get("kind", "appointment" if child_id else "link")),
+            reason=_text(f"{key}.reason", d["reason"]),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -356,7 +371,9 @@ class PlanSummary:
 
         A missing key is ``None``; ``null`` is ``None`` and listed in :attr:`nulls`;
         ``created_at`` is skipped (the plan's own, read by the plan folder); other unknown keys
-        go to :attr:`extra`. :class:`SummaryError` for a known key of the wrong shape.
+        go to :attr:`extra`, and so do this product's own keys (beyond the contract's) when
+        another tool wrote them in another shape. :class:`SummaryError` for a contract key of
+        the wrong shape.
         """
         values: dict[str, Any] = {}
         nulls: set[str] = set()
@@ -370,7 +387,12 @@ class PlanSummary:
             elif value is None:
                 nulls.add(key)
             else:
-                values[key] = read(key, value)
+                try:
+                    values[key] = read(key, value)
+                except SummaryError:
+                    if key in cls.CONTRACT_KEYS or key in cls.V2_KEYS:
+                        raise
+                    extra[key] = value  # another tool's use of one of our own keys
         return cls(**values, nulls=frozenset(nulls), extra=extra)
 
     def plan_wide(self) -> PlanSummary:

@@ -147,22 +147,60 @@ def test_an_int_stays_an_int_and_a_float_a_float() -> None:
     [
         ({"scheduled": "12"}, "scheduled"),  # a count as text
         ({"scheduled": True}, "scheduled"),  # a boolean is not a count
-        ({"scheduled": 12.0}, "scheduled"),  # nor is a float
+        ({"scheduled": 12.5}, "scheduled"),  # nor is a fraction
         ({"status": 3}, "status"),  # status is text
         ({"pins_unhonoured": {"C1": "x"}}, "pins_unhonoured"),  # not a list
         ({"pins_unhonoured": ["C1"]}, "pins_unhonoured[0]"),  # an entry not an object
-        ({"pins_unhonoured": [{"child_id": "C1"}]}, "pins_unhonoured[0]"),  # keys missing
-        ({"link_stage": {"status": "OPTIMAL"}}, "link_stage"),  # keys missing
-        ({"practitioners": {"P1": {"reviews": 1}}}, "practitioners.P1"),  # keys missing
-        ({"unscheduled_by_reason": {"CAPACITY": "2"}}, "unscheduled_by_reason.CAPACITY"),
-        ({"stopped_early": "no"}, "stopped_early"),  # not a boolean
+        ({"pins_unhonoured": [{"child_id": "C1"}]}, "pins_unhonoured[0]"),  # no reason
     ],
 )
-def test_a_malformed_value_names_its_key(document: dict[str, Any], key: str) -> None:
-    """A known key of the wrong shape is refused, naming the key (never read as 0)."""
+def test_a_malformed_contract_value_names_its_key(document: dict[str, Any], key: str) -> None:
+    """A contract key of the wrong shape is refused, naming the key (never read as 0)."""
     with pytest.raises(SummaryError) as caught:
         PlanSummary.from_document(document)
     assert caught.value.key == key
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"link_stage": {"status": "OPTIMAL"}},
+        {"practitioners": [{"id": "P1", "reviews": 1}]},
+        {"unscheduled_by_reason": {"CAPACITY": "2"}},
+        {"stopped_early": "no"},
+    ],
+)
+def test_another_tools_shape_of_our_own_keys_is_kept_not_refused(
+    document: dict[str, Any],
+) -> None:
+    """Beyond the contract, a key this product also uses may mean something else to another
+    tool: it is kept as written (and written back), never read as a figure or refused."""
+    summary = PlanSummary.from_document(document)
+    (key,) = document
+    assert getattr(summary, key) is None and summary.extra == document
+    assert summary.as_document() == document
+
+
+def test_another_tools_summary_in_the_contracts_words_is_read() -> None:
+    """Counts written as 1500.0 are counts; a pins_unhonoured entry of the contract's two
+    keys is an appointment pin's (a link pin's when it names no child)."""
+    summary = PlanSummary.from_document(
+        {
+            "children_due": 1500.0,
+            "scheduled": 1200.0,
+            "pins_unhonoured": [
+                {"child_id": "C1", "reason": "the key person is away"},
+                {"child_id": "", "reason": "the practitioner left"},
+            ],
+        }
+    )
+    assert summary.children_due == 1500 and isinstance(summary.children_due, int)
+    assert summary.scheduled == 1200
+    pins = summary.pins_unhonoured or ()
+    assert [(p.kind, p.child_id, p.setting_id) for p in pins] == [
+        ("appointment", "C1", ""),
+        ("link", "", ""),
+    ]
 
 
 def test_read_plan_reports_a_malformed_summary_as_a_problem(tmp_path: Path) -> None:
