@@ -15,6 +15,7 @@ from typing import Any
 import polars as pl
 
 from scheduler.capacity import PractitionerLoad
+from scheduler.diff import CHANGE_FIELDS
 from scheduler.domain import Authority, format_time
 from scheduler.errors import Problem
 from scheduler.export.letters import child_label, role_name
@@ -434,23 +435,13 @@ def _slot(authority: Authority, a: Appointment | None) -> str:
 
 
 CHANGE_WORDS = {"added": "newly booked", "moved": "moved", "removed": "no longer booked"}
-FIELD_WORDS = {
-    "date": "day",
-    "start": "time",
-    "end": "time",
-    "pre_meeting_start": "time",
-    "practitioner_id": "practitioner",
-    "key_person_id": "key person",
-    "setting_id": "setting",
-    "location": "place",
-}
 
 
 def changes_frame(authority: Authority, comparison: PlanComparison) -> pl.DataFrame:
     """The children whose review changed between two plans (the store's one diff), in words."""
     rows = []
     for change in comparison.appointments:
-        what = sorted({FIELD_WORDS.get(f, f) for f in change.fields})
+        what = sorted({CHANGE_FIELDS[f] for f in change.fields})
         rows.append(
             {
                 "Child": child_name(authority, change.child_id),
