@@ -600,6 +600,17 @@ def test_the_ui_has_one_diff() -> None:
     assert not offenders
 
 
+def test_the_ui_numbers_no_calendar_sequences() -> None:
+    """Which plan calendar numbers count against is the scheduler's policy
+    (scheduler/store/saving.py): no page or component computes sequences itself."""
+    offenders = []
+    for path in sorted((ROOT / "ui").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if any(word in text for word in ("calendar_sequences", "numbered(", "sequences=")):
+            offenders.append(str(path.relative_to(ROOT)))
+    assert not offenders
+
+
 def test_scheduler_never_imports_streamlit() -> None:
     """The package stays UI-free: no module under scheduler/ imports Streamlit or ui."""
     offenders = []

@@ -42,7 +42,6 @@ from builders import (  # noqa: E402
 )
 
 from scheduler.domain import Authority  # noqa: E402
-from scheduler.export.ics import build_calendars  # noqa: E402
 from scheduler.io.write_data import write_authority  # noqa: E402
 from scheduler.plan import Pin, Plan  # noqa: E402
 from scheduler.store import repository as repo  # noqa: E402
@@ -627,19 +626,6 @@ def test_stored_pins_for_other_data_are_left_alone(world: World) -> None:
     assert repo.current_pins(store) == [*foreign, moved]
     actions = [e.action for e in repo.list_audit(store, actor=COORDINATOR)]
     assert actions == [AuditAction.PIN_ADDED, AuditAction.PIN_REMOVED]  # newest first
-
-
-def test_saved_versions_carry_the_calendar_sequences_against_the_published_plan(
-    world: World,
-) -> None:
-    """A saved re-plan numbers its events as the calendars would: moved reviews go up."""
-    data = world.authority
-    published = plan_of(data)
-    moved = plan_of(data, shift=30)
-    numbered = storage.with_sequences(data, moved, published)
-    assert numbered.sequences == build_calendars(data, moved, previous=published).sequences
-    assert max(numbered.sequences.values()) >= 1  # C001's review moved
-    assert storage.with_sequences(data, moved, None) is moved
 
 
 def open_version(email: str, version: int) -> AppTest:

@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 from typing import Any, TypeVar
 
 from scheduler.domain import Authority, Outcome
-from scheduler.export.ics import calendar_sequences
 from scheduler.io.write_data import outcomes_csv
 from scheduler.outcome_recording import (
     MergedOutcomes,
@@ -63,27 +61,13 @@ def actor(identity: Identity) -> str:
 # --- versions -------------------------------------------------------------------------------
 
 
-def with_sequences(authority: Authority, plan: Plan, published: Plan | None) -> Plan:
-    """``plan`` carrying calendar SEQUENCE numbers against the published plan, so subscribed
-    calendars see moved reviews as updates of the events they already hold.
-
-    The same numbers as ``build_calendars(authority, plan, previous=published).sequences``,
-    without rendering every calendar (a fifteenth of the time on the sample authority).
-    """
-    if published is None:
-        return plan
-    return replace(plan, sequences=calendar_sequences(authority, plan, published))
-
-
 def save_version(
     authority: Authority, plan: Plan, identity: Identity, *, note: str
 ) -> repo.VersionInfo:
-    """Save a plan the dashboard made as the store's next version (audited as generated)."""
+    """Save a plan the dashboard made as the store's next version (audited as generated),
+    numbered for the families as the CLI's ``--db`` is (:mod:`scheduler.store.saving`)."""
     require(identity, Action.GENERATE_PLAN)
-    handle = store()
-    published = repo.open_published(handle)
-    prepared = with_sequences(authority, plan, published.plan if published else None)
-    return repo.save_plan(handle, prepared, authority, actor=actor(identity), note=note)
+    return repo.save_for_families(store(), plan, authority, actor=actor(identity), note=note)
 
 
 def published_stored() -> repo.StoredVersion | None:

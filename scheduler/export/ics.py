@@ -149,6 +149,28 @@ def calendar_sequences(
     return _sequences(plan_entries(authority, plan), old, plan, previous, moved)
 
 
+def numbered(
+    authority: Authority,
+    plan: Plan,
+    last_received: Plan | None,
+    *,
+    last_received_authority: Authority | None = None,
+) -> Plan:
+    """``plan`` carrying the SEQUENCE numbers of its calendars, counted against the plan the
+    families last received (``None``: nothing went out yet, the plan's own numbers stand).
+
+    The one numbering policy: the dashboard passes the published version (and its data) when it
+    saves a plan, ``export-ics``/``send-invites`` pass ``--previous`` to
+    :func:`build_calendars`, which numbers with the same :func:`calendar_sequences`.
+    """
+    if last_received is None:
+        return plan
+    sequences = calendar_sequences(
+        authority, plan, last_received, previous_authority=last_received_authority
+    )
+    return replace(plan, sequences=sequences)
+
+
 def _moved(
     authority: Authority, plan: Plan, previous: Plan | None, previous_authority: Authority | None
 ) -> frozenset[str]:
