@@ -83,29 +83,6 @@ def stored_pins() -> list[Pin]:
     return repo.current_pins(store())
 
 
-def pins_for(authority: Authority, pins: Sequence[Pin]) -> list[Pin]:
-    """The pins that fit this data: its settings, practitioners and children, in its term.
-
-    Pins made for other data (another upload, another term) stay in the store untouched.
-    """
-    term = authority.config.term
-    kept = []
-    for pin in pins:
-        setting = authority.settings.get(pin.setting_id or "")
-        if setting is None:
-            continue
-        if pin.kind == "link":
-            if pin.practitioner_id in authority.practitioners:
-                kept.append(pin)
-            continue
-        child = authority.children.get(pin.child_id or "")
-        if child is None or child.setting_id != setting.setting_id or pin.date is None:
-            continue
-        if term.start <= pin.date <= term.end:
-            kept.append(pin)
-    return kept
-
-
 def sync_pins(before: Sequence[Pin], after: Sequence[Pin], identity: Identity) -> None:
     """Write the change from ``before`` to ``after`` to the store, one audited pin at a time.
 
