@@ -10,7 +10,7 @@ from dataclasses import replace
 from scheduler.availability import Availability
 from scheduler.domain import Authority
 from scheduler.matching.links import LinkResult
-from scheduler.places import review_place
+from scheduler.places import review_place, visits
 from scheduler.plan import Appointment, Unscheduled
 from scheduler.summary import LinkStage, PlanSummary, PractitionerUse
 from scheduler.travel import haversine_km
@@ -115,7 +115,7 @@ def plan_counts(
         if priority
         else 1.0,
         travel_km=route_km(authority, appointments),
-        visits=len({(a.practitioner_id, a.setting_id, a.date) for a in appointments}),
+        visits=len(visits(appointments)),
         unscheduled_by_reason=dict(
             sorted(Counter(u.reason_code.value for u in unscheduled).items())
         ),

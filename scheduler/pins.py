@@ -55,6 +55,31 @@ def _where(pin: Pin, number: int) -> tuple[str, int]:
     return pin.source, pin.line or number
 
 
+def pins_that_fit(authority: Authority, pins: Sequence[Pin]) -> list[Pin]:
+    """The pins that belong to this data: its settings, practitioners and children, in its term.
+
+    The plan store keeps pins across uploads and terms; a session plans with the ones that fit
+    and leaves the others untouched (they are someone else's data, not errors). An appointment
+    pin fits when its child is in the data, still at the pin's setting (or, like the pin, in no
+    setting) and its day is in the term.
+    """
+    term = authority.config.term
+    kept = []
+    for pin in pins:
+        if pin.kind == "link":
+            if pin.setting_id in authority.settings and pin.practitioner_id in (
+                authority.practitioners
+            ):
+                kept.append(pin)
+            continue
+        child = authority.children.get(pin.child_id or "")
+        if child is None or child.setting_id != pin.setting_id or pin.date is None:
+            continue
+        if term.start <= pin.date <= term.end:
+            kept.append(pin)
+    return kept
+
+
 def check_pin_ids(pins: Sequence[Pin], authority: Authority) -> None:
     """Pins naming unknown settings, practitioners or children, or without a date, are bad
     input (``file:line: column: problem (value)``)."""

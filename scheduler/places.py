@@ -7,10 +7,13 @@ letters all ask this module, so they agree on where everyone has to be.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from scheduler.config import ReviewModel
 from scheduler.domain import Authority, Child, Practitioner
+from scheduler.plan import Appointment
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,3 +49,19 @@ def review_place(
     if home is None:
         return None
     return Place(f"home:{child.child_id}", *home)
+
+
+def place_key(appointment: Appointment) -> str:
+    """The :attr:`Place.key` of where a booked review meets, read from the appointment alone:
+    its setting, the practitioner's clinic, or the family's home."""
+    if appointment.location == "setting":
+        return f"setting:{appointment.setting_id}"
+    if appointment.location == "clinic":
+        return f"clinic:{appointment.practitioner_id}"
+    return f"home:{appointment.child_id}"
+
+
+def visits(appointments: Iterable[Appointment]) -> set[tuple[str, str, date]]:
+    """The visits a plan makes: a practitioner at one place on one day (``visit[p,s,d]`` in
+    docs/model.md), however many reviews they hold there."""
+    return {(a.practitioner_id, place_key(a), a.date) for a in appointments}

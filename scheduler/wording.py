@@ -269,7 +269,7 @@ FIGURES: dict[str, str] = {
     "overdue_scheduled": "Of them booked before 36 months",
     "send_scheduled": "Children with SEND booked",
     "travel_km": "Travel (km)",
-    "visits": "Visits to settings",
+    "visits": "Visits (a practitioner at one place on one day)",
     "links_kept": "Settings keeping their link practitioner",
 }
 """Summary figures a person reads, in the order they read them (other keys are for tools)."""

@@ -10,9 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from builders import appointment_for, make_authority, make_plan
+from builders import appointment_for, hm, make_authority, make_plan
 
 from scheduler.commands.store_option import add_db_option, check_store, save_to_store
+from scheduler.export.uids import EventKind, event_uid
 from scheduler.store import repository as repo
 from scheduler.store.opening import open_store
 from scheduler.store.records import AuditAction
@@ -77,6 +78,29 @@ def test_the_plan_is_saved_as_an_audited_version(
         assert repo.list_versions(store)[0].note == "plan north"
     finally:
         store.dispose()
+
+
+def test_a_saved_plan_is_numbered_against_the_published_version(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``plan --db`` numbers calendar sequences as the dashboard does: a review moved since the
+    published version gets its next SEQUENCE, so publishing this version updates calendars."""
+    url = f"sqlite:///{tmp_path / 'store' / 'scheduler.db'}"
+    store = open_store(url)
+    authority = make_authority()
+    first = make_plan(authority, [appointment_for(authority, "C001")])
+    try:
+        repo.publish(store, repo.save_plan(store, first, authority, actor="t").version, actor="t")
+    finally:
+        store.dispose()
+    moved = make_plan(authority, [appointment_for(authority, "C001", start=hm("13:00"))])
+    assert save_to_store(parsed("--db", url), authority, moved) == 0
+    store = open_store(url)
+    try:
+        saved = repo.open_version(store, 2).plan.sequences
+    finally:
+        store.dispose()
+    assert saved[event_uid("Autumn 2026", "C001", EventKind.INVITE)] == 1
 
 
 def test_a_refused_save_says_the_folder_was_written(

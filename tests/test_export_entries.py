@@ -3,7 +3,6 @@ invited, which feeds get what, and what counts as a change clients must hear abo
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
 
 from builders import (
@@ -18,7 +17,7 @@ from builders import (
 )
 
 from scheduler.domain import Authority
-from scheduler.export.entries import fingerprint, local_time, plan_entries
+from scheduler.export.entries import local_time, plan_entries
 from scheduler.export.uids import EventKind
 from scheduler.plan import Plan
 
@@ -90,12 +89,3 @@ def test_one_person_in_two_roles_is_invited_once() -> None:
     plan = make_plan(authority, [appointment_for(authority, "C001", REVIEW_DAY)])
     (invite,) = [e for e in plan_entries(authority, plan).values() if e.kind is EventKind.INVITE]
     assert len(invite.attendees) == 2
-
-
-def test_the_fingerprint_changes_with_time_place_and_people_only() -> None:
-    """A new time or practitioner is a change; age and the window flag are not."""
-    authority = make_authority()
-    a = appointment_for(authority, "C001", REVIEW_DAY)
-    assert fingerprint(replace(a, age_months=99.0, in_window=False)) == fingerprint(a)
-    assert fingerprint(replace(a, start=a.start + 15)) != fingerprint(a)
-    assert fingerprint(replace(a, practitioner_id="P002")) != fingerprint(a)

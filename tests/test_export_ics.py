@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import ics_fixtures as fx
 import pytest
-from builders import appointment_for, hm, make_plan
+from builders import appointment_for, hm, make_authority, make_plan
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
@@ -24,6 +24,7 @@ from scheduler.export.entries import LONDON
 from scheduler.export.ics import (
     build_calendars,
     family_invite,
+    numbered,
     practitioner_feed,
     setting_feed,
 )
@@ -556,3 +557,15 @@ def test_printable_letter_is_escaped_html_with_the_essentials() -> None:
     assert "Little Acorns; Nursery, Ltd" in page
     assert "red book" in page and "ASQ-3" in page and fx.COORDINATOR in page
     assert "<script" not in page
+
+
+def test_numbering_counts_against_the_plan_families_last_received() -> None:
+    """``numbered`` gives the SEQUENCE numbers ``build_calendars`` gives against the same plan
+    (a moved review one up); with nothing received yet the plan is returned as it is."""
+    data = make_authority()
+    first = make_plan(data, [appointment_for(data, "C001")])
+    moved = make_plan(data, [appointment_for(data, "C001", start=hm("13:00"))])
+    assert numbered(data, moved, None) is moved
+    counted = numbered(data, moved, first).sequences
+    assert counted == build_calendars(data, moved, previous=first).sequences
+    assert max(counted.values()) == 1

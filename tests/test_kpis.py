@@ -19,8 +19,9 @@ from builders import (
     make_setting,
 )
 
+from scheduler.availability import Availability
 from scheduler.domain import Authority
-from scheduler.kpis import relative_gap, route_km
+from scheduler.kpis import plan_counts, relative_gap, route_km
 from scheduler.pipeline import PlanOptions, make_plan
 from scheduler.summary import PlanSummary
 from scheduler.travel import haversine_km
@@ -126,3 +127,30 @@ def test_the_summary_counts_what_the_plan_holds() -> None:
     assert s.travel_km == round(2 * km(BASE, S1) * 1.3, 1)
     assert s.practitioners is not None and s.practitioners["P001"].reviews == 2
     assert s.gap == round(relative_gap(s.best_bound, s.objective), 5)
+
+
+def test_visits_count_a_practitioner_at_one_place_on_one_day() -> None:
+    """Two clinic reviews of children from two settings on one day are one visit (the
+    practitioner's clinic), two home visits of one setting's children two (the old count, per
+    setting id, said two and one)."""
+    a = make_authority(
+        settings=[make_setting("S001"), make_setting("S002")],
+        key_persons=[make_key_person("K001"), make_key_person("K002", setting_id="S002")],
+        children=[
+            make_child("C001"),
+            make_child("C002", setting_id="S002", key_person_id="K002"),
+            make_child("C003", **HOME),
+            make_child("C004", **HOME),
+        ],
+    )
+    clinic = [
+        appointment_for(a, c, start=hm(t), model="separate", practitioner_id="P001")
+        for c, t in (("C001", "10:00"), ("C002", "11:00"))
+    ]
+    home = [
+        appointment_for(a, c, start=hm(t), model="home", practitioner_id="P001")
+        for c, t in (("C003", "13:00"), ("C004", "14:00"))
+    ]
+    availability = Availability(a)
+    assert plan_counts(a, availability, clinic, [], {}, into=PlanSummary()).visits == 1
+    assert plan_counts(a, availability, home, [], {}, into=PlanSummary()).visits == 2

@@ -10,6 +10,7 @@ import pytest
 from builders import (
     REVIEW_DAY,
     appointment_pin,
+    child_in_no_setting,
     hm,
     link_pin,
     make_authority,
@@ -29,6 +30,7 @@ from scheduler.pins import (
     check_link_pins,
     check_pin_ids,
     link_pins,
+    pins_that_fit,
     resolve_pins,
 )
 from scheduler.plan import Pin
@@ -180,3 +182,23 @@ def test_a_decision_reads_as_summary_json_lists_it() -> None:
             {"child_id": "C001", "setting_id": "S001", "kind": "appointment", "reason": "why"}
         ]
     }
+
+
+def test_the_stored_pins_that_fit_the_data_are_taken_and_others_left() -> None:
+    """A link pin needs its setting and practitioner, an appointment pin its child at the pin's
+    setting and a day in term; a child in no setting keeps a pin of its own (the dashboard used
+    to drop it silently on the next session)."""
+    data = make_authority(
+        children=[make_child("C001"), make_child("C002"), child_in_no_setting("C003")]
+    )
+    mine = Pin("link", setting_id="S001", practitioner_id="P001")
+    moved = Pin("appointment", setting_id="S001", child_id="C001", date=REVIEW_DAY, start=600)
+    no_setting = Pin("appointment", setting_id=None, child_id="C003", date=REVIEW_DAY)
+    foreign = [
+        Pin("link", setting_id="S001", practitioner_id="P999"),  # unknown practitioner
+        Pin("appointment", setting_id="S002", child_id="C002", date=REVIEW_DAY),  # not at S002
+        Pin("appointment", setting_id="S001", child_id="C001", date=date(2025, 1, 7)),  # term
+        Pin("appointment", setting_id="S001", child_id="C009", date=REVIEW_DAY),  # no child
+        Pin("link", setting_id="S999", practitioner_id="P001"),  # unknown setting
+    ]
+    assert pins_that_fit(data, [mine, moved, no_setting, *foreign]) == [mine, moved, no_setting]

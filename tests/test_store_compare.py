@@ -1,21 +1,15 @@
 """Two plans side by side (scheduler/store/compare.py): the contract's figures first, then any
-other number; each child's review added, moved (and what moved) or removed; links changed."""
+other number; links changed (which children moved is tests/test_diff.py's)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from builders import (
-    REVIEW_DAY,
-    appointment_for,
-    hm,
     make_authority,
-    make_child,
     make_link,
     make_plan,
 )
 
-from scheduler.store.compare import compare_appointments, compare_kpis, compare_plans, kpi_keys
+from scheduler.store.compare import compare_kpis, compare_plans, kpi_keys
 
 
 def test_kpis_come_first_then_other_numbers_and_text_has_no_delta() -> None:
@@ -29,22 +23,6 @@ def test_kpis_come_first_then_other_numbers_and_text_has_no_delta() -> None:
     deltas = {d.key: d for d in compare_kpis(before, after)}
     assert deltas["scheduled"].delta == 1 and deltas["zeta"].delta == -0.5
     assert deltas["status"].delta is None and deltas["status"].after == "OPTIMAL"
-
-
-def test_each_childs_review_is_added_moved_or_removed() -> None:
-    """A move lists exactly the fields that changed; age or the window flag are not moves."""
-    a = make_authority(children=[make_child("C001"), make_child("C002"), make_child("C003")])
-    one = appointment_for(a, "C001", REVIEW_DAY, hm("10:00"))
-    two = appointment_for(a, "C002", REVIEW_DAY, hm("11:00"))
-    three = appointment_for(a, "C003", REVIEW_DAY, hm("14:00"))
-    later = replace(one, start=hm("13:00"), end=hm("13:45"), pre_meeting_start=hm("12:45"))
-    changes, unchanged = compare_appointments(
-        [one, two, replace(three, age_months=1.0)],
-        [later, replace(three, age_months=9.0, in_window=False)],
-    )
-    assert unchanged == 1
-    assert [(c.child_id, c.kind) for c in changes] == [("C002", "removed"), ("C001", "moved")]
-    assert changes[1].fields == ("start", "end", "pre_meeting_start")
 
 
 def test_links_that_changed_are_listed_by_setting() -> None:

@@ -8,16 +8,25 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from builders import appointment_pin, link_pin
+from builders import (
+    appointment_for,
+    appointment_pin,
+    child_at_home,
+    link_pin,
+    make_authority,
+    make_plan,
+)
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from store_builders import fresh_store
 from test_store import COORDINATOR, authority, plan_of
 
+from scheduler.domain import Authority
 from scheduler.store.db import Store
 from scheduler.store.models import PlanVersion
 from scheduler.store.plans import (
     add_pin,
+    compare_versions,
     count_versions,
     current_pins,
     latest_version,
@@ -123,3 +132,20 @@ def test_a_version_saved_with_the_summary_as_a_dict_still_opens(store: Store) ->
     }
     (listed,) = list_versions(store)
     assert listed.kpis["scheduled"] == 61 and listed.kpis["gap"] == float("inf")
+
+
+def test_comparing_versions_sees_a_family_that_moved_home(store: Store) -> None:
+    """The same home visit in two versions whose data differ only in the family's home: a
+    moved review (as the calendars see it), not an unchanged one."""
+    before = home_data(51.5450)
+    after = home_data(51.6)
+    for data in (before, after):
+        visit = appointment_for(data, "C001", model="home")
+        save_plan(store, make_plan(data, [visit]), data, actor=COORDINATOR)
+    changes = compare_versions(store, 1, 2).appointments
+    assert [(c.child_id, c.kind, c.fields) for c in changes] == [("C001", "moved", ("home",))]
+
+
+def home_data(lat: float) -> Authority:
+    """One setting and one child seen at home at ``lat``."""
+    return make_authority(children=[child_at_home("C001", home_lat=lat)])

@@ -595,11 +595,31 @@ def test_downloads_are_built_in_memory() -> None:
 
 
 def test_the_ui_has_one_diff() -> None:
-    """No page or component compares two plans itself: the store's compare is the one diff."""
+    """No page or component compares two plans itself, or lists which fields make a move:
+    scheduler/diff.py is the one diff."""
     offenders = []
     for path in sorted((ROOT / "ui").rglob("*.py")):
         text = path.read_text(encoding="utf-8")
-        if "def changed_frame" in text or "def compare_appointments" in text:
+        if any(
+            word in text
+            for word in (
+                "def changed_frame",
+                "def compare_appointments",
+                "def diff_",
+                "FIELD_WORDS",
+            )
+        ):
+            offenders.append(str(path.relative_to(ROOT)))
+    assert not offenders
+
+
+def test_the_ui_numbers_no_calendar_sequences() -> None:
+    """Which plan calendar numbers count against is the scheduler's policy
+    (scheduler/store/saving.py): no page or component computes sequences itself."""
+    offenders = []
+    for path in sorted((ROOT / "ui").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if any(word in text for word in ("calendar_sequences", "numbered(", "sequences=")):
             offenders.append(str(path.relative_to(ROOT)))
     assert not offenders
 

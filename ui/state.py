@@ -31,6 +31,7 @@ from scheduler.config import Config
 from scheduler.domain import Authority
 from scheduler.errors import InputError, Problem
 from scheduler.io.load import LoadResult, load_authority, load_authority_from_upload
+from scheduler.pins import pins_that_fit
 from scheduler.pipeline import PlanOptions, PlanResult
 from scheduler.plan import Pin, Plan
 from scheduler.store import repository as repo
@@ -329,7 +330,7 @@ def pins_version() -> int:
 def _stored_pins_for(loaded: Authority) -> list[Pin]:
     """The store's pins that name this data's settings and children."""
     try:
-        return storage.pins_for(loaded, storage.stored_pins())
+        return pins_that_fit(loaded, storage.stored_pins())
     except Exception:  # the store is unreachable: start without pins rather than not at all
         storage.log.warning("could not read the stored pins")
         return []

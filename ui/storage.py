@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 from typing import Any, TypeVar
 
 from scheduler.domain import Authority, Outcome
-from scheduler.export.ics import calendar_sequences
 from scheduler.io.write_data import outcomes_csv
 from scheduler.outcome_recording import (
     MergedOutcomes,
@@ -63,27 +61,13 @@ def actor(identity: Identity) -> str:
 # --- versions -------------------------------------------------------------------------------
 
 
-def with_sequences(authority: Authority, plan: Plan, published: Plan | None) -> Plan:
-    """``plan`` carrying calendar SEQUENCE numbers against the published plan, so subscribed
-    calendars see moved reviews as updates of the events they already hold.
-
-    The same numbers as ``build_calendars(authority, plan, previous=published).sequences``,
-    without rendering every calendar (a fifteenth of the time on the sample authority).
-    """
-    if published is None:
-        return plan
-    return replace(plan, sequences=calendar_sequences(authority, plan, published))
-
-
 def save_version(
     authority: Authority, plan: Plan, identity: Identity, *, note: str
 ) -> repo.VersionInfo:
-    """Save a plan the dashboard made as the store's next version (audited as generated)."""
+    """Save a plan the dashboard made as the store's next version (audited as generated),
+    numbered for the families as the CLI's ``--db`` is (:mod:`scheduler.store.saving`)."""
     require(identity, Action.GENERATE_PLAN)
-    handle = store()
-    published = repo.open_published(handle)
-    prepared = with_sequences(authority, plan, published.plan if published else None)
-    return repo.save_plan(handle, prepared, authority, actor=actor(identity), note=note)
+    return repo.save_for_families(store(), plan, authority, actor=actor(identity), note=note)
 
 
 def published_stored() -> repo.StoredVersion | None:
@@ -97,29 +81,6 @@ def published_stored() -> repo.StoredVersion | None:
 def stored_pins() -> list[Pin]:
     """Every pin in the store, oldest first."""
     return repo.current_pins(store())
-
-
-def pins_for(authority: Authority, pins: Sequence[Pin]) -> list[Pin]:
-    """The pins that fit this data: its settings, practitioners and children, in its term.
-
-    Pins made for other data (another upload, another term) stay in the store untouched.
-    """
-    term = authority.config.term
-    kept = []
-    for pin in pins:
-        setting = authority.settings.get(pin.setting_id or "")
-        if setting is None:
-            continue
-        if pin.kind == "link":
-            if pin.practitioner_id in authority.practitioners:
-                kept.append(pin)
-            continue
-        child = authority.children.get(pin.child_id or "")
-        if child is None or child.setting_id != setting.setting_id or pin.date is None:
-            continue
-        if term.start <= pin.date <= term.end:
-            kept.append(pin)
-    return kept
 
 
 def sync_pins(before: Sequence[Pin], after: Sequence[Pin], identity: Identity) -> None:

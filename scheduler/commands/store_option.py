@@ -71,7 +71,7 @@ def save_to_store(args: argparse.Namespace, authority: Authority, plan: Plan) ->
     try:
         store = open_for_command(args.db)
         try:
-            info = repo.save_plan(store, plan, authority, actor=default_actor(), note=note)
+            info = repo.save_for_families(store, plan, authority, actor=default_actor(), note=note)
         finally:
             store.dispose()
     except (StoreError, SQLAlchemyError, OSError) as exc:

@@ -4,8 +4,9 @@ One appointment becomes: the invitation (family, practitioner, and the key perso
 review), an entry in the setting's feed (for a child in a setting) and one in the practitioner's
 feed, for a joint review the pre-meeting in both feeds, and the key person's task (a ``VTODO``):
 preparing for a joint review, or the EYFS progress summary the family takes to a clinic or home
-review, due on a day :mod:`scheduler.deadlines` allows. Building the same entries for the
-previous plan and comparing them is how :mod:`scheduler.export.ics` decides what changed.
+review, due on a day :mod:`scheduler.deadlines` allows. Which entries changed since the previous
+plan is not decided here: :mod:`scheduler.export.ics` asks :mod:`scheduler.diff` which reviews
+moved (and compares a task's due day).
 
 Who reads what: the setting's events name the practitioner and how to reach them; the
 practitioner's name the setting and key person with their e-mail, and the interpreter's
@@ -73,8 +74,6 @@ class Entry:
     plans, which needs every entry of two plans, renders no letter)."""
     location: str | None
     geo: tuple[float, float] | None
-    fingerprint: tuple[object, ...]
-    """Date, times, place and people of the review: a change here bumps ``SEQUENCE``."""
     start: datetime | None = None
     end: datetime | None = None
     due: date | None = None
@@ -88,20 +87,6 @@ class Entry:
 def local_time(day: date, minutes: int) -> datetime:
     """A plan's local time (minutes since midnight on ``day``) as an aware Europe/London time."""
     return datetime(day.year, day.month, day.day, minutes // 60, minutes % 60, tzinfo=LONDON)
-
-
-def fingerprint(appointment: Appointment) -> tuple[object, ...]:
-    """What clients must be told about when it changes: date, time, place, people."""
-    return (
-        appointment.date,
-        appointment.pre_meeting_start,
-        appointment.start,
-        appointment.end,
-        appointment.location,
-        appointment.setting_id,
-        appointment.practitioner_id,
-        appointment.key_person_id,
-    )
 
 
 def invite_attendees(facts: LetterFacts) -> tuple[Attendee, ...]:
@@ -238,9 +223,7 @@ def _practitioner_text(facts: LetterFacts, pre_line: str, travel_note: str | Non
     return "\n".join(line for line in lines if line)
 
 
-def _task_entry(
-    facts: LetterFacts, appointment: Appointment, label: str, term: str, print_: tuple[object, ...]
-) -> Entry:
+def _task_entry(facts: LetterFacts, appointment: Appointment, label: str, term: str) -> Entry:
     """The key person's task in the setting's feed (VTODO): prepare for a joint review, or the
     EYFS progress summary the family takes to a clinic or home review."""
     when = f"{short_date(facts.day)} at {format_time(facts.start)}"
@@ -278,7 +261,6 @@ def _task_entry(
         description=description,
         location=None,
         geo=None,
-        fingerprint=(*print_, due),
         due=due,
     )
 
@@ -295,9 +277,6 @@ def _review_entries(
     facts = letter_facts(authority, appointment, deadlines)
     child = authority.children.get(appointment.child_id)
     label = child_label(appointment.child_id, child.name if child else None, style)
-    print_ = fingerprint(appointment)
-    if facts.model == "home":  # the family moved: the place changed
-        print_ = (*print_, facts.home_point)
     start = local_time(appointment.date, appointment.start)
     end = local_time(appointment.date, appointment.end)
     entries = [
@@ -310,7 +289,6 @@ def _review_entries(
             description=None,
             location=facts.place,
             geo=facts.geo,
-            fingerprint=print_,
             start=start,
             end=end,
             attendees=invite_attendees(facts),
@@ -337,7 +315,6 @@ def _review_entries(
                 description=_setting_text(facts, appointment, pre_line),
                 location=facts.place if facts.model != "home" else None,
                 geo=facts.geo if facts.model != "home" else None,
-                fingerprint=print_,
                 start=start,
                 end=end,
             )
@@ -353,7 +330,6 @@ def _review_entries(
             description=_practitioner_text(facts, pre_line, travel_note),
             location="Home visit (see the map link)" if facts.model == "home" else facts.place,
             geo=facts.home_point if facts.model == "home" else facts.geo,
-            fingerprint=print_,
             start=start,
             end=end,
         )
@@ -382,13 +358,12 @@ def _review_entries(
                     description=pre_text,
                     location=facts.place,
                     geo=facts.geo,
-                    fingerprint=print_,
                     start=pre_start,
                     end=start,
                 )
             )
     if setting_id and facts.key_person_id:
-        entries.append(_task_entry(facts, appointment, label, term, print_))
+        entries.append(_task_entry(facts, appointment, label, term))
     return entries
 
 

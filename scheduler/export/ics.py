@@ -7,8 +7,9 @@ What calendar clients rely on, and how it is met here:
   :meth:`icalendar.Calendar.add_missing_timezones` writes); see
   :mod:`scheduler.export.components`;
 * every entry's ``UID`` comes from the term and the child (:mod:`scheduler.export.uids`), so a
-  re-plan updates the event instead of adding a second one, and ``SEQUENCE`` goes up only when
-  the date, time, place or people change;
+  re-plan updates the event instead of adding a second one, and ``SEQUENCE`` goes up exactly
+  when :mod:`scheduler.diff` says the review moved (date, time, place or people), or a task's
+  due day moved;
 * ``DTSTAMP`` is the plan's creation time, so the same plan always gives the same bytes;
 * downloads and feeds use ``METHOD:PUBLISH`` (a downloaded ``REQUEST`` opens in Outlook with
   Accept/Decline greyed out); only emailed invitations use ``REQUEST``/``CANCEL``.
@@ -22,6 +23,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from scheduler.config import Organiser
+from scheduler.diff import diff_appointments, moved_children
 from scheduler.domain import Authority, format_time
 from scheduler.export.components import calendar_bytes, event_text, todo_text
 from scheduler.export.entries import (
@@ -137,11 +139,60 @@ def calendar_sequences(
     if previous is None:
         return dict(plan.sequences)
     old = plan_entries(previous_authority or authority, previous)
-    return _sequences(plan_entries(authority, plan), old, plan, previous)
+    moved = _moved(authority, plan, previous, previous_authority)
+    return _sequences(plan_entries(authority, plan), old, plan, previous, moved)
+
+
+def numbered(
+    authority: Authority,
+    plan: Plan,
+    last_received: Plan | None,
+    *,
+    last_received_authority: Authority | None = None,
+) -> Plan:
+    """``plan`` carrying the SEQUENCE numbers of its calendars, counted against the plan the
+    families last received (``None``: nothing went out yet, the plan's own numbers stand).
+
+    The one numbering policy: the dashboard passes the published version (and its data) when it
+    saves a plan, ``export-ics``/``send-invites`` pass ``--previous`` to
+    :func:`build_calendars`, which numbers with the same :func:`calendar_sequences`.
+    """
+    if last_received is None:
+        return plan
+    sequences = calendar_sequences(
+        authority, plan, last_received, previous_authority=last_received_authority
+    )
+    return replace(plan, sequences=sequences)
+
+
+def _moved(
+    authority: Authority, plan: Plan, previous: Plan | None, previous_authority: Authority | None
+) -> frozenset[str]:
+    """The children whose review moved since ``previous``: :mod:`scheduler.diff` decides."""
+    if previous is None:
+        return frozenset()
+    changes, _ = diff_appointments(
+        previous.appointments,
+        plan.appointments,
+        data_before=previous_authority or authority,
+        data_after=authority,
+    )
+    return moved_children(changes)
+
+
+def entry_changed(was: Entry, entry: Entry, moved: frozenset[str]) -> bool:
+    """Whether an entry the previous plan also had changed: exactly when its review moved
+    (``moved``, from :mod:`scheduler.diff`), or, for the key person's task, when its due day
+    moved (the data changed: a new absence, say)."""
+    return entry.child_id in moved or was.due != entry.due
 
 
 def _sequences(
-    new: Mapping[str, Entry], old: Mapping[str, Entry], plan: Plan, previous: Plan | None
+    new: Mapping[str, Entry],
+    old: Mapping[str, Entry],
+    plan: Plan,
+    previous: Plan | None,
+    moved: frozenset[str],
 ) -> dict[str, int]:
     """SEQUENCE of every UID this plan knows: live ones, cancelled ones, and older history."""
     stored = plan.sequences
@@ -160,7 +211,7 @@ def _sequences(
             previous=before,
             stored=stored,
             existed_before=was is not None,
-            changed=was is not None and was.fingerprint != entry.fingerprint,
+            changed=was is not None and entry_changed(was, entry, moved),
         )
     for uid in old.keys() - new.keys():
         out[uid] = cancelled_sequence(uid, previous=before, stored=stored)
@@ -172,6 +223,7 @@ def _feed_items(
     new_by_feed: Mapping[tuple[str, str], list[Entry]],
     old_by_feed: Mapping[tuple[str, str], list[Entry]],
     sequences: Mapping[str, int],
+    moved: frozenset[str],
 ) -> tuple[list[_FeedItem], bool]:
     """A feed's entries, with those it had in the previous plan but lost marked cancelled
     (so a client that imported the old file sees them cancelled); and whether it changed."""
@@ -181,7 +233,7 @@ def _feed_items(
     items = [_FeedItem(e, sequences[e.uid], False) for e in live]
     dropped = [_FeedItem(e, sequences[e.uid], True) for e in old.values() if e.uid not in live_uids]
     changed = bool(dropped) or any(
-        e.uid not in old or old[e.uid].fingerprint != e.fingerprint for e in live
+        e.uid not in old or entry_changed(old[e.uid], e, moved) for e in live
     )
     items.extend(dropped)
     items.sort(key=_item_order)
@@ -298,6 +350,8 @@ class _Build:
     new: Mapping[str, Entry]
     old: Mapping[str, Entry]
     sequences: Mapping[str, int]
+    moved: frozenset[str]
+    """Children whose review moved since ``previous`` (:mod:`scheduler.diff`)."""
     stamp: datetime
     new_by_feed: Mapping[tuple[str, str], list[Entry]]
     old_by_feed: Mapping[tuple[str, str], list[Entry]]
@@ -316,12 +370,14 @@ def _prepare(
 ) -> _Build:
     new = plan_entries(authority, plan)
     old = plan_entries(previous_authority or authority, previous) if previous is not None else {}
+    moved = _moved(authority, plan, previous, previous_authority)
     return _Build(
         authority=authority,
         previous=previous,
         new=new,
         old=old,
-        sequences=_sequences(new, old, plan, previous),
+        sequences=_sequences(new, old, plan, previous, moved),
+        moved=moved,
         stamp=plan_stamp(plan),
         new_by_feed=_by_feed(new.values()),
         old_by_feed=_by_feed(old.values()),
@@ -331,7 +387,7 @@ def _prepare(
 def _feed(build: _Build, kind: str, owner_id: str, name: str) -> tuple[bytes, bool]:
     """One setting's or practitioner's feed, and whether it changed since the previous plan."""
     items, changed = _feed_items(
-        (kind, owner_id), build.new_by_feed, build.old_by_feed, build.sequences
+        (kind, owner_id), build.new_by_feed, build.old_by_feed, build.sequences, build.moved
     )
     body = _render_feed(
         items,
@@ -403,7 +459,7 @@ def build_calendars(
         child_id = entry.child_id
         sequence = sequences[entry.uid]
         was = old.get(entry.uid)
-        changed = previous is None or was is None or was.fingerprint != entry.fingerprint
+        changed = previous is None or was is None or entry_changed(was, entry, build.moved)
         update = sequence > 0
         page = letter_html(entry.facts)  # rendered once: the printable letter and its text
         letter = html_to_text(page)

@@ -422,10 +422,25 @@ def open_version(store: Store, version: int) -> StoredVersion:
 
 
 def compare_versions(store: Store, before: int, after: int) -> PlanComparison:
-    """KPI deltas and changed appointments from version ``before`` to version ``after``."""
+    """KPI deltas and changed appointments from version ``before`` to version ``after``.
+
+    When either books a home visit, each version's own data are read too, so a family that
+    moved home is a moved review here as in the calendars (:mod:`scheduler.diff`)."""
     with store.read() as session:
         old, new = _plan_of(_row(session, before)), _plan_of(_row(session, after))
-    return compare_plans(old, new)
+    if not any(a.location == "home" for a in (*old.appointments, *new.appointments)):
+        return compare_plans(old, new)
+    return compare_plans(
+        old, new, data_before=_data_of(store, before), data_after=_data_of(store, after)
+    )
+
+
+def _data_of(store: Store, version: int) -> Authority | None:
+    """The data ``version`` was made from; ``None`` once retention deleted them."""
+    try:
+        return open_version(store, version).authority
+    except PurgedData:
+        return None
 
 
 # --------------------------------------------------------------------------- publication

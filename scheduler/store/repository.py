@@ -75,6 +75,7 @@ from scheduler.store.records import (
 )
 from scheduler.store.replies import list_replies, record_replies
 from scheduler.store.retention import purge_past_terms
+from scheduler.store.saving import save_for_families
 from scheduler.store.tokens import (
     TokenRedactingFilter,
     issue_feed_token,
@@ -153,6 +154,7 @@ __all__ = [
     "rotate_feed_token",
     "safe_url",
     "save_dataset",
+    "save_for_families",
     "save_plan",
     "set_identity",
     "sign_in",

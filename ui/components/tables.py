@@ -15,7 +15,9 @@ from typing import Any
 import polars as pl
 
 from scheduler.capacity import PractitionerLoad
+from scheduler.diff import CHANGE_FIELDS
 from scheduler.domain import Authority, format_time
+from scheduler.equity import by_setting_type, settings_at_risk
 from scheduler.errors import Problem
 from scheduler.export.letters import child_label, role_name
 from scheduler.plan import Appointment, Link, Pin, Plan
@@ -358,28 +360,20 @@ def capacity_frame(authority: Authority, loads: Sequence[PractitionerLoad]) -> p
 
 
 def at_risk_frame(authority: Authority, plan: Plan) -> pl.DataFrame:
-    """Settings with funded two-year-olds left unbooked, most at risk first, reasons in words."""
-    link = {lk.setting_id: lk.practitioner_id for lk in plan.links}
-    funded: Counter[str] = Counter()
-    everyone: Counter[str] = Counter()
-    reasons: dict[str, Counter[str]] = defaultdict(Counter)
-    for u in plan.unscheduled:
-        sid = u.setting_id or ""
-        everyone[sid] += 1
-        reasons[sid][REASONS.get(u.reason_code, u.reason_code.value)] += 1
-        child = authority.children.get(u.child_id)
-        if child is not None and child.funded_two:
-            funded[sid] += 1
+    """Settings with funded two-year-olds left unbooked, most at risk first, reasons in words
+    (:func:`scheduler.equity.settings_at_risk`)."""
     rows = [
         {
-            "Setting": setting_name(authority, sid) if sid else "no setting",
-            "Type": setting_type(authority.settings[sid].type) if sid in authority.settings else "",
-            "Link practitioner": practitioner_name(authority, link[sid]) if sid in link else "none",
-            "Funded not booked": funded[sid],
-            "All not booked": everyone[sid],
-            "Why": "; ".join(f"{why} ({n})" for why, n in reasons[sid].most_common()),
+            "Setting": setting_name(authority, r.setting_id) if r.setting_id else "no setting",
+            "Type": setting_type(r.setting_type) if r.setting_type else "",
+            "Link practitioner": practitioner_name(authority, r.link_practitioner_id)
+            if r.link_practitioner_id
+            else "none",
+            "Funded not booked": r.funded_unbooked,
+            "All not booked": r.all_unbooked,
+            "Why": "; ".join(f"{REASONS.get(code, code.value)} ({n})" for code, n in r.reasons),
         }
-        for sid in funded
+        for r in settings_at_risk(authority, plan)
     ]
     schema = {
         "Setting": pl.String,
@@ -389,31 +383,20 @@ def at_risk_frame(authority: Authority, plan: Plan) -> pl.DataFrame:
         "All not booked": pl.Int64,
         "Why": pl.String,
     }
-    return _frame(rows, schema).sort(["Funded not booked", "All not booked"], descending=True)
+    return _frame(rows, schema)
 
 
 def setting_type_frame(authority: Authority, plan: Plan) -> pl.DataFrame:
-    """Due and booked children by type of setting: PVIs and childminders must not drop out."""
-    due: Counter[str] = Counter()
-    seen: Counter[str] = Counter()
-
-    def kind(setting_id: str | None) -> str:
-        setting = authority.settings.get(setting_id or "")
-        return setting_type(setting.type) if setting is not None else "No setting"
-
-    for a in plan.appointments:
-        due[kind(a.setting_id)] += 1
-        seen[kind(a.setting_id)] += 1
-    for u in plan.unscheduled:
-        due[kind(u.setting_id)] += 1
+    """Due and booked children by type of setting: PVIs and childminders must not drop out
+    (:func:`scheduler.equity.by_setting_type`)."""
     rows = [
         {
-            "Type of setting": name,
-            "Children due": due[name],
-            "Booked": seen[name],
-            "Share booked": share(seen[name], due[name]),
+            "Type of setting": setting_type(r.setting_type) if r.setting_type else "No setting",
+            "Children due": r.due,
+            "Booked": r.booked,
+            "Share booked": share(r.booked, r.due),
         }
-        for name in sorted(due)
+        for r in by_setting_type(authority, plan)
     ]
     schema = {
         "Type of setting": pl.String,
@@ -421,7 +404,7 @@ def setting_type_frame(authority: Authority, plan: Plan) -> pl.DataFrame:
         "Booked": pl.Int64,
         "Share booked": pl.String,
     }
-    return _frame(rows, schema)
+    return _frame(rows, schema).sort("Type of setting")
 
 
 def _slot(authority: Authority, a: Appointment | None) -> str:
@@ -434,23 +417,13 @@ def _slot(authority: Authority, a: Appointment | None) -> str:
 
 
 CHANGE_WORDS = {"added": "newly booked", "moved": "moved", "removed": "no longer booked"}
-FIELD_WORDS = {
-    "date": "day",
-    "start": "time",
-    "end": "time",
-    "pre_meeting_start": "time",
-    "practitioner_id": "practitioner",
-    "key_person_id": "key person",
-    "setting_id": "setting",
-    "location": "place",
-}
 
 
 def changes_frame(authority: Authority, comparison: PlanComparison) -> pl.DataFrame:
     """The children whose review changed between two plans (the store's one diff), in words."""
     rows = []
     for change in comparison.appointments:
-        what = sorted({FIELD_WORDS.get(f, f) for f in change.fields})
+        what = sorted({CHANGE_FIELDS[f] for f in change.fields})
         rows.append(
             {
                 "Child": child_name(authority, change.child_id),
