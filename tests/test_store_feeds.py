@@ -13,9 +13,9 @@ from test_store import COORDINATOR, authority, plan_of
 
 from scheduler.store.db import Store
 from scheduler.store.feeds import RateLimiter, feed_calendar, render_feed
-from scheduler.store.plans import open_published, publish, save_plan
 from scheduler.store.records import FeedTarget
 from scheduler.store.tokens import issue_feed_token
+from scheduler.store.versions import open_published, publish, save_plan
 
 
 @pytest.fixture

@@ -24,8 +24,8 @@ from scheduler.store.identities import (
     sign_in,
     unbind_identity,
 )
-from scheduler.store.plans import save_dataset
 from scheduler.store.records import UnknownTarget
+from scheduler.store.stored_data import save_dataset
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from test_store import COORDINATOR, authority
 
 from scheduler.store.db import Store
 from scheduler.store.known import known_ids, require_known
-from scheduler.store.plans import save_dataset
 from scheduler.store.records import UnknownTarget
+from scheduler.store.stored_data import save_dataset
 
 
 @pytest.fixture

@@ -17,10 +17,10 @@ from test_store import COORDINATOR, authority, plan_of
 from scheduler.replies import ReplyRecord, ReplyState
 from scheduler.store.audit import list_audit
 from scheduler.store.db import Store
-from scheduler.store.plans import save_plan
 from scheduler.store.records import AuditAction, UnknownVersion
 from scheduler.store.replies import list_replies, record_replies
 from scheduler.store.retention import purge_past_terms
+from scheduler.store.versions import save_plan
 
 AT = datetime(2026, 9, 2, 10, 15, tzinfo=UTC)
 CONFIRMED = ReplyRecord("C001", ReplyState.CONFIRMED, 0, AT, "k1")

@@ -14,10 +14,10 @@ from test_store import COORDINATOR, authority, plan_of
 
 from scheduler.store.db import Store
 from scheduler.store.outcomes import list_outcomes, record_outcome
-from scheduler.store.plans import list_versions, load_plan, save_plan
 from scheduler.store.records import AuditAction
 from scheduler.store.repository import list_audit
 from scheduler.store.retention import purge_past_terms
+from scheduler.store.versions import list_versions, load_plan, save_plan
 
 
 @pytest.fixture

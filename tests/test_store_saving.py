@@ -23,8 +23,8 @@ from store_builders import fresh_store
 from scheduler.export.ics import build_calendars
 from scheduler.export.uids import EventKind, event_uid
 from scheduler.store.db import Store
-from scheduler.store.plans import open_version, publish, save_plan
 from scheduler.store.saving import save_for_families
+from scheduler.store.versions import open_version, publish, save_plan
 
 ACTOR = "coordinator@example.org"
 INVITE = event_uid("Autumn 2026", "C001", EventKind.INVITE)

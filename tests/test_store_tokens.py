@@ -12,8 +12,8 @@ from store_builders import fresh_store
 from test_store import COORDINATOR, authority
 
 from scheduler.store.db import Store
-from scheduler.store.plans import save_dataset
 from scheduler.store.records import FeedTarget, UnknownTarget
+from scheduler.store.stored_data import save_dataset
 from scheduler.store.tokens import (
     DEFAULT_TOKEN_DAYS,
     TOKEN_DAYS_ENV,

@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from scheduler.export.ics import practitioner_feed, setting_feed
 from scheduler.store.access import scope_to_practitioner, scope_to_setting
 from scheduler.store.db import Store
-from scheduler.store.plans import open_published, open_version, published_version
 from scheduler.store.records import FeedTarget, PurgedData, StoredVersion
 from scheduler.store.tokens import resolve_feed_token
+from scheduler.store.versions import open_published, open_version, published_version
 
 FEED_CONTENT_TYPE = "text/calendar; charset=utf-8"
 

@@ -34,27 +34,7 @@ from scheduler.store.outcomes import (
     remove_outcome,
     stored_outcomes,
 )
-from scheduler.store.plans import (
-    add_pin,
-    compare_versions,
-    count_versions,
-    current_pins,
-    latest_version,
-    list_datasets,
-    list_pins,
-    list_versions,
-    load_dataset,
-    load_plan,
-    open_published,
-    open_version,
-    publish,
-    published_version,
-    remove_pin,
-    replace_pins,
-    save_dataset,
-    save_plan,
-    version_info,
-)
+from scheduler.store.pins import add_pin, current_pins, list_pins, remove_pin, replace_pins
 from scheduler.store.records import (
     AuditAction,
     AuditRecord,
@@ -76,6 +56,7 @@ from scheduler.store.records import (
 from scheduler.store.replies import list_replies, record_replies
 from scheduler.store.retention import purge_past_terms
 from scheduler.store.saving import save_for_families
+from scheduler.store.stored_data import list_datasets, load_dataset, save_dataset
 from scheduler.store.tokens import (
     TokenRedactingFilter,
     issue_feed_token,
@@ -85,6 +66,19 @@ from scheduler.store.tokens import (
     revoke_feed_token,
     revoke_feed_tokens,
     rotate_feed_token,
+)
+from scheduler.store.versions import (
+    compare_versions,
+    count_versions,
+    latest_version,
+    list_versions,
+    load_plan,
+    open_published,
+    open_version,
+    publish,
+    published_version,
+    save_plan,
+    version_info,
 )
 
 __all__ = [

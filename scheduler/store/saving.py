@@ -14,8 +14,8 @@ from scheduler.domain import Authority
 from scheduler.export.ics import numbered
 from scheduler.plan import Plan
 from scheduler.store.db import Store
-from scheduler.store.plans import open_published, save_plan
 from scheduler.store.records import VersionInfo
+from scheduler.store.versions import open_published, save_plan
 
 
 def save_for_families(

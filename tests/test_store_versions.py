@@ -1,5 +1,5 @@
-"""Datasets, configs, numbered versions, publishing and pins (scheduler/store/plans.py): each
-change one audited transaction; the same data stored once; a weight change recorded."""
+"""Numbered plan versions and publishing (scheduler/store/versions.py): each change one
+audited transaction; the same data stored once; a weight change recorded."""
 
 from __future__ import annotations
 
@@ -10,9 +10,7 @@ from pathlib import Path
 import pytest
 from builders import (
     appointment_for,
-    appointment_pin,
     child_at_home,
-    link_pin,
     make_authority,
     make_plan,
 )
@@ -24,26 +22,20 @@ from test_store import COORDINATOR, authority, plan_of
 from scheduler.domain import Authority
 from scheduler.store.db import Store
 from scheduler.store.models import PlanVersion
-from scheduler.store.plans import (
-    add_pin,
+from scheduler.store.records import AuditAction, UnknownVersion
+from scheduler.store.repository import list_audit
+from scheduler.store.stored_data import list_datasets
+from scheduler.store.versions import (
     compare_versions,
     count_versions,
-    current_pins,
     latest_version,
-    list_datasets,
-    list_pins,
     list_versions,
     load_plan,
     open_published,
     publish,
     published_version,
-    remove_pin,
-    replace_pins,
-    save_dataset,
     save_plan,
 )
-from scheduler.store.records import AuditAction, UnknownVersion
-from scheduler.store.repository import list_audit
 
 
 @pytest.fixture
@@ -93,20 +85,6 @@ def test_one_version_is_published_at_a_time(store: Store) -> None:
     assert opened is not None and opened.authority.children == data.children
     (last, _) = list_audit(store, action=AuditAction.PLAN_PUBLISHED)
     assert last.details == {"version": 2, "previous": 1}
-
-
-def test_pins_are_added_removed_and_replaced(store: Store) -> None:
-    """The current pins are what was added less what was removed; replacing sets them all."""
-    save_dataset(store, authority(), actor=COORDINATOR)
-    first = add_pin(store, link_pin("S001", "P001"), actor=COORDINATOR)
-    add_pin(store, appointment_pin("C001"), actor=COORDINATOR)
-    assert remove_pin(store, first, actor=COORDINATOR) and not remove_pin(
-        store, first, actor=COORDINATOR
-    )
-    assert current_pins(store) == [appointment_pin("C001")]
-    replace_pins(store, [link_pin("S002", "P001")], actor=COORDINATOR)
-    assert current_pins(store) == [link_pin("S002", "P001")]
-    assert [p.pin.setting_id for p in list_pins(store)] == ["S002"]
 
 
 def test_a_version_saved_with_the_summary_as_a_dict_still_opens(store: Store) -> None:

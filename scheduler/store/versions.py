@@ -1,32 +1,30 @@
-"""Datasets, configs, numbered plan versions, the published marker and pins.
+"""Numbered plan versions and the published marker.
 
 Every change is one transaction under the store's write lock (:meth:`Store.write`) and
 carries its audit entry, so either the change and its entry are both there or neither is.
 Version numbers run 1, 2, 3 … across the whole store (a re-plan on corrected data is the next
 version of the same term's rota, not version 1 of something new); each version records the
-dataset and config it was made from.
+dataset and config it was made from (:mod:`scheduler.store.stored_data`).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from scheduler.config import REVIEW_MODELS, Config, ReviewModel
 from scheduler.domain import Authority
-from scheduler.plan import Appointment, Link, Location, Pin, Plan, ReasonCode, Unscheduled
+from scheduler.plan import Appointment, Link, Location, Plan, ReasonCode, Unscheduled
 from scheduler.store import datasets
 from scheduler.store.audit import check_actor, record
 from scheduler.store.compare import PlanComparison, compare_plans
-from scheduler.store.db import Store, rowcount
+from scheduler.store.db import Store
 from scheduler.store.models import (
     Dataset,
-    DatasetFile,
     PlanAppointment,
     PlanLink,
     PlanSequence,
@@ -34,119 +32,17 @@ from scheduler.store.models import (
     PlanVersion,
     Publication,
     StoredConfig,
-    StoredPin,
 )
 from scheduler.store.records import (
     AuditAction,
-    DatasetInfo,
-    PinRecord,
     PurgedData,
     StoredVersion,
     StoreError,
     UnknownVersion,
     VersionInfo,
 )
+from scheduler.store.stored_data import upsert_config, upsert_dataset
 from scheduler.summary import KPI_KEYS, PlanSummary
-
-# --------------------------------------------------------------------------- datasets
-
-
-def _dataset_info(row: Dataset) -> DatasetInfo:
-    return DatasetInfo(
-        dataset_id=row.id,
-        content_hash=row.content_hash,
-        label=row.label,
-        created_at=row.created_at,
-        created_by=row.created_by,
-        settings_count=row.settings_count,
-        children_count=row.children_count,
-        term_name=row.term_name,
-        term_end=row.term_end,
-        purged_at=row.purged_at,
-    )
-
-
-def _upsert_dataset(session: Session, authority: Authority, actor: str, label: str) -> Dataset:
-    """The dataset row for these data: found by hash, else added (with an audit entry)."""
-    files = datasets.authority_files(authority)
-    digest = datasets.content_hash(files)
-    term = authority.config.term
-    row = session.scalars(select(Dataset).where(Dataset.content_hash == digest)).one_or_none()
-    if row is None:
-        row = Dataset(
-            content_hash=digest,
-            label=label[:200],
-            created_at=datetime.now(UTC),
-            created_by=actor,
-            settings_count=len(authority.settings),
-            children_count=len(authority.children),
-            term_name=term.name[:200],
-            term_end=term.end,
-            files=[DatasetFile(name=name, content=content) for name, content in files.items()],
-        )
-        session.add(row)
-        session.flush()
-        record(
-            session,
-            actor,
-            AuditAction.DATASET_SAVED,
-            f"dataset:{row.id}",
-            {
-                "dataset": row.id,
-                "hash": digest[:12],
-                "settings": row.settings_count,
-                "children": row.children_count,
-            },
-        )
-        return row
-    if row.purged_at is not None:  # the same data brought back after retention: keep them again
-        row.files = [DatasetFile(name=name, content=content) for name, content in files.items()]
-        row.purged_at = None
-    if term.end > row.term_end:
-        row.term_end, row.term_name = term.end, term.name[:200]
-    return row
-
-
-def save_dataset(store: Store, authority: Authority, *, actor: str, label: str = "") -> DatasetInfo:
-    """Keep the authority's data (once per distinct content); returns its record."""
-    actor = check_actor(actor)
-    return store.write(
-        lambda session: _dataset_info(_upsert_dataset(session, authority, actor, label))
-    )
-
-
-def list_datasets(store: Store) -> list[DatasetInfo]:
-    with store.read() as session:
-        rows = session.scalars(select(Dataset).order_by(Dataset.id.desc()))
-        return [_dataset_info(row) for row in rows]
-
-
-def load_dataset(store: Store, dataset_id: int, config: Config | None = None) -> Authority:
-    """The dataset as an authority, under ``config`` (default: the contract's defaults)."""
-    with store.read() as session:
-        row = session.get(Dataset, dataset_id)
-        if row is None:
-            raise StoreError(f"no dataset {dataset_id} in the store")
-        if row.purged_at is not None:
-            raise PurgedData(f"dataset {dataset_id} was deleted by retention")
-        files = {f.name: f.content for f in row.files}
-    return datasets.authority_from_files(files, config or Config())
-
-
-def _upsert_config(session: Session, config: Config) -> StoredConfig:
-    document = datasets.config_document(config)
-    digest = datasets.text_hash(document)
-    row = session.scalars(
-        select(StoredConfig).where(StoredConfig.content_hash == digest)
-    ).one_or_none()
-    if row is None:
-        row = StoredConfig(content_hash=digest, document=document, created_at=datetime.now(UTC))
-        session.add(row)
-        session.flush()
-    return row
-
-
-# --------------------------------------------------------------------------- plan versions
 
 
 def _summary_text(summary: PlanSummary) -> str:
@@ -271,8 +167,8 @@ def save_plan(
     _plan_rows(plan)  # refuse a malformed plan (e.g. an unknown reason code) before locking
 
     def work(session: Session) -> VersionInfo:  # ORM rows are built afresh on each attempt
-        dataset = _upsert_dataset(session, authority, actor, note)
-        config = _upsert_config(session, authority.config)
+        dataset = upsert_dataset(session, authority, actor, note)
+        config = upsert_config(session, authority.config)
         last = session.scalars(
             select(PlanVersion).order_by(PlanVersion.version.desc()).limit(1)
         ).one_or_none()
@@ -499,113 +395,6 @@ def open_published(store: Store) -> StoredVersion | None:
         return open_version(store, info.version)
     except PurgedData:
         return None
-
-
-# --------------------------------------------------------------------------- pins
-
-
-def _pin_row(pin: Pin, actor: str) -> StoredPin:
-    if pin.kind == "link":
-        if not pin.setting_id or not pin.practitioner_id:
-            raise ValueError("a link pin needs setting_id and practitioner_id")
-    elif pin.kind == "appointment":
-        if not pin.child_id or pin.date is None:
-            raise ValueError("an appointment pin needs child_id and date")
-    else:
-        raise ValueError(f"unknown pin kind {pin.kind!r}")
-    return StoredPin(
-        kind=pin.kind,
-        setting_id=pin.setting_id,
-        practitioner_id=pin.practitioner_id,
-        child_id=pin.child_id,
-        day=pin.date,
-        start_minute=pin.start,
-        created_at=datetime.now(UTC),
-        created_by=actor,
-    )
-
-
-def _pin_record(row: StoredPin) -> PinRecord:
-    kind: Literal["link", "appointment"] = "link" if row.kind == "link" else "appointment"
-    pin = Pin(
-        kind=kind,
-        setting_id=row.setting_id,
-        practitioner_id=row.practitioner_id,
-        child_id=row.child_id,
-        date=row.day,
-        start=row.start_minute,
-    )
-    return PinRecord(row.id, pin, row.created_at, row.created_by)
-
-
-def _pin_details(pin_id: int, pin: Pin) -> dict[str, Any]:
-    """Audit details of a pin: its id, kind and setting (no child id)."""
-    return {"pin": pin_id, "kind": pin.kind, "setting_id": pin.setting_id}
-
-
-def add_pin(store: Store, pin: Pin, *, actor: str) -> int:
-    """Keep ``pin``; returns its id."""
-    actor = check_actor(actor)
-    _pin_row(pin, actor)  # refuse an incomplete pin before locking
-
-    def work(session: Session) -> int:
-        row = _pin_row(pin, actor)
-        session.add(row)
-        session.flush()
-        record(session, actor, AuditAction.PIN_ADDED, f"pin:{row.id}", _pin_details(row.id, pin))
-        return row.id
-
-    return store.write(work)
-
-
-def remove_pin(store: Store, pin_id: int, *, actor: str) -> bool:
-    """Remove pin ``pin_id``; ``False`` when there was no such pin."""
-    actor = check_actor(actor)
-
-    def work(session: Session) -> bool:
-        row = session.get(StoredPin, pin_id)
-        if row is None:
-            return False
-        details = _pin_details(row.id, _pin_record(row).pin)
-        session.delete(row)
-        record(session, actor, AuditAction.PIN_REMOVED, f"pin:{pin_id}", details)
-        return True
-
-    return store.write(work)
-
-
-def replace_pins(store: Store, pins: Sequence[Pin], *, actor: str) -> list[int]:
-    """Make ``pins`` the whole set of pins (what the dashboard's pin editor saves)."""
-    actor = check_actor(actor)
-    for pin in pins:
-        _pin_row(pin, actor)  # refuse an incomplete pin before locking
-
-    def work(session: Session) -> list[int]:
-        rows = [_pin_row(pin, actor) for pin in pins]
-        removed = rowcount(session.execute(delete(StoredPin)))
-        session.add_all(rows)
-        session.flush()
-        record(
-            session,
-            actor,
-            AuditAction.PINS_REPLACED,
-            "pins",
-            {"removed": removed, "added": len(rows)},
-        )
-        return [row.id for row in rows]
-
-    return store.write(work)
-
-
-def list_pins(store: Store) -> list[PinRecord]:
-    """Every pin, oldest first."""
-    with store.read() as session:
-        return [_pin_record(row) for row in session.scalars(select(StoredPin).order_by("id"))]
-
-
-def current_pins(store: Store) -> list[Pin]:
-    """The pins as :func:`scheduler.pipeline.make_plan` takes them."""
-    return [r.pin for r in list_pins(store)]
 
 
 def count_versions(store: Store) -> int:
