@@ -63,9 +63,10 @@ class PlanOptions:
     same plan (the same ``plan_digest``) on any machine, however fast or busy."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class PlanResult:
-    """The plan, the link stage's details and the independent check of the plan."""
+    """The plan, the link stage's details and the independent check of the plan: one result,
+    not changed after it is made (``plan.summary`` holds its figures, typed)."""
 
     plan: Plan
     links: LinkResult
