@@ -235,6 +235,7 @@ def make_plan(
         summary,
         pins_unhonoured=tuple(d.as_unhonoured() for d in unhonoured),
         objective_terms=objective_terms,
+        link_cost_terms=links.cost_terms(),
     )
     if os.environ.get(STRICT_BOUNDS):
         _assert_bounds(summary)

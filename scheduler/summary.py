@@ -295,6 +295,9 @@ class PlanSummary:
     pins_unhonoured: tuple[UnhonouredPin, ...] | None = None
     objective_terms: Mapping[str, float] | None = None
     """The objective term by term, in points (the scheduling model's names)."""
+    link_cost_terms: Mapping[str, float] | None = None
+    """The chosen links' costs by term (scheduler.matching.links.LINK_COST_TERMS): why these
+    links, as ``objective_terms`` says why these slots."""
     baseline: Baseline | None = None
     # Which data and run the plan is of
     term_name: str | None = None
@@ -500,6 +503,7 @@ _READERS: dict[str, Callable[[str, Any], Any]] = {
     "solve_seconds": _number,
     "pins_unhonoured": _tuple_of(UnhonouredPin.from_document),
     "objective_terms": _table_of(_number),
+    "link_cost_terms": _table_of(_number),
     "baseline": Baseline.from_document,
     "term_name": _text,
     "model": _text,

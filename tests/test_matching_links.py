@@ -13,7 +13,8 @@ from builders import (
 
 from scheduler.availability import Availability
 from scheduler.domain import Authority
-from scheduler.matching.links import LinkOptions, LinkResult, choose_links
+from scheduler.matching.links import LINK_COST_TERMS, LinkOptions, LinkResult, choose_links
+from scheduler.priority import LANGUAGE_POINTS
 
 
 def links(authority: Authority) -> LinkResult:
@@ -119,3 +120,47 @@ def test_a_changed_link_says_what_it_gains() -> None:
     reasons = {link.setting_id: link.reason for link in result.links}
     assert reasons["S002"] == "existing link kept"
     assert reasons["S001"] == "changed: Practitioner P001 works none of the setting's open days"
+
+
+def test_a_pairs_cost_is_its_terms_and_the_chosen_links_report_them() -> None:
+    """Home languages not spoken cost LANGUAGE_POINTS a child, under ``languages``; the other
+    terms are in their own places; the chosen links' terms are summed in ``cost_terms``."""
+    near = make_practitioner("P001", base_lat=51.5501)
+    speaker = make_practitioner("P002", base_lat=51.552, languages=frozenset({"polish"}))
+    setting = make_setting(link_practitioner_id=None)
+    children = [make_child(f"C{i}", home_language="Polish") for i in range(3)]
+    result = links(
+        make_authority(practitioners=[near, speaker], settings=[setting], children=children)
+    )
+    missed, spoken = result.facts[("S001", "P001")].terms, result.facts[("S001", "P002")].terms
+    assert missed.languages == 3 * LANGUAGE_POINTS and spoken.languages == 0
+    assert missed.unseen == spoken.unseen == 0 and missed.change == spoken.change == 0
+    assert 0 < missed.travel < spoken.travel  # P001 is nearer
+    assert result.facts[("S001", "P002")].cost == spoken.total
+    assert result.cost_terms() == {
+        "unseen": 0,
+        "travel": round(spoken.travel, 3),
+        "change": 0,
+        "languages": 0,
+        "team": 0,
+    }
+    assert tuple(result.cost_terms()) == LINK_COST_TERMS
+
+
+def test_children_a_practitioner_could_never_see_cost_their_priority() -> None:
+    """A practitioner who never works the key person's days: every child's points under
+    ``unseen``; a changed existing link its continuity points under ``change``."""
+    near = make_practitioner("P001", working_days=days("Thu", "Fri"))
+    far = make_practitioner("P002", base_lat=51.60, working_days=days("Mon", "Tue"))
+    kp = make_key_person(working_days=days("Mon", "Tue"))
+    authority = make_authority(
+        practitioners=[near, far],
+        key_persons=[kp],
+        settings=[make_setting(link_practitioner_id="P001")],
+    )
+    result = links(authority)
+    availability = Availability(authority)
+    never = result.facts[("S001", "P001")].terms
+    assert never.unseen == sum(availability.priority(c) for c in availability.due) > 0
+    assert chosen(result) == {"S001": "P002"}
+    assert result.facts[("S001", "P002")].terms.change > 0 == never.change

@@ -324,3 +324,5 @@ def test_the_objective_is_reported_term_by_term() -> None:
     assert terms["coverage_gain"] > 0 and terms["visit_cost"] < 0 and terms["busiest_week"] < 0
     assert terms["kept_slots"] == 0  # not a re-plan
     assert abs(sum(terms.values()) - result.plan.summary.objective) < 1e-6
+    link_terms = result.plan.summary.link_cost_terms
+    assert link_terms == result.links.cost_terms() and link_terms["travel"] > 0

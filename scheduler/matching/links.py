@@ -20,7 +20,7 @@ from statistics import median_low
 import polars as pl
 
 from scheduler.availability import Availability
-from scheduler.config import ReviewModel
+from scheduler.config import Priorities, ReviewModel
 from scheduler.domain import Authority, Child, Practitioner, Setting
 from scheduler.matching import AssignmentProblem, solve_assignment
 from scheduler.plan import Link
@@ -58,6 +58,51 @@ class LinkOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class LinkCost:
+    """What linking a setting to a practitioner costs, in points, term by term."""
+
+    unseen: float
+    """The priority points of the setting's children this practitioner could never see."""
+    travel: float
+    """Visits and their distance from the practitioner's base (``travel`` weight)."""
+    change: float
+    """Changing the setting's existing link (``continuity`` weight)."""
+    languages: float
+    """Children whose home language the practitioner does not speak."""
+    team: float
+    """A practitioner from another team than the existing link's."""
+
+    @property
+    def total(self) -> float:
+        return self.unseen + self.travel + self.change + self.languages + self.team
+
+
+LINK_COST_TERMS: tuple[str, ...] = ("unseen", "travel", "change", "languages", "team")
+""":class:`LinkCost`'s terms, in the order reports list them."""
+
+
+def link_cost(
+    w: Priorities,
+    *,
+    unseeable_points: float,
+    visits: int,
+    km: float,
+    change_points: float,
+    changes: bool,
+    language_misses: int,
+    crosses_team: bool,
+) -> LinkCost:
+    """The pair's cost (see :class:`LinkCost`): one line per term."""
+    return LinkCost(
+        unseen=unseeable_points,
+        travel=w.travel * visits * (VISIT_POINTS + 2 * km * KM_POINTS),
+        change=change_points * changes,
+        languages=LANGUAGE_POINTS * language_misses,
+        team=TEAM_POINTS * crosses_team,
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class PairFacts:
     """Why a practitioner would or would not suit a setting: the parts of the pair's cost."""
 
@@ -71,7 +116,11 @@ class PairFacts:
     language_misses: int
     changes_link: bool
     crosses_team: bool
-    cost: float
+    terms: LinkCost
+
+    @property
+    def cost(self) -> float:
+        return self.terms.total
 
 
 @dataclass
@@ -89,6 +138,18 @@ class LinkResult:
     gap: float
     seconds: float
     facts: dict[tuple[str, str], PairFacts] = field(default_factory=dict)
+
+    def cost_terms(self) -> dict[str, float]:
+        """The chosen links' costs by term (:data:`LINK_COST_TERMS`, in points): why these
+        links. The link objective's over-capacity and balance terms are not among them."""
+        chosen = [
+            self.facts[key]
+            for key in ((link.setting_id, link.practitioner_id) for link in self.links)
+            if key in self.facts
+        ]
+        return {
+            name: round(sum(getattr(f.terms, name) for f in chosen), 3) for name in LINK_COST_TERMS
+        }
 
 
 def practitioner_capacity(
@@ -277,12 +338,15 @@ def build_link_problem(
                 and practitioner.team is not None
                 and practitioner.team != current_team
             )
-            cost = (
-                unseeable_points
-                + w.travel * visits * (VISIT_POINTS + 2 * km * KM_POINTS)
-                + change_cost * changes
-                + LANGUAGE_POINTS * misses
-                + TEAM_POINTS * crosses
+            terms = link_cost(
+                w,
+                unseeable_points=unseeable_points,
+                visits=visits,
+                km=km,
+                change_points=change_cost,
+                changes=changes,
+                language_misses=misses,
+                crosses_team=crosses,
             )
             facts[(sid, pid)] = PairFacts(
                 sid,
@@ -295,9 +359,9 @@ def build_link_problem(
                 misses,
                 changes,
                 crosses,
-                cost,
+                terms,
             )
-            rows.append({"item": sid, "agent": pid, "cost": cost, "load": pair_load})
+            rows.append({"item": sid, "agent": pid, "cost": terms.total, "load": pair_load})
 
     capacity = {
         pid: practitioner_capacity(
