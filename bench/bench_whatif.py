@@ -141,7 +141,9 @@ def main() -> None:
         command += ["--runs", str(args.runs), "--base-limit", str(args.base_limit), "--limits"]
         command += [str(limit) for limit in args.limits]
         env = {**os.environ, "PYTHONPATH": str(root)}
-        out = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+        out = subprocess.run(command, env=env, capture_output=True, text=True)
+        if out.returncode != 0:
+            sys.exit(f"{name} ({root}) failed:\n{out.stderr[-2000:]}")
         results[name] = json.loads(out.stdout.strip().splitlines()[-1])
     print(table(results))
 
