@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-LIMITS = {"small": 20.0, "medium": 30.0, "large": 120.0, "xlarge": 600.0}
+LIMITS = {"small": 20.0, "medium": 30.0, "large": 45.0, "xlarge": 240.0}
 
 
 def _document(summary: Any) -> dict[str, Any]:
