@@ -48,7 +48,7 @@ def run_one(
     )
     seconds = time.perf_counter() - began
     s = _document(result.plan.summary)
-    b = result.baseline
+    b = s["baseline"]
     existing = [
         link
         for link in result.plan.links
