@@ -25,12 +25,12 @@ from scheduler.recommend import (
     FinderCache,
     Recommendations,
     SlotFinder,
-    model_label,
     not_brought_since,
 )
 from scheduler.replies import ReplyRecord, ReplyState
 from scheduler.store import repository as repo
 from scheduler.store.access import AccessDenied, Action, Identity, can, require
+from scheduler.wording import review_kind
 from ui import state, storage
 from ui.components.tables import DATE_FORMAT, child_name, practitioner_name
 from ui.markup import md
@@ -69,7 +69,7 @@ def slots_frame(authority: Authority, answer: Recommendations) -> pl.DataFrame:
             "Rank": r.rank,
             "Date": r.appointment.date,
             "Time": f"{format_time(r.appointment.start)}–{format_time(r.appointment.end)}",
-            "Kind of review": model_label(r.appointment.model),
+            "Kind of review": review_kind(r.appointment.model),
             "Practitioner": practitioner_name(authority, r.appointment.practitioner_id),
             "Priority points": round(r.points, 2),
             "Days before see-by date": r.days_before_see_by,
