@@ -133,7 +133,7 @@ def controls(authority: Authority, identity: Identity, working: state.Working | 
             seed=int(seed),
             deterministic=bool(reproducible),
         )
-        columns = st.columns(3)
+        columns = st.columns([1, 1.5, 1])  # the re-plan's label is long: whole at 1280 px
         if columns[0].button(
             "Make a new plan",
             type="primary" if working is None else "secondary",
