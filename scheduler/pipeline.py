@@ -147,6 +147,21 @@ def sort_work(availability: Availability, previous: Plan | None) -> Work:
     return Work(to_book, history, not_booked)
 
 
+def slots_to_keep(start_from: Plan | None, availability: Availability) -> dict[str, Appointment]:
+    """Each child's slot in the plan started from, to keep where the rules allow, except a slot
+    an outcome says did not happen (not brought, cancelled or declined on that day; a review
+    today can have one): the child is booked afresh, after the notice period, never back into
+    the slot they missed."""
+    if start_from is None:
+        return {}
+    histories = availability.histories
+    return {
+        a.child_id: a
+        for a in start_from.appointments
+        if a.child_id not in histories or a.date not in histories[a.child_id].did_not_happen
+    }
+
+
 def make_plan(
     authority: Authority,
     options: PlanOptions = PlanOptions(),
@@ -363,7 +378,7 @@ def _book(
     """Stage 2: the options under these links, the appointment pins that hold, the pieces
     solved and merged."""
     link_of = {link.setting_id: link.practitioner_id for link in links.links}
-    previous = {a.child_id: a for a in start_from.appointments} if start_from else {}
+    previous = slots_to_keep(start_from, availability)
     problem = build_problem(
         authority,
         availability,

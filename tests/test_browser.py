@@ -342,6 +342,30 @@ def test_keyboard_focus_is_visible_in_the_sidebar(journey: Any) -> None:
     assert "rgb(11, 12, 12)" in style[3], style
 
 
+CUT_SHORT = """() => [...document.querySelectorAll('button, [role=tab]')]
+  .filter(b => b.offsetParent)
+  .filter(b => [b, ...b.querySelectorAll('*')].some(e =>
+      e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).textOverflow === 'ellipsis'))
+  .map(b => b.innerText.trim())"""
+"""The visible buttons and tabs whose label the browser cuts short with an ellipsis."""
+
+
+def test_no_button_is_cut_short_at_1280_by_800(journey: Any) -> None:
+    """On a 1280 x 800 screen every button and tab on the Plan and My setting pages reads in
+    full (the re-plan button was "Re-plan, keeping links, slots and…")."""
+    tab, _ = journey
+    tab.set_viewport_size({"width": 1280, "height": 800})
+    try:
+        cut: list[str] = []
+        for title in ("Plan", "My setting"):
+            open_page(tab, title)
+            cut += [f"{title}: {label}" for label in tab.evaluate(CUT_SHORT)]
+        shoot(tab, "setting-1280")
+    finally:
+        tab.set_viewport_size(VIEWPORT)
+    assert not cut, cut
+
+
 def test_every_page_and_tab_passes_axe(journey: Any) -> None:
     """No serious or critical axe-core violation in what we render, on any page or plan tab."""
     tab, _ = journey

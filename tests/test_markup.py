@@ -48,6 +48,8 @@ HOSTILE = (SETTING, ADDRESS.replace("\n", " "), PRACTITIONER, TEAM, TERM)
 
 pytestmark = pytest.mark.timeout(120)
 PARSER = MarkdownIt("commonmark")
+WORD_JOINER = "\u2060"
+"""U+2060, invisible: what ``md`` puts inside a bare address so that it is not linked."""
 
 
 @dataclass
@@ -100,7 +102,18 @@ def markdown_sources(at: AppTest) -> list[str]:
 
 
 def visible_text(rendered: str) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", "", rendered)).replace("\n", " ")
+    """What a reader sees (the invisible word joiners that stop autolinks read as nothing)."""
+    return (
+        html.unescape(re.sub(r"<[^>]+>", "", rendered)).replace("\n", " ").replace(WORD_JOINER, "")
+    )
+
+
+GFM_AUTOLINKS = re.compile(
+    r"(?:^|(?<=[\s*_~(]))www\.[\w-]+|https?://[\w-]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
+    re.IGNORECASE,
+)
+"""GitHub-flavoured Markdown's extended autolinks (www., http(s):// and e-mail; GFM spec 6.9),
+which Streamlit applies to the rendered text, after CommonMark has undone every escape."""
 
 
 def assert_data_is_text(sources: list[str]) -> str:
@@ -122,6 +135,24 @@ def test_md_keeps_any_text_literal() -> None:
         rendered = PARSER.render(md(text)).strip()
         assert rendered.startswith("<p>") and rendered.endswith("</p>"), rendered
         assert visible_text(rendered).strip() == text.replace("\n", " ").strip()
+
+
+def test_bare_addresses_in_the_data_never_become_links() -> None:
+    """A bare web or e-mail address in a name stays text: after CommonMark undoes the escapes,
+    nothing is left that GitHub-flavoured Markdown (Streamlit's) would turn into a link, and
+    the text still reads as typed."""
+    for text in (
+        "Acorn http://evil.example/pay",
+        "Acorn HTTPS://evil.example",
+        "see www.evil.example now",
+        "(www.evil.example)",
+        "pay@evil.example",
+        SETTING,
+    ):
+        rendered = PARSER.render(md(text))
+        shown = html.unescape(re.sub(r"<[^>]+>", "", rendered)).strip()
+        assert not GFM_AUTOLINKS.search(shown), shown
+        assert shown.replace(WORD_JOINER, "") == text
 
 
 def test_the_setting_page_shows_names_as_text(published: Published) -> None:

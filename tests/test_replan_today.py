@@ -157,3 +157,27 @@ def test_random_outcomes_never_lose_a_child_or_move_history(data: st.DataObject)
     assert all(
         (a.child_id, a.date) not in did_not_happen for a in new.appointments if a.date < today
     )
+
+
+def test_a_review_today_that_did_not_happen_is_not_kept() -> None:
+    """Outcomes may be recorded for today's reviews: a child not brought (or cancelled) today
+    is booked afresh after the notice period, never kept in the slot they missed."""
+    base = authority()
+    old = make_plan(base, PlanOptions(time_limit=3, link_time_limit=1, workers=1)).plan
+    by_day: dict[date, list[str]] = {}
+    for a in old.appointments:
+        by_day.setdefault(a.date, []).append(a.child_id)
+    today = next(d for d in sorted(by_day) if d > min(by_day) and len(by_day[d]) >= 2)
+    missed = by_day[today][:2]
+    outcomes = [
+        Outcome(missed[0], today, "was_not_brought"),
+        Outcome(missed[1], today, "cancelled_by_parent"),
+    ]
+    new = replanned(base, outcomes, old, today)
+    rows = {a.child_id: a for a in new.appointments}
+    reasons = {u.child_id: u.reason_code for u in new.unscheduled}
+    for child_id in missed:
+        if child_id in rows:
+            assert rows[child_id].date >= today + timedelta(days=7), rows[child_id]
+        else:
+            assert reasons[child_id] == ReasonCode.CAPACITY

@@ -3,6 +3,7 @@ and saves a checked version; counter-proposals on record can be accepted with on
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -25,6 +26,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from ui import state, storage  # noqa: E402
+from ui.components.tables import DATE_FORMAT  # noqa: E402
 
 APP = str(ROOT / "streamlit_app.py")
 THREE_DAYS = {"start": "2026-09-08", "end": "2026-09-10", "exclude": [], "bank_holidays": "none"}
@@ -84,16 +86,16 @@ def test_find_and_book(app: AppTest) -> None:
     current = next(a for a in plan.appointments if a.child_id == child)
     app.selectbox(key="ir_find_child").set_value(child).run()
     assert not app.exception, [e.message for e in app.exception]
-    (table,) = [df for df in app.dataframe if "cost" in df.value.columns]
-    assert set(table.value["cost"]) == {"nobody else moves"}
-    assert current.date not in set(table.value["date"].dt.date)
+    (table,) = [df for df in app.dataframe if "Who else moves" in df.value.columns]
+    assert set(table.value["Who else moves"]) == {"nobody else moves"}
+    assert current.date not in set(table.value["Date"].dt.date)
     before = repo.count_versions(storage.store())
     app.button(key=f"ir_book_{child}_1").click().run()
     assert not app.exception, [e.message for e in app.exception]
     assert repo.count_versions(storage.store()) == before + 1
     result = app.session_state[state.WORKING].result
     moved = next(a for a in result.plan.appointments if a.child_id == child)
-    assert moved.date == table.value["date"].dt.date[0] and moved.date != current.date
+    assert moved.date == table.value["Date"].dt.date[0] and moved.date != current.date
     assert result.check.ok
     pins = repo.current_pins(storage.store())
     assert [(p.child_id, p.date, p.start) for p in pins] == [(child, moved.date, moved.start)]
@@ -101,6 +103,21 @@ def test_find_and_book(app: AppTest) -> None:
     # the child is named by initials and id (the full name never appears)
     assert any("C1" in m.value for m in app.markdown)
     assert not any("Bold" in m.value or "Lovelace" in m.value for m in app.markdown)
+
+
+def test_slots_read_like_the_appointments_table(app: AppTest) -> None:
+    """The slots name the practitioner (not only an id), show dates as every other table does
+    (``Tue 8 Sep 2026``, not a timestamp) and say who else moves in words."""
+    app.selectbox(key="ir_find_child").set_value("C2").run()
+    assert not app.exception, [e.message for e in app.exception]
+    (table,) = [df for df in app.dataframe if "Who else moves" in df.value.columns]
+    assert list(table.value.columns) == [
+        "Rank", "Date", "Time", "Kind of review", "Practitioner", "Priority points",
+        "Days before see-by date", "Who else moves",
+    ]  # fmt: skip
+    assert set(table.value["Practitioner"]) == {"Practitioner P001 (P001)"}
+    config = json.loads(table.proto.columns)
+    assert config["Date"]["type_config"]["format"] == DATE_FORMAT
 
 
 def test_accept_a_counter_proposal(app: AppTest) -> None:

@@ -347,6 +347,24 @@ def test_pins_hold_in_a_replan_and_the_change_is_shown(app: AppTest) -> None:
     assert any(m.value.startswith("**Compared with draft version 1:**") for m in app.markdown)
 
 
+def test_pinning_a_review_says_what_it_did(app: AppTest) -> None:
+    """The "Pin this review" button says which child is pinned, when, and how many pins are
+    in use: the list only swapping to another child read as a button that did nothing."""
+    make_plan_in_app(app)
+    child = app.selectbox(key="ir_pin_child").value
+    booked = next(a for a in working(app).plan.appointments if a.child_id == child)
+    next(b for b in app.button if b.label == "Pin this review").click()
+    app.run()
+    assert not app.exception, [e.message for e in app.exception]
+    assert [p.child_id for p in app.session_state[state.PINS]] == [child]
+    said = [s.value for s in app.success if "Pinned" in s.value]
+    assert len(said) == 1, [s.value for s in app.success]
+    assert child in said[0] and f"{booked.date:%a %d %b}" in said[0]
+    assert "1 pin in use" in said[0]
+    app.run()  # said once
+    assert not [s.value for s in app.success if "Pinned" in s.value]
+
+
 def test_why_not_booked_finds_a_child_by_name_with_the_whole_sentence(app: AppTest) -> None:
     """Searching a not-booked child's full name shows their whole reason, grouped by what to do,
     the reason in words (no code)."""

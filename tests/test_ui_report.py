@@ -44,6 +44,7 @@ from scheduler.store import repository as repo  # noqa: E402
 from scheduler.store.access import AccessDenied, Identity, Role  # noqa: E402
 from scheduler.store.db import DB_URL_ENV  # noqa: E402
 from scheduler.store.records import AuditAction  # noqa: E402
+from scheduler.wording import review_kind  # noqa: E402
 from ui import state, storage  # noqa: E402
 
 APP = str(ROOT / "streamlit_app.py")
@@ -228,7 +229,8 @@ def test_data_text_in_the_sentences_is_escaped(world: World) -> None:
     )
     at = signed_in(COORDINATOR, REPORT)
     sentences = " ".join(m.value for m in at.markdown)
-    assert "\\[pay here\\]\\(http\\:\\/\\/evil\\.example\\)" in sentences
+    # (U+2060, invisible, keeps Streamlit's GFM from linking the bare address: ui/markup.py)
+    assert "\\[pay here\\]\\(http\u2060\\:\\/\\/evil\\.example\\)" in sentences
     assert "[pay here](http://evil.example)" not in sentences
 
 
@@ -288,6 +290,13 @@ def test_coordinator_records_an_outcome_with_who_and_when(world: World) -> None:
     assert stored[0].setting_id == "S002"
     entries = repo.list_audit(world.store(), action=AuditAction.OUTCOME_RECORDED)
     assert [e.actor for e in entries] == [COORDINATOR]
+    # shown in the tables, in the words the form uses (no column or code names)
+    past, recorded = (df.value for df in at.dataframe)
+    assert list(past.columns) == ["Date", "Start", "Child", "Setting", "Kind of review", "Outcome"]
+    assert set(past["Kind of review"]) == {review_kind("joint")} != {"joint"}
+    assert list(recorded.columns)[:4] == ["Date", "Child", "Setting", "Outcome"]
+    assert {"Consent to share", "Recorded by", "Recorded at"} <= set(recorded.columns)
+    assert list(recorded["Recorded by"]) == [COORDINATOR]
 
 
 def test_a_setting_records_only_its_own_joint_reviews(world: World) -> None:

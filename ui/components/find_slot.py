@@ -25,14 +25,14 @@ from scheduler.recommend import (
     FinderCache,
     Recommendations,
     SlotFinder,
-    model_label,
     not_brought_since,
 )
 from scheduler.replies import ReplyRecord, ReplyState
 from scheduler.store import repository as repo
 from scheduler.store.access import AccessDenied, Action, Identity, can, require
+from scheduler.wording import review_kind
 from ui import state, storage
-from ui.components.tables import child_name
+from ui.components.tables import DATE_FORMAT, child_name, practitioner_name
 from ui.markup import md
 
 _CACHE = "ir_find_slot_finders"
@@ -48,34 +48,46 @@ def finder(authority: Authority, plan: Plan) -> SlotFinder:
     return cache.finder(authority, plan)
 
 
+SLOT_COLUMNS: dict[str, pl.DataType] = {
+    "Rank": pl.Int64(),
+    "Date": pl.Date(),
+    "Time": pl.String(),
+    "Kind of review": pl.String(),
+    "Practitioner": pl.String(),
+    "Priority points": pl.Float64(),
+    "Days before see-by date": pl.Int64(),
+    "Who else moves": pl.String(),
+}
+"""The slots table's columns, named as the Appointments table names the same things."""
+
+
 def slots_frame(authority: Authority, answer: Recommendations) -> pl.DataFrame:
-    """The ranked slots as a table a coordinator reads."""
+    """The ranked slots as a table a coordinator reads: practitioners by name, dates as every
+    other table shows them (with :data:`SLOT_COLUMN_CONFIG`)."""
     rows = [
         {
-            "rank": r.rank,
-            "date": r.appointment.date,
-            "time": f"{format_time(r.appointment.start)}–{format_time(r.appointment.end)}",
-            "kind": model_label(r.appointment.model),
-            "practitioner": r.appointment.practitioner_id,
-            "points": round(r.points, 2),
-            "days before see-by": r.days_before_see_by,
-            "cost": r.cost,
+            "Rank": r.rank,
+            "Date": r.appointment.date,
+            "Time": f"{format_time(r.appointment.start)}–{format_time(r.appointment.end)}",
+            "Kind of review": review_kind(r.appointment.model),
+            "Practitioner": practitioner_name(authority, r.appointment.practitioner_id),
+            "Priority points": round(r.points, 2),
+            "Days before see-by date": r.days_before_see_by,
+            "Who else moves": r.cost,
         }
         for r in answer.slots
     ]
-    return pl.DataFrame(
-        rows,
-        schema={
-            "rank": pl.Int64,
-            "date": pl.Date,
-            "time": pl.String,
-            "kind": pl.String,
-            "practitioner": pl.String,
-            "points": pl.Float64,
-            "days before see-by": pl.Int64,
-            "cost": pl.String,
-        },
-    )
+    return pl.DataFrame(rows, schema=SLOT_COLUMNS)
+
+
+SLOT_COLUMN_CONFIG = {
+    "Date": st.column_config.DateColumn(format=DATE_FORMAT),
+    "Priority points": st.column_config.NumberColumn(
+        help="What booking the child on that day is worth under the service's priorities "
+        "(the plan's own weighing: higher is better)."
+    ),
+    "Who else moves": st.column_config.TextColumn(width="large"),
+}
 
 
 def _book(
@@ -129,7 +141,7 @@ def _answer(
         slots_frame(authority, answer),
         hide_index=True,
         alt=f"Slots for {answer.child_id}",
-        column_config={"cost": st.column_config.TextColumn("cost", width="large")},
+        column_config=SLOT_COLUMN_CONFIG,
     )
     allowed = can(identity, Action.EDIT_PINS) and can(identity, Action.GENERATE_PLAN)
     columns = st.columns(len(answer.slots))

@@ -18,6 +18,7 @@ from scheduler.domain import Authority, format_time
 from scheduler.plan import Appointment
 from scheduler.report import Figures, Forecast, ServiceReport
 from scheduler.store.outcomes import OutcomeRecord
+from scheduler.wording import review_kind
 from ui.components.charts import Chart
 from ui.components.kpis import Kpi
 from ui.components.tables import child_name, practitioner_name, setting_name
@@ -306,23 +307,37 @@ def past_reviews_frame(
             status = "not recorded yet"
         rows.append(
             {
-                "date": a.date,
-                "start": format_time(a.start),
-                "child": child_name(authority, a.child_id),
-                "setting": setting_name(authority, a.setting_id) if a.setting_id else "",
-                "model": a.model,
-                "outcome": status,
+                "Date": a.date,
+                "Start": format_time(a.start),
+                "Child": child_name(authority, a.child_id),
+                "Setting": setting_name(authority, a.setting_id) if a.setting_id else "",
+                "Kind of review": review_kind(a.model),
+                "Outcome": status,
             }
         )
     schema = {
-        "date": pl.Date,
-        "start": pl.String,
-        "child": pl.String,
-        "setting": pl.String,
-        "model": pl.String,
-        "outcome": pl.String,
+        "Date": pl.Date,
+        "Start": pl.String,
+        "Child": pl.String,
+        "Setting": pl.String,
+        "Kind of review": pl.String,
+        "Outcome": pl.String,
     }
     return pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
+
+
+OUTCOME_COLUMNS = (
+    "Child",
+    "Setting",
+    "Outcome",
+    "ASQ-3 completed",
+    "Consent to share",
+    "Where",
+    "Who saw the child",
+    "Recorded by",
+    "Recorded at",
+)
+"""The recorded outcomes' columns after the date, named as the Outcomes form asks."""
 
 
 def outcomes_frame(authority: Authority, records: Sequence[OutcomeRecord]) -> pl.DataFrame:
@@ -333,34 +348,21 @@ def outcomes_frame(authority: Authority, records: Sequence[OutcomeRecord]) -> pl
 
     rows = [
         {
-            "date": r.outcome.date,
-            "child": child_name(authority, r.outcome.child_id),
-            "setting": setting_name(authority, r.setting_id) if r.setting_id else "",
-            "outcome": OUTCOME_LABELS[r.outcome.outcome],
-            "asq3": yes_no(r.outcome.asq3),
-            "consent_to_share": yes_no(r.outcome.consent_to_share),
-            "venue": VENUE_LABELS.get(r.outcome.venue or "", ""),
-            "practitioner": practitioner_name(authority, r.outcome.practitioner_id)
+            "Date": r.outcome.date,
+            "Child": child_name(authority, r.outcome.child_id),
+            "Setting": setting_name(authority, r.setting_id) if r.setting_id else "",
+            "Outcome": OUTCOME_LABELS[r.outcome.outcome],
+            "ASQ-3 completed": yes_no(r.outcome.asq3),
+            "Consent to share": yes_no(r.outcome.consent_to_share),
+            "Where": VENUE_LABELS.get(r.outcome.venue or "", ""),
+            "Who saw the child": practitioner_name(authority, r.outcome.practitioner_id)
             if r.outcome.practitioner_id
             else "",
-            "recorded_by": r.recorded_by,
-            "recorded_at": r.recorded_at.strftime("%Y-%m-%d %H:%M UTC"),
+            "Recorded by": r.recorded_by,
+            "Recorded at": r.recorded_at.strftime("%d %b %Y %H:%M UTC"),
         }
         for r in records
     ]
-    schema: dict[str, Any] = {"date": pl.Date}
-    schema |= dict.fromkeys(
-        (
-            "child",
-            "setting",
-            "outcome",
-            "asq3",
-            "consent_to_share",
-            "venue",
-            "practitioner",
-            "recorded_by",
-            "recorded_at",
-        ),
-        pl.String,
-    )
+    schema: dict[str, Any] = {"Date": pl.Date}
+    schema |= dict.fromkeys(OUTCOME_COLUMNS, pl.String)
     return pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)

@@ -180,7 +180,7 @@ def main() -> None:
         st.dataframe(
             past_reviews_frame(authority, reviews, recorded, in_file),
             hide_index=True,
-            column_config={"date": st.column_config.DateColumn("Date", format=tables.DATE_FORMAT)},
+            column_config={"Date": st.column_config.DateColumn(format=tables.DATE_FORMAT)},
         )
     st.header("Recorded in the dashboard")
     if not records:
@@ -189,7 +189,7 @@ def main() -> None:
         st.dataframe(
             outcomes_frame(authority, records),
             hide_index=True,
-            column_config={"date": st.column_config.DateColumn("Date", format=tables.DATE_FORMAT)},
+            column_config={"Date": st.column_config.DateColumn(format=tables.DATE_FORMAT)},
         )
     if can(identity, Action.EXPORT_OUTCOMES):
         st.download_button(

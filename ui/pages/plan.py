@@ -132,7 +132,7 @@ def controls(authority: Authority, identity: Identity, working: state.Working | 
             seed=int(seed),
             deterministic=bool(reproducible),
         )
-        columns = st.columns(3)
+        columns = st.columns([1, 1.5, 1])  # the re-plan's label is long: whole at 1280 px
         if columns[0].button(
             "Make a new plan",
             type="primary" if working is None else "secondary",
@@ -538,9 +538,16 @@ def appointments_tab(authority: Authority, plan: Plan, identity: Identity) -> No
         pin_an_appointment(authority, plan)
 
 
+PIN_NOTICE = "ir_pin_notice"
+"""Session key: what the last "Pin this review" did, said once after the page reruns (the
+button otherwise only swaps the child in the list, which reads as nothing happening)."""
+
+
 def pin_an_appointment(authority: Authority, plan: Plan) -> None:
     """Pin a child's current slot: the next re-plan keeps it."""
     current = state.pins()
+    if (notice := st.session_state.pop(PIN_NOTICE, None)) is not None:
+        st.success(md(notice), icon=":material/push_pin:")
     pinned = {p.child_id for p in current if p.kind == "appointment"}
     choices = {a.child_id: a for a in plan.appointments if a.child_id not in pinned}
     if not choices:
@@ -561,6 +568,11 @@ def pin_an_appointment(authority: Authority, plan: Plan) -> None:
             pin = Pin("appointment", setting_id=a.setting_id, child_id=a.child_id,
                       date=a.date, start=a.start)  # fmt: skip
             state.set_pins([*current, pin])
+            st.session_state[PIN_NOTICE] = (
+                f"Pinned {tables.child_name(authority, a.child_id)} on {a.date:%a %d %b} at "
+                f"{format_time(a.start)}: the next re-plan keeps it. "
+                f"{plural(len(current) + 1, 'pin')} in use (the Pins tab lists them)."
+            )
             st.rerun()
 
 

@@ -319,13 +319,14 @@ def downloads_for(identity: Identity, shown: Shown, plan: Plan, setting_id: str)
         help="Import into Outlook or Google Calendar: every review slot at this setting.",
     )
     columns[1].download_button(
-        "Everything for this setting (zip: feed, families' invitations, letters)",
+        "Everything for this setting (.zip)",
         calendar(lambda: setting_zip(authority, plan, setting_id), "bundle.zip"),
         file_name=f"{stem}.zip",
         mime=downloads.ZIP,
         icon=":material/folder_zip:",
         on_click="ignore",
         key="ir_setting_zip",
+        help="One zip: the calendar feed, every family's invitation and every letter.",
     )
     children = [a for a in plan.appointments if a.setting_id == setting_id]
     if not children:
