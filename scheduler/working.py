@@ -22,7 +22,9 @@ from scheduler.outcome_recording import MergedOutcomes, merged_authority, record
 from scheduler.pipeline import PlanOptions, PlanResult
 from scheduler.plan import Plan
 from scheduler.store.datasets import authority_files, content_hash
-from scheduler.store.records import VersionInfo
+from scheduler.store.db import Store
+from scheduler.store.records import PurgedData, StoredVersion, UnknownVersion, VersionInfo
+from scheduler.store.versions import load_plan
 
 
 def default_workers() -> int:
@@ -89,10 +91,13 @@ def latest_drafts(versions: Sequence[VersionInfo], data_hash: str) -> list[Versi
     )
 
 
-def result_from_stored(authority: Authority, plan: Plan) -> PlanResult:
+def result_from_stored(
+    authority: Authority, plan: Plan, *, previous: Plan | None = None
+) -> PlanResult:
     """A saved plan as a :class:`PlanResult`: the link stage's figures from its summary, the
-    independent check run again on its data (a twentieth of a second on the sample), the
-    hand-made rota's figures and the weights it was made with. A what-if can start from it
+    independent check run again on its data (a twentieth of a second on the sample) — against
+    ``previous`` for a re-plan, as ``scheduler check --previous`` does — the hand-made rota's
+    figures and the weights it was made with. A what-if can start from it
     (``make_plan(warm=...)``) exactly as from a plan made in the session."""
     summary = plan.summary
     per = summary.practitioners or {}
@@ -113,10 +118,23 @@ def result_from_stored(authority: Authority, plan: Plan) -> PlanResult:
     return PlanResult(
         plan=plan,
         links=links,
-        check=check_plan(authority, plan),
+        check=check_plan(authority, plan, previous=previous),
         baseline=summary.baseline,
         priorities=authority.config.priorities,
     )
+
+
+def result_of_version(store: Store, stored: StoredVersion) -> PlanResult:
+    """A stored version as a :class:`PlanResult`, checked as what it is: a re-plan against the
+    version it was re-planned from (a re-plan from today keeps bookings inside the notice
+    period, which checked alone would look like new ones), while retention keeps that one."""
+    previous = None
+    if stored.info.previous_version is not None:
+        try:
+            previous = load_plan(store, stored.info.previous_version)
+        except (UnknownVersion, PurgedData):
+            previous = None
+    return result_from_stored(stored.authority, stored.plan, previous=previous)
 
 
 @dataclass(frozen=True, slots=True)

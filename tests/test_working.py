@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import REVIEW_DAY, make_authority, make_outcome
+from builders import REVIEW_DAY, appointment_for, make_authority, make_config, make_outcome
+from builders import make_plan as make_test_plan
 
 from scheduler.generate import generate_authority
 from scheduler.pipeline import PlanOptions, make_plan
@@ -28,6 +29,7 @@ from scheduler.working import (
     opening_version,
     plan_options,
     result_from_stored,
+    result_of_version,
 )
 
 
@@ -162,3 +164,29 @@ def test_a_replan_from_today_is_found_again_by_its_data() -> None:
     assert data_hashes(data, []) == {dataset_hash(data)}
     draft = info(4, dataset_hash(todays.authority))
     assert opening_version([info(1, "other", published=True), draft], hashes) == draft
+
+
+def test_a_replan_from_today_is_checked_against_the_version_it_came_from(
+    store: repo.Store,
+) -> None:
+    """A booking inside the notice period kept by a re-plan from today is no new booking: the
+    version records what it was re-planned from, and opening it checks against that (checked
+    alone, the same plan would be told it broke the notice rule)."""
+    term = {"start": "2026-09-07", "end": "2026-09-18", "exclude": [], "bank_holidays": "none"}
+    before = make_authority(config=make_config(term=term))
+    booked = make_test_plan(before, [appointment_for(before, "C001", REVIEW_DAY)])
+    first = repo.save_plan(store, booked, before, actor="test")
+    today = make_authority(
+        config=make_config(
+            term={**term, "today": (REVIEW_DAY - timedelta(days=1)).isoformat()},
+            review={"notice_days": 7},
+        )
+    )
+    kept = make_test_plan(today, [appointment_for(today, "C001", REVIEW_DAY)])
+    second = repo.save_plan(store, kept, today, actor="test", previous_version=first.version)
+    assert second.previous_version == first.version and first.previous_version is None
+
+    stored = repo.open_version(store, second.version)
+    assert result_of_version(store, stored).check.ok
+    alone = result_from_stored(stored.authority, stored.plan)
+    assert not alone.check.ok and "notice" in " ".join(map(str, alone.check.violations))

@@ -38,7 +38,7 @@ from scheduler.store import repository as repo
 from scheduler.store.access import AccessDenied, Action, Identity, can
 from scheduler.store.records import VersionInfo
 from scheduler.wording import weight_label
-from scheduler.working import data_hashes, dataset_hash, opening_version, result_from_stored
+from scheduler.working import data_hashes, dataset_hash, opening_version, result_of_version
 from ui import auth, storage
 from ui.background import JobKind, SolveJob, start_solve
 
@@ -59,6 +59,7 @@ LAST_CHANGE = "ir_last_change"
 WHAT_IF = "ir_what_if"
 JOB = "ir_job"
 JOB_BEFORE = "ir_job_before"
+JOB_PREVIOUS_VERSION = "ir_job_previous_version"
 JOB_NOTE = "ir_job_note"
 JOB_PROBLEMS = "ir_job_problems"
 JOB_FAILED = "ir_job_failed"
@@ -206,9 +207,7 @@ def _open_stored() -> None:
 def open_version(version: int) -> Working:
     """Make stored ``version`` the working plan (its data and config, checked again)."""
     stored = repo.open_version(storage.store(), version)
-    working = Working(
-        stored.authority, result_from_stored(stored.authority, stored.plan), stored.info
-    )
+    working = Working(stored.authority, result_of_version(storage.store(), stored), stored.info)
     _set_working(working)
     st.session_state[LAST_CHANGE] = None
     return working
@@ -376,10 +375,18 @@ def start_job(
     if running is not None:
         running.request_stop()
     started = start_solve(data, options, kind=kind, pins=pins(), previous=previous, warm=warm)
+    before = compare_with or working()
+    # a re-plan's draft records the version it was re-planned from (checked against it later)
+    replanned_from = (
+        before.version
+        if previous is not None and before is not None and before.plan is previous
+        else None
+    )
     st.session_state.update(
         {
             JOB: started,
-            JOB_BEFORE: compare_with or working(),
+            JOB_BEFORE: before,
+            JOB_PREVIOUS_VERSION: replanned_from,
             JOB_NOTE: note,
             JOB_IDENTITY: identity,
             JOB_PROBLEMS: None,
@@ -433,7 +440,14 @@ def _save(data: Authority, outcome: PlanResult, note: str) -> Working:
     if not isinstance(identity, Identity):
         return Working(data, outcome, None)
     try:
-        info = storage.save_version(data, outcome.plan, identity, note=note)
+        previous_version = st.session_state.get(JOB_PREVIOUS_VERSION)
+        info = storage.save_version(
+            data,
+            outcome.plan,
+            identity,
+            note=note,
+            previous_version=previous_version if isinstance(previous_version, int) else None,
+        )
     except Exception as exc:  # the plan stays in the session; the page says it was not saved
         # the type only: a database error's text can quote the rows it was writing
         storage.log.error("saving the plan as a new version failed: %s", type(exc).__name__)

@@ -62,12 +62,25 @@ def actor(identity: Identity) -> str:
 
 
 def save_version(
-    authority: Authority, plan: Plan, identity: Identity, *, note: str
+    authority: Authority,
+    plan: Plan,
+    identity: Identity,
+    *,
+    note: str,
+    previous_version: int | None = None,
 ) -> repo.VersionInfo:
     """Save a plan the dashboard made as the store's next version (audited as generated),
-    numbered for the families as the CLI's ``--db`` is (:mod:`scheduler.store.saving`)."""
+    numbered for the families as the CLI's ``--db`` is (:mod:`scheduler.store.saving`);
+    ``previous_version``: the version it was re-planned from, when it was a re-plan."""
     require(identity, Action.GENERATE_PLAN)
-    return repo.save_for_families(store(), plan, authority, actor=actor(identity), note=note)
+    return repo.save_for_families(
+        store(),
+        plan,
+        authority,
+        actor=actor(identity),
+        note=note,
+        previous_version=previous_version,
+    )
 
 
 def published_stored() -> repo.StoredVersion | None:

@@ -160,6 +160,8 @@ class PlanVersion(Base):
     term_end: Mapped[date] = mapped_column(Date)
     purged_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     """Set when retention deleted the children's rows (appointments, unscheduled, sequences)."""
+    previous_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """The version this plan was re-planned from (its ``--previous``), when it was one."""
 
     links: Mapped[list[PlanLink]] = relationship(
         order_by="PlanLink.position", cascade="all, delete-orphan", passive_deletes=True

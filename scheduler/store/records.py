@@ -113,6 +113,8 @@ class VersionInfo:
     published: bool
     purged: bool
     kpis: dict[str, Any]
+    previous_version: int | None = None
+    """The version this plan was re-planned from, when it was a re-plan."""
 
 
 @dataclass(frozen=True)

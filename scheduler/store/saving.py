@@ -19,10 +19,17 @@ from scheduler.store.versions import open_published, save_plan
 
 
 def save_for_families(
-    store: Store, plan: Plan, authority: Authority, *, actor: str, note: str = ""
+    store: Store,
+    plan: Plan,
+    authority: Authority,
+    *,
+    actor: str,
+    note: str = "",
+    previous_version: int | None = None,
 ) -> VersionInfo:
     """Save ``plan`` (made from ``authority``) as the next version, numbered against the
-    published version (:func:`scheduler.export.ics.numbered`); audited as ``save_plan`` is."""
+    published version (:func:`scheduler.export.ics.numbered`); audited as ``save_plan`` is.
+    ``previous_version``: the version it was re-planned from, when it was a re-plan."""
     published = open_published(store)
     prepared = numbered(
         authority,
@@ -30,4 +37,6 @@ def save_for_families(
         published.plan if published is not None else None,
         last_received_authority=published.authority if published is not None else None,
     )
-    return save_plan(store, prepared, authority, actor=actor, note=note)
+    return save_plan(
+        store, prepared, authority, actor=actor, note=note, previous_version=previous_version
+    )

@@ -137,6 +137,7 @@ def _version_info(session: Session, row: PlanVersion, published_id: int | None) 
         published=row.id == published_id,
         purged=row.purged_at is not None,
         kpis=_kpis(row.summary),
+        previous_version=row.previous_version,
     )
 
 
@@ -154,9 +155,16 @@ def _weights_diff(session: Session, before_id: int, after: Config) -> dict[str, 
 
 
 def save_plan(
-    store: Store, plan: Plan, authority: Authority, *, actor: str, note: str = ""
+    store: Store,
+    plan: Plan,
+    authority: Authority,
+    *,
+    actor: str,
+    note: str = "",
+    previous_version: int | None = None,
 ) -> VersionInfo:
-    """Save ``plan`` (made from ``authority``) as the next version, in one transaction.
+    """Save ``plan`` (made from ``authority``) as the next version, in one transaction;
+    ``previous_version`` is the version it was re-planned from, when it was a re-plan.
 
     Also keeps the data and config it was made from, and audits ``plan_generated`` (plus
     ``dataset_saved`` for new data and ``weights_changed`` when the priorities differ from
@@ -184,6 +192,7 @@ def save_plan(
             summary=summary,
             term_name=authority.config.term.name[:200],
             term_end=authority.config.term.end,
+            previous_version=previous_version,
             **_plan_rows(plan),
         )
         session.add(version)

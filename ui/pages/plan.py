@@ -34,7 +34,7 @@ from scheduler.working import (
     default_replan_day,
     earliest_replan_day,
     plan_options,
-    result_from_stored,
+    result_of_version,
 )
 from ui import auth, state, storage
 from ui.components import charts, downloads, tables
@@ -241,7 +241,7 @@ def replan_from_today(
                 if published is None or published.info.version == working.version
                 else state.Working(
                     published.authority,
-                    result_from_stored(published.authority, published.plan),
+                    result_of_version(storage.store(), published),
                     published.info,
                 )
             )
