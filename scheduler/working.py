@@ -83,6 +83,24 @@ def opening_version(
     return max(mine, key=lambda v: v.version, default=None)
 
 
+def drafts_to_publish(
+    versions: Sequence[VersionInfo], *, older_too: bool = False
+) -> list[VersionInfo]:
+    """The versions a coordinator may publish, newest first: those saved after the published
+    one (a draft), or every unpublished one with ``older_too`` (going back to an older plan is
+    a deliberate choice, never the default). Versions whose children's data were deleted are
+    never offered."""
+    published = max((v.version for v in versions if v.published), default=0)
+    return sorted(
+        (
+            v
+            for v in versions
+            if not v.published and not v.purged and (older_too or v.version > published)
+        ),
+        key=lambda v: -v.version,
+    )
+
+
 def latest_drafts(versions: Sequence[VersionInfo], data_hash: str) -> list[VersionInfo]:
     """Versions of these data that are not published, newest first."""
     return sorted(

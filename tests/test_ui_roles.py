@@ -461,6 +461,16 @@ def test_a_coordinator_publishes_and_settings_see_the_new_version(world: World) 
     setting = run(signed_in(SETTING_ONE))
     assert "From the published plan, version 2." in [c.value for c in setting.caption]
 
+    # the older version 1 is not a draft any more: offered only when asked for
+    again = run(signed_in(COORDINATOR))
+    again.switch_page(PAGE_FILES["versions"])
+    run(again)
+    assert not [b for b in again.selectbox if b.key == "ir_publish_which"]
+    assert any("No draft saved after the published version" in c.value for c in again.caption)
+    again.checkbox(key="ir_publish_older").check()
+    run(again)
+    assert again.selectbox(key="ir_publish_which").value == 1
+
 
 def test_publishing_can_be_called_off(world: World) -> None:
     """ "Not now" publishes nothing."""

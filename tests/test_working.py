@@ -24,6 +24,7 @@ from scheduler.working import (
     dataset_hash,
     default_replan_day,
     default_workers,
+    drafts_to_publish,
     earliest_replan_day,
     latest_drafts,
     opening_version,
@@ -190,3 +191,17 @@ def test_a_replan_from_today_is_checked_against_the_version_it_came_from(
     assert result_of_version(store, stored).check.ok
     alone = result_from_stored(stored.authority, stored.plan)
     assert not alone.check.ok and "notice" in " ".join(map(str, alone.check.violations))
+
+
+def test_drafts_to_publish_are_those_saved_after_the_published_one() -> None:
+    """Older unpublished versions are offered only when asked for; deleted ones never."""
+    versions = [
+        info(1, "d"),
+        info(2, "d", published=True),
+        info(3, "d"),
+        info(4, "d", purged=True),
+        info(5, "e"),
+    ]
+    assert [v.version for v in drafts_to_publish(versions)] == [5, 3]
+    assert [v.version for v in drafts_to_publish(versions, older_too=True)] == [5, 3, 1]
+    assert [v.version for v in drafts_to_publish(versions[:1])] == [1]  # nothing published

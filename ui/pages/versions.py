@@ -20,6 +20,7 @@ from scheduler.store.compare import PlanComparison, audience
 from scheduler.store.records import AuditAction, PurgedData, StoredVersion, VersionInfo
 from scheduler.summary import PlanSummary
 from scheduler.wording import count, of, plural, status
+from scheduler.working import drafts_to_publish
 from ui import auth, state, storage
 from ui.components import tables
 from ui.components.kpis import plan_kpis, show_kpis
@@ -121,9 +122,20 @@ def show_comparison(comparison: PlanComparison, newer: StoredVersion | None) -> 
 def publish_section(identity: Identity, versions: list[VersionInfo]) -> None:
     """Choose a draft, see what publishing it changes for whom, confirm once."""
     st.header("Publish a draft")
-    drafts = [v for v in versions if not v.published and not v.purged]
+    published = next((v for v in versions if v.published), None)
+    older_too = published is not None and st.checkbox(
+        f"Also offer versions older than the published version {published.version}",
+        key="ir_publish_older",
+        help="To go back to an earlier plan. Drafts saved after the published one are offered "
+        "by default.",
+    )
+    drafts = drafts_to_publish(versions, older_too=older_too)
     if not drafts:
-        st.caption("Every version is published or deleted: make a plan on the Plan page first.")
+        st.caption(
+            "No draft saved after the published version: make a plan on the Plan page first."
+            if published is not None
+            else "Every version is deleted: make a plan on the Plan page first."
+        )
         return
     working = state.working() if can(identity, Action.VIEW_ALL_SETTINGS) else None
     numbers = [v.version for v in drafts]
@@ -140,7 +152,6 @@ def publish_section(identity: Identity, versions: list[VersionInfo]) -> None:
     if chosen is None:
         return
     info = by_number[int(chosen)]
-    published = next((v for v in versions if v.published), None)
     try:
         draft = opened(info.version)
     except PurgedData:
