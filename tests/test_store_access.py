@@ -104,6 +104,7 @@ def test_a_coordinator_may_do_everything() -> None:
         (Action.VIEW_REPORT, True),
         (Action.EXPORT_OUTCOMES, True),
         (Action.RECORD_OUTCOMES, False),  # coordinators and settings record what happened
+        (Action.VIEW_RAW_DATA, False),  # the uploaded tables: the coordinators who keep them
     ],
 )
 def test_a_service_lead_sets_priorities_pins_replans_and_reads(
@@ -139,7 +140,13 @@ def test_nobody_may_do_anything() -> None:
 def test_the_policy_covers_every_role() -> None:
     """Each role has an entry, and only the coordinator manages people, tokens and retention."""
     assert set(PERMISSIONS) == set(Role)
-    for action in (Action.MANAGE_IDENTITIES, Action.MANAGE_FEED_TOKENS, Action.PURGE_DATA):
+    only_coordinators = (
+        Action.MANAGE_IDENTITIES,
+        Action.MANAGE_FEED_TOKENS,
+        Action.PURGE_DATA,
+        Action.VIEW_RAW_DATA,
+    )
+    for action in only_coordinators:
         assert [r for r in Role if action in PERMISSIONS[r]] == [Role.COORDINATOR]
 
 

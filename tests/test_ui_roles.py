@@ -427,6 +427,8 @@ def test_a_service_lead_reads_all_but_cannot_publish_upload_or_manage(world: Wor
     at = run(signed_in(LEAD))
     assert at.title[0].value == "Data"
     assert not at.file_uploader  # coordinators upload
+    assert "Look at the data" not in [e.label for e in at.expander]  # nor every child's record
+    assert "Look at the data" in [e.label for e in run(signed_in(COORDINATOR)).expander]
     at.switch_page(PAGE_FILES["versions"])
     run(at)
     assert at.title[0].value == "Versions"

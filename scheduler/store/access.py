@@ -34,7 +34,10 @@ class Action(StrEnum):
     """Everything a page or download may need permission for."""
 
     VIEW_ALL_SETTINGS = "view_all_settings"
-    """See every setting's rows: the plan, links, capacity, the data page."""
+    """See every setting's rows: the plan, links, capacity, the data page's counts."""
+    VIEW_RAW_DATA = "view_raw_data"
+    """The uploaded tables themselves (every child's name, date of birth, needs and parents'
+    contacts): the coordinators who keep the data, nobody else (least privilege)."""
     VIEW_SETTING = "view_setting"
     """The setting page: slots of the settings :func:`visible_settings` allows."""
     VIEW_VERSIONS = "view_versions"

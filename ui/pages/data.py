@@ -67,13 +67,14 @@ if authority is not None and source is not None:
     if state.warnings():
         with st.expander(f"{len(state.warnings())} note(s) about the files (nothing to fix)"):
             st.dataframe(problems_frame(state.warnings()), hide_index=True, alt="Notes on the data")
-    with st.expander("Look at the data"):
-        frames = authority_frames(authority)
-        tabs = st.tabs([name.replace("_", " ").capitalize() for name in frames])
-        for tab, (name, frame) in zip(tabs, frames.items(), strict=True):
-            with tab:
-                st.caption(f"{frame.height:,} rows")
-                st.dataframe(frame, hide_index=True, alt=f"The {name} table")
+    if can(identity, Action.VIEW_RAW_DATA):
+        with st.expander("Look at the data"):
+            frames = authority_frames(authority)
+            tabs = st.tabs([name.replace("_", " ").capitalize() for name in frames])
+            for tab, (name, frame) in zip(tabs, frames.items(), strict=True):
+                with tab:
+                    st.caption(f"{frame.height:,} rows")
+                    st.dataframe(frame, hide_index=True, alt=f"The {name} table")
     st.page_link(
         "ui/pages/plan.py",
         label="Next: the plan" if state.working() is not None else "Next: make the plan",
