@@ -78,22 +78,22 @@ def plan_kpis(
 
     cards = [
         Kpi(
-            f"Children booked, of {count(due)} due",
-            f"{count(scheduled)} ({share(scheduled, due)})",
+            "Children booked",
+            f"{count(scheduled)} of {count(due)} ({share(scheduled, due)})",
             change(reference.scheduled if reference else None, scheduled),
             f"{count(scheduled)} of the {count(due)} children due this term have a review "
             "booked in this plan.",
         ),
         Kpi(
-            f"Funded two-year-olds booked, of {count(funded_due)}",
-            f"{count(funded)} ({share(funded, funded_due)})",
+            "Funded two-year-olds booked",
+            f"{count(funded)} of {count(funded_due)} ({share(funded, funded_due)})",
             change(reference.funded_two_scheduled if reference else None, funded),
             f"{count(funded)} of the {count(funded_due)} children with a funded two-year-old "
             "place have a review booked.",
         ),
         Kpi(
-            f"Past 30 months, booked, of {count(overdue_due)}",
-            f"{count(overdue)} ({share(overdue, overdue_due)})",
+            "Past 30 months, booked",
+            f"{count(overdue)} of {count(overdue_due)} ({share(overdue, overdue_due)})",
             change(reference.overdue_scheduled if reference else None, overdue),
             "Children already past 30 months when the term starts who still get a review "
             "before 36 months.",
