@@ -87,6 +87,11 @@ def same_links_weights(old: Priorities | None, new: Priorities) -> bool:
     return old is not None and all(getattr(old, w) == getattr(new, w) for w in LINK_WEIGHTS)
 
 
+MIN_SOLVE_SHARE = 0.25
+"""However much loading, writing or saving take, the plan itself gets at least this share of
+the time limit the user set (a plan with no time to solve is no plan)."""
+
+
 LINK_SHARE = 0.4
 """At most this share of the time limit goes to the links, whatever ``link_time_limit`` says:
 the reviews need the rest."""

@@ -31,6 +31,7 @@ from scheduler.working import (
     plan_options,
     result_from_stored,
     result_of_version,
+    save_seconds,
 )
 
 
@@ -205,3 +206,14 @@ def test_drafts_to_publish_are_those_saved_after_the_published_one() -> None:
     assert [v.version for v in drafts_to_publish(versions)] == [5, 3]
     assert [v.version for v in drafts_to_publish(versions, older_too=True)] == [5, 3, 1]
     assert [v.version for v in drafts_to_publish(versions[:1])] == [1]  # nothing published
+
+
+def test_a_plan_to_be_saved_keeps_back_what_saving_takes() -> None:
+    """The user's limit runs from the click to the saved version: a plan to be saved gets the
+    limit less what saving takes (never under a quarter of it); a what-if (not saved) and a
+    deterministic plan (CP-SAT's work, not seconds) get the limit as set."""
+    assert plan_options(10).time_limit == 10
+    assert plan_options(10, saved_for=1500).time_limit == pytest.approx(10 - save_seconds(1500))
+    assert save_seconds(6000) > save_seconds(1500) > 0
+    assert plan_options(2, saved_for=6000).time_limit == pytest.approx(0.5)
+    assert plan_options(10, saved_for=1500, deterministic=True).time_limit == 10

@@ -17,7 +17,7 @@ from scheduler.export.plan_folder import estimated_write_seconds, write_plan_fol
 from scheduler.io.load import load_authority
 from scheduler.io.pins import read_pins
 from scheduler.pins import conflicting_pins
-from scheduler.pipeline import PlanOptions, PlanResult, make_plan
+from scheduler.pipeline import MIN_SOLVE_SHARE, PlanOptions, PlanResult, make_plan
 from scheduler.plan import Pin, Plan
 from scheduler.scheduling.solve import Progress, ProgressCallback
 
@@ -84,11 +84,6 @@ def _progress_printer(quiet: bool) -> ProgressCallback:
             print(f"  {p.stage} ({p.elapsed:.1f}s)", file=sys.stderr, flush=True)
 
     return show
-
-
-MIN_SOLVE_SHARE = 0.25
-"""However much loading and writing take, the plan itself gets at least this share of the
-time limit (a plan with no time to solve is no plan); the command then says it will overrun."""
 
 
 @dataclass(frozen=True, slots=True)

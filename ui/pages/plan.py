@@ -131,6 +131,7 @@ def controls(authority: Authority, identity: Identity, working: state.Working | 
             link_time_limit=float(link_limit),
             seed=int(seed),
             deterministic=bool(reproducible),
+            saved_for=len(authority.children),
         )
         columns = st.columns([1, 1.5, 1])  # the re-plan's label is long: whole at 1280 px
         if columns[0].button(
@@ -160,6 +161,7 @@ def controls(authority: Authority, identity: Identity, working: state.Working | 
                 seed=int(seed),
                 deterministic=bool(reproducible),
                 relink=bool(relink),
+                saved_for=len(authority.children),
             )
             state.start_job(
                 "replan",
@@ -248,7 +250,7 @@ def replan_from_today(
             state.start_job(
                 "today",
                 todays.authority,
-                plan_options(time_limit),
+                plan_options(time_limit, saved_for=len(todays.authority.children)),
                 previous=start,
                 note=f"re-plan from {day:%d %b %Y}"
                 + (f" (from version {published.info.version})" if published else ""),
