@@ -35,10 +35,9 @@ from typing import Literal
 
 from scheduler.availability import Availability
 from scheduler.calendar import age_months
-from scheduler.config import ReviewModel
 from scheduler.domain import Authority, Child, format_time
 from scheduler.outcomes import Standing
-from scheduler.plan import LOCATION_OF_MODEL, Appointment, Location, Plan
+from scheduler.plan import LOCATION_OF_MODEL, Appointment, Plan
 from scheduler.priority import SCALE
 from scheduler.scheduling.problem import ChildJob, GroupProblem, build_problem, with_pins
 from scheduler.scheduling.rota import Rota, Slot
@@ -625,14 +624,3 @@ def not_brought_since(authority: Authority, since: date) -> list[str]:
     return sorted(
         {o.child_id for o in authority.outcomes if o.outcome in kinds and o.date >= since}
     )
-
-
-def model_label(model: ReviewModel) -> str:
-    """How a kind of review is named to a coordinator."""
-    return {"joint": "joint review at the setting", "separate": "clinic", "home": "home visit"}[
-        model
-    ]
-
-
-def location_label(location: Location) -> str:
-    return {"setting": "setting", "clinic": "clinic", "home": "home"}[location]

@@ -165,6 +165,7 @@ def test_render_says_the_see_by_date_each_slot_and_its_cost() -> None:
     assert lines[0] == "C001: see by Sun 13 Sep 2026 (30 months)"
     assert lines[1] == "  no free slot; these need someone else to move:"
     assert lines[2].startswith("  1. Tue 08 Sep 2026 10:00")
+    assert "Joint review at the setting with P001" in lines[2]  # scheduler.wording's words
     assert "3.50 points, 5 days before see-by" in lines[2]
     assert "C002 moves from Tue 08 Sep 10:00 to Wed 09 Sep 11:00 (frees the 10:00 slot)" in lines[2]
     assert all(authority.children["C001"].name not in line for line in lines)

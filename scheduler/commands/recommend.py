@@ -26,9 +26,9 @@ from scheduler.recommend import (
     DEFAULT_TOP,
     Recommendations,
     SlotFinder,
-    model_label,
     not_brought_since,
 )
+from scheduler.wording import review_kind
 
 EXIT_CHECK_FAILED = 1
 
@@ -94,7 +94,7 @@ def render(answer: Recommendations) -> list[str]:
         )
         lines.append(
             f"  {r.rank}. {a.date:%a %d %b %Y} {format_time(a.start)}–{format_time(a.end)}  "
-            f"{model_label(a.model)} with {a.practitioner_id}  {r.points:.2f} points, {window}; "
+            f"{review_kind(a.model)} with {a.practitioner_id}  {r.points:.2f} points, {window}; "
             f"{r.cost}"
         )
     return lines
