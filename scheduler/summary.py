@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 class SummaryError(ValueError):
@@ -100,6 +101,23 @@ def _fields_of(key: str, value: Any, names: tuple[str, ...]) -> Mapping[str, Any
     return document
 
 
+_BY_TYPE: dict[str, Callable[[str, Any], Any]] = {
+    "int": _int,
+    "float": _number,
+    "float | None": _maybe_number,
+    "str": _text,
+}
+"""How a nested record's field is read, by the type it declares."""
+
+
+def _record(cls: type[R], key: str, value: Any) -> R:
+    """A nested record of exactly its fields, each read as its declared type says."""
+    d = _fields_of(key, value, _names(cls))
+    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+    read = {f.name: _BY_TYPE[str(f.type)](f"{key}.{f.name}", d[f.name]) for f in fields}
+    return cls(**read)
+
+
 # --------------------------------------------------------------------------- nested records
 
 
@@ -116,14 +134,7 @@ class PractitionerUse:
 
     @classmethod
     def from_document(cls, key: str, value: Any) -> PractitionerUse:
-        d = _fields_of(key, value, _names(cls))
-        return cls(
-            reviews=_int(f"{key}.reviews", d["reviews"]),
-            review_minutes=_int(f"{key}.review_minutes", d["review_minutes"]),
-            capacity_minutes=_int(f"{key}.capacity_minutes", d["capacity_minutes"]),
-            link_load_minutes=_int(f"{key}.link_load_minutes", d["link_load_minutes"]),
-            utilisation=_number(f"{key}.utilisation", d["utilisation"]),
-        )
+        return _record(cls, key, value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,14 +150,7 @@ class LinkStage:
 
     @classmethod
     def from_document(cls, key: str, value: Any) -> LinkStage:
-        d = _fields_of(key, value, _names(cls))
-        return cls(
-            status=_text(f"{key}.status", d["status"]),
-            objective=_number(f"{key}.objective", d["objective"]),
-            best_bound=_number(f"{key}.best_bound", d["best_bound"]),
-            gap=_maybe_number(f"{key}.gap", d["gap"]),
-            seconds=_number(f"{key}.seconds", d["seconds"]),
-        )
+        return _record(cls, key, value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,14 +166,7 @@ class Baseline:
 
     @classmethod
     def from_document(cls, key: str, value: Any) -> Baseline:
-        d = _fields_of(key, value, _names(cls))
-        return cls(
-            scheduled=_int(f"{key}.scheduled", d["scheduled"]),
-            funded_two_scheduled=_int(f"{key}.funded_two_scheduled", d["funded_two_scheduled"]),
-            overdue_scheduled=_int(f"{key}.overdue_scheduled", d["overdue_scheduled"]),
-            priority_coverage=_number(f"{key}.priority_coverage", d["priority_coverage"]),
-            objective=_number(f"{key}.objective", d["objective"]),
-        )
+        return _record(cls, key, value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,8 +208,7 @@ class BookingNote:
 
     @classmethod
     def from_document(cls, key: str, value: Any) -> BookingNote:
-        d = _fields_of(key, value, _names(cls))
-        return cls(**{n: _text(f"{key}.{n}", d[n]) for n in _names(cls)})
+        return _record(cls, key, value)
 
 
 def _names(cls: type) -> tuple[str, ...]:
