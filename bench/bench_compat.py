@@ -10,12 +10,8 @@ from __future__ import annotations
 import json
 import sys
 import time
-from typing import Any
 
-
-def _document(summary: Any) -> dict[str, Any]:
-    """summary.json's figures, from a typed summary or (older versions) the dict itself."""
-    return summary.as_document() if hasattr(summary, "as_document") else dict(summary)
+from compat import summary_document
 
 
 def run(size: str, seed: int, limit: float) -> dict[str, object]:
@@ -27,7 +23,7 @@ def run(size: str, seed: int, limit: float) -> dict[str, object]:
     result = make_plan(
         authority, PlanOptions(time_limit=limit, link_time_limit=5, workers=2, seed=seed)
     )
-    s = _document(result.plan.summary)
+    s = summary_document(result.plan.summary)
     existing = [
         link
         for link in result.plan.links

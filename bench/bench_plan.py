@@ -21,14 +21,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+
+from compat import summary_document
 
 LIMITS = {"small": 20.0, "medium": 30.0, "large": 45.0, "xlarge": 240.0}
-
-
-def _document(summary: Any) -> dict[str, Any]:
-    """summary.json's figures, from a typed summary or (older versions) the dict itself."""
-    return summary.as_document() if hasattr(summary, "as_document") else dict(summary)
 
 
 def run_one(
@@ -47,7 +43,7 @@ def run_one(
         authority, PlanOptions(time_limit=time_limit, link_time_limit=5, workers=workers, seed=seed)
     )
     seconds = time.perf_counter() - began
-    s = _document(result.plan.summary)
+    s = summary_document(result.plan.summary)
     b = s["baseline"]
     existing = [
         link

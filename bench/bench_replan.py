@@ -22,7 +22,9 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
+
+from compat import summary_document
 
 SHARES = (
     ("was_not_brought", 0.10),
@@ -30,11 +32,6 @@ SHARES = (
     ("cancelled_by_service", 0.02),
     ("declined", 0.01),
 )
-
-
-def _document(summary: Any) -> dict[str, Any]:
-    """summary.json's figures, from a typed summary or (older versions) the dict itself."""
-    return summary.as_document() if hasattr(summary, "as_document") else dict(summary)
 
 
 def one_run(size: str, seed: int, time_limit: float) -> dict[str, object]:
@@ -71,7 +68,7 @@ def one_run(size: str, seed: int, time_limit: float) -> dict[str, object]:
     moved = sum(1 for a in unaffected if new.get(a.child_id) != a)
     rebooked = sum(1 for c in did_not_happen if c in new and new[c].date >= today)
     report = check_plan(later, result.plan, previous=first)
-    s = _document(result.plan.summary)
+    s = summary_document(result.plan.summary)
     return {
         "size": size,
         "seed": seed,

@@ -27,13 +27,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from compat import summary_document
+
 CHANGES = ("funded_two+1", "urgency+1", "travel+1")
 """``travel`` prices links too: its what-if chooses links afresh."""
-
-
-def _document(summary: Any) -> dict[str, Any]:
-    """summary.json's figures, from a typed summary or (older versions) the dict itself."""
-    return summary.as_document() if hasattr(summary, "as_document") else dict(summary)
 
 
 def _weights(authority: Any, change: str) -> Any:
@@ -72,7 +69,7 @@ def measure(data: str, runs: int, limits: list[float], base_limit: float) -> lis
                     except TypeError:  # a version without what-ifs from a plan
                         continue
                     seconds = time.perf_counter() - began
-                    s = _document(result.plan.summary)
+                    s = summary_document(result.plan.summary)
                     after = _slots(result.plan)
                     moved = sum(
                         1 for c in before.keys() | after.keys() if before.get(c) != after.get(c)
