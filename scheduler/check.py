@@ -720,7 +720,9 @@ def notice_given(f: Facts) -> Iterator[Finding]:
 
 def history_kept(f: Facts) -> Iterator[Finding]:
     """With ``today`` set: the previous plan's appointments before today are kept unchanged unless
-    an outcome on that date says the review did not happen; nothing else is before today."""
+    an outcome on that date says the review did not happen; nothing else is before today; and a
+    review today that an outcome says did not happen is not kept in its slot (the child is
+    booked afresh after the notice period)."""
     if f.today is None:
         return
     today = f.today
@@ -750,6 +752,14 @@ def history_kept(f: Facts) -> Iterator[Finding]:
                 a.child_id,
                 f"the review on {a.date} is history (before today, {today}) but was changed: "
                 f"{', '.join(changed)}",
+            )
+    for a in f.planned:
+        if a.date == today and (outcome := f.did_not_happen(a)) is not None:
+            yield (
+                a.child_id,
+                f"booked today ({today}) at {format_time(a.start)}, but the review booked that "
+                f"day did not happen ({outcome.outcome}): the child is booked afresh after the "
+                "notice period",
             )
     for key, old in f.history_expected.items():
         if key not in before:
@@ -1130,7 +1140,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "history_kept",
         "with today set, earlier reviews are kept unchanged unless they did not happen; "
-        "nothing else is before today",
+        "nothing else is before today; a review today that did not happen is not kept",
         history_kept,
     ),
     Rule(

@@ -552,6 +552,18 @@ def case_history_that_did_not_happen(broken: bool) -> World:
     return a, make_plan(a, [new]), old, ()
 
 
+def case_not_brought_today(broken: bool) -> World:
+    """Not brought this morning (8 Sep, today): the slot is not kept; the child is booked
+    afresh after the notice period."""
+    a = make_authority(
+        config=make_config(term={"today": REVIEW_DAY.isoformat()}),
+        outcomes=[make_outcome("C001", REVIEW_DAY, "was_not_brought")],
+    )
+    old = make_plan(a, [appointment_for(a)])
+    new = appointment_for(a) if broken else appointment_for(a, "C001", MON_28)
+    return a, make_plan(a, [new]), old, ()
+
+
 def case_before_today_without_history(broken: bool) -> World:
     """Nothing but history is dated before today."""
     a = make_authority(config=TODAY_21)
@@ -1088,6 +1100,7 @@ CASES = [
     pytest.param("history_kept", case_history_dropped, (), id="dropped"),
     pytest.param("history_kept", case_history_changed, (), id="changed"),
     pytest.param("history_kept", case_history_that_did_not_happen, (), id="did-not-happen"),
+    pytest.param("history_kept", case_not_brought_today, (), id="not-brought-today"),
     pytest.param("history_kept", case_before_today_without_history, (), id="not-history"),
     # setting_open
     pytest.param(
