@@ -30,6 +30,7 @@ from scheduler.pins import PinDecision, check_link_pins, check_pin_ids, link_pin
 from scheduler.plan import LOCATION_OF_MODEL, Appointment, Pin, Plan
 from scheduler.priority import SCALE
 from scheduler.scheduling.bounds import AnyLinksBound, any_links_bound
+from scheduler.scheduling.model import reweighting_bound
 from scheduler.scheduling.problem import (
     GroupProblem,
     build_problem,
@@ -38,6 +39,7 @@ from scheduler.scheduling.problem import (
 )
 from scheduler.scheduling.rota import Rota, hand_greedy
 from scheduler.scheduling.solve import (
+    PieceBound,
     PieceOutcome,
     PiecePool,
     Progress,
@@ -75,6 +77,9 @@ class PlanResult:
     """The hand-made rota's figures (``summary.baseline``), when known."""
     priorities: Priorities | None = None
     """The weights the plan was made with (a what-if from it reuses what they left alone)."""
+    piece_bounds: tuple[PieceBound, ...] = ()
+    """Each stage-2 piece with its proven bound: a what-if from this plan starts its pieces'
+    bounds from them. Empty for a plan read back from files."""
 
 
 LINK_WEIGHTS = ("continuity", "travel", "balance")
@@ -217,6 +222,7 @@ def make_plan(
         progress=progress,
         stop=stop,
         pieces=pieces,
+        earlier=warm.piece_bounds if warm is not None else (),
     )
     unhonoured += solved.unhonoured
 
@@ -295,6 +301,10 @@ def make_plan(
         check=report,
         baseline=summary.baseline,
         priorities=config.priorities,
+        piece_bounds=tuple(
+            PieceBound(piece, outcome.bound)
+            for piece, outcome in zip(solved.pieces, solved.outcomes, strict=True)
+        ),
     )
 
 
@@ -359,6 +369,7 @@ class Booked:
     problem: GroupProblem
     rota: Rota
     hand: Rota
+    pieces: list[GroupProblem]
     outcomes: list[PieceOutcome]
     unhonoured: list[PinDecision]
     previous: dict[str, Appointment]
@@ -379,9 +390,10 @@ def _book(
     progress: ProgressCallback | None,
     stop: threading.Event | None,
     pieces: PiecePool | None = None,
+    earlier: Sequence[PieceBound] = (),
 ) -> Booked:
     """Stage 2: the options under these links, the appointment pins that hold, the pieces
-    solved and merged."""
+    solved and merged. ``earlier`` pieces (a what-if's plan) bound the same pieces now."""
     link_of = {link.setting_id: link.practitioner_id for link in links.links}
     previous = slots_to_keep(start_from, availability)
     problem = build_problem(
@@ -401,8 +413,9 @@ def _book(
         history={a.child_id: a.date for a in work.history},
     )
     problem = with_pins(problem, decisions.accepted)
+    parts = problem.pieces()
     outcomes = solve_pieces(
-        problem.pieces(),
+        parts,
         time_limit=seconds,
         workers=options.workers,
         seed=options.seed,
@@ -411,16 +424,33 @@ def _book(
         points_per_unit=SCALE,
         deterministic=options.deterministic,
         pool=pieces,
+        known_bounds=_known_bounds(parts, earlier),
     )
     return Booked(
         problem=problem,
         rota=merge(problem, outcomes),
         hand=hand_greedy(problem),
+        pieces=parts,
         outcomes=outcomes,
         unhonoured=decisions.unhonoured,
         previous=previous,
         stability=stability,
     )
+
+
+def _known_bounds(parts: list[GroupProblem], earlier: Sequence[PieceBound]) -> list[int | None]:
+    """Each piece's bound carried over from the same practitioner's piece of an earlier plan
+    with other weights, where the two have the same model."""
+    by_practitioner = {
+        e.problem.practitioners[0].practitioner_id: e for e in earlier if e.problem.practitioners
+    }
+    known: list[int | None] = []
+    for part in parts:
+        before = by_practitioner.get(part.practitioners[0].practitioner_id)
+        known.append(
+            None if before is None else reweighting_bound(before.problem, before.bound, part)
+        )
+    return known
 
 
 @dataclass(frozen=True)

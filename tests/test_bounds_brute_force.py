@@ -9,6 +9,7 @@ enumerated (tests/brute_force.py), and the planner's figures must be what they c
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from brute_force import best_plan, every_links
@@ -64,6 +65,48 @@ def test_figures_are_true_against_every_plan(authority: Authority) -> None:
     over_any = [best_plan(authority, other, children) for other in every_links(authority)]
     assert max(b.objective for b in over_any) <= round(summary.best_bound_any_links * SCALE)
     assert max(b.children for b in over_any) <= summary.children_bound_any_links
+
+
+CHILD_WEIGHTS = ("funded_two", "urgency", "send", "earlier_in_window", "looked_after", "own_model")
+"""Weights that price children only: a what-if changing one keeps the plan's links."""
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    authority=tiny(),
+    weight=st.sampled_from(CHILD_WEIGHTS),
+    value=st.sampled_from([0.0, 0.5, 6.0, 20.0]),
+)
+def test_a_what_if_s_figures_are_true_against_every_plan(
+    authority: Authority, weight: str, value: float
+) -> None:
+    """A weight change from a plan (``warm``) carries the plan's bounds over to the new
+    weights (issue 21): objective <= the best plan under the new weights <= its bound, and
+    OPTIMAL only when it is that best, even for pieces proven without a search."""
+    options = PlanOptions(time_limit=5, link_time_limit=1, workers=1)
+    base = make_plan(authority, options)
+    priorities = authority.config.priorities.model_copy(update={weight: value})
+    changed = replace(
+        authority, config=authority.config.model_copy(update={"priorities": priorities})
+    )
+    result = make_plan(changed, options, warm=base)
+    assert result.check.ok, result.check.violations
+    assert result.plan.links == base.plan.links
+    summary = result.plan.summary
+    availability = Availability(changed)
+    children = [c for c in availability.due if availability.standing(c) is Standing.OPEN]
+    links = {link.setting_id: link.practitioner_id for link in result.plan.links}
+
+    objective = round(summary.objective * SCALE)
+    bound = round(summary.best_bound * SCALE)
+    best = best_plan(changed, links, children)
+    assert objective <= best.objective <= bound, (objective, best.objective, bound)
+    if summary.status == "OPTIMAL":
+        assert objective == best.objective
 
 
 def test_the_issue_s_siblings_are_both_seen_from_the_csv_interface(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -24,6 +24,7 @@ from scheduler.scheduling.solve import (
     merge,
     solve_piece,
     solve_pieces,
+    tightened,
 )
 
 
@@ -297,3 +298,48 @@ def test_kept_models_are_bounded_by_their_variables() -> None:
     assert cache.hits == 0, "the first piece's model went to make room for the second's"
     cache.model_for(second)
     assert cache.hits == 1
+
+
+# --------------------------------------------------------------------------- known bounds
+
+
+def test_a_known_bound_below_the_pieces_own_is_kept_and_can_prove_it_best() -> None:
+    """A bound proven elsewhere (a what-if's plan) replaces a looser one; the piece is then
+    OPTIMAL if its rota reaches it, and a looser known bound changes nothing."""
+    outcome = PieceOutcome("P001", {}, objective=900, bound=1200, status="FEASIBLE", seconds=1)
+    assert tightened(outcome, None) is outcome
+    assert tightened(outcome, 1500) is outcome
+    assert tightened(outcome, 1000) == replace(outcome, bound=1000)
+    assert tightened(outcome, 900) == replace(outcome, bound=900, status="OPTIMAL")
+
+
+def test_a_piece_whose_warm_start_reaches_its_known_bound_is_not_searched(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What-if pieces whose old slots are still provably best skip CP-SAT, leaving its time to
+    the others; a piece whose warm start falls short of its known bound is searched."""
+    searched: list[int] = []
+    real = solve.solve_day_model
+
+    def recording(m: object, **kwargs: object) -> object:
+        searched.append(len(m.problem.children))  # type: ignore[attr-defined]
+        return real(m, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(solve, "solve_day_model", recording)
+    easy = group_problem(job("C001"))
+    short = group_problem(  # the greedy rota (one child) falls short of the counting bound
+        job("C002", option((0,), values=(1000,))),
+        job(
+            "C003",
+            option((0,), values=(1000,), place="setting:S002", window=(hm("09:00"), hm("10:00"))),
+        ),
+        job("C004", option((0,), values=(1000,), window=(hm("09:00"), hm("10:00")))),
+    )
+    warm = [priority_greedy(p).objective() for p in (easy, short)]
+    assert warm[1] < capacity_bound(short)
+    outcomes = solve_pieces(
+        [easy, short], time_limit=2, workers=1, known_bounds=[warm[0], warm[1] + 1]
+    )
+    assert searched == [3]
+    assert outcomes[0].status == "OPTIMAL" and outcomes[0].bound == warm[0]
+    assert outcomes[1].bound <= warm[1] + 1

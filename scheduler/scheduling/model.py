@@ -130,14 +130,20 @@ def time_fits_the_day(m: DayModel) -> None:
         )
 
 
+def review_worth(problem: GroupProblem, child: ChildJob, index: int, day: int) -> int:
+    """What seeing ``child`` in option ``index`` on ``day`` adds to the objective: its value
+    (priority + in-window/early bonus + own kind of review), + stability in a re-plan."""
+    value = child.options[index].value_on(day)
+    if child.previous is not None and child.previous[:2] == (index, day):
+        value += problem.stability_bonus
+    return value
+
+
 def coverage_gain(m: DayModel) -> None:
-    """Objective: the value of each review in its slot (priority + in-window/early bonus +
-    own kind of review, + stability in a re-plan)."""
-    for child, index, option, day in m.options():
-        value = option.value_on(day)
-        if child.previous is not None and child.previous[:2] == (index, day):
-            value += m.problem.stability_bonus
-        m.gains.append((value, m.see[(child.child_id, index, day)]))
+    """Objective: the worth of each review in its slot."""
+    for child, index, _option, day in m.options():
+        worth = review_worth(m.problem, child, index, day)
+        m.gains.append((worth, m.see[(child.child_id, index, day)]))
 
 
 def visit_cost(m: DayModel) -> None:
@@ -241,6 +247,35 @@ def reweighted(m: DayModel, problem: GroupProblem) -> DayModel:
     m.model.clear_hints()  # type: ignore[no-untyped-call]
     _set_objective(m)
     return m
+
+
+def reweighting_bound(old: GroupProblem, old_bound: int, new: GroupProblem) -> int | None:
+    """A bound of ``new`` from a proven bound of ``old``, the same model with other weights
+    (a what-if); ``None`` when their models differ.
+
+    Both maximise over the same solutions, so best(new) <= best(old) + best(new - old), and
+    the second term is at most what each child could gain in their best slot, plus what each
+    visit's cost falls by, plus what a busy week's cost falls by times the most reviews a week
+    could hold. Cheap (no search), and tight when the weights change what few children the
+    old plan left out are worth: the old bound was proven with all the time the plan had.
+    """
+    if structure_key(old) != structure_key(new):
+        return None
+    gain = 0
+    for before, after in zip(old.children, new.children, strict=True):
+        best = 0
+        for index, option in enumerate(after.options):
+            for day in option.days:
+                rise = review_worth(new, after, index, day) - review_worth(old, before, index, day)
+                best = max(best, rise)
+        gain += best
+    days = len({day for child in new.children for option in child.options for day in option.days})
+    for p_old, p_new in zip(old.practitioners, new.practitioners, strict=True):
+        for place, cost in p_new.visit_cost.items():
+            fall = p_old.visit_cost.get(place, 0) - cost
+            gain += max(0, fall) * days
+    gain += max(0, old.week_peak_cost - new.week_peak_cost) * len(new.children)
+    return old_bound + gain
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ import multiprocessing
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import (
     FIRST_COMPLETED,
     Executor,
@@ -28,7 +28,7 @@ from concurrent.futures import (
     wait,
 )
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from scheduler.config import ReviewModel
@@ -65,6 +65,24 @@ class PieceOutcome:
     """``OPTIMAL`` (the piece's rota reaches its bound), ``FEASIBLE`` (CP-SAT found a
     solution, not proved best) or ``GREEDY`` (no CP-SAT solution was used)."""
     seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class PieceBound:
+    """A solved piece and its proven bound, kept with the plan: a what-if with other weights
+    starts its own bound from it (:func:`~scheduler.scheduling.model.reweighting_bound`)."""
+
+    problem: GroupProblem
+    bound: int
+
+
+def tightened(outcome: PieceOutcome, bound: int | None) -> PieceOutcome:
+    """``outcome`` with ``bound`` (another proven bound of the same piece) when it is lower;
+    the piece is then ``OPTIMAL`` if its rota reaches the lower bound."""
+    if bound is None or bound >= outcome.bound:
+        return outcome
+    status = "OPTIMAL" if outcome.objective >= bound else outcome.status
+    return replace(outcome, bound=bound, status=status)
 
 
 def capacity_bound(problem: GroupProblem) -> int:
@@ -316,6 +334,7 @@ def solve_pieces(
     points_per_unit: float = 1.0,
     deterministic: bool = False,
     pool: PiecePool | None = None,
+    known_bounds: Sequence[int | None] | None = None,
 ) -> list[PieceOutcome]:
     """Solve every piece within about ``time_limit`` seconds overall.
 
@@ -325,8 +344,11 @@ def solve_pieces(
     ``deterministic`` each piece gets its share of ``time_limit`` in CP-SAT's deterministic
     time and the wall clock is not consulted: the same pieces give the same answers anywhere.
     With more than one worker the pieces go to ``pool`` (by default, that many worker
-    processes here), at most ``2 × workers`` at a time.
+    processes here), at most ``2 × workers`` at a time. ``known_bounds`` (one per piece, or
+    ``None``) are bounds proven before, e.g. by the plan a what-if starts from: each piece
+    keeps the lower of its own and the known one.
     """
+    known = list(known_bounds) if known_bounds is not None else [None] * len(pieces)
     began = time.perf_counter()
     deadline = began + time_limit
     order = sorted(range(len(pieces)), key=lambda i: -len(pieces[i].children))
@@ -337,7 +359,14 @@ def solve_pieces(
     # Deterministic: the pieces share ``time_limit`` whatever the workers, so the answer does
     # not depend on them (more workers only finish sooner).
     budget = time_limit if deterministic else 0.8 * time_limit * parallel
-    total_size = max(1, sum(sizes))
+    # A piece whose warm start already reaches its known bound is proven best: no search, and
+    # its share of the time goes to the others.
+    for i in [i for i in order if known[i] is not None]:
+        outcome = tightened(solve_piece(pieces[i], 0.0, seed, use_model=False), known[i])
+        if outcome.status == "OPTIMAL":
+            outcomes[i] = outcome
+            order.remove(i)
+    total_size = max(1, sum(sizes[i] for i in order))
 
     def remaining() -> float:
         return deadline - time.perf_counter()
@@ -372,7 +401,7 @@ def solve_pieces(
     if parallel == 1 or len(pieces) <= 1:
         for i in order:
             use_model = not halted()
-            outcomes[i] = solve_piece(
+            outcome = solve_piece(
                 pieces[i],
                 piece_limit(i),
                 seed,
@@ -381,6 +410,7 @@ def solve_pieces(
                 deterministic=deterministic,
                 cache=MODELS if time_limit < POOL_MIN_SECONDS else None,
             )
+            outcomes[i] = tightened(outcome, known[i])
             report()
     else:
         with ExitStack() as resources:
@@ -401,13 +431,14 @@ def solve_pieces(
                     active.stop()
                 if halted() and queue:
                     for i in queue:
-                        outcomes[i] = solve_piece(pieces[i], 0.0, seed, use_model=False)
+                        outcome = solve_piece(pieces[i], 0.0, seed, use_model=False)
+                        outcomes[i] = tightened(outcome, known[i])
                     queue = []
                     report()
                 if not pending:
                     continue
                 for i, outcome in active.collect(timeout=0.2):
                     pending.discard(i)
-                    outcomes[i] = outcome
+                    outcomes[i] = tightened(outcome, known[i])
                     report()
     return [outcomes[i] for i in range(len(pieces))]
