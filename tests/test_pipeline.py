@@ -44,10 +44,10 @@ def test_the_link_stage_gets_its_limit_within_its_share() -> None:
 
 
 def test_time_is_kept_back_for_what_follows_the_solve() -> None:
-    """0.4 s plus 0.4 ms per child: about 1 s for 1,500 children, 2.8 s for 6,000."""
-    assert after_solve_seconds(0) == pytest.approx(0.4)
-    assert after_solve_seconds(1500) == pytest.approx(1.0)
-    assert after_solve_seconds(6000) == pytest.approx(2.8)
+    """At least what was measured after the solve: 0.6 s for 1,500 children, 3.3 s for 6,000."""
+    assert after_solve_seconds(0) == pytest.approx(0.3)
+    assert 0.6 <= after_solve_seconds(1500) <= 1.0
+    assert 3.3 <= after_solve_seconds(6000) <= 3.6
 
 
 def test_links_are_reused_only_when_no_link_weight_changed() -> None:

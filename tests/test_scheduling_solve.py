@@ -343,3 +343,22 @@ def test_a_piece_whose_warm_start_reaches_its_known_bound_is_not_searched(
     assert searched == [3]
     assert outcomes[0].status == "OPTIMAL" and outcomes[0].bound == warm[0]
     assert outcomes[1].bound <= warm[1] + 1
+
+
+def test_time_a_piece_took_beyond_its_limit_is_kept_back_from_the_next(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A piece's search limit does not cover building its model or laying out its days; what
+    the first piece took beyond its limit (9 s here, faked) is kept back from the next one's,
+    so the solve as a whole ends on time."""
+    limits: list[float] = []
+
+    def slow(problem: GroupProblem, time_limit: float, *args: object, **kwargs: object) -> object:
+        limits.append(time_limit)
+        outcome = solve_piece(problem, 0.0, use_model=False)
+        return replace(outcome, seconds=time_limit + 9.0)
+
+    monkeypatch.setattr(solve, "solve_piece", slow)
+    solve_pieces(pieces_of_two(), time_limit=10, workers=1)
+    assert len(limits) == 2
+    assert limits[0] >= 3 and limits[1] <= 1.0
