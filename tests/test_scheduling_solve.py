@@ -313,6 +313,18 @@ def test_a_known_bound_below_the_pieces_own_is_kept_and_can_prove_it_best() -> N
     assert tightened(outcome, 900) == replace(outcome, bound=900, status="OPTIMAL")
 
 
+def short_piece() -> GroupProblem:
+    """A piece whose greedy rota (one child) falls short of its counting bound."""
+    return group_problem(
+        job("C002", option((0,), values=(1000,))),
+        job(
+            "C003",
+            option((0,), values=(1000,), place="setting:S002", window=(hm("09:00"), hm("10:00"))),
+        ),
+        job("C004", option((0,), values=(1000,), window=(hm("09:00"), hm("10:00")))),
+    )
+
+
 def test_a_piece_whose_warm_start_reaches_its_known_bound_is_not_searched(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -327,14 +339,7 @@ def test_a_piece_whose_warm_start_reaches_its_known_bound_is_not_searched(
 
     monkeypatch.setattr(solve, "solve_day_model", recording)
     easy = group_problem(job("C001"))
-    short = group_problem(  # the greedy rota (one child) falls short of the counting bound
-        job("C002", option((0,), values=(1000,))),
-        job(
-            "C003",
-            option((0,), values=(1000,), place="setting:S002", window=(hm("09:00"), hm("10:00"))),
-        ),
-        job("C004", option((0,), values=(1000,), window=(hm("09:00"), hm("10:00")))),
-    )
+    short = short_piece()
     warm = [priority_greedy(p).objective() for p in (easy, short)]
     assert warm[1] < capacity_bound(short)
     outcomes = solve_pieces(
@@ -362,3 +367,24 @@ def test_time_a_piece_took_beyond_its_limit_is_kept_back_from_the_next(
     solve_pieces(pieces_of_two(), time_limit=10, workers=1)
     assert len(limits) == 2
     assert limits[0] >= 3 and limits[1] <= 1.0
+
+
+def test_a_what_if_reports_a_whole_first_answer_before_any_search_ends() -> None:
+    """With known bounds (a what-if) every piece's warm start is an answer at once: the first
+    progress report books every child of every piece, before any piece is done; a solve
+    without them reports pieces only as they finish."""
+    pieces = [short_piece()]
+    warm = priority_greedy(pieces[0])
+    seen: list[Progress] = []
+    solve_pieces(
+        pieces,
+        time_limit=2,
+        workers=1,
+        known_bounds=[warm.objective() + 1],
+        progress=seen.append,
+    )
+    assert seen[0].whole and seen[0].done == 0
+    assert seen[0].booked == set(warm.choice)
+    plain: list[Progress] = []
+    solve_pieces(pieces, time_limit=2, workers=1, progress=plain.append)
+    assert [p.done for p in plain] == [1]  # no answer before the piece is done

@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # ``ui`` is not an installed package; the app runs from the root
     sys.path.insert(0, str(ROOT))
 
-from ui import state  # noqa: E402
+from ui import background, state  # noqa: E402
 from ui.background import describe_progress, start_solve  # noqa: E402
 from ui.components.downloads import letters_document, plan_csv_zip  # noqa: E402
 from ui.components.kpis import plan_kpis  # noqa: E402
@@ -288,19 +288,31 @@ def test_good_zip_upload_replaces_the_data(app: AppTest, small_data: Path) -> No
     assert "your upload" in app.session_state[state.SOURCE].label
 
 
-def test_a_what_if_is_not_saved_until_kept(app: AppTest, store_url: str) -> None:
+def test_a_what_if_is_not_saved_until_kept(
+    app: AppTest, store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A weight change on the Priorities page starts from the working plan (``warm``), shows
     before and after in words, saves nothing; "Keep as a new draft" saves it with the change
     in words and makes it the working plan."""
     make_plan_in_app(app)
     first = working(app)
+    started_from: list[object] = []
+    solving = background.make_plan
+
+    def recording(*args: object, **kwargs: object) -> object:
+        started_from.append(kwargs.get("warm"))
+        return solving(*args, **kwargs)  # type: ignore[arg-type]
+
+    # The what-if may be answered (every piece proven from the working plan's bounds) before
+    # the page's run ends, so what it started from is recorded where it is solved.
+    monkeypatch.setattr(background, "make_plan", recording)
     open_page(app, "Priorities")
     app.slider(key="ir_weight_funded_two").set_value(9.0)
     app.slider(key="ir_whatif_limit").set_value(3)
     next(b for b in app.button if b.label == "Try these priorities").click()
     app.run()
-    assert app.session_state[state.JOB].warm is first.result
     wait_for_solve(app)
+    assert started_from == [first.result]
 
     what = app.session_state[state.WHAT_IF]
     assert what.before is first and what.authority.config.priorities.funded_two == 9.0
@@ -507,6 +519,11 @@ def test_progress_is_said_in_children_and_time_left() -> None:
         "(3 of 12 parts of the rota done) · about 20 s left"
     )
     assert "objective" not in text and "bound" not in text
+    whole = replace(progress, whole=True)
+    assert describe_progress(whole, 0.6, 2.0, frozenset({"C2", "C9"}))[1] == (
+        "First answer: 3 children booked, 1 of them funded two-year-olds; improving it "
+        "(3 of 12 parts of the rota done) · about 1 s left"
+    )
     assert describe_progress(None, 0.0, 10.0) == (0.0, "Starting · about 10 s left")
     assert describe_progress(Progress("checking", 0, 0, 0, 0, 0), 12.0, 10.0)[1].endswith(
         "finishing"

@@ -178,7 +178,7 @@ def describe_progress(
 ) -> tuple[float, str]:
     """A progress fraction (of the time limit, which the plan keeps) and a status line in the
     coordinator's words: what is happening, children booked so far (and how many of them are
-    funded), time left."""
+    funded) or, once every part has an answer (a what-if), the first whole answer, time left."""
     fraction = min(0.99, elapsed / time_limit) if time_limit > 0 else 0.0
     left = time_left(elapsed, time_limit)
     if progress is None:
@@ -186,7 +186,14 @@ def describe_progress(
     label = STAGE_LABELS.get(progress.stage, progress.stage)
     if progress.stage == "done":
         return 1.0, label
-    if progress.stage == "scheduling" and progress.total:
+    if progress.stage == "scheduling" and progress.total and progress.whole:
+        booked = progress.booked
+        label = (
+            f"First answer: {count(len(booked))} children booked, "
+            f"{count(len(booked & funded))} of them funded two-year-olds; improving it "
+            f"({progress.done} of {progress.total} parts of the rota done)"
+        )
+    elif progress.stage == "scheduling" and progress.total:
         booked = progress.booked
         label = (
             f"{label}: {count(len(booked))} children booked so far, "

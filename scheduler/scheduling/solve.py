@@ -237,6 +237,9 @@ class Progress:
     booked: frozenset[str] = frozenset()
     """Children the pieces solved so far have booked (before merging: a child two pieces
     both booked counts once), so the dashboard can say "1,180 children booked so far"."""
+    whole: bool = False
+    """Whether every piece has an answer already (a what-if's pieces start from the plan it
+    was asked of): ``booked`` is then a whole first answer, improved as the pieces finish."""
 
 
 ProgressCallback = Callable[[Progress], None]
@@ -366,11 +369,15 @@ def solve_pieces(
     budget = time_limit if deterministic else 0.8 * time_limit * parallel
     # A piece whose warm start already reaches its known bound is proven best: no search, and
     # its share of the time goes to the others.
+    # The others' warm starts are a first answer to show while they are searched.
+    first: dict[int, PieceOutcome] = {}
     for i in [i for i in order if known[i] is not None]:
         outcome = tightened(solve_piece(pieces[i], 0.0, seed, use_model=False), known[i])
         if outcome.status == "OPTIMAL":
             outcomes[i] = outcome
             order.remove(i)
+        else:
+            first[i] = outcome
     total_size = max(1, sum(sizes[i] for i in order))
 
     def remaining() -> float:
@@ -398,9 +405,10 @@ def solve_pieces(
     def report() -> None:
         if progress is None:
             return
-        objective = sum(o.objective for o in outcomes.values()) / points_per_unit
-        bound = sum(o.bound for o in outcomes.values()) / points_per_unit
-        booked = frozenset(cid for o in outcomes.values() for cid in o.choice)
+        answers = {**first, **outcomes}
+        objective = sum(o.objective for o in answers.values()) / points_per_unit
+        bound = sum(o.bound for o in answers.values()) / points_per_unit
+        booked = frozenset(cid for o in answers.values() for cid in o.choice)
         progress(
             Progress(
                 "scheduling",
@@ -410,8 +418,12 @@ def solve_pieces(
                 bound,
                 time.perf_counter() - began,
                 booked,
+                whole=len(answers) == len(pieces),
             )
         )
+
+    if first or outcomes:
+        report()
 
     def halted() -> bool:
         return stopped(stop) or (not deterministic and remaining() <= 0)

@@ -13,7 +13,9 @@ from ui import state
 from ui.background import WHAT, describe_progress
 from ui.components.tables import problems_frame
 
-POLL_SECONDS = 1.0
+POLL_SECONDS = 0.5
+"""How often the status redraws: a what-if's first answer, ready about 0.3 s after the
+click on data/sample, is on screen within a second."""
 
 
 def solve_panel() -> None:
