@@ -450,7 +450,9 @@ def _known_bounds(parts: list[GroupProblem], earlier: Sequence[PieceBound]) -> l
     for part in parts:
         before = by_practitioner.get(part.practitioners[0].practitioner_id)
         known.append(
-            None if before is None else reweighting_bound(before.problem, before.bound, part)
+            None
+            if before is None
+            else reweighting_bound(before.problem, before.bound, part, before.key)
         )
     return known
 

@@ -249,17 +249,20 @@ def reweighted(m: DayModel, problem: GroupProblem) -> DayModel:
     return m
 
 
-def reweighting_bound(old: GroupProblem, old_bound: int, new: GroupProblem) -> int | None:
+def reweighting_bound(
+    old: GroupProblem, old_bound: int, new: GroupProblem, old_key: bytes | None = None
+) -> int | None:
     """A bound of ``new`` from a proven bound of ``old``, the same model with other weights
     (a what-if); ``None`` when their models differ.
 
     Both maximise over the same solutions, so best(new) <= best(old) + best(new - old), and
     the second term is at most what each child could gain in their best slot, plus what each
-    visit's cost falls by, plus what a busy week's cost falls by times the most reviews a week
-    could hold. Cheap (no search), and tight when the weights change what few children the
-    old plan left out are worth: the old bound was proven with all the time the plan had.
+    visit's cost falls by on each day, plus what a busy week's cost falls by times the
+    piece's children (more than any week holds). Cheap (no search), and tight when the
+    weights change what few children the old plan left out are worth: the old bound was
+    proven with all the time the plan had. ``old_key`` is ``structure_key(old)``, if known.
     """
-    if structure_key(old) != structure_key(new):
+    if (old_key or structure_key(old)) != structure_key(new):
         return None
     gain = 0
     for before, after in zip(old.children, new.children, strict=True):

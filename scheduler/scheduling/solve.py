@@ -29,6 +29,7 @@ from concurrent.futures import (
 )
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Protocol
 
 from scheduler.config import ReviewModel
@@ -67,13 +68,18 @@ class PieceOutcome:
     seconds: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PieceBound:
     """A solved piece and its proven bound, kept with the plan: a what-if with other weights
     starts its own bound from it (:func:`~scheduler.scheduling.model.reweighting_bound`)."""
 
     problem: GroupProblem
     bound: int
+
+    @cached_property
+    def key(self) -> bytes:
+        """The piece's :func:`structure_key`, worked out once for every what-if from it."""
+        return structure_key(self.problem)
 
 
 def tightened(outcome: PieceOutcome, bound: int | None) -> PieceOutcome:
