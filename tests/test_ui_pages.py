@@ -42,7 +42,7 @@ from ui.background import describe_progress, start_solve  # noqa: E402
 from ui.components.downloads import letters_document, plan_csv_zip  # noqa: E402
 from ui.components.kpis import plan_kpis  # noqa: E402
 from ui.components.pins import pins_from_frame  # noqa: E402
-from ui.components.tables import PIN_SCHEMA, pins_frame, problems_frame  # noqa: E402
+from ui.components.tables import PIN_SCHEMA, as_read, pins_frame, problems_frame  # noqa: E402
 
 APP = str(ROOT / "streamlit_app.py")
 PAGES = {
@@ -681,3 +681,10 @@ def test_scheduler_never_imports_streamlit() -> None:
                 if name.split(".")[0] in ("streamlit", "ui"):
                     offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}: {name}")
     assert not offenders, offenders
+
+
+def test_raw_data_tables_show_a_missing_value_as_an_empty_cell() -> None:
+    """The coordinator's "Look at the data" tables: no "None" that reads like a value."""
+    frame = pl.DataFrame({"setting_id": ["S001", None], "funded_two": [True, None], "n": [3, None]})
+    shown = as_read(frame)
+    assert shown.rows() == [("S001", "true", "3"), ("", "", "")]

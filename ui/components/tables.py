@@ -57,6 +57,12 @@ def practitioner_name(authority: Authority, practitioner_id: str) -> str:
     return f"{person.name} ({practitioner_id})" if person else practitioner_id
 
 
+def as_read(frame: pl.DataFrame) -> pl.DataFrame:
+    """A data table as a person reads it: every value as text, an empty cell where the file
+    had none (a table shows a missing value as "None", which reads like a value)."""
+    return frame.with_columns(pl.all().cast(pl.String).fill_null(""))
+
+
 def problems_frame(problems: Iterable[Problem]) -> pl.DataFrame:
     """The validation report: one row per problem, in the contract's terms."""
     rows = [(p.file, str(p.line), p.column, p.value, p.message) for p in problems]

@@ -57,8 +57,9 @@ def main() -> None:
         border=True,
     )
     cards[2].metric(
-        "Settings with funded children not booked",
+        "Settings concerned",
         count(at_risk.height),
+        help="Settings with funded two-year-olds not booked (listed below, most at risk first).",
         border=True,
     )
     if over:

@@ -14,7 +14,7 @@ from scheduler.io.write_data import authority_frames
 from scheduler.store.access import Action, can
 from scheduler.wording import review_kind
 from ui import auth, state
-from ui.components.tables import problems_frame
+from ui.components.tables import as_read, problems_frame
 from ui.markup import md
 
 identity = auth.guard(Action.VIEW_ALL_SETTINGS, page="data")
@@ -74,7 +74,7 @@ if authority is not None and source is not None:
             for tab, (name, frame) in zip(tabs, frames.items(), strict=True):
                 with tab:
                     st.caption(f"{frame.height:,} rows")
-                    st.dataframe(frame, hide_index=True, alt=f"The {name} table")
+                    st.dataframe(as_read(frame), hide_index=True, alt=f"The {name} table")
     st.page_link(
         "ui/pages/plan.py",
         label="Next: the plan" if state.working() is not None else "Next: make the plan",
