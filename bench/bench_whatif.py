@@ -46,6 +46,17 @@ def _slots(plan: Any) -> dict[str, tuple[Any, ...]]:
     return {a.child_id: (a.date, a.start, a.practitioner_id) for a in plan.appointments}
 
 
+def _first_answer(began: float, answered: list[float]) -> Any:
+    """A progress callback noting when the first report booking every piece's children
+    (``whole``) came, in seconds from ``began``."""
+
+    def note(progress: Any) -> None:
+        if not answered and getattr(progress, "whole", False):
+            answered.append(time.perf_counter() - began)
+
+    return note
+
+
 def measure(data: str, runs: int, limits: list[float], base_limit: float) -> list[dict[str, Any]]:
     """Every measurement of this checkout, one row each."""
     from scheduler.io.load import load_authority
@@ -61,14 +72,9 @@ def measure(data: str, runs: int, limits: list[float], base_limit: float) -> lis
             for limit in limits:
                 for mode in ("warm", "cold"):
                     options = PlanOptions(time_limit=limit, workers=2)
-                    answered: list[float] = []
-
-                    def first_answer(progress: Any) -> None:
-                        # the first report booking every piece's children (``whole``)
-                        if not answered and getattr(progress, "whole", False):
-                            answered.append(time.perf_counter() - began)
-
                     began = time.perf_counter()
+                    answered: list[float] = []
+                    first_answer = _first_answer(began, answered)
                     try:
                         result = (
                             make_plan(changed, options, warm=base, progress=first_answer)
