@@ -374,8 +374,8 @@ def solve_pieces(
     # not depend on them (more workers only finish sooner).
     budget = time_limit if deterministic else 0.8 * time_limit * parallel
     # A piece whose warm start already reaches its known bound is proven best: no search, and
-    # its share of the time goes to the others.
-    # The others' warm starts are a first answer to show while they are searched.
+    # its share of the time goes to the others, whose warm starts are a first answer to show
+    # while they are searched.
     first: dict[int, PieceOutcome] = {}
     for i in [i for i in order if known[i] is not None]:
         outcome = tightened(solve_piece(pieces[i], 0.0, seed, use_model=False), known[i])
