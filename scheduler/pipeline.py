@@ -185,6 +185,7 @@ def make_plan(
     created_at: datetime | None = None,
     warm: PlanResult | None = None,
     pieces: PiecePool | None = None,
+    bounds_from: Sequence[PieceBound] = (),
 ) -> PlanResult:
     """Plan the term: every due child scheduled or explained, the plan checked.
 
@@ -195,8 +196,9 @@ def make_plan(
 
     ``warm`` (a what-if: the same data, other weights) starts from that plan: its links are
     reused when no link weight changed, and its slots are the solver's first answer, with no
-    bonus for keeping them. ``pieces`` solves stage 2's pieces elsewhere (``plan-many``: Ray
-    tasks); by default, worker processes here.
+    bonus for keeping them; its pieces' bounds, and ``bounds_from`` (another plan's, e.g. the
+    session's last what-if), bound the same pieces under the new weights. ``pieces`` solves
+    stage 2's pieces elsewhere (``plan-many``: Ray tasks); by default, worker processes here.
     """
     began = time.perf_counter()
     _progress(progress, "preparing", began)
@@ -223,7 +225,7 @@ def make_plan(
         progress=progress,
         stop=stop,
         pieces=pieces,
-        earlier=warm.piece_bounds if warm is not None else (),
+        earlier=[*(warm.piece_bounds if warm is not None else ()), *bounds_from],
     )
     unhonoured += solved.unhonoured
 
@@ -441,19 +443,20 @@ def _book(
 
 
 def _known_bounds(parts: list[GroupProblem], earlier: Sequence[PieceBound]) -> list[int | None]:
-    """Each piece's bound carried over from the same practitioner's piece of an earlier plan
-    with other weights, where the two have the same model."""
-    by_practitioner = {
-        e.problem.practitioners[0].practitioner_id: e for e in earlier if e.problem.practitioners
-    }
+    """Each piece's lowest bound carried over from the same practitioner's pieces of earlier
+    plans with other weights, where they have the same model."""
+    by_practitioner: dict[str, list[PieceBound]] = {}
+    for e in earlier:
+        if e.problem.practitioners:
+            by_practitioner.setdefault(e.problem.practitioners[0].practitioner_id, []).append(e)
     known: list[int | None] = []
     for part in parts:
-        before = by_practitioner.get(part.practitioners[0].practitioner_id)
-        known.append(
-            None
-            if before is None
-            else reweighting_bound(before.problem, before.bound, part, before.key)
-        )
+        carried = [
+            reweighting_bound(e.problem, e.bound, part, e.key)
+            for e in by_practitioner.get(part.practitioners[0].practitioner_id, [])
+        ]
+        proven = [b for b in carried if b is not None]
+        known.append(min(proven) if proven else None)
     return known
 
 

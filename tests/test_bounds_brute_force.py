@@ -28,7 +28,7 @@ from tiny import tiny_authorities
 from scheduler.availability import Availability
 from scheduler.domain import Authority
 from scheduler.outcomes import Standing
-from scheduler.pipeline import PlanOptions, make_plan
+from scheduler.pipeline import PlanOptions, PlanResult, make_plan
 
 SCALE = 1000
 HOURS = ["09:00", "09:30", "10:00", "11:00", "11:30", "12:00"]
@@ -89,13 +89,45 @@ def test_a_what_if_s_figures_are_true_against_every_plan(
     OPTIMAL only when it is that best, even for pieces proven without a search."""
     options = PlanOptions(time_limit=5, link_time_limit=1, workers=1)
     base = make_plan(authority, options)
-    priorities = authority.config.priorities.model_copy(update={weight: value})
-    changed = replace(
-        authority, config=authority.config.model_copy(update={"priorities": priorities})
-    )
+    changed = _with_weight(authority, weight, value)
     result = make_plan(changed, options, warm=base)
     assert result.check.ok, result.check.violations
     assert result.plan.links == base.plan.links
+    _assert_true_against_every_plan(changed, result)
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    authority=tiny(),
+    weight=st.sampled_from(CHILD_WEIGHTS),
+    values=st.tuples(st.sampled_from([0.0, 6.0, 20.0]), st.sampled_from([0.5, 9.0])),
+)
+def test_a_what_if_bounded_by_another_what_if_is_true_against_every_plan(
+    authority: Authority, weight: str, values: tuple[float, float]
+) -> None:
+    """A what-if from a plan read back from files (no bounds of its own) bounded by the
+    session's previous what-if (``bounds_from``): still true against every plan."""
+    options = PlanOptions(time_limit=5, link_time_limit=1, workers=1)
+    base = make_plan(authority, options)
+    first, second = (_with_weight(authority, weight, v) for v in values)
+    earlier = make_plan(first, options, warm=base)
+    read_back = replace(base, piece_bounds=())
+    result = make_plan(second, options, warm=read_back, bounds_from=earlier.piece_bounds)
+    assert result.check.ok, result.check.violations
+    _assert_true_against_every_plan(second, result)
+
+
+def _with_weight(authority: Authority, weight: str, value: float) -> Authority:
+    priorities = authority.config.priorities.model_copy(update={weight: value})
+    return replace(authority, config=authority.config.model_copy(update={"priorities": priorities}))
+
+
+def _assert_true_against_every_plan(changed: Authority, result: PlanResult) -> None:
+    """Objective <= the best plan with the result's links <= its bound; OPTIMAL only at it."""
     summary = result.plan.summary
     availability = Availability(changed)
     children = [c for c in availability.due if availability.standing(c) is Standing.OPEN]

@@ -338,6 +338,37 @@ def test_a_what_if_is_not_saved_until_kept(
     assert working(app).authority.config.priorities.funded_two == 9.0
 
 
+def test_a_second_what_if_is_bounded_by_the_first_when_the_plan_was_read_back(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The next day the working plan is read back from the store, without its pieces' proven
+    bounds; the first what-if proves its own, and the second what-if's pieces are bounded
+    by them (``bounds_from``) as well as starting from the working plan (issue 21)."""
+    make_plan_in_app(app)
+    next_day = new_session()  # the same store: the working plan is read back
+    assert working(next_day).result.piece_bounds == ()
+    passed: list[tuple[object, tuple[object, ...]]] = []
+    solving = background.make_plan
+
+    def recording(*args: object, **kwargs: object) -> object:
+        passed.append((kwargs.get("warm"), tuple(kwargs.get("bounds_from", ()))))  # type: ignore[arg-type]
+        return solving(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(background, "make_plan", recording)
+    open_page(next_day, "Priorities")
+    proven = []
+    for value in (9.0, 7.0):
+        next_day.slider(key="ir_weight_funded_two").set_value(value)
+        next(b for b in next_day.button if b.label == "Try these priorities").click()
+        next_day.run()
+        wait_for_solve(next_day)
+        proven.append(next_day.session_state[state.PROVEN])
+    read_back = working(next_day).result
+    assert [warm for warm, _ in passed] == [read_back, read_back]
+    assert passed[0][1] == ()
+    assert proven[0] and passed[1][1] == proven[0]  # the first what-if's pieces
+
+
 def test_pins_hold_in_a_replan_and_the_change_is_shown(app: AppTest) -> None:
     """Pinned links stay and hold in the re-plan; the Plan page says what changed against the
     plan before (the store's one diff)."""

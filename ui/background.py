@@ -19,7 +19,7 @@ from scheduler.domain import Authority
 from scheduler.errors import InputError, Problem
 from scheduler.pipeline import PlanOptions, PlanResult, make_plan
 from scheduler.plan import Pin, Plan
-from scheduler.scheduling.solve import Progress
+from scheduler.scheduling.solve import PieceBound, Progress
 from scheduler.wording import count
 
 logger = logging.getLogger(__name__)
@@ -50,6 +50,8 @@ class SolveJob:
     previous: Plan | None
     warm: PlanResult | None = None
     """A plan to start from (what-ifs and "continue"): its slots are the first answer."""
+    bounds_from: tuple[PieceBound, ...] = ()
+    """Pieces proven in this session (the last what-if): they bound a what-if's pieces too."""
     stop: threading.Event = field(default_factory=threading.Event)
     started: float = field(default_factory=time.monotonic)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -75,6 +77,7 @@ class SolveJob:
                 progress=self._report,
                 stop=self.stop,
                 warm=self.warm,
+                bounds_from=self.bounds_from,
             )
         except InputError as exc:  # bad pins: the coordinator fixes them
             with self._lock:
@@ -149,9 +152,12 @@ def start_solve(
     pins: Sequence[Pin] = (),
     previous: Plan | None = None,
     warm: PlanResult | None = None,
+    bounds_from: Sequence[PieceBound] = (),
 ) -> SolveJob:
     """Start planning in the background and return the job to poll."""
-    return SolveJob(kind, authority, options, tuple(pins), previous, warm).start()
+    return SolveJob(
+        kind, authority, options, tuple(pins), previous, warm, tuple(bounds_from)
+    ).start()
 
 
 STAGE_LABELS: dict[str, str] = {

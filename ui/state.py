@@ -34,6 +34,7 @@ from scheduler.io.load import LoadResult, load_authority, load_authority_from_up
 from scheduler.pins import pins_that_fit
 from scheduler.pipeline import PlanOptions, PlanResult
 from scheduler.plan import Pin, Plan
+from scheduler.scheduling.solve import PieceBound
 from scheduler.store import repository as repo
 from scheduler.store.access import AccessDenied, Action, Identity, can
 from scheduler.store.records import VersionInfo
@@ -57,6 +58,9 @@ WORKING = "ir_working"
 OPENED = "ir_opened"
 LAST_CHANGE = "ir_last_change"
 WHAT_IF = "ir_what_if"
+PROVEN = "ir_proven_pieces"
+"""The pieces and bounds of the session's last plan or what-if: the next what-if's bounds
+start from them as well as from the working plan's (which has none once read back)."""
 JOB = "ir_job"
 JOB_BEFORE = "ir_job_before"
 JOB_PREVIOUS_VERSION = "ir_job_previous_version"
@@ -179,6 +183,7 @@ def _install(loaded: LoadResult, source: DataSource) -> None:
             OPENED: False,
             LAST_CHANGE: None,
             WHAT_IF: None,
+            PROVEN: (),
             JOB: None,
             MEMO: {},
             PINS: _stored_pins_for(loaded.authority),
@@ -304,6 +309,11 @@ def what_if() -> WhatIf | None:
     return value if isinstance(value, WhatIf) else None
 
 
+def _proven_pieces() -> tuple[PieceBound, ...]:
+    value = st.session_state.get(PROVEN)
+    return value if isinstance(value, tuple) else ()
+
+
 def plan_version() -> int:
     """Increases with every plan that lands; keys the per-plan download cache."""
     return int(st.session_state.get(PLAN_VERSION, 0))
@@ -374,7 +384,15 @@ def start_job(
     running = job()
     if running is not None:
         running.request_stop()
-    started = start_solve(data, options, kind=kind, pins=pins(), previous=previous, warm=warm)
+    started = start_solve(
+        data,
+        options,
+        kind=kind,
+        pins=pins(),
+        previous=previous,
+        warm=warm,
+        bounds_from=_proven_pieces() if kind == "what_if" else (),
+    )
     before = compare_with or working()
     # a re-plan's draft records the version it was re-planned from (checked against it later)
     replanned_from = (
@@ -411,6 +429,7 @@ def collect_finished_job() -> SolveJob | None:
         st.session_state[JOB_PROBLEMS] = finished.problems
         st.session_state[JOB_FAILED] = finished.failed
         return finished
+    st.session_state[PROVEN] = outcome.piece_bounds
     before = st.session_state.get(JOB_BEFORE)
     before = before if isinstance(before, Working) else None
     if finished.kind == "what_if" and before is not None:
