@@ -212,6 +212,7 @@ def make_plan(
     links, unhonoured = _choose_links(
         authority, availability, work, options, pins=pins, previous=previous, warm=warm, stop=stop
     )
+    _progress(progress, "scheduling", began)
     solved = _book(
         authority,
         availability,
@@ -226,6 +227,7 @@ def make_plan(
         stop=stop,
         pieces=pieces,
         earlier=[*(warm.piece_bounds if warm is not None else ()), *bounds_from],
+        answer_first=warm is not None,
     )
     unhonoured += solved.unhonoured
 
@@ -394,10 +396,12 @@ def _book(
     stop: threading.Event | None,
     pieces: PiecePool | None = None,
     earlier: Sequence[PieceBound] = (),
+    answer_first: bool = False,
 ) -> Booked:
     """Stage 2: the options under these links, the appointment pins that hold, the pieces
     solved (for ``seconds()``, asked once they are ready to solve) and merged. ``earlier``
-    pieces (the plan a what-if starts from) bound the same pieces now."""
+    pieces (the plan a what-if starts from) bound the same pieces now; with
+    ``answer_first`` every piece's warm start is reported as a first answer."""
     link_of = {link.setting_id: link.practitioner_id for link in links.links}
     previous = slots_to_keep(start_from, availability)
     problem = build_problem(
@@ -429,6 +433,7 @@ def _book(
         deterministic=options.deterministic,
         pool=pieces,
         known_bounds=_known_bounds(parts, earlier),
+        answer_first=answer_first,
     )
     return Booked(
         problem=problem,

@@ -388,3 +388,14 @@ def test_a_what_if_reports_a_whole_first_answer_before_any_search_ends() -> None
     plain: list[Progress] = []
     solve_pieces(pieces, time_limit=2, workers=1, progress=plain.append)
     assert [p.done for p in plain] == [1]  # no answer before the piece is done
+
+
+def test_a_what_if_without_known_bounds_still_answers_first() -> None:
+    """A what-if from a plan read back from the store has no proven pieces: with
+    ``answer_first`` the warm starts are still a whole first answer before any search ends
+    (the lead must not watch children counted up from nought)."""
+    pieces = [short_piece()]
+    seen: list[Progress] = []
+    solve_pieces(pieces, time_limit=2, workers=1, answer_first=True, progress=seen.append)
+    assert seen[0].whole and seen[0].done == 0
+    assert seen[0].booked == set(priority_greedy(pieces[0]).choice)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import io
 import sys
+import threading
 import time
 import zipfile
 from collections.abc import Iterator
@@ -369,6 +370,64 @@ def test_a_second_what_if_is_bounded_by_the_first_when_the_plan_was_read_back(
     assert proven[0] and passed[1][1] == proven[0]  # the first what-if's pieces
 
 
+def test_a_new_what_if_takes_the_last_one_off_the_page_while_it_runs(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a second what-if runs, the first one's before and after (other weights) is not
+    shown and cannot be kept as a draft by mistake (the dashboard walk saved a stale one)."""
+    make_plan_in_app(app)
+    open_page(app, "Priorities")
+    app.slider(key="ir_weight_funded_two").set_value(9.0)
+    next(b for b in app.button if b.label == "Try these priorities").click()
+    app.run()
+    wait_for_solve(app)
+    assert app.session_state[state.WHAT_IF] is not None
+    release = threading.Event()
+    solving = background.make_plan
+
+    def held(*args: object, **kwargs: object) -> object:
+        release.wait(30)
+        return solving(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(background, "make_plan", held)
+    app.slider(key="ir_weight_funded_two").set_value(7.0)
+    next(b for b in app.button if b.label == "Try these priorities").click()
+    app.run()
+    try:
+        assert app.session_state[state.JOB].running
+        assert app.session_state[state.WHAT_IF] is None
+        assert "ir_whatif_keep" not in [b.key for b in app.button]
+        assert not any(h.value == "Before and after" for h in app.header)
+    finally:
+        release.set()
+    wait_for_solve(app)
+    assert app.session_state[state.WHAT_IF].changed == {"funded_two": (3.0, 7.0)}
+
+
+def test_a_run_interrupted_while_opening_the_stored_plan_opens_it_on_the_next(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lead clicking a page before the first one has drawn interrupts that run; the next
+    run must still open the stored plan (the walk found a session stuck with "no plan yet"
+    although draft 1 existed)."""
+    make_plan_in_app(app)  # draft 1 in the store
+    calls: list[int] = []
+    real = state.opening_version
+
+    def interrupted(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("the run was interrupted")  # as a new run does
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(state, "opening_version", interrupted)
+    later = AppTest.from_file(APP, default_timeout=30)
+    later.run()
+    assert later.exception  # the interrupted run
+    later.run()
+    assert working(later).version == 1
+
+
 def test_pins_hold_in_a_replan_and_the_change_is_shown(app: AppTest) -> None:
     """Pinned links stay and hold in the re-plan; the Plan page says what changed against the
     plan before (the store's one diff)."""
@@ -554,6 +613,10 @@ def test_progress_is_said_in_children_and_time_left() -> None:
     assert describe_progress(whole, 0.6, 2.0, frozenset({"C2", "C9"}))[1] == (
         "First answer: 3 children booked, 1 of them funded two-year-olds; improving it "
         "(3 of 12 parts of the rota done) · about 1 s left"
+    )
+    done = replace(whole, done=12)  # nothing left to improve: not "improving it"
+    assert describe_progress(done, 1.6, 2.0, frozenset({"C2"}))[1].startswith(
+        "Booking reviews: 3 children booked so far, 1 of them funded two-year-olds (12 of 12"
     )
     assert describe_progress(None, 0.0, 10.0) == (0.0, "Starting · about 10 s left")
     assert describe_progress(Progress("checking", 0, 0, 0, 0, 0), 12.0, 10.0)[1].endswith(

@@ -192,7 +192,7 @@ def describe_progress(
     label = STAGE_LABELS.get(progress.stage, progress.stage)
     if progress.stage == "done":
         return 1.0, label
-    if progress.stage == "scheduling" and progress.total and progress.whole:
+    if progress.stage == "scheduling" and progress.whole and progress.done < progress.total:
         booked = progress.booked
         label = (
             f"First answer: {count(len(booked))} children booked, "

@@ -159,8 +159,10 @@ def prepare() -> None:
             _install(loaded, DataSource(_describe(path), path == SAMPLE_DATA))
     collect_finished_job()
     if not st.session_state.get(OPENED):
-        st.session_state[OPENED] = True
+        # Marked opened only once it is: a run interrupted on the way (a quick click starts
+        # the next run) must not leave the session without the stored plan.
         _open_stored()
+        st.session_state[OPENED] = True
 
 
 def _describe(path: Path) -> str:
@@ -400,6 +402,8 @@ def start_job(
         if previous is not None and before is not None and before.plan is previous
         else None
     )
+    if kind == "what_if":  # the last what-if's answer is superseded: nothing to keep from it
+        st.session_state[WHAT_IF] = None
     st.session_state.update(
         {
             JOB: started,

@@ -349,6 +349,7 @@ def solve_pieces(
     deterministic: bool = False,
     pool: PiecePool | None = None,
     known_bounds: Sequence[int | None] | None = None,
+    answer_first: bool = False,
 ) -> list[PieceOutcome]:
     """Solve every piece within about ``time_limit`` seconds overall.
 
@@ -360,7 +361,9 @@ def solve_pieces(
     With more than one worker the pieces go to ``pool`` (by default, that many worker
     processes here), at most ``2 × workers`` at a time. ``known_bounds`` (one per piece, or
     ``None``) are bounds proven before, e.g. by the plan a what-if starts from: each piece
-    keeps the lower of its own and the known one.
+    keeps the lower of its own and the known one. Pieces with a known bound, and with
+    ``answer_first`` (a what-if: the lead sees an answer at once) every piece, report their
+    warm starts as a first whole answer before any search ends.
     """
     known = list(known_bounds) if known_bounds is not None else [None] * len(pieces)
     began = time.perf_counter()
@@ -377,7 +380,7 @@ def solve_pieces(
     # its share of the time goes to the others, whose warm starts are a first answer to show
     # while they are searched.
     first: dict[int, PieceOutcome] = {}
-    for i in [i for i in order if known[i] is not None]:
+    for i in [i for i in order if known[i] is not None or answer_first]:
         outcome = tightened(solve_piece(pieces[i], 0.0, seed, use_model=False), known[i])
         if outcome.status == "OPTIMAL":
             outcomes[i] = outcome

@@ -249,12 +249,13 @@ def main() -> None:
     base = state.base_config()
     if base is not None and base.priorities != authority.config.priorities:
         st.caption("The plan you have was made with weights other than the data's config.toml.")
+    try_it(authority, working)
+    # The status and the answer right under the button: where the lead is looking at 1280x800
+    # (the weights fill the screen above it).
     solve_panel()
     what = state.what_if()
-    if what is not None:  # the answer first, the weights to change below it
+    if what is not None:
         before_and_after(what)
-        st.header("Try other priorities")
-    try_it(authority, working)
 
 
 main()
