@@ -1,8 +1,8 @@
 """The live status of a running solve, in the coordinator's words, with a Stop button that keeps
 the best plan so far.
 
-The status redraws itself every quarter of a second (a fragment with ``run_every``) while the
-rest of the page stays put; when the solve ends it reruns the page so the new plan appears.
+The status redraws itself every half second (a fragment with ``run_every``) while the rest of
+the page stays put; when the solve ends it reruns the page so the new plan appears.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from ui import state
 from ui.background import WHAT, describe_progress
 from ui.components.tables import problems_frame
 
-POLL_SECONDS = 0.25
+POLL_SECONDS = 0.5
 """How often the status redraws: a what-if's first answer is ready about 0.2 s after its
 solve starts on data/sample (bench_whatif.py), and is on screen at the next redraw."""
 

@@ -166,7 +166,8 @@ def try_it(authority: Authority, working: state.Working) -> None:
         warm=working.result,
         note="what-if",
     )
-    st.rerun()
+    # No rerun: the status below the form is drawn in this run, so the first answer is on
+    # screen one page run sooner (the button is greyed out from the next redraw).
 
 
 def before_and_after(what: state.WhatIf) -> None:
@@ -194,19 +195,17 @@ def before_and_after(what: state.WhatIf) -> None:
         f"{plural(len(who.settings), 'setting')} and {plural(who.families, 'family', 'families')} "
         "would hear about it if it were published."
     )
-    left, right = st.columns([2, 3])
-    with left:
-        st.dataframe(
-            tables.figures_frame(comparison),
-            hide_index=True,
-            alt="Key figures before and after",
-        )
-    with right:
-        st.dataframe(
-            tables.changes_frame(what.authority, comparison),
-            hide_index=True,
-            alt="Children whose review would change",
-        )
+    # One under the other: side by side, each hid its After and Change columns at 1280 px.
+    st.dataframe(
+        tables.figures_frame(comparison),
+        hide_index=True,
+        alt="Key figures before and after",
+    )
+    st.dataframe(
+        tables.changes_frame(what.authority, comparison),
+        hide_index=True,
+        alt="Children whose review would change",
+    )
     if not can(auth.current_identity(), Action.GENERATE_PLAN):
         return
     keep, drop = st.columns(2)
