@@ -46,6 +46,13 @@ def save_seconds(children: int) -> float:
     return fixed + per_child * children
 
 
+SHOW_SECONDS = 0.8
+"""Drawing a what-if's answer beside the plan it came from, in seconds: the page notices the
+solve has ended (its status redraws every half second) and works out the before and after.
+Measured in Chromium (bench/bench_priorities_browser.py, data/sample): the answer was on
+screen 0.6–1.5 s after a 2 s solve ended."""
+
+
 def plan_options(
     time_limit: float,
     *,
@@ -54,6 +61,7 @@ def plan_options(
     relink: bool = False,
     deterministic: bool = False,
     saved_for: int | None = None,
+    shown: bool = False,
 ) -> PlanOptions:
     """The dashboard's options: the CLI's defaults (workers = processors, seed 0, links ≤ 10 s
     and ≤ 40% of the limit). ``deterministic`` gives the same plan on any machine, however busy
@@ -63,10 +71,14 @@ def plan_options(
     (an upper bound of those due), so the
     time limit (the user's, from the click to the saved plan) keeps back what saving takes,
     as the command line keeps back writing the plan folder; a what-if is not saved.
+    ``shown``: the answer is drawn beside the plan it came from (a what-if), so the limit
+    keeps back :data:`SHOW_SECONDS`.
     """
     limit = float(time_limit)
     if saved_for is not None and not deterministic:
         limit = max(MIN_SOLVE_SHARE * limit, limit - save_seconds(saved_for))
+    if shown and not deterministic:
+        limit = max(MIN_SOLVE_SHARE * time_limit, limit - SHOW_SECONDS)
     return PlanOptions(
         time_limit=limit,
         link_time_limit=float(min(link_time_limit, time_limit)),

@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # ``ui`` is not an installed package; the app runs from the root
     sys.path.insert(0, str(ROOT))
 
+from scheduler.working import SHOW_SECONDS  # noqa: E402
 from ui import background, state  # noqa: E402
 from ui.background import describe_progress, start_solve  # noqa: E402
 from ui.components.downloads import letters_document, plan_csv_zip  # noqa: E402
@@ -298,10 +299,12 @@ def test_a_what_if_is_not_saved_until_kept(
     make_plan_in_app(app)
     first = working(app)
     started_from: list[object] = []
+    limits: list[float] = []
     solving = background.make_plan
 
     def recording(*args: object, **kwargs: object) -> object:
         started_from.append(kwargs.get("warm"))
+        limits.append(args[1].time_limit)  # type: ignore[attr-defined]
         return solving(*args, **kwargs)  # type: ignore[arg-type]
 
     # The what-if may be answered (every piece proven from the working plan's bounds) before
@@ -314,6 +317,7 @@ def test_a_what_if_is_not_saved_until_kept(
     app.run()
     wait_for_solve(app)
     assert started_from == [first.result]
+    assert limits == [pytest.approx(3 - SHOW_SECONDS)]  # drawing the answer is in the 3 s
 
     what = app.session_state[state.WHAT_IF]
     assert what.before is first and what.authority.config.priorities.funded_two == 9.0

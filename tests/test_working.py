@@ -19,6 +19,7 @@ from scheduler.pipeline import PlanOptions, make_plan
 from scheduler.store import repository as repo
 from scheduler.store.records import VersionInfo
 from scheduler.working import (
+    SHOW_SECONDS,
     data_for_today,
     data_hashes,
     dataset_hash,
@@ -217,3 +218,11 @@ def test_a_plan_to_be_saved_keeps_back_what_saving_takes() -> None:
     assert save_seconds(6000) > save_seconds(1500) > 0
     assert plan_options(2, saved_for=6000).time_limit == pytest.approx(0.5)
     assert plan_options(10, saved_for=1500, deterministic=True).time_limit == 10
+
+
+def test_a_what_if_keeps_back_the_time_its_answer_takes_to_draw() -> None:
+    """ "Answer within 2 seconds" runs from the click to the answer on screen: the solve gets
+    the limit less drawing the before and after (never under a quarter of it)."""
+    assert plan_options(2, shown=True).time_limit == pytest.approx(2 - SHOW_SECONDS)
+    assert plan_options(0.5, shown=True).time_limit == pytest.approx(0.125)
+    assert plan_options(2, shown=True, deterministic=True).time_limit == 2

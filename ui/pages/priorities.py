@@ -162,7 +162,7 @@ def try_it(authority: Authority, working: state.Working) -> None:
     state.start_job(
         "what_if",
         authority.with_config(new_config),
-        plan_options(limit, link_time_limit=min(10.0, 0.4 * limit)),
+        plan_options(limit, link_time_limit=min(10.0, 0.4 * limit), shown=True),
         warm=working.result,
         note="what-if",
     )
