@@ -30,7 +30,7 @@ from scheduler.pins import PinDecision, check_link_pins, check_pin_ids, link_pin
 from scheduler.plan import LOCATION_OF_MODEL, Appointment, Pin, Plan
 from scheduler.priority import SCALE
 from scheduler.scheduling.bounds import AnyLinksBound, any_links_bound
-from scheduler.scheduling.model import reweighting_bound
+from scheduler.scheduling.model import reweighting_bound, structure_key
 from scheduler.scheduling.problem import (
     GroupProblem,
     build_problem,
@@ -456,10 +456,9 @@ def _known_bounds(parts: list[GroupProblem], earlier: Sequence[PieceBound]) -> l
             by_practitioner.setdefault(e.problem.practitioners[0].practitioner_id, []).append(e)
     known: list[int | None] = []
     for part in parts:
-        carried = [
-            reweighting_bound(e.problem, e.bound, part, e.key)
-            for e in by_practitioner.get(part.practitioners[0].practitioner_id, [])
-        ]
+        sources = by_practitioner.get(part.practitioners[0].practitioner_id, [])
+        key = structure_key(part) if sources else b""
+        carried = [reweighting_bound(e.problem, e.bound, part, e.key, key) for e in sources]
         proven = [b for b in carried if b is not None]
         known.append(min(proven) if proven else None)
     return known

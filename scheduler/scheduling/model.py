@@ -250,7 +250,11 @@ def reweighted(m: DayModel, problem: GroupProblem) -> DayModel:
 
 
 def reweighting_bound(
-    old: GroupProblem, old_bound: int, new: GroupProblem, old_key: bytes | None = None
+    old: GroupProblem,
+    old_bound: int,
+    new: GroupProblem,
+    old_key: bytes | None = None,
+    new_key: bytes | None = None,
 ) -> int | None:
     """A bound of ``new`` from a proven bound of ``old``, the same model with other weights
     (a what-if); ``None`` when their models differ.
@@ -260,9 +264,10 @@ def reweighting_bound(
     visit's cost falls by on each day, plus what a busy week's cost falls by times the
     piece's children (more than any week holds). Cheap (no search), and tight when the
     weights change what few children the old plan left out are worth: the old bound was
-    proven with all the time the plan had. ``old_key`` is ``structure_key(old)``, if known.
+    proven with all the time the plan had. ``old_key`` and ``new_key`` are their
+    :func:`structure_key`, if known.
     """
-    if (old_key or structure_key(old)) != structure_key(new):
+    if (old_key or structure_key(old)) != (new_key or structure_key(new)):
         return None
     gain = 0
     for before, after in zip(old.children, new.children, strict=True):
