@@ -127,3 +127,32 @@ def test_the_command_has_help_and_refuses_a_bad_argument(
     """``scheduler validate --help`` works; a missing or malformed argument exits 2."""
     assert "--config" in help_text(validate_command, "validate", capsys)
     usage_error(["validate"], capsys)
+
+
+def test_today_checks_the_folder_as_a_replan_on_that_date_reads_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An outcome recorded after the config's ``[term] today`` (the folder's first plan) is
+    "after today" without ``--today``, and fine with the re-plan's later date, which the
+    summary names."""
+    outcome = (
+        "child_id,date,outcome,asq3,consent_to_share,venue,practitioner_id\n"
+        "C001,2026-07-20,attended,,,,\n"
+    )
+    files = with_files(outcomes_csv=outcome, config_toml="[term]\ntoday = 2026-07-01\n")
+    folder = write_folder(tmp_path, files)
+    code, out, err = run(capsys, str(folder))
+    assert code == 2 and out == ""
+    assert "outcomes.csv:2: date: is after today (2026-07-01)" in err
+    code, out, err = run(capsys, str(folder), "--today", "2026-08-01")
+    assert code == 0 and err == ""
+    assert "Planning date: 2026-08-01" in out.splitlines()
+    assert out.splitlines()[-1] == "No problems found."
+
+
+def test_a_bad_today_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--today`` that is not a date: exit 2 and the value named, nothing loaded."""
+    with pytest.raises(SystemExit) as caught:
+        main(["validate", str(write_folder(tmp_path)), "--today", "1 Aug"])
+    assert caught.value.code == 2
+    assert "not a date YYYY-MM-DD (1 Aug)" in capsys.readouterr().err

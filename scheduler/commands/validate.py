@@ -1,7 +1,10 @@
-"""``scheduler validate DATA [--config FILE]``: check a data folder and say what it holds.
+"""``scheduler validate DATA [--config FILE] [--today DATE]``: check a data folder and say what
+it holds.
 
 The first thing a coordinator runs on a new export: either every problem with its line, or a
 summary of the term's work to compare with what they expected. Counts only, never names.
+``--today`` checks the folder as ``replan --today`` will read it: outcomes recorded up to that
+date are not "after today" although the config's ``[term] today`` is older.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from scheduler.calendar import child_window, due_children, review_days
+from scheduler.commands.arguments import iso_date
 from scheduler.domain import SETTING_TYPES
 from scheduler.io.load import LoadResult, load_authority
 
@@ -29,12 +33,20 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--config", type=Path, default=None, metavar="FILE", help="config.toml to use"
     )
+    parser.add_argument(
+        "--today",
+        type=iso_date,
+        default=None,
+        metavar="DATE",
+        help="the planning date (YYYY-MM-DD), as plan and replan take it; default: [term] "
+        "today of the config, if set",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Load (raising :class:`InputError` on bad input) and print the summary."""
-    result = load_authority(args.data, args.config)
+    result = load_authority(args.data, args.config, planning_date=args.today)
     for line in summary_lines(result):
         print(line)
     return 0
@@ -54,6 +66,7 @@ def summary_lines(result: LoadResult) -> list[str]:
     lines = [
         f"Term: {term.name}, {term.start} to {term.end}"
         f" ({len(days)} review days, {weekdays} of them Monday to Friday)",
+        *([f"Planning date: {term.today}"] if term.today is not None else []),
         f"Review model: {review.model}",
         f"Settings: {len(authority.settings)}" + (f" ({types})" if types else ""),
         f"Practitioners: {len(authority.practitioners)}",
