@@ -23,6 +23,7 @@ plan checked by :func:`scheduler.check.check_plan`.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from itertools import permutations
@@ -35,6 +36,7 @@ from scheduler.config import ReviewModel
 from scheduler.plan import Appointment
 from scheduler.scheduling.model import DayModel, add_variables, add_week_peaks, busiest_week
 from scheduler.scheduling.problem import ChildJob, GroupProblem, Option, PractitionerDays
+from scheduler.scheduling.rota import Rota
 
 DAY_START = hm("09:00")
 DAY_END = hm("17:00")
@@ -255,3 +257,20 @@ def choice_of(
 def keys(choice: Mapping[str, tuple[int, int]]) -> list[Key]:
     """A choice as ``see`` keys."""
     return [(cid, index, day) for cid, (index, day) in choice.items()]
+
+
+def best_by_enumeration(problem: GroupProblem) -> int:
+    """The best rota objective over every assignment of children to slots, each laid out in
+    exact times by :class:`~scheduler.scheduling.rota.Rota` (tiny problems only)."""
+    choices = [
+        [None, *((i, d) for i, o in enumerate(j.options) for d in o.days)] for j in problem.children
+    ]
+    best = 0
+    for assignment in itertools.product(*choices):
+        rota = Rota(problem)
+        if all(
+            slot is None or rota.try_add(j.child_id, slot)
+            for j, slot in zip(problem.children, assignment, strict=True)
+        ):
+            best = max(best, rota.objective())
+    return best

@@ -1,10 +1,9 @@
-"""Solving the pieces and merging them (scheduler/scheduling/solve.py): the counting bound is a
-bound, a piece's status says what its delivered rota reaches, and the merge keeps the better
-slot of a child chosen by two pieces."""
+"""Solving the pieces and merging them (scheduler/scheduling/solve.py): a piece's status says
+what its delivered rota reaches, and the merge keeps the better slot of a child chosen by two
+pieces."""
 
 from __future__ import annotations
 
-import itertools
 import threading
 from dataclasses import replace
 
@@ -13,78 +12,20 @@ from builders import hm
 from problem_builders import clinic, group_problem, job, option, practitioner
 
 from scheduler.scheduling import solve
+from scheduler.scheduling.flow_bound import day_flow
 from scheduler.scheduling.model import build_day_model, solve_day_model
 from scheduler.scheduling.problem import GroupProblem
-from scheduler.scheduling.rota import Rota, priority_greedy
+from scheduler.scheduling.rota import priority_greedy
 from scheduler.scheduling.solve import (
     POOL_MIN_SECONDS,
     PieceOutcome,
     Progress,
-    capacity_bound,
     merge,
     solve_piece,
     solve_pieces,
     tightened,
+    warm_start,
 )
-
-
-def best_by_enumeration(problem: GroupProblem) -> int:
-    """The best rota objective over every assignment of children to slots (tiny problems)."""
-    choices = [
-        [None, *((i, d) for i, o in enumerate(j.options) for d in o.days)] for j in problem.children
-    ]
-    best = 0
-    for assignment in itertools.product(*choices):
-        rota = Rota(problem)
-        if all(
-            slot is None or rota.try_add(j.child_id, slot)
-            for j, slot in zip(problem.children, assignment, strict=True)
-        ):
-            best = max(best, rota.objective())
-    return best
-
-
-def test_capacity_bound_counts_the_best_children_a_practitioners_days_can_hold() -> None:
-    """One day of two reviews: the two most valuable children, each at their best value."""
-    problem = group_problem(
-        job("C001", option((0,), values=(3000,))),
-        job("C002", option((0,), values=(2000,))),
-        job("C003", option((0,), values=(1000,))),
-        practitioners=[practitioner(max_per_day=2)],
-    )
-    assert capacity_bound(problem) == 5000 == best_by_enumeration(problem)
-
-
-def test_capacity_bound_counts_the_stability_bonus_of_a_previous_option() -> None:
-    """A child's best value includes the re-plan's bonus for their previous option (added
-    to the option's best day: a bound, if a loose one when the previous day is not the best)."""
-    problem = group_problem(
-        job("C001", option((0, 1), values=(900, 1000)), previous=(0, 1, hm("09:00"))),
-        stability_bonus=600,
-    )
-    assert capacity_bound(problem) == 1600 == best_by_enumeration(problem)
-    elsewhere = group_problem(
-        job("C001", option((0, 1), values=(1000, 900)), previous=(0, 1, hm("09:00"))),
-        stability_bonus=600,
-    )
-    assert capacity_bound(elsewhere) >= best_by_enumeration(elsewhere) == 1500
-
-
-def test_capacity_bound_is_never_below_the_best_rota() -> None:
-    """On small problems with costs, travel and tight hours, no rota beats the bound."""
-    window = (hm("09:00"), hm("11:30"))
-    problem = group_problem(
-        job("C001", option((0, 1), values=(1200, 1100), window=window)),
-        job("C002", option((0, 1), values=(900, 800), window=window)),
-        job("C003", option((1,), values=(1500,), place="setting:S002", window=window)),
-        job("C004", clinic((0, 1), values=(700, 650))),
-        job("C005", option((0,), values=(400,), window=window)),
-        practitioners=[practitioner(max_per_day=2, visit_cost={"setting:S001": 90})],
-        week_of_day=(0, 1),
-        week_peak_cost=15,
-    )
-    best = best_by_enumeration(problem)
-    assert 0 < best <= capacity_bound(problem)
 
 
 def test_solve_piece_reaches_its_bound_and_says_optimal() -> None:
@@ -259,7 +200,7 @@ def test_a_second_short_solve_reweights_the_kept_models_and_answers_the_same() -
     """The same pieces with other values: the kept models are re-weighted (a hit each), and
     the answers are those of models built afresh."""
     solve.MODELS.clear()
-    pieces = pieces_of_two()
+    pieces = [short_piece()]  # searched: its warm start falls short of its flow bound
     solve_pieces(pieces, time_limit=1, workers=1, deterministic=True)
     hits = solve.MODELS.hits
     richer = [
@@ -314,7 +255,8 @@ def test_a_known_bound_below_the_pieces_own_is_kept_and_can_prove_it_best() -> N
 
 
 def short_piece() -> GroupProblem:
-    """A piece whose greedy rota (one child) falls short of its counting bound."""
+    """A piece whose warm start falls short of its flow bound (which lets the two children who
+    need 09:00–10:00 both be seen)."""
     return group_problem(
         job("C002", option((0,), values=(1000,))),
         job(
@@ -340,8 +282,8 @@ def test_a_piece_whose_warm_start_reaches_its_known_bound_is_not_searched(
     monkeypatch.setattr(solve, "solve_day_model", recording)
     easy = group_problem(job("C001"))
     short = short_piece()
-    warm = [priority_greedy(p).objective() for p in (easy, short)]
-    assert warm[1] < capacity_bound(short)
+    warm = [warm_start(p, day_flow(p)).objective() for p in (easy, short)]
+    assert warm[1] < day_flow(short).bound
     outcomes = solve_pieces(
         [easy, short], time_limit=2, workers=1, known_bounds=[warm[0], warm[1] + 1]
     )
@@ -374,7 +316,7 @@ def test_a_what_if_reports_a_whole_first_answer_before_any_search_ends() -> None
     progress report books every child of every piece, before any piece is done; a solve
     without them reports pieces only as they finish."""
     pieces = [short_piece()]
-    warm = priority_greedy(pieces[0])
+    warm = warm_start(pieces[0], day_flow(pieces[0]))
     seen: list[Progress] = []
     solve_pieces(
         pieces,

@@ -222,3 +222,13 @@ def priority_greedy(problem: GroupProblem) -> Rota:
             rota.try_add(job.child_id, job.previous[:2])
     rota.insert_by_priority()
     return rota
+
+
+def seeded_greedy(problem: GroupProblem, seed: dict[str, Slot]) -> Rota:
+    """Pins first, then the ``seed``'s slots (most valuable first; a child whose slot no longer
+    fits is left for later), then the most valuable children left in their best slot."""
+    rota = Rota(problem)
+    rota.add_pins()
+    rota.set_choices({c: slot for c, slot in seed.items() if rota.jobs[c].pinned is None})
+    rota.insert_by_priority()
+    return rota

@@ -7,9 +7,11 @@ optimality in well under a second. A child offered to two practitioners (a joint
 the link, a clinic one by their own health visitor) may come back from both; the merge keeps
 the better slot and fills the freed time.
 
-Figures are honest: a piece's bound is the smaller of a counting bound and CP-SAT's proven
-bound of the same (relaxed) model, never raised to meet the objective; a piece is OPTIMAL
-only when the rota it delivers, after layout and repair, reaches its bound.
+Figures are honest: a piece's bound is the smaller of its flow bound
+(:mod:`scheduler.scheduling.flow_bound`) and CP-SAT's proven bound of the same (relaxed)
+model, never raised to meet the objective; a piece is OPTIMAL only when the rota it delivers,
+after layout and repair, reaches its bound (a warm start that already reaches the flow bound
+needs no search).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from functools import cached_property
 from typing import Protocol
 
 from scheduler.config import ReviewModel
+from scheduler.scheduling.flow_bound import DayFlow, day_flow
 from scheduler.scheduling.model import (
     DayModel,
     build_day_model,
@@ -41,7 +44,7 @@ from scheduler.scheduling.model import (
     structure_key,
 )
 from scheduler.scheduling.problem import GroupProblem
-from scheduler.scheduling.rota import Rota, priority_greedy
+from scheduler.scheduling.rota import Rota, priority_greedy, seeded_greedy
 from scheduler.stopping import StopSignal, stopped
 
 POOL_MIN_SECONDS = 5.0
@@ -91,32 +94,6 @@ def tightened(outcome: PieceOutcome, bound: int | None) -> PieceOutcome:
     return replace(outcome, bound=bound, status=status)
 
 
-def capacity_bound(problem: GroupProblem) -> int:
-    """A quick valid upper bound without the model: each practitioner can see at most
-    ``max_per_day`` children on each of their days, so at best the most valuable ones (each
-    child counted at their best value, which costs can only lower)."""
-    bound = 0
-    for p in problem.practitioners:
-        pid = p.practitioner_id
-        usable: set[int] = set()
-        best: list[int] = []
-        for child in problem.children:
-            values = []
-            for i, option in enumerate(child.options):
-                if option.practitioner_id != pid:
-                    continue
-                usable.update(option.days)
-                top = max(option.values, default=0)
-                if child.previous is not None and child.previous[0] == i:
-                    top += problem.stability_bonus
-                values.append(top)
-            if values:
-                best.append(max(values))
-        best.sort(reverse=True)
-        bound += sum(best[: p.max_per_day * len(usable)])
-    return bound
-
-
 class ModelCache:
     """Pieces' CP-SAT models kept for the next solve of the same pieces with other weights
     (a lead trying weights on the Priorities page): a hit is re-weighted, not rebuilt.
@@ -164,6 +141,12 @@ def _choice(rota: Rota) -> PieceChoice:
     return {cid: (rota.option(cid, index).model, day) for cid, (index, day) in rota.choice.items()}
 
 
+def warm_start(problem: GroupProblem, flow: DayFlow) -> Rota:
+    """The better of two greedy rotas: previous slots and the most valuable children first,
+    or the flow's slots first (they batch a place's children on its cheapest days)."""
+    return max(priority_greedy(problem), seeded_greedy(problem, flow.slots), key=Rota.objective)
+
+
 def solve_piece(
     problem: GroupProblem,
     time_limit: float,
@@ -180,10 +163,11 @@ def solve_piece(
     back after).
     """
     began = time.perf_counter()
-    best = priority_greedy(problem)
-    bound = capacity_bound(problem)
+    flow = day_flow(problem)
+    best = warm_start(problem, flow)
+    bound = flow.bound
     solved = False
-    if use_model and problem.children:
+    if use_model and problem.children and best.objective() < bound:
         if cache is not None:
             key, model = cache.model_for(problem)
         else:
