@@ -115,9 +115,18 @@ def after_solve_seconds(children: int) -> float:
     return 0.3 + 0.00025 * children + 4.5e-8 * children**2
 
 
-def _progress(callback: ProgressCallback | None, stage: str, began: float) -> None:
+def _progress(
+    callback: ProgressCallback | None,
+    stage: str,
+    began: float,
+    answer: frozenset[str] | None = None,
+) -> None:
+    """Report a stage; with ``answer`` (the children a whole plan already books), a first
+    answer to show while the stage runs."""
     if callback is not None:
-        callback(Progress(stage, 0, 0, 0.0, 0.0, time.perf_counter() - began))
+        elapsed = time.perf_counter() - began
+        booked = answer or frozenset()
+        callback(Progress(stage, 0, 0, 0.0, 0.0, elapsed, booked, whole=answer is not None))
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,7 +217,15 @@ def make_plan(
     work = sort_work(availability, start_from)
     check_pin_ids(pins, authority)
 
-    _progress(progress, "matching", began)
+    # A what-if's plan keeps every rule under the new weights (only the weights changed), so it
+    # is a first answer at once, while links are chosen and the pieces improve on it.
+    to_book = {c.child_id for c in work.to_book}
+    answer = (
+        frozenset(a.child_id for a in warm.plan.appointments if a.child_id in to_book)
+        if warm is not None
+        else None
+    )
+    _progress(progress, "matching", began, answer)
     links, unhonoured = _choose_links(
         authority, availability, work, options, pins=pins, previous=previous, warm=warm, stop=stop
     )
@@ -355,6 +372,9 @@ def _choose_links(
             deterministic=options.deterministic,
         ),
         stop=stop,
+        start={link.setting_id: link.practitioner_id for link in warm.links.links}
+        if warm
+        else None,
     )
     return links, unhonoured + check_link_pins(pinned_links, links.links)
 

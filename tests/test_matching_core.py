@@ -186,6 +186,26 @@ def test_greedy_is_never_better_than_solve_in_soft_mode() -> None:
     assert solve_assignment(problem, time_limit=1.0).objective <= greedy.objective + 1e-9
 
 
+def _objective_of(problem: AssignmentProblem, assignment: Mapping[str, str]) -> float:
+    """The objective of an item -> agent assignment."""
+    c = problem.compiled
+    index = {a: i for i, a in enumerate(c.agents)}
+    pairs = {(c.items[int(c.pair_item[k])], int(c.pair_agent[k])): k for k in range(c.n_pairs)}
+    choice = [pairs[item, index[assignment[item]]] for item in c.items]
+    return float(c.objective(np.array(choice, dtype=np.int64)))
+
+
+def test_a_start_is_never_made_worse() -> None:
+    """Assignments to start from (a what-if's links) besides the hint: a short search from a
+    good one ends at most at its cost, where the same search without it ends dearer."""
+    problem = random_problem(5, n_items=80, n_agents=8)
+    good = solve_assignment(problem, time_limit=2.0, deterministic=True).assignment
+    quick = solve_assignment(problem, time_limit=0.01, deterministic=True)
+    started = solve_assignment(problem, time_limit=0.01, deterministic=True, starts=[good])
+    assert quick.objective > _objective_of(problem, good) + 1e-9
+    assert started.objective <= _objective_of(problem, good) + 1e-9
+
+
 def test_a_feasible_hint_is_never_made_worse() -> None:
     """The solver starts from a caller's hint: its result costs at most the hint's."""
     problem = random_problem(5, n_items=80, n_agents=8)

@@ -18,6 +18,7 @@ from builders import (
 )
 from builders import make_plan as plan_of
 
+import scheduler.pipeline as pipeline
 from scheduler.availability import Availability
 from scheduler.config import Priorities
 from scheduler.pipeline import (
@@ -98,6 +99,38 @@ def test_progress_reports_each_stage_in_order() -> None:
     make_plan(authority, QUICK, progress=seen.append)
     stages = list(dict.fromkeys(p.stage for p in seen))
     assert stages == ["preparing", "matching", "scheduling", "explaining", "checking", "done"]
+
+
+def test_a_what_if_s_plan_is_its_first_answer_and_its_links_where_the_link_search_starts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A what-if with a link weight changed: the plan asked about (the same rules, other
+    weights) is reported as a whole answer before the links are chosen, and the link search
+    starts from its links; a plan made afresh has neither."""
+    authority = make_authority(
+        children=[make_child(f"C00{i}") for i in range(1, 4)], config=make_config(term=TWO_WEEKS)
+    )
+    base = make_plan(authority, QUICK)
+    starts: list[object] = []
+    real = pipeline.choose_links
+
+    def recording(*args: object, **kwargs: object) -> object:
+        starts.append(kwargs.get("start"))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "choose_links", recording)
+    weights = authority.config.priorities.model_copy(update={"travel": 3.0})
+    changed = replace(authority, config=authority.config.model_copy(update={"priorities": weights}))
+    seen: list[Progress] = []
+    make_plan(changed, QUICK, warm=base, progress=seen.append)
+    first = next(p for p in seen if p.stage == "matching")
+    assert first.whole
+    assert first.booked == {a.child_id for a in base.plan.appointments} and first.booked
+    assert starts == [{link.setting_id: link.practitioner_id for link in base.links.links}]
+    fresh: list[Progress] = []
+    make_plan(changed, QUICK, progress=fresh.append)
+    assert not any(p.whole for p in fresh if p.stage == "matching")
+    assert starts[1] is None
 
 
 def test_a_stopped_plan_is_still_complete_and_says_so() -> None:

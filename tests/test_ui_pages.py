@@ -618,6 +618,14 @@ def test_progress_is_said_in_children_and_time_left() -> None:
         "First answer: 3 children booked, 1 of them funded two-year-olds; improving it "
         "(3 of 12 parts of the rota done) · about 1 s left"
     )
+    asked = Progress("matching", 0, 0, 0.0, 0.0, 0.1, booked, whole=True)  # a what-if's plan
+    assert describe_progress(asked, 0.3, 2.0, frozenset({"C2"}))[1] == (
+        "First answer: 3 children booked, 1 of them funded two-year-olds, as the plan stands; "
+        "improving it for the new weights · about 2 s left"
+    )
+    assert describe_progress(replace(asked, whole=False), 0.3, 2.0)[1].startswith(
+        "Choosing each setting's link practitioner"
+    )
     done = replace(whole, done=12)  # nothing left to improve: not "improving it"
     assert describe_progress(done, 1.6, 2.0, frozenset({"C2"}))[1].startswith(
         "Booking reviews: 3 children booked so far, 1 of them funded two-year-olds (12 of 12"

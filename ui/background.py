@@ -192,7 +192,14 @@ def describe_progress(
     label = STAGE_LABELS.get(progress.stage, progress.stage)
     if progress.stage == "done":
         return 1.0, label
-    if progress.stage == "scheduling" and progress.whole and progress.done < progress.total:
+    if progress.stage == "matching" and progress.whole:
+        booked = progress.booked
+        label = (
+            f"First answer: {count(len(booked))} children booked, "
+            f"{count(len(booked & funded))} of them funded two-year-olds, as the plan stands; "
+            "improving it for the new weights"
+        )
+    elif progress.stage == "scheduling" and progress.whole and progress.done < progress.total:
         booked = progress.booked
         label = (
             f"First answer: {count(len(booked))} children booked, "

@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -487,15 +487,17 @@ def solve_assignment(
     hint: Mapping[str, str] | None = None,
     stop: StopSignal | None = None,
     deterministic: bool = False,
+    starts: Sequence[Mapping[str, str]] = (),
 ) -> AssignmentResult:
     """Best assignment found within ``time_limit`` seconds, with a valid lower bound.
 
-    Never worse than :func:`greedy_assignment` or a feasible ``hint``. With ``deterministic``
-    the result depends only on the problem and ``seed``, on any machine: one worker, and the
-    budget is CP-SAT's deterministic time (which may run longer or shorter than the wall
-    clock). Otherwise the wall clock rules. The LP relaxation is solved before the clock is
-    consulted, so
-    very short limits on large problems overrun by its time (~0.4 s at 22,000 pairs).
+    Never worse than :func:`greedy_assignment`, a feasible ``hint`` or any feasible ``starts``
+    (other item -> agent assignments to start from: a what-if's links before its change).
+    With ``deterministic`` the result depends only on the problem and ``seed``, on any
+    machine: one worker, and the budget is CP-SAT's deterministic time (which may run longer
+    or shorter than the wall clock). Otherwise the wall clock rules. The LP relaxation is
+    solved before the clock is consulted, so very short limits on large problems overrun by
+    its time (~0.4 s at 22,000 pairs).
     Setting ``stop`` ends the search at once, as if the time were up (running CP-SAT
     searches included): the best assignment so far comes back, with a valid bound.
     """
@@ -509,8 +511,9 @@ def solve_assignment(
         return to_result(c, np.zeros(0, dtype=np.int64), "OPTIMAL", 0.0, clock.elapsed())
     incumbent = _Incumbent(c)
     incumbent.offer(greedy_choice(c))
-    if hint:
-        incumbent.offer(_choice_from_hint(c, hint))
+    for start in (hint, *starts):
+        if start:
+            incumbent.offer(_choice_from_hint(c, start))
     rng = np.random.default_rng(seed)
     search = _Search(c, choose_scaling(c), clock, workers, seed, incumbent, rng)
     lp = solve_lp(c, time_limit=max(1.0, time_limit))

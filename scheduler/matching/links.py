@@ -399,12 +399,14 @@ def choose_links(
     previous: Mapping[str, str] | None = None,
     options: LinkOptions = LinkOptions(),
     stop: StopSignal | None = None,
+    start: Mapping[str, str] | None = None,
 ) -> LinkResult:
     """Link every setting that some practitioner can serve; report the rest as unlinked.
 
     ``pinned`` (setting -> practitioner) are kept whatever they cost; ``previous`` links (from
     the last plan) count as existing links for continuity, overriding ``link_practitioner_id``.
-    ``stop`` ends the search early with the best links found so far.
+    ``stop`` ends the search early with the best links found so far. ``start`` (a what-if: the
+    links of the plan it was asked of) is one more assignment the search starts from.
     """
     pinned = dict(pinned or {})
     built = build_link_problem(
@@ -426,6 +428,7 @@ def choose_links(
         seed=options.seed,
         hint=built.hint,
         stop=stop,
+        starts=[start] if start else [],
         deterministic=options.deterministic,
     )
     links: list[Link] = []
