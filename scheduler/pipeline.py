@@ -229,7 +229,7 @@ def make_plan(
     links, unhonoured = _choose_links(
         authority, availability, work, options, pins=pins, previous=previous, warm=warm, stop=stop
     )
-    _progress(progress, "scheduling", began)
+    _progress(progress, "scheduling", began, answer)
     solved = _book(
         authority,
         availability,

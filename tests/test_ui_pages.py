@@ -27,7 +27,7 @@ from streamlit.testing.v1 import AppTest
 from scheduler.domain import Outcome
 from scheduler.generate import generate_authority
 from scheduler.io.write_data import write_authority
-from scheduler.pipeline import PlanOptions
+from scheduler.pipeline import PlanOptions, make_plan
 from scheduler.plan import Pin
 from scheduler.scheduling.solve import Progress
 from scheduler.store import repository as repo
@@ -586,6 +586,29 @@ def test_stop_keeps_the_best_plan_so_far() -> None:
     placed = len(result.plan.appointments) + len(result.plan.unscheduled)
     assert placed == result.plan.summary.children_due
     assert result.plan.appointments
+
+
+def test_a_what_if_s_first_answer_can_be_waited_for() -> None:
+    """The page that starts a what-if waits for its first answer (the plan asked about, as
+    soon as the data are read) and draws it in the same run; the wait ends when the solve
+    does, answer or not."""
+    authority = generate_authority(40, 5)
+    base = make_plan(authority, PlanOptions(time_limit=3, link_time_limit=1, workers=1))
+    weights = authority.config.priorities.model_copy(update={"travel": 2.0})
+    changed = authority.with_config(authority.config.model_copy(update={"priorities": weights}))
+    options = PlanOptions(time_limit=30, link_time_limit=2, workers=1)
+    job = start_solve(changed, options, kind="what_if", warm=base)
+    assert job.wait_for_answer(30)
+    answer = job.progress
+    assert answer is not None and answer.whole and answer.booked
+    job.request_stop()
+    assert job.wait(60)
+    began = time.monotonic()
+    refused = start_solve(
+        changed, options, warm=base, pins=[Pin("link", setting_id="NOPE", practitioner_id="P001")]
+    )
+    assert not refused.wait_for_answer(60)  # the solve ended (a bad pin) before any answer
+    assert time.monotonic() - began < 30 and refused.problems
 
 
 def test_bad_pins_are_reported_not_raised() -> None:

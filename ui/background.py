@@ -38,6 +38,12 @@ WHAT: dict[JobKind, str] = {
 }
 
 
+FIRST_ANSWER_WAIT = 0.3
+"""Seconds the page that starts a what-if waits for its first answer before drawing the status:
+the answer (the plan asked about) is reported as soon as the data are read, so the lead sees
+it in that run rather than at the status's next redraw, half a second later."""
+
+
 @dataclass
 class SolveJob:
     """One solve in flight: its inputs, live progress and, once finished, its outcome."""
@@ -60,6 +66,7 @@ class SolveJob:
     _problems: list[Problem] | None = None
     _failed: bool = False
     _thread: threading.Thread | None = field(default=None, repr=False)
+    _answered: threading.Event = field(default_factory=threading.Event, repr=False)
 
     def start(self) -> SolveJob:
         """Begin solving in a daemon thread (a closed browser tab must not keep the server up)."""
@@ -93,6 +100,20 @@ class SolveJob:
     def _report(self, progress: Progress) -> None:
         with self._lock:
             self._progress = progress
+        if progress.whole:
+            self._answered.set()
+
+    def wait_for_answer(self, seconds: float) -> bool:
+        """Wait at most ``seconds`` for a whole first answer (a what-if's: the plan it was asked
+        of, reported as soon as the data are read), or for the solve to end; whether one came.
+        The page that starts a what-if can then draw it in the same run."""
+        deadline = time.monotonic() + seconds
+        while not self._answered.is_set() and self.running:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            self._answered.wait(min(left, 0.02))
+        return self._answered.is_set()
 
     @property
     def running(self) -> bool:

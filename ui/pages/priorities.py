@@ -20,6 +20,7 @@ from scheduler.store.compare import audience, compare_plans
 from scheduler.wording import WEIGHTS, count, plural, review_kind
 from scheduler.working import plan_options
 from ui import auth, state
+from ui.background import FIRST_ANSWER_WAIT
 from ui.components import tables
 from ui.components.kpis import plan_kpis, show_kpis
 from ui.components.progress import solve_panel
@@ -159,15 +160,16 @@ def try_it(authority: Authority, working: state.Working) -> None:
         for error in exc.errors():
             st.error(md(str(error["msg"]).removeprefix("Value error, ")), icon=":material/error:")
         return
-    state.start_job(
+    started = state.start_job(
         "what_if",
         authority.with_config(new_config),
         plan_options(limit, link_time_limit=min(10.0, 0.4 * limit), shown=True),
         warm=working.result,
         note="what-if",
     )
-    # No rerun: the status below the form is drawn in this run, so the first answer is on
-    # screen one page run sooner (the button is greyed out from the next redraw).
+    # No rerun: the status below the form is drawn in this run, with the first answer once it
+    # has come, so it is on screen one redraw sooner (the button greys out from the next one).
+    started.wait_for_answer(FIRST_ANSWER_WAIT)
 
 
 def before_and_after(what: state.WhatIf) -> None:
