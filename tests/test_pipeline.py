@@ -23,6 +23,7 @@ from scheduler.availability import Availability
 from scheduler.config import Priorities
 from scheduler.pipeline import (
     LINK_SHARE,
+    WHAT_IF_LINK_SHARE,
     PlanOptions,
     _assert_bounds,
     after_solve_seconds,
@@ -42,6 +43,8 @@ def test_the_link_stage_gets_its_limit_within_its_share() -> None:
     """Links get ``link_time_limit`` seconds, but never more than 40% of the whole."""
     assert link_budget(PlanOptions(time_limit=60, link_time_limit=10)) == 10
     assert link_budget(PlanOptions(time_limit=10, link_time_limit=10)) == LINK_SHARE * 10
+    what_if = link_budget(PlanOptions(time_limit=10, link_time_limit=10), what_if=True)
+    assert what_if == WHAT_IF_LINK_SHARE * 10 < LINK_SHARE * 10
 
 
 def test_time_is_kept_back_for_what_follows_the_solve() -> None:
@@ -106,7 +109,7 @@ def test_a_what_if_s_plan_is_its_first_answer_and_its_links_where_the_link_searc
 ) -> None:
     """A what-if with a link weight changed: the plan asked about (the same rules, other
     weights) is reported as a whole answer before the links are chosen, and the link search
-    starts from its links; a plan made afresh has neither."""
+    starts from its links, with a smaller share of the time; a plan made afresh has neither."""
     authority = make_authority(
         children=[make_child(f"C00{i}") for i in range(1, 4)], config=make_config(term=TWO_WEEKS)
     )
@@ -114,8 +117,11 @@ def test_a_what_if_s_plan_is_its_first_answer_and_its_links_where_the_link_searc
     starts: list[object] = []
     real = pipeline.choose_links
 
+    limits: list[float] = []
+
     def recording(*args: object, **kwargs: object) -> object:
         starts.append(kwargs.get("start"))
+        limits.append(kwargs["options"].time_limit)  # type: ignore[attr-defined]
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(pipeline, "choose_links", recording)
@@ -127,10 +133,11 @@ def test_a_what_if_s_plan_is_its_first_answer_and_its_links_where_the_link_searc
     assert first.whole
     assert first.booked == {a.child_id for a in base.plan.appointments} and first.booked
     assert starts == [{link.setting_id: link.practitioner_id for link in base.links.links}]
+    assert limits == [WHAT_IF_LINK_SHARE * QUICK.time_limit]  # starting there, it needs less
     fresh: list[Progress] = []
     make_plan(changed, QUICK, progress=fresh.append)
     assert not any(p.whole for p in fresh if p.stage == "matching")
-    assert starts[1] is None
+    assert starts[1] is None and limits[1] == min(QUICK.link_time_limit, LINK_SHARE * 2)
 
 
 def test_a_stopped_plan_is_still_complete_and_says_so() -> None:

@@ -649,6 +649,10 @@ def test_progress_is_said_in_children_and_time_left() -> None:
     assert describe_progress(replace(asked, whole=False), 0.3, 2.0)[1].startswith(
         "Choosing each setting's link practitioner"
     )
+    booking = replace(asked, stage="scheduling")  # links kept or chosen, pieces not yet begun
+    assert describe_progress(booking, 0.3, 2.0, frozenset({"C2"}))[1].startswith(
+        "First answer: 3 children booked, 1 of them funded two-year-olds, as the plan stands"
+    )
     done = replace(whole, done=12)  # nothing left to improve: not "improving it"
     assert describe_progress(done, 1.6, 2.0, frozenset({"C2"}))[1].startswith(
         "Booking reviews: 3 children booked so far, 1 of them funded two-year-olds (12 of 12"

@@ -213,7 +213,7 @@ def describe_progress(
     label = STAGE_LABELS.get(progress.stage, progress.stage)
     if progress.stage == "done":
         return 1.0, label
-    if progress.stage == "matching" and progress.whole:
+    if progress.whole and not progress.total:  # the plan asked about, before any piece
         booked = progress.booked
         label = (
             f"First answer: {count(len(booked))} children booked, "
