@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from scheduler.availability import Availability
 from scheduler.calendar import age_months
 from scheduler.check import CheckReport, check_plan
-from scheduler.config import Priorities
+from scheduler.config import Config, Priorities
 from scheduler.domain import Authority, Child
 from scheduler.explain import explain_unscheduled
 from scheduler.io.plan_files import plan_digest
@@ -75,8 +75,9 @@ class PlanResult:
     check: CheckReport
     baseline: Baseline | None = None
     """The hand-made rota's figures (``summary.baseline``), when known."""
-    priorities: Priorities | None = None
-    """The weights the plan was made with (a what-if from it reuses what they left alone)."""
+    config: Config | None = None
+    """The config the plan was made with: a what-if from it reuses what its changes left
+    alone."""
     piece_bounds: tuple[PieceBound, ...] = ()
     """Each stage-2 piece with its proven bound: a what-if from this plan starts its pieces'
     bounds from them. Empty for a plan read back from files."""
@@ -90,6 +91,12 @@ children a practitioner could never see."""
 def same_links_weights(old: Priorities | None, new: Priorities) -> bool:
     """Whether a plan made with ``old`` weights keeps its links under ``new`` ones."""
     return old is not None and all(getattr(old, w) == getattr(new, w) for w in LINK_WEIGHTS)
+
+
+def only_weights_changed(old: Config | None, new: Config) -> bool:
+    """Whether ``new`` differs from ``old`` at most in its weights: every plan made under
+    ``old`` then keeps every rule under ``new`` (other review minutes or windows would not)."""
+    return old is not None and old.model_copy(update={"priorities": new.priorities}) == new
 
 
 MIN_SOLVE_SHARE = 0.25
@@ -212,10 +219,13 @@ def make_plan(
     the previous plan's appointments before today are history, kept unless an outcome says
     the review did not happen.
 
-    ``warm`` (a what-if: the same data, other weights) starts from that plan: its links are
-    reused when no link weight changed, and its slots are the solver's first answer, with no
-    bonus for keeping them; its pieces' bounds, and ``bounds_from`` (another plan's, e.g. the
-    session's last what-if), bound the same pieces under the new weights. ``pieces`` solves
+    ``warm`` (a what-if: the same data, other weights or review settings) starts from that
+    plan: its links are reused when only child weights changed, and are where the link search
+    starts otherwise; its slots are the solver's first answer wherever the rules still allow
+    them, with no bonus for keeping them, and when only weights changed (and the pins did not)
+    the plan itself is reported as a first answer at once; its pieces' bounds, and
+    ``bounds_from`` (another plan's, e.g. the session's last what-if), bound the pieces of the
+    same structure under the new weights. ``pieces`` solves
     stage 2's pieces elsewhere (``plan-many``: Ray tasks); by default, worker processes here.
     """
     began = time.perf_counter()
@@ -226,12 +236,15 @@ def make_plan(
     work = sort_work(availability, start_from)
     check_pin_ids(pins, authority)
 
-    # A what-if's plan keeps every rule under the new weights (only the weights changed), so it
-    # is a first answer at once, while links are chosen and the pieces improve on it.
+    # A what-if's plan keeps every rule when only the weights changed (and the pins did not),
+    # so it is a first answer at once, while links are chosen and the pieces improve on it.
     to_book = {c.child_id for c in work.to_book}
     answer = (
         frozenset(a.child_id for a in warm.plan.appointments if a.child_id in to_book)
         if warm is not None
+        and previous is None
+        and only_weights_changed(warm.config, config)
+        and list(warm.plan.pins) == list(pins)
         else None
     )
     _progress(progress, "matching", began, answer)
@@ -331,7 +344,7 @@ def make_plan(
         links=links,
         check=report,
         baseline=summary.baseline,
-        priorities=config.priorities,
+        config=config,
         piece_bounds=tuple(
             PieceBound(piece, outcome.bound)
             for piece, outcome in zip(solved.pieces, solved.outcomes, strict=True)
@@ -351,7 +364,8 @@ def _choose_links(
     stop: threading.Event | None,
 ) -> tuple[LinkResult, list[PinDecision]]:
     """Stage 1: pinned links, a re-plan's links kept (unless ``relink``), a what-if's reused
-    when no link weight changed; otherwise chosen afresh. With the link pins not kept."""
+    when only child weights changed (other review minutes change the links' loads); otherwise
+    chosen afresh, from the what-if's links too. With the link pins not kept."""
     pinned_links, unhonoured = link_pins(pins)
     previous_links = (
         {link.setting_id: link.practitioner_id for link in previous.links} if previous else {}
@@ -363,9 +377,11 @@ def _choose_links(
                 kept_links.setdefault(sid, pid)
     if (
         warm is not None
+        and warm.config is not None
         and previous is None
         and not pins
-        and same_links_weights(warm.priorities, authority.config.priorities)
+        and only_weights_changed(warm.config, authority.config)
+        and same_links_weights(warm.config.priorities, authority.config.priorities)
     ):
         return warm.links, unhonoured
     links = choose_links(

@@ -176,7 +176,7 @@ def result_from_stored(
         links=links,
         check=check_plan(authority, plan, previous=previous),
         baseline=summary.baseline,
-        priorities=authority.config.priorities,
+        config=authority.config,
     )
 
 

@@ -29,9 +29,11 @@ from scheduler.pipeline import (
     after_solve_seconds,
     link_budget,
     make_plan,
+    only_weights_changed,
     same_links_weights,
     sort_work,
 )
+from scheduler.plan import Pin
 from scheduler.scheduling.solve import Progress
 from scheduler.summary import PlanSummary
 
@@ -140,6 +142,42 @@ def test_a_what_if_s_plan_is_its_first_answer_and_its_links_where_the_link_searc
     assert starts[1] is None and limits[1] == min(QUICK.link_time_limit, LINK_SHARE * 2)
 
 
+def test_a_what_if_with_other_review_minutes_or_pins_does_not_offer_the_plan_as_an_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Longer meetings break every booked slot, and a pin added since may not be honoured by
+    the plan asked about: neither what-if reports that plan as a first answer, and one with
+    other review minutes chooses its links again (their loads changed) though no weight did;
+    both answers keep every rule."""
+    authority = make_authority(
+        children=[make_child(f"C00{i}") for i in range(1, 4)], config=make_config(term=TWO_WEEKS)
+    )
+    base = make_plan(authority, QUICK)
+    assert base.plan.appointments
+    chosen: list[object] = []
+    real = pipeline.choose_links
+
+    def recording(*args: object, **kwargs: object) -> object:
+        chosen.append(kwargs.get("start"))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "choose_links", recording)
+    review = authority.config.review.model_copy(
+        update={"meeting_minutes": authority.config.review.meeting_minutes + 15}
+    )
+    longer = replace(authority, config=authority.config.model_copy(update={"review": review}))
+    assert not only_weights_changed(base.config, longer.config)
+    seen: list[Progress] = []
+    result = make_plan(longer, QUICK, warm=base, progress=seen.append)
+    assert not any(p.whole for p in seen if p.stage in ("matching", "scheduling") and not p.total)
+    assert len(chosen) == 1 and result.check.ok
+    first = base.plan.appointments[0]
+    pin = Pin("appointment", child_id=first.child_id, date=first.date, start=first.start)
+    pinned: list[Progress] = []
+    result = make_plan(authority, QUICK, warm=base, pins=[pin], progress=pinned.append)
+    assert not any(p.whole for p in pinned if not p.total) and result.check.ok
+
+
 def test_a_stopped_plan_is_still_complete_and_says_so() -> None:
     """Stopped before it starts: every child still booked or explained, the check clean, and
     ``stopped_early`` set."""
@@ -163,7 +201,7 @@ def test_the_plan_carries_its_stamp_digest_and_weights() -> None:
     s = result.plan.summary
     assert result.plan.created_at == stamp  # the plan's own; summary.json's is written from it
     assert s.plan_digest is not None and len(s.plan_digest) >= 16 and s.check_violations == 0
-    assert s.data_path == "/data" and result.priorities == authority.config.priorities
+    assert s.data_path == "/data" and result.config == authority.config
     assert s.objective is not None and s.best_bound is not None
     assert s.best_bound_any_links is not None
     assert s.objective <= s.best_bound <= s.best_bound_any_links + 1e-9

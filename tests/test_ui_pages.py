@@ -644,7 +644,7 @@ def test_progress_is_said_in_children_and_time_left() -> None:
     asked = Progress("matching", 0, 0, 0.0, 0.0, 0.1, booked, whole=True)  # a what-if's plan
     assert describe_progress(asked, 0.3, 2.0, frozenset({"C2"}))[1] == (
         "First answer: 3 children booked, 1 of them funded two-year-olds, as the plan stands; "
-        "improving it for the new weights · about 2 s left"
+        "improving it · about 2 s left"
     )
     assert describe_progress(replace(asked, whole=False), 0.3, 2.0)[1].startswith(
         "Choosing each setting's link practitioner"

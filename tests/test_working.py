@@ -98,7 +98,7 @@ def test_a_saved_plan_is_a_result_a_what_if_can_start_from(store: repo.Store) ->
     assert again.links.load_minutes == made.links.load_minutes
     assert again.links.overcommitted == made.links.overcommitted
     assert again.check.ok and again.baseline == made.baseline
-    assert again.priorities == authority.config.priorities
+    assert again.config == authority.config
 
     weights = authority.config.priorities.model_copy(update={"funded_two": 8.0})
     what_if = make_plan(

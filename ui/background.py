@@ -218,7 +218,7 @@ def describe_progress(
         label = (
             f"First answer: {count(len(booked))} children booked, "
             f"{count(len(booked & funded))} of them funded two-year-olds, as the plan stands; "
-            "improving it for the new weights"
+            "improving it"
         )
     elif progress.stage == "scheduling" and progress.whole and progress.done < progress.total:
         booked = progress.booked
