@@ -241,13 +241,9 @@ def make_plan(
     work = sort_work(availability, start_from)
     check_pin_ids(pins, authority)
     stability = stability_points(previous is not None, availability.today is not None)
+    kept = slots_to_keep(start_from, availability)
     any_links = _beside(
-        any_links_bound,
-        authority,
-        availability,
-        work.to_book,
-        slots_to_keep(start_from, availability),
-        stability=stability,
+        any_links_bound, authority, availability, work.to_book, kept, stability=stability
     )
 
     # A what-if's plan keeps every rule when only the weights changed (and the pins did not),
@@ -273,7 +269,7 @@ def make_plan(
         links,
         options,
         pins=pins,
-        start_from=start_from,
+        kept=kept,
         stability=stability,
         seconds=lambda: _solve_seconds(options, began, len(work.to_book), warm is not None),
         progress=progress,
@@ -448,7 +444,7 @@ def _book(
     options: PlanOptions,
     *,
     pins: Sequence[Pin],
-    start_from: Plan | None,
+    kept: dict[str, Appointment],
     stability: float,
     seconds: Callable[[], float],
     progress: ProgressCallback | None,
@@ -460,15 +456,15 @@ def _book(
     """Stage 2: the options under these links, the appointment pins that hold, the pieces
     solved (for ``seconds()``, asked once they are ready to solve) and merged. ``earlier``
     pieces (the plan a what-if starts from) bound the same pieces now; with
-    ``answer_first`` every piece's warm start is reported as a first answer."""
+    ``answer_first`` every piece's warm start is reported as a first answer; ``kept`` are the
+    slots of the plan started from that the rules still allow (:func:`slots_to_keep`)."""
     link_of = {link.setting_id: link.practitioner_id for link in links.links}
-    previous = slots_to_keep(start_from, availability)
     problem = build_problem(
         authority,
         availability,
         link_of,
         children=work.to_book,
-        previous=previous,
+        previous=kept,
         stability=stability,
     )
     decisions = resolve_pins(
