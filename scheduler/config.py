@@ -325,6 +325,12 @@ class Config(_Section):
     notify: NotifyConfig = NotifyConfig()
 
 
+def only_weights_changed(old: Config | None, new: Config) -> bool:
+    """Whether ``new`` differs from ``old`` at most in its weights: every plan made under
+    ``old`` then keeps every rule under ``new`` (other review minutes or windows would not)."""
+    return old is not None and old.model_copy(update={"priorities": new.priorities}) == new
+
+
 class ConfigError(Exception):
     """A config file that cannot be used; ``problems`` are ``(key, message, value)`` triples."""
 

@@ -13,7 +13,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Literal, TypeVar
 
-from scheduler.config import Config, ReviewModel
+from scheduler.config import Config, ReviewModel, only_weights_changed
 
 WEEKDAY_NAMES: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -251,6 +251,20 @@ class Authority:
     def with_outcomes(self, outcomes: Iterable[Outcome]) -> Authority:
         """The same data with these outcomes instead of its own."""
         return replace(self, outcomes=tuple(outcomes))
+
+    def same_but_weights(self, other: Authority) -> bool:
+        """Whether ``other`` is this data under other weights at most, so that whatever is
+        worked out from the data alone (days, loads, distances) holds for both."""
+        return self is other or (
+            self.practitioners == other.practitioners
+            and self.settings == other.settings
+            and self.key_persons == other.key_persons
+            and self.children == other.children
+            and self.absences == other.absences
+            and self.closures == other.closures
+            and self.outcomes == other.outcomes
+            and only_weights_changed(self.config, other.config)
+        )
 
     def with_config(self, config: Config) -> Authority:
         """The same data under other settings (a service lead's what-if)."""

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from scheduler.availability import Availability
 from scheduler.calendar import age_months
 from scheduler.check import CheckReport, check_plan
-from scheduler.config import Config, Priorities
+from scheduler.config import Config, Priorities, only_weights_changed
 from scheduler.domain import Authority, Child
 from scheduler.explain import explain_unscheduled
 from scheduler.io.plan_files import plan_digest
@@ -95,12 +95,6 @@ children a practitioner could never see."""
 def same_links_weights(old: Priorities | None, new: Priorities) -> bool:
     """Whether a plan made with ``old`` weights keeps its links under ``new`` ones."""
     return old is not None and all(getattr(old, w) == getattr(new, w) for w in LINK_WEIGHTS)
-
-
-def only_weights_changed(old: Config | None, new: Config) -> bool:
-    """Whether ``new`` differs from ``old`` at most in its weights: every plan made under
-    ``old`` then keeps every rule under ``new`` (other review minutes or windows would not)."""
-    return old is not None and old.model_copy(update={"priorities": new.priorities}) == new
 
 
 MIN_SOLVE_SHARE = 0.25
@@ -375,7 +369,8 @@ def _choose_links(
 ) -> tuple[LinkResult, list[PinDecision]]:
     """Stage 1: pinned links, a re-plan's links kept (unless ``relink``), a what-if's reused
     when only child weights changed (other review minutes change the links' loads); otherwise
-    chosen afresh, from the what-if's links too. With the link pins not kept."""
+    chosen afresh, from the what-if's links and its priced-again link problem where they fit.
+    With the link pins not kept."""
     pinned_links, unhonoured = link_pins(pins)
     previous_links = (
         {link.setting_id: link.practitioner_id for link in previous.links} if previous else {}
@@ -410,6 +405,7 @@ def _choose_links(
         start={link.setting_id: link.practitioner_id for link in warm.links.links}
         if warm
         else None,
+        basis=warm.links.basis if warm else None,
     )
     return links, unhonoured + check_link_pins(pinned_links, links.links)
 

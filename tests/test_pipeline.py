@@ -20,7 +20,7 @@ from builders import make_plan as plan_of
 
 import scheduler.pipeline as pipeline
 from scheduler.availability import Availability
-from scheduler.config import Priorities
+from scheduler.config import Priorities, only_weights_changed
 from scheduler.pipeline import (
     LINK_SHARE,
     WHAT_IF_LINK_SHARE,
@@ -29,7 +29,6 @@ from scheduler.pipeline import (
     after_solve_seconds,
     link_budget,
     make_plan,
-    only_weights_changed,
     same_links_weights,
     sort_work,
 )

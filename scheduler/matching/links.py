@@ -138,6 +138,8 @@ class LinkResult:
     gap: float
     seconds: float
     facts: dict[tuple[str, str], PairFacts] = field(default_factory=dict)
+    basis: LinkBasis | None = None
+    """What the links were chosen from, weights aside: a what-if prices it again."""
 
     def cost_terms(self) -> dict[str, float]:
         """The chosen links' costs by term (:data:`LINK_COST_TERMS`, in points): why these
@@ -237,30 +239,88 @@ class LinkProblem:
     due_by_setting: dict[str, list[Child]]
     existing: dict[str, str]
     hint: dict[str, str]
+    basis: LinkBasis
 
 
-def build_link_problem(
+@dataclass(frozen=True, slots=True)
+class PairBasis:
+    """A candidate pair's facts that no weight changes (:class:`PairFacts` before pricing)."""
+
+    setting_id: str
+    practitioner_id: str
+    distance_km: float
+    visits: int
+    load_minutes: int
+    unseeable: tuple[str, ...]
+    """The setting's children this practitioner could never see (no day in common)."""
+    language_misses: int
+    changes_link: bool
+    crosses_team: bool
+
+
+@dataclass(frozen=True)
+class LinkBasis:
+    """The link problem before it is priced: candidate pairs, their loads, the capacities.
+
+    No weight enters it, so a what-if that changes only weights prices it again
+    (:func:`price_links`) rather than working it out again: finding the children each
+    candidate could never see is most of the link stage's time outside the search.
+    """
+
+    authority: Authority
+    children: frozenset[str]
+    pinned: Mapping[str, str]
+    previous: Mapping[str, str]
+    candidates_per_setting: int
+    pairs: tuple[PairBasis, ...]
+    change_points: Mapping[str, float]
+    """Each setting's :func:`continuity_points`, before the ``continuity`` weight."""
+    unlinked: tuple[str, ...]
+    capacity: Mapping[str, int]
+    due_by_setting: Mapping[str, list[Child]]
+    existing: Mapping[str, str]
+    typical_block: int
+
+    def fits(
+        self,
+        authority: Authority,
+        children: frozenset[str],
+        pinned: Mapping[str, str],
+        previous: Mapping[str, str],
+        candidates_per_setting: int,
+    ) -> bool:
+        """Whether these inputs give this basis: the same data (weights aside), children to
+        book, pins, previous links and candidates."""
+        return (
+            self.children == children
+            and dict(self.pinned) == dict(pinned)
+            and dict(self.previous) == dict(previous)
+            and self.candidates_per_setting == candidates_per_setting
+            and self.authority.same_but_weights(authority)
+        )
+
+
+def link_basis(
     authority: Authority,
     availability: Availability,
     *,
     children: Sequence[Child] | None = None,
     pinned: Mapping[str, str] | None = None,
     previous: Mapping[str, str] | None = None,
-    options: LinkOptions = LinkOptions(),
-) -> LinkProblem:
-    """Candidate pairs with their costs and loads, and practitioners' capacities.
-
-    Separate from :func:`choose_links` so benchmarks can hand the very same problem to other
-    solvers (the greedy baseline, a MIP). ``children`` are the ones to book (default: every
-    due child); only those whose review the setting's link would run weigh on a link.
-    """
+    candidates_per_setting: int = LinkOptions().candidates_per_setting,
+) -> LinkBasis:
+    """Candidate pairs with their loads and facts, and practitioners' capacities: everything
+    of the link problem that the weights do not change. ``children`` are the ones to book
+    (default: every due child); only those whose review the setting's link would run weigh on
+    a link."""
     pinned = dict(pinned or {})
+    previous = dict(previous or {})
     config = authority.config
-    w = config.priorities
     travel = config.travel
+    to_book = availability.due if children is None else children
     due_by_setting: dict[str, list[Child]] = {s: [] for s in authority.settings}
     link_model: dict[str, ReviewModel] = {}
-    for child in availability.due if children is None else children:
+    for child in to_book:
         models = availability.link_models(child)
         if child.setting_id is not None and models:
             due_by_setting[child.setting_id].append(child)
@@ -272,28 +332,25 @@ def build_link_problem(
         for c in at_setting
     ]
     typical_block = round(sum(blocks) / len(blocks)) if blocks else block_minutes_default(authority)
-    points = {c.child_id: availability.priority(c) for c in availability.due}
     existing = {
         sid: s.link_practitioner_id
         for sid, s in authority.settings.items()
         if s.link_practitioner_id
     }
-    existing.update(previous or {})
+    existing.update(previous)
     teams = {pid: p.team for pid, p in authority.practitioners.items()}
 
-    rows: list[dict[str, object]] = []
-    facts: dict[tuple[str, str], PairFacts] = {}
+    pairs: list[PairBasis] = []
+    change_points: dict[str, float] = {}
     journeys: dict[str, list[int]] = {}  # round trips to each practitioner's candidates
     unlinked: list[str] = []
     for sid, setting in authority.settings.items():
-        children = due_by_setting[sid]
+        here = due_by_setting[sid]
         keep = {pid for pid in (pinned.get(sid), existing.get(sid)) if pid}
-        joint_only = all(link_model[c.child_id] == "joint" for c in children) and (
+        joint_only = all(link_model[c.child_id] == "joint" for c in here) and (
             config.review.model == "joint"
         )
-        candidates = _candidates(
-            setting, authority, children, keep, options.candidates_per_setting, joint_only
-        )
+        candidates = _candidates(setting, authority, here, keep, candidates_per_setting, joint_only)
         if sid in pinned and pinned[sid] not in dict(candidates):
             candidates.append(
                 (
@@ -311,9 +368,10 @@ def build_link_problem(
             continue
         current = existing.get(sid)
         current_team = teams.get(current) if current else None
-        languages = [(c.home_language or "").strip().lower() for c in children]
-        at_setting = [c for c in children if link_model[c.child_id] == "joint"]
-        change_cost = w.continuity * continuity_points(current, children, authority, availability)
+        languages = [(c.home_language or "").strip().lower() for c in here]
+        at_setting = [c for c in here if link_model[c.child_id] == "joint"]
+        change_points[sid] = continuity_points(current, here, authority, availability)
+        minutes = sum(block_minutes(c, link_model[c.child_id], config) for c in here)
         for pid, km in candidates:
             practitioner = authority.practitioners[pid]
             per_visit = max(1, min(practitioner.max_reviews_per_day, REVIEWS_PER_VISIT_CAP))
@@ -321,47 +379,25 @@ def build_link_problem(
             leg = travel_minutes(km, travel.speed_kmh, travel.detour_factor)
             if at_setting:
                 journeys.setdefault(pid, []).append(2 * leg)
-            pair_load = (
-                sum(block_minutes(c, link_model[c.child_id], config) for c in children)
-                + visits * 2 * leg
+            pairs.append(
+                PairBasis(
+                    sid,
+                    pid,
+                    km,
+                    visits,
+                    minutes + visits * 2 * leg,
+                    tuple(c.child_id for c in here if not availability.link_days(c, pid)),
+                    sum(
+                        1
+                        for lang in languages
+                        if lang not in ENGLISH and lang not in practitioner.languages
+                    ),
+                    current is not None and current != pid,
+                    current_team is not None
+                    and practitioner.team is not None
+                    and practitioner.team != current_team,
+                )
             )
-            unseeable = [c for c in children if not availability.link_days(c, pid)]
-            unseeable_points = sum(points[c.child_id] for c in unseeable)
-            misses = sum(
-                1
-                for lang in languages
-                if lang not in ENGLISH and lang not in practitioner.languages
-            )
-            changes = current is not None and current != pid
-            crosses = (
-                current_team is not None
-                and practitioner.team is not None
-                and practitioner.team != current_team
-            )
-            terms = link_cost(
-                w,
-                unseeable_points=unseeable_points,
-                visits=visits,
-                km=km,
-                change_points=change_cost,
-                changes=changes,
-                language_misses=misses,
-                crosses_team=crosses,
-            )
-            facts[(sid, pid)] = PairFacts(
-                sid,
-                pid,
-                km,
-                visits,
-                pair_load,
-                len(unseeable),
-                unseeable_points,
-                misses,
-                changes,
-                crosses,
-                terms,
-            )
-            rows.append({"item": sid, "agent": pid, "cost": terms.total, "load": pair_load})
 
     capacity = {
         pid: practitioner_capacity(
@@ -369,9 +405,68 @@ def build_link_problem(
         )
         for pid, p in authority.practitioners.items()
     }
+    return LinkBasis(
+        authority=authority,
+        children=frozenset(c.child_id for c in to_book),
+        pinned=pinned,
+        previous=previous,
+        candidates_per_setting=candidates_per_setting,
+        pairs=tuple(pairs),
+        change_points=change_points,
+        unlinked=tuple(unlinked),
+        capacity=capacity,
+        due_by_setting=due_by_setting,
+        existing=existing,
+        typical_block=typical_block,
+    )
+
+
+def price_links(basis: LinkBasis, authority: Authority, availability: Availability) -> LinkProblem:
+    """The link problem under ``authority``'s weights: each pair's cost, term by term."""
+    w = authority.config.priorities
+    points = {c.child_id: availability.priority(c) for c in availability.due}
+    facts: dict[tuple[str, str], PairFacts] = {}
+    rows: list[dict[str, object]] = []
+    for pair in basis.pairs:
+        unseeable_points = sum(points[cid] for cid in pair.unseeable)
+        terms = link_cost(
+            w,
+            unseeable_points=unseeable_points,
+            visits=pair.visits,
+            km=pair.distance_km,
+            change_points=w.continuity * basis.change_points[pair.setting_id],
+            changes=pair.changes_link,
+            language_misses=pair.language_misses,
+            crosses_team=pair.crosses_team,
+        )
+        facts[(pair.setting_id, pair.practitioner_id)] = PairFacts(
+            pair.setting_id,
+            pair.practitioner_id,
+            pair.distance_km,
+            pair.visits,
+            pair.load_minutes,
+            len(pair.unseeable),
+            unseeable_points,
+            pair.language_misses,
+            pair.changes_link,
+            pair.crosses_team,
+            terms,
+        )
+        rows.append(
+            {
+                "item": pair.setting_id,
+                "agent": pair.practitioner_id,
+                "cost": terms.total,
+                "load": pair.load_minutes,
+            }
+        )
+    capacity = dict(basis.capacity)
+    existing = dict(basis.existing)
+    due_by_setting = dict(basis.due_by_setting)
+    unlinked = list(basis.unlinked)
     hint = {sid: pid for sid, pid in existing.items() if (sid, pid) in facts}
     if not rows:
-        return LinkProblem(None, facts, unlinked, capacity, due_by_setting, existing, hint)
+        return LinkProblem(None, facts, unlinked, capacity, due_by_setting, existing, hint, basis)
     pairs = pl.DataFrame(
         rows, schema={"item": pl.String, "agent": pl.String, "cost": pl.Float64, "load": pl.Int64}
     )
@@ -383,11 +478,47 @@ def build_link_problem(
     problem = AssignmentProblem(
         pairs=pairs,
         capacities=capacities,
-        pinned={s: p for s, p in pinned.items() if s in authority.settings},
-        overload_penalty=mean_points / max(1, typical_block),
+        pinned={s: p for s, p in basis.pinned.items() if s in authority.settings},
+        overload_penalty=mean_points / max(1, basis.typical_block),
         balance_weight=w.balance * UTILISATION_POINTS,
     )
-    return LinkProblem(problem, facts, unlinked, capacity, due_by_setting, existing, hint)
+    return LinkProblem(problem, facts, unlinked, capacity, due_by_setting, existing, hint, basis)
+
+
+def build_link_problem(
+    authority: Authority,
+    availability: Availability,
+    *,
+    children: Sequence[Child] | None = None,
+    pinned: Mapping[str, str] | None = None,
+    previous: Mapping[str, str] | None = None,
+    options: LinkOptions = LinkOptions(),
+    basis: LinkBasis | None = None,
+) -> LinkProblem:
+    """Candidate pairs with their costs and loads, and practitioners' capacities.
+
+    Separate from :func:`choose_links` so benchmarks can hand the very same problem to other
+    solvers (the greedy baseline, a MIP). ``children`` are the ones to book (default: every
+    due child); only those whose review the setting's link would run weigh on a link.
+    ``basis`` (an earlier plan's) is priced again when it fits these inputs.
+    """
+    to_book = availability.due if children is None else children
+    if basis is None or not basis.fits(
+        authority,
+        frozenset(c.child_id for c in to_book),
+        pinned or {},
+        previous or {},
+        options.candidates_per_setting,
+    ):
+        basis = link_basis(
+            authority,
+            availability,
+            children=to_book,
+            pinned=pinned,
+            previous=previous,
+            candidates_per_setting=options.candidates_per_setting,
+        )
+    return price_links(basis, authority, availability)
 
 
 def choose_links(
@@ -400,13 +531,15 @@ def choose_links(
     options: LinkOptions = LinkOptions(),
     stop: StopSignal | None = None,
     start: Mapping[str, str] | None = None,
+    basis: LinkBasis | None = None,
 ) -> LinkResult:
     """Link every setting that some practitioner can serve; report the rest as unlinked.
 
     ``pinned`` (setting -> practitioner) are kept whatever they cost; ``previous`` links (from
     the last plan) count as existing links for continuity, overriding ``link_practitioner_id``.
     ``stop`` ends the search early with the best links found so far. ``start`` (a what-if: the
-    links of the plan it was asked of) is one more assignment the search starts from.
+    links of the plan it was asked of) is one more assignment the search starts from, and
+    ``basis`` (that plan's :attr:`LinkResult.basis`) is priced again when it fits.
     """
     pinned = dict(pinned or {})
     built = build_link_problem(
@@ -416,11 +549,14 @@ def choose_links(
         pinned=pinned,
         previous=previous,
         options=options,
+        basis=basis,
     )
     facts, unlinked, capacity = built.facts, list(built.unlinked), built.capacity
     existing = built.existing
     if built.problem is None:
-        return LinkResult([], unlinked, capacity, {}, {}, "OPTIMAL", 0.0, 0.0, 0.0, 0.0, facts)
+        return LinkResult(
+            [], unlinked, capacity, {}, {}, "OPTIMAL", 0.0, 0.0, 0.0, 0.0, facts, built.basis
+        )
     result = solve_assignment(
         built.problem,
         time_limit=options.time_limit,
@@ -487,6 +623,7 @@ def choose_links(
         gap=result.gap,
         seconds=result.seconds,
         facts=facts,
+        basis=built.basis,
     )
 
 
