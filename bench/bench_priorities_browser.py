@@ -13,10 +13,11 @@ Two working plans, since they differ: ``stored`` is the one a session opens on (
 the store, as after signing in or reloading); ``session`` is one made on the Plan page in the
 same session (``--plan-seconds``). For each: ``--runs`` runs of the funded two-year-olds weight
 at 2 s (the plan's value +1, +2, +1, …: each run a change against the plan and the run
-before), one "Less travel" +1 at 2 s and one funded +1 at 6 s. Screenshots of each run go to
-``--shots``; the status lines seen during each run (with their times) to ``--shots``/runs.json.
+before), ``--travel-runs`` of "Less travel" at 2 s (+1, +2, …) and one funded +1 at 6 s.
+Screenshots of each run go to ``--shots``; the status lines seen during each run (with their
+times) to ``--shots``/runs.json.
 
-    .venv/bin/python bench/bench_priorities_browser.py [--runs 5] [--shots DIR]
+    .venv/bin/python bench/bench_priorities_browser.py [--runs 5] [--travel-runs 1] [--shots DIR]
 
 Needs the test extra (Playwright, oidc-provider-mock) and Chromium at ``/usr/bin/chromium``.
 Prints one markdown table: all runs, then medians.
@@ -291,8 +292,11 @@ def make_plan(tab: Page, seconds: int, shots: Path) -> float:
     return time.perf_counter() - t0
 
 
-def scenario(tab: Page, name: str, runs: int, shots: Path) -> list[dict[str, Any]]:
-    """The funded runs at 2 s, then travel +1 at 2 s and funded +1 at 6 s."""
+def scenario(
+    tab: Page, name: str, runs: int, shots: Path, travel_runs: int = 1
+) -> list[dict[str, Any]]:
+    """The funded runs at 2 s, then the travel runs at 2 s (+1, +2, +1, …: a link weight, so
+    the links are searched again) and funded +1 at 6 s."""
     open_page(tab, "Priorities")
     tab.screenshot(path=str(shots / f"{name}-priorities-open.png"))
     funded, travel = slider(tab, "ir_weight_funded_two"), slider(tab, "ir_weight_travel")
@@ -301,7 +305,10 @@ def scenario(tab: Page, name: str, runs: int, shots: Path) -> list[dict[str, Any
         for i in range(runs)
     ]
     set_slider(tab, "ir_weight_funded_two", funded, 0.5)
-    rows.append(one_run(tab, f"{name}-travel", "travel", travel + 1, 2, shots))
+    rows += [
+        one_run(tab, f"{name}-travel{i + 1}", "travel", travel + 1 + i % 2, 2, shots)
+        for i in range(travel_runs)
+    ]
     set_slider(tab, "ir_weight_travel", travel, 0.5)
     rows.append(one_run(tab, f"{name}-funded-6s", "funded_two", funded + 1, 6, shots))
     return [row | {"plan": name} for row in rows]
@@ -329,19 +336,20 @@ def table(rows: list[dict[str, Any]], made: float, plan_seconds: int) -> str:
             f"| {view} | {r['result']:.2f} | {r['page']} |"
         )
     for plan in ("stored", "session"):
-        funded = [
-            r for r in rows if r["plan"] == plan and "-funded" in r["run"] and r["limit"] == 2
-        ]
-        shown = [r["first"] for r in funded if not math.isnan(r["first"])]
-        first = (
-            f"{statistics.median(shown):.2f} (shown {len(shown)}/{len(funded)})"
-            if shown
-            else f"never (0/{len(funded)})"
-        )
-        lines.append(
-            f"| {plan} | **median** of {len(funded)} | funded_two | 2 | {first} | | "
-            f"{statistics.median(r['result'] for r in funded):.2f} | |"
-        )
+        for kind, weight in (("-funded", "funded_two"), ("-travel", "travel")):
+            same = [r for r in rows if r["plan"] == plan and kind in r["run"] and r["limit"] == 2]
+            if not same:
+                continue
+            shown = [r["first"] for r in same if not math.isnan(r["first"])]
+            first = (
+                f"{statistics.median(shown):.2f} (shown {len(shown)}/{len(same)})"
+                if shown
+                else f"never (0/{len(same)})"
+            )
+            lines.append(
+                f"| {plan} | **median** of {len(same)} | {weight} | 2 | {first} | | "
+                f"{statistics.median(r['result'] for r in same):.2f} | |"
+            )
     return "\n".join(lines)
 
 
@@ -349,6 +357,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT / "data" / "sample")
     parser.add_argument("--runs", type=int, default=5, help="funded-weight runs at 2 s, per plan")
+    parser.add_argument("--travel-runs", type=int, default=1, help="travel runs at 2 s, per plan")
     parser.add_argument("--demo-seconds", type=float, default=60.0, help="the demo's plan")
     parser.add_argument("--plan-seconds", type=int, default=30, help="the session's plan")
     parser.add_argument("--shots", type=Path, default=ROOT / "bench" / "results" / "priorities")
@@ -364,9 +373,9 @@ def main() -> None:
         tab = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
         tab.set_default_timeout(60_000)
         sign_in(tab, app)
-        rows = scenario(tab, "stored", args.runs, args.shots)
+        rows = scenario(tab, "stored", args.runs, args.shots, args.travel_runs)
         made = make_plan(tab, args.plan_seconds, args.shots)
-        rows += scenario(tab, "session", args.runs, args.shots)
+        rows += scenario(tab, "session", args.runs, args.shots, args.travel_runs)
         browser.close()
     (args.shots / "runs.json").write_text(json.dumps(rows, indent=1, ensure_ascii=False))
     print(table(rows, made, args.plan_seconds))

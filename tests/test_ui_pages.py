@@ -44,6 +44,7 @@ from ui.background import describe_progress, start_solve  # noqa: E402
 from ui.components.downloads import letters_document, plan_csv_zip  # noqa: E402
 from ui.components.kpis import plan_kpis  # noqa: E402
 from ui.components.pins import pins_from_frame  # noqa: E402
+from ui.components.progress import END_WAIT, POLL_SECONDS, ended_soon  # noqa: E402
 from ui.components.tables import PIN_SCHEMA, as_read, pins_frame, problems_frame  # noqa: E402
 
 APP = str(ROOT / "streamlit_app.py")
@@ -609,6 +610,37 @@ def test_a_what_if_s_first_answer_can_be_waited_for() -> None:
     )
     assert not refused.wait_for_answer(60)  # the solve ended (a bad pin) before any answer
     assert time.monotonic() - began < 30 and refused.problems
+
+
+class _Job:
+    """A solve that ends when ``finish`` is set, ``elapsed`` seconds into ``time_limit``."""
+
+    def __init__(self, time_limit: float, elapsed: float) -> None:
+        self.options = PlanOptions(time_limit=time_limit)
+        self.elapsed = elapsed
+        self.finish = threading.Event()
+        self.waited: list[float | None] = []
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.waited.append(timeout)
+        return self.finish.wait(0)
+
+
+def test_the_status_waits_for_the_end_only_in_the_solve_s_last_moments() -> None:
+    """In its last half second the status waits for the solve to end (so the answer is drawn
+    at once, not at the next redraw), for less than the time between redraws; earlier it
+    does not wait, so Stop stays quick."""
+    early = _Job(time_limit=10.0, elapsed=2.0)
+    early.finish.set()
+    assert not ended_soon(early) and early.waited == []
+    last = _Job(time_limit=2.0, elapsed=1.7)
+    assert not ended_soon(last)
+    assert last.waited == [END_WAIT] and END_WAIT < POLL_SECONDS
+    last.finish.set()
+    assert ended_soon(last)
+    over = _Job(time_limit=2.0, elapsed=2.6)  # ran over its time: still waited for
+    over.finish.set()
+    assert ended_soon(over)
 
 
 def test_bad_pins_are_reported_not_raised() -> None:

@@ -2,7 +2,9 @@
 the best plan so far.
 
 The status redraws itself every half second (a fragment with ``run_every``) while the rest of
-the page stays put; when the solve ends it reruns the page so the new plan appears.
+the page stays put; when the solve ends it reruns the page so the new plan appears. In its last
+half second a redraw waits for the end, so the plan appears as soon as it is made rather than
+at the next redraw.
 """
 
 from __future__ import annotations
@@ -10,12 +12,23 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import state
-from ui.background import WHAT, describe_progress
+from ui.background import WHAT, SolveJob, describe_progress
 from ui.components.tables import problems_frame
 
 POLL_SECONDS = 0.5
 """How often the status redraws: a what-if's first answer is ready about 0.2 s after its
 solve starts on data/sample (bench_whatif.py), and is on screen at the next redraw."""
+
+END_WAIT = 0.8 * POLL_SECONDS
+"""How long a redraw near the end waits for the solve to end: less than the time between
+redraws, so a Stop clicked meanwhile is taken within it."""
+
+
+def ended_soon(current: SolveJob) -> bool:
+    """Whether the solve ends while this redraw waits for it: only once its time is nearly
+    up (or over), so the Stop button stays quick while it searches."""
+    left = current.options.time_limit - current.elapsed
+    return left < POLL_SECONDS and current.wait(END_WAIT)
 
 
 def solve_panel() -> None:
@@ -65,3 +78,5 @@ def _live_status() -> None:
         ):
             current.request_stop()
             st.caption("Stopping: finishing the rest with a quick first-fit rota.")
+    if ended_soon(current):
+        st.rerun(scope="app")
