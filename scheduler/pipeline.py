@@ -25,7 +25,7 @@ from scheduler.domain import Authority, Child
 from scheduler.explain import explain_unscheduled
 from scheduler.io.plan_files import plan_digest
 from scheduler.kpis import summarise
-from scheduler.matching.links import LinkOptions, LinkResult, choose_links
+from scheduler.matching.links import LinkBasis, LinkOptions, LinkResult, choose_links
 from scheduler.matching.problem import STRICT_BOUNDS
 from scheduler.outcomes import Standing
 from scheduler.pins import PinDecision, check_link_pins, check_pin_ids, link_pins, resolve_pins
@@ -210,6 +210,7 @@ def make_plan(
     warm: PlanResult | None = None,
     pieces: PiecePool | None = None,
     bounds_from: Sequence[PieceBound] = (),
+    link_basis: LinkBasis | None = None,
 ) -> PlanResult:
     """Plan the term: every due child scheduled or explained, the plan checked.
 
@@ -224,7 +225,9 @@ def make_plan(
     them, with no bonus for keeping them, and when only weights changed (and the pins did not)
     the plan itself is reported as a first answer at once; its pieces' bounds, and
     ``bounds_from`` (another plan's, e.g. the session's last what-if), bound the pieces of the
-    same structure under the new weights. ``pieces`` solves
+    same structure under the new weights; ``link_basis`` (another plan's link problem, e.g.
+    the session's last what-if's, :attr:`LinkResult.basis`) is priced again when the link
+    problem is the same but for the weights. ``pieces`` solves
     stage 2's pieces elsewhere (``plan-many``: Ray tasks); by default, worker processes here.
     """
     began = time.perf_counter()
@@ -253,7 +256,15 @@ def make_plan(
     )
     _progress(progress, "matching", began, answer)
     links, unhonoured = _choose_links(
-        authority, availability, work, options, pins=pins, previous=previous, warm=warm, stop=stop
+        authority,
+        availability,
+        work,
+        options,
+        pins=pins,
+        previous=previous,
+        warm=warm,
+        stop=stop,
+        link_basis=link_basis,
     )
     _progress(progress, "scheduling", began, answer)
     solved = _book(
@@ -366,11 +377,12 @@ def _choose_links(
     previous: Plan | None,
     warm: PlanResult | None,
     stop: threading.Event | None,
+    link_basis: LinkBasis | None = None,
 ) -> tuple[LinkResult, list[PinDecision]]:
     """Stage 1: pinned links, a re-plan's links kept (unless ``relink``), a what-if's reused
     when only child weights changed (other review minutes change the links' loads); otherwise
-    chosen afresh, from the what-if's links and its priced-again link problem where they fit.
-    With the link pins not kept."""
+    chosen afresh, from the what-if's links; the link problem of the what-if's plan, or
+    ``link_basis``, is priced again where it fits. With the link pins not kept."""
     pinned_links, unhonoured = link_pins(pins)
     previous_links = (
         {link.setting_id: link.practitioner_id for link in previous.links} if previous else {}
@@ -405,7 +417,7 @@ def _choose_links(
         start={link.setting_id: link.practitioner_id for link in warm.links.links}
         if warm
         else None,
-        basis=warm.links.basis if warm else None,
+        bases=[b for b in (warm.links.basis if warm else None, link_basis) if b is not None],
     )
     return links, unhonoured + check_link_pins(pinned_links, links.links)
 

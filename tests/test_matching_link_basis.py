@@ -120,7 +120,7 @@ def test_priced_again_equals_built_afresh_on_tiny_authorities(
     old: Authority, weights: dict[str, float]
 ) -> None:
     new = _weighted(old, **weights)
-    priced = build_link_problem(new, Availability(new), basis=link_basis(old, Availability(old)))
+    priced = build_link_problem(new, Availability(new), bases=[link_basis(old, Availability(old))])
     _same_problem(priced, build_link_problem(new, Availability(new)))
 
 
@@ -149,7 +149,7 @@ def test_a_basis_fits_only_the_inputs_it_came_from() -> None:
 def test_a_basis_that_does_not_fit_is_worked_out_again() -> None:
     old = _varied()
     new = _moved(old)
-    priced = build_link_problem(new, Availability(new), basis=link_basis(old, Availability(old)))
+    priced = build_link_problem(new, Availability(new), bases=[link_basis(old, Availability(old))])
     _same_problem(priced, build_link_problem(new, Availability(new)))
     assert priced.facts != build_link_problem(old, Availability(old)).facts
 
@@ -166,11 +166,12 @@ def test_choose_links_prices_a_fitting_basis_rather_than_working_it_out(
         links_module, "link_basis", lambda *a, **k: calls.append(a) or real(*a, **k)
     )
     new = _weighted(old, travel=4.0)
+    elsewhere = link_basis(_moved(old), Availability(_moved(old)))  # not patched: not counted
     again = choose_links(
         new,
         Availability(new),
         options=LinkOptions(time_limit=2, workers=1),
-        basis=first.basis,
+        bases=[elsewhere, first.basis],
     )
     assert calls == []
     assert again.basis is first.basis
@@ -178,7 +179,7 @@ def test_choose_links_prices_a_fitting_basis_rather_than_working_it_out(
         _moved(old),
         Availability(_moved(old)),
         options=LinkOptions(time_limit=2, workers=1),
-        basis=first.basis,
+        bases=[first.basis],
     )
     assert len(calls) == 1
     assert again.facts == build_link_problem(new, Availability(new)).facts

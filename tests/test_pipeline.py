@@ -18,6 +18,7 @@ from builders import (
 )
 from builders import make_plan as plan_of
 
+import scheduler.matching.links as links_module
 import scheduler.pipeline as pipeline
 from scheduler.availability import Availability
 from scheduler.config import Priorities, only_weights_changed
@@ -35,6 +36,7 @@ from scheduler.pipeline import (
 from scheduler.plan import Pin
 from scheduler.scheduling.solve import Progress
 from scheduler.summary import PlanSummary
+from scheduler.working import result_from_stored
 
 TWO_WEEKS = {"start": "2026-09-07", "end": "2026-09-18", "exclude": [], "bank_holidays": "none"}
 QUICK = PlanOptions(time_limit=2, link_time_limit=1, workers=1)
@@ -139,6 +141,36 @@ def test_a_what_if_s_plan_is_its_first_answer_and_its_links_where_the_link_searc
     make_plan(changed, QUICK, progress=fresh.append)
     assert not any(p.whole for p in fresh if p.stage == "matching")
     assert starts[1] is None and limits[1] == min(QUICK.link_time_limit, LINK_SHARE * 2)
+
+
+def test_a_what_if_prices_the_link_problem_of_its_plan_or_of_the_session_s_last_solve(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A link-weight what-if prices the link problem it was handed (its plan's, or for a plan
+    read back from the store, which has none, the session's last one) rather than working it
+    out again; a plan with other data works it out."""
+    authority = make_authority(
+        children=[make_child(f"C00{i}") for i in range(1, 4)], config=make_config(term=TWO_WEEKS)
+    )
+    base = make_plan(authority, QUICK)
+    worked_out: list[object] = []
+    real = links_module.link_basis
+    monkeypatch.setattr(
+        links_module, "link_basis", lambda *a, **k: worked_out.append(a) or real(*a, **k)
+    )
+    weights = authority.config.priorities.model_copy(update={"travel": 3.0})
+    changed = authority.with_config(authority.config.model_copy(update={"priorities": weights}))
+    what_if = make_plan(changed, QUICK, warm=base)
+    assert worked_out == [] and what_if.links.basis is base.links.basis
+    stored = result_from_stored(authority, base.plan)
+    assert stored.links.basis is None
+    make_plan(changed, QUICK, warm=stored, link_basis=what_if.links.basis)
+    assert worked_out == []
+    make_plan(changed, QUICK, warm=stored)
+    assert len(worked_out) == 1
+    later = replace(changed, children={**changed.children, "C009": make_child("C009")})
+    make_plan(later, QUICK, warm=stored, link_basis=what_if.links.basis)
+    assert len(worked_out) == 2
 
 
 def test_a_what_if_with_other_review_minutes_or_pins_does_not_offer_the_plan_as_an_answer(

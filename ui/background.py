@@ -17,6 +17,7 @@ from typing import Literal
 
 from scheduler.domain import Authority
 from scheduler.errors import InputError, Problem
+from scheduler.matching.links import LinkBasis
 from scheduler.pipeline import PlanOptions, PlanResult, make_plan
 from scheduler.plan import Pin, Plan
 from scheduler.scheduling.solve import PieceBound, Progress
@@ -58,6 +59,8 @@ class SolveJob:
     """A plan to start from (what-ifs and "continue"): its slots are the first answer."""
     bounds_from: tuple[PieceBound, ...] = ()
     """Pieces proven in this session (the last what-if): they bound a what-if's pieces too."""
+    link_basis: LinkBasis | None = None
+    """The session's last link problem: priced again when only the weights changed."""
     stop: threading.Event = field(default_factory=threading.Event)
     started: float = field(default_factory=time.monotonic)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -85,6 +88,7 @@ class SolveJob:
                 stop=self.stop,
                 warm=self.warm,
                 bounds_from=self.bounds_from,
+                link_basis=self.link_basis,
             )
         except InputError as exc:  # bad pins: the coordinator fixes them
             with self._lock:
@@ -174,10 +178,11 @@ def start_solve(
     previous: Plan | None = None,
     warm: PlanResult | None = None,
     bounds_from: Sequence[PieceBound] = (),
+    link_basis: LinkBasis | None = None,
 ) -> SolveJob:
     """Start planning in the background and return the job to poll."""
     return SolveJob(
-        kind, authority, options, tuple(pins), previous, warm, tuple(bounds_from)
+        kind, authority, options, tuple(pins), previous, warm, tuple(bounds_from), link_basis
     ).start()
 
 

@@ -31,6 +31,7 @@ from scheduler.config import Config
 from scheduler.domain import Authority
 from scheduler.errors import InputError, Problem
 from scheduler.io.load import LoadResult, load_authority, load_authority_from_upload
+from scheduler.matching.links import LinkBasis
 from scheduler.pins import pins_that_fit
 from scheduler.pipeline import PlanOptions, PlanResult
 from scheduler.plan import Pin, Plan
@@ -59,6 +60,7 @@ OPENED = "ir_opened"
 LAST_CHANGE = "ir_last_change"
 WHAT_IF = "ir_what_if"
 PROVEN = "ir_proven_pieces"
+LINK_BASIS = "ir_link_basis"
 """The pieces and bounds of the session's last plan or what-if: the next what-if's bounds
 start from them as well as from the working plan's (which has none once read back)."""
 JOB = "ir_job"
@@ -186,6 +188,7 @@ def _install(loaded: LoadResult, source: DataSource) -> None:
             LAST_CHANGE: None,
             WHAT_IF: None,
             PROVEN: (),
+            LINK_BASIS: None,
             JOB: None,
             MEMO: {},
             PINS: _stored_pins_for(loaded.authority),
@@ -316,6 +319,11 @@ def _proven_pieces() -> tuple[PieceBound, ...]:
     return value if isinstance(value, tuple) else ()
 
 
+def _link_basis() -> LinkBasis | None:
+    value = st.session_state.get(LINK_BASIS)
+    return value if isinstance(value, LinkBasis) else None
+
+
 def plan_version() -> int:
     """Increases with every plan that lands; keys the per-plan download cache."""
     return int(st.session_state.get(PLAN_VERSION, 0))
@@ -394,6 +402,7 @@ def start_job(
         previous=previous,
         warm=warm,
         bounds_from=_proven_pieces() if kind == "what_if" else (),
+        link_basis=_link_basis(),
     )
     before = compare_with or working()
     # a re-plan's draft records the version it was re-planned from (checked against it later)
@@ -434,6 +443,7 @@ def collect_finished_job() -> SolveJob | None:
         st.session_state[JOB_FAILED] = finished.failed
         return finished
     st.session_state[PROVEN] = outcome.piece_bounds
+    st.session_state[LINK_BASIS] = outcome.links.basis
     before = st.session_state.get(JOB_BEFORE)
     before = before if isinstance(before, Working) else None
     if finished.kind == "what_if" and before is not None:

@@ -493,23 +493,26 @@ def build_link_problem(
     pinned: Mapping[str, str] | None = None,
     previous: Mapping[str, str] | None = None,
     options: LinkOptions = LinkOptions(),
-    basis: LinkBasis | None = None,
+    bases: Sequence[LinkBasis] = (),
 ) -> LinkProblem:
     """Candidate pairs with their costs and loads, and practitioners' capacities.
 
     Separate from :func:`choose_links` so benchmarks can hand the very same problem to other
     solvers (the greedy baseline, a MIP). ``children`` are the ones to book (default: every
     due child); only those whose review the setting's link would run weigh on a link.
-    ``basis`` (an earlier plan's) is priced again when it fits these inputs.
+    The first of ``bases`` (earlier plans') that fits these inputs is priced again.
     """
     to_book = availability.due if children is None else children
-    if basis is None or not basis.fits(
-        authority,
-        frozenset(c.child_id for c in to_book),
-        pinned or {},
-        previous or {},
-        options.candidates_per_setting,
-    ):
+    ids = frozenset(c.child_id for c in to_book)
+    basis = next(
+        (
+            b
+            for b in bases
+            if b.fits(authority, ids, pinned or {}, previous or {}, options.candidates_per_setting)
+        ),
+        None,
+    )
+    if basis is None:
         basis = link_basis(
             authority,
             availability,
@@ -531,7 +534,7 @@ def choose_links(
     options: LinkOptions = LinkOptions(),
     stop: StopSignal | None = None,
     start: Mapping[str, str] | None = None,
-    basis: LinkBasis | None = None,
+    bases: Sequence[LinkBasis] = (),
 ) -> LinkResult:
     """Link every setting that some practitioner can serve; report the rest as unlinked.
 
@@ -539,7 +542,8 @@ def choose_links(
     the last plan) count as existing links for continuity, overriding ``link_practitioner_id``.
     ``stop`` ends the search early with the best links found so far. ``start`` (a what-if: the
     links of the plan it was asked of) is one more assignment the search starts from, and
-    ``basis`` (that plan's :attr:`LinkResult.basis`) is priced again when it fits.
+    the first of ``bases`` (earlier plans' :attr:`LinkResult.basis`) that fits is priced
+    again rather than worked out.
     """
     pinned = dict(pinned or {})
     built = build_link_problem(
@@ -549,7 +553,7 @@ def choose_links(
         pinned=pinned,
         previous=previous,
         options=options,
-        basis=basis,
+        bases=bases,
     )
     facts, unlinked, capacity = built.facts, list(built.unlinked), built.capacity
     existing = built.existing
