@@ -33,11 +33,17 @@ class InlinePool:
         self.submitted: list[int] = []
 
     def submit(
-        self, key: int, problem: GroupProblem, time_limit: float, seed: int, deterministic: bool
+        self,
+        key: int,
+        problem: GroupProblem,
+        time_limit: float,
+        seed: int,
+        deterministic: bool,
+        start: PieceOutcome | None = None,
     ) -> None:
         self.submitted.append(key)
         outcome = solve_piece(
-            problem, time_limit, seed, use_model=True, deterministic=deterministic
+            problem, time_limit, seed, use_model=True, deterministic=deterministic, start=start
         )
         self.done.append((key, outcome))
 

@@ -51,10 +51,11 @@ def test_the_link_stage_gets_its_limit_within_its_share() -> None:
 
 
 def test_time_is_kept_back_for_what_follows_the_solve() -> None:
-    """At least what was measured after the solve: 0.6 s for 1,500 children, 3.3 s for 6,000."""
-    assert after_solve_seconds(0) == pytest.approx(0.3)
-    assert 0.6 <= after_solve_seconds(1500) <= 1.0
-    assert 3.3 <= after_solve_seconds(6000) <= 3.6
+    """At least the most measured after the solve (0.25 s for 1,500 children, 0.92 s for
+    6,000), with room to spare, but not so much that the search goes without."""
+    assert after_solve_seconds(0) == pytest.approx(0.25)
+    assert 1.3 * 0.25 <= after_solve_seconds(1500) <= 2 * 0.25
+    assert 1.3 * 0.92 <= after_solve_seconds(6000) <= 2 * 0.92
 
 
 def test_links_are_reused_only_when_no_link_weight_changed() -> None:

@@ -20,6 +20,7 @@ from scheduler.scheduling.solve import (
     POOL_MIN_SECONDS,
     PieceOutcome,
     Progress,
+    better,
     merge,
     solve_piece,
     solve_pieces,
@@ -341,3 +342,127 @@ def test_a_what_if_without_known_bounds_still_answers_first() -> None:
     solve_pieces(pieces, time_limit=2, workers=1, answer_first=True, progress=seen.append)
     assert seen[0].whole and seen[0].done == 0
     assert seen[0].booked == set(priority_greedy(pieces[0]).choice)
+
+
+# --- time left over: further searches of the pieces that ran out of time ----------------------
+
+
+class _Searches:
+    """A fake ``solve_piece``: a first search of P002's piece runs out of time short of its
+    bound (``first_gap`` points), P001's is proven best at once; a search from an earlier
+    outcome (``start``) reaches the bound. Records (practitioner, limit, start) per call."""
+
+    def __init__(self, ended_by_itself: bool = False) -> None:
+        self.calls: list[tuple[str, float, PieceOutcome | None]] = []
+        self.ended_by_itself = ended_by_itself
+
+    def __call__(
+        self,
+        problem: GroupProblem,
+        time_limit: float,
+        *args: object,
+        start: PieceOutcome | None = None,
+        **kwargs: object,
+    ) -> PieceOutcome:
+        pid = problem.practitioners[0].practitioner_id
+        self.calls.append((pid, time_limit, start))
+        if pid == "P001":
+            return PieceOutcome(pid, {}, 100, 100, "OPTIMAL", 0.01)
+        if start is None:
+            seconds = 0.1 * time_limit if self.ended_by_itself else time_limit
+            return PieceOutcome(pid, {"C002": ("joint", 0)}, 400, 500, "FEASIBLE", seconds)
+        return PieceOutcome(pid, {"C002": ("joint", 0), "C003": ("joint", 1)}, 480, 480, "X", 0.2)
+
+
+class _InlinePool:
+    """Pieces solved as they are submitted, by ``solve``, with what they were submitted with."""
+
+    def __init__(self, solve_one: _Searches) -> None:
+        self.solve_one = solve_one
+        self.done: list[tuple[int, PieceOutcome]] = []
+
+    def submit(
+        self,
+        key: int,
+        problem: GroupProblem,
+        time_limit: float,
+        seed: int,
+        deterministic: bool,
+        start: PieceOutcome | None = None,
+    ) -> None:
+        self.done.append((key, self.solve_one(problem, time_limit, start=start)))
+
+    def collect(self, timeout: float) -> list[tuple[int, PieceOutcome]]:
+        out, self.done = self.done, []
+        return out
+
+    def stop(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_time_left_over_goes_to_a_piece_that_ran_out_from_its_best_so_far(
+    monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    """P001's piece is proven best at once, so once both have been searched most of the time
+    is left: P002's piece, which ran out of its share short of its bound, is searched again
+    from its best so far with more time, and keeps the better rota, the lower bound and the
+    time of both searches."""
+    searches = _Searches()
+    monkeypatch.setattr(solve, "solve_piece", searches)
+    pool = _InlinePool(searches) if workers > 1 else None
+    outcomes = solve_pieces(pieces_of_two(), time_limit=10, workers=workers, pool=pool)
+    first, again = [c for c in searches.calls if c[0] == "P002"]
+    assert first[2] is None and again[2] is not None
+    assert again[2].objective == 400 and again[2].bound == 500
+    assert again[1] > first[1]
+    assert [c[0] for c in searches.calls].count("P001") == 1  # proven: not searched again
+    assert outcomes[1].objective == 480 and outcomes[1].bound == 480
+    assert outcomes[1].status == "OPTIMAL" and len(outcomes[1].choice) == 2
+    assert outcomes[1].seconds == pytest.approx(first[1] + 0.2)
+
+
+def test_a_piece_whose_search_ended_by_itself_is_not_searched_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A search that ended well before its limit short of its bound (CP-SAT proved its model,
+    the layout fell short) would end so again: no further search."""
+    searches = _Searches(ended_by_itself=True)
+    monkeypatch.setattr(solve, "solve_piece", searches)
+    outcomes = solve_pieces(pieces_of_two(), time_limit=10, workers=1)
+    assert [c[2] for c in searches.calls] == [None, None]
+    assert outcomes[1].objective == 400 and outcomes[1].status == "FEASIBLE"
+
+
+def test_no_further_search_when_deterministic_or_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deterministic limits do not depend on the clock, so there is no time "left over"; a
+    stopped solve ends."""
+    for options in ({"deterministic": True}, {"stop": threading.Event()}):
+        if "stop" in options:
+            options["stop"].set()  # type: ignore[union-attr]
+        searches = _Searches()
+        monkeypatch.setattr(solve, "solve_piece", searches)
+        solve_pieces(pieces_of_two(), time_limit=10, workers=1, **options)  # type: ignore[arg-type]
+        assert all(start is None for _pid, _limit, start in searches.calls)
+
+
+def test_two_searches_of_a_piece_keep_the_better_rota_and_the_lower_bound() -> None:
+    old = PieceOutcome("P001", {"C001": ("joint", 0)}, 400, 500, "FEASIBLE", 1.0)
+    worse = PieceOutcome("P001", {}, 300, 450, "FEASIBLE", 2.0)
+    kept = better(old, worse)
+    assert (kept.choice, kept.objective, kept.bound) == (old.choice, 400, 450)
+    assert kept.status == "FEASIBLE" and kept.seconds == 3.0
+    best = better(old, PieceOutcome("P001", {"C002": ("joint", 1)}, 460, 460, "FEASIBLE", 1.0))
+    assert best.objective == 460 and best.status == "OPTIMAL"
+    assert better(old, replace(worse, bound=400)).status == "OPTIMAL"  # proven by the bound
+
+
+def test_a_search_from_an_earlier_outcome_starts_from_its_rota_and_bound() -> None:
+    """``start``: the earlier rota is the warm start and its bound the bound (no flow)."""
+    problem = short_piece()
+    earlier = solve_piece(problem, 0.0, use_model=False)
+    again = solve_piece(problem, 0.0, use_model=False, start=earlier)
+    assert again.choice == earlier.choice and again.objective == earlier.objective
+    assert again.bound == earlier.bound
+    tighter = replace(earlier, bound=earlier.objective)
+    assert solve_piece(problem, 0.0, use_model=False, start=tighter).status == "OPTIMAL"

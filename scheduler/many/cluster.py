@@ -45,10 +45,16 @@ def plan_authority_task(job: PlanJob, data: AuthorityData) -> JobOutcome:
 
 @ray.remote(num_cpus=1, max_retries=MAX_RETRIES)
 def solve_piece_task(
-    problem: GroupProblem, time_limit: float, seed: int, deterministic: bool
+    problem: GroupProblem,
+    time_limit: float,
+    seed: int,
+    deterministic: bool,
+    start: PieceOutcome | None,
 ) -> PieceOutcome:
     """One stage-2 piece: warm start, CP-SAT, layout, repair (as in a local worker process)."""
-    return solve_piece(problem, time_limit, seed, use_model=True, deterministic=deterministic)
+    return solve_piece(
+        problem, time_limit, seed, use_model=True, deterministic=deterministic, start=start
+    )
 
 
 class RayPiecePool:
@@ -64,9 +70,15 @@ class RayPiecePool:
         self._pending: dict[Any, tuple[int, GroupProblem, int]] = {}
 
     def submit(
-        self, key: int, problem: GroupProblem, time_limit: float, seed: int, deterministic: bool
+        self,
+        key: int,
+        problem: GroupProblem,
+        time_limit: float,
+        seed: int,
+        deterministic: bool,
+        start: PieceOutcome | None = None,
     ) -> None:
-        task = solve_piece_task.remote(problem, time_limit, seed, deterministic)
+        task = solve_piece_task.remote(problem, time_limit, seed, deterministic, start)
         self._pending[task] = (key, problem, seed)
 
     def collect(self, timeout: float) -> list[tuple[int, PieceOutcome]]:

@@ -94,6 +94,20 @@ def tightened(outcome: PieceOutcome, bound: int | None) -> PieceOutcome:
     return replace(outcome, bound=bound, status=status)
 
 
+def better(old: PieceOutcome, new: PieceOutcome) -> PieceOutcome:
+    """Two searches of the same piece as one: the better rota, the lower bound (both are
+    proven), and the time of both."""
+    bound = min(old.bound, new.bound)
+    kept = new if new.objective > old.objective else old
+    status = "OPTIMAL" if kept.objective >= bound else kept.status
+    return replace(kept, bound=bound, status=status, seconds=old.seconds + new.seconds)
+
+
+ROUND_MIN_SECONDS = 0.3
+"""Time left after every piece has had its search below which no piece is searched again: a
+search that short would mostly rebuild its model."""
+
+
 class ModelCache:
     """Pieces' CP-SAT models kept for the next solve of the same pieces with other weights
     (a lead trying weights on the Priorities page): a hit is re-weighted, not rebuilt.
@@ -137,6 +151,16 @@ MODELS = ModelCache(max_variables=200_000)
 here: about 35,000 variables for data/sample's 30 pieces, so a large authority's fit."""
 
 
+def slots_of(problem: GroupProblem, choice: PieceChoice) -> dict[str, tuple[int, int]]:
+    """A piece's solution as the rota's slots (option index, day)."""
+    indices = {
+        (job.child_id, option.model): index
+        for job in problem.children
+        for index, option in enumerate(job.options)
+    }
+    return {cid: (indices[(cid, model)], day) for cid, (model, day) in choice.items()}
+
+
 def _choice(rota: Rota) -> PieceChoice:
     return {cid: (rota.option(cid, index).model, day) for cid, (index, day) in rota.choice.items()}
 
@@ -155,17 +179,23 @@ def solve_piece(
     stop: StopSignal | None = None,
     deterministic: bool = False,
     cache: ModelCache | None = None,
+    start: PieceOutcome | None = None,
 ) -> PieceOutcome:
     """Warm start, CP-SAT, lay out, repair; never worse than the warm start.
 
     ``stop`` ends the CP-SAT search at once; its best solution so far is still used. With
     ``cache``, the model is taken from it when it holds one of the same structure (and given
-    back after).
+    back after). ``start`` (an earlier search of this piece, when time is left over) is the
+    warm start instead, and its bound the bound to improve on.
     """
     began = time.perf_counter()
-    flow = day_flow(problem)
-    best = warm_start(problem, flow)
-    bound = flow.bound
+    if start is None:
+        flow = day_flow(problem)
+        best = warm_start(problem, flow)
+        bound = flow.bound
+    else:
+        best = seeded_greedy(problem, slots_of(problem, start.choice))
+        bound = start.bound
     solved = False
     if use_model and problem.children and best.objective() < bound:
         if cache is not None:
@@ -244,10 +274,21 @@ def _remember_stop(signal: StopSignal) -> None:
 
 
 def _solve_in_worker(
-    problem: GroupProblem, time_limit: float, seed: int, use_model: bool, deterministic: bool
+    problem: GroupProblem,
+    time_limit: float,
+    seed: int,
+    use_model: bool,
+    deterministic: bool,
+    start: PieceOutcome | None = None,
 ) -> PieceOutcome:
     return solve_piece(
-        problem, time_limit, seed, use_model, stop=_WORKER_STOP, deterministic=deterministic
+        problem,
+        time_limit,
+        seed,
+        use_model,
+        stop=_WORKER_STOP,
+        deterministic=deterministic,
+        start=start,
     )
 
 
@@ -256,9 +297,16 @@ class PiecePool(Protocol):
     ``plan-many`` passes one that runs them as Ray tasks across a cluster."""
 
     def submit(
-        self, key: int, problem: GroupProblem, time_limit: float, seed: int, deterministic: bool
+        self,
+        key: int,
+        problem: GroupProblem,
+        time_limit: float,
+        seed: int,
+        deterministic: bool,
+        start: PieceOutcome | None = None,
     ) -> None:
-        """Start solving ``problem`` with the model; its outcome comes back under ``key``."""
+        """Start solving ``problem`` with the model (from ``start``, an earlier search of it,
+        when given); its outcome comes back under ``key``."""
 
     def collect(self, timeout: float) -> list[tuple[int, PieceOutcome]]:
         """Pieces finished since the last call, waiting up to ``timeout`` s for the first."""
@@ -277,15 +325,29 @@ class _ExecutorPool:
         self._pending: dict[Future[PieceOutcome], int] = {}
 
     def submit(
-        self, key: int, problem: GroupProblem, time_limit: float, seed: int, deterministic: bool
+        self,
+        key: int,
+        problem: GroupProblem,
+        time_limit: float,
+        seed: int,
+        deterministic: bool,
+        start: PieceOutcome | None = None,
     ) -> None:
         if isinstance(self._executor, ThreadPoolExecutor):  # the event itself, shared in memory
             future = self._executor.submit(
-                solve_piece, problem, time_limit, seed, True, self._shared, deterministic, MODELS
+                solve_piece,
+                problem,
+                time_limit,
+                seed,
+                True,
+                self._shared,
+                deterministic,
+                MODELS,
+                start,
             )
         else:  # each worker process has the event from its initializer
             future = self._executor.submit(
-                _solve_in_worker, problem, time_limit, seed, True, deterministic
+                _solve_in_worker, problem, time_limit, seed, True, deterministic, start
             )
         self._pending[future] = key
 
@@ -347,7 +409,9 @@ def solve_pieces(
     ``None``) are bounds proven before, e.g. by the plan a what-if starts from: each piece
     keeps the lower of its own and the known one. Pieces with a known bound, and with
     ``answer_first`` (a what-if: the lead sees an answer at once) every piece, report their
-    warm starts as a first whole answer before any search ends.
+    warm starts as a first whole answer before any search ends. Time left once every piece
+    has been searched (pieces proven best early leave some) goes to further searches of the
+    pieces that ran out of time, from their best so far (not with ``deterministic``).
     """
     known = list(known_bounds) if known_bounds is not None else [None] * len(pieces)
     began = time.perf_counter()
@@ -380,20 +444,49 @@ def solve_pieces(
     # model, laying out its days) is kept back from the last pieces' limits.
     limits: dict[int, float] = {}
     beyond = 0.0
+    share = {i: budget * sizes[i] / total_size for i in order}
+    # Time left once every piece has had its search goes to those not proven best, from their
+    # best so far (pieces proven best early leave time that would otherwise go unused).
+    again: dict[int, PieceOutcome] = {}
+    ran_out: set[int] = set()
 
     def piece_limit(i: int) -> float:
-        share = budget * sizes[i] / total_size
         if deterministic:
-            return max(0.05, min(time_limit, share))
-        limits[i] = max(0.05, min(time_limit, share, remaining() - beyond))
+            return max(0.05, min(time_limit, share[i]))
+        limits[i] = max(0.05, min(time_limit, share[i], remaining() - beyond))
         return limits[i]
 
     def finished(i: int, outcome: PieceOutcome) -> None:
         nonlocal beyond
         if i in limits:
             beyond = max(beyond, outcome.seconds - limits[i])
-        outcomes[i] = tightened(outcome, known[i])
+            if outcome.seconds >= 0.9 * limits[i]:
+                ran_out.add(i)
+            else:
+                ran_out.discard(i)
+        outcome = tightened(outcome, known[i])
+        outcomes[i] = better(again.pop(i), outcome) if i in again else outcome
         report()
+
+    def next_round() -> list[int]:
+        """The pieces to search again, sharing the time left by how far each is from its
+        bound: those whose search ran out of time before reaching it (not one that ended by
+        itself: it would end so again)."""
+        if deterministic or stopped(stop):
+            return []
+        left = remaining() - beyond
+        gaps = {
+            i: o.bound - o.objective
+            for i, o in outcomes.items()
+            if i in ran_out and o.objective < o.bound
+        }
+        if left < ROUND_MIN_SECONDS or not gaps:
+            return []
+        total = sum(gaps.values())
+        for i, gap in gaps.items():
+            share[i] = 0.8 * left * parallel * gap / total
+            again[i] = outcomes[i]
+        return sorted(gaps, key=lambda i: (-gaps[i], i))
 
     def report() -> None:
         if progress is None:
@@ -421,19 +514,22 @@ def solve_pieces(
     def halted() -> bool:
         return stopped(stop) or (not deterministic and remaining() <= 0)
 
+    queue = list(order)
     if parallel == 1 or len(pieces) <= 1:
-        for i in order:
-            use_model = not halted()
-            outcome = solve_piece(
-                pieces[i],
-                piece_limit(i),
-                seed,
-                use_model,
-                stop=stop,
-                deterministic=deterministic,
-                cache=MODELS if time_limit < POOL_MIN_SECONDS else None,
-            )
-            finished(i, outcome)
+        while queue:
+            for i in queue:
+                outcome = solve_piece(
+                    pieces[i],
+                    piece_limit(i),
+                    seed,
+                    not halted(),
+                    stop=stop,
+                    deterministic=deterministic,
+                    cache=MODELS if time_limit < POOL_MIN_SECONDS else None,
+                    start=again.get(i),
+                )
+                finished(i, outcome)
+            queue = next_round()
     else:
         with ExitStack() as resources:
             if pool is not None:
@@ -443,23 +539,25 @@ def solve_pieces(
             else:
                 active = resources.enter_context(_process_pool(parallel))
             pending: set[int] = set()
-            queue = list(order)
             while queue or pending:
                 while queue and len(pending) < parallel * 2 and not halted():
                     i = queue.pop(0)
-                    active.submit(i, pieces[i], piece_limit(i), seed, deterministic)
+                    active.submit(
+                        i, pieces[i], piece_limit(i), seed, deterministic, start=again.get(i)
+                    )
                     pending.add(i)
                 if stopped(stop):
                     active.stop()
                 if halted() and queue:
                     for i in queue:
-                        outcome = solve_piece(pieces[i], 0.0, seed, use_model=False)
-                        outcomes[i] = tightened(outcome, known[i])
+                        if again.pop(i, None) is None:  # not searched yet: the greedy rota
+                            outcome = solve_piece(pieces[i], 0.0, seed, use_model=False)
+                            outcomes[i] = tightened(outcome, known[i])
                     queue = []
                     report()
-                if not pending:
-                    continue
-                for i, outcome in active.collect(timeout=0.2):
+                for i, outcome in active.collect(timeout=0.2) if pending else []:
                     pending.discard(i)
                     finished(i, outcome)
+                if not queue and not pending:
+                    queue = next_round()
     return [outcomes[i] for i in range(len(pieces))]
