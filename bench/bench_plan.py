@@ -44,7 +44,8 @@ def run_one(
     first_pass: list[float] = []
 
     def noted(progress: Progress) -> None:
-        if progress.stage == "scheduling" and progress.done == progress.total and not first_pass:
+        done = progress.stage == "scheduling" and 0 < progress.total == progress.done
+        if done and not first_pass:
             first_pass.append(time.perf_counter() - began)
 
     began = time.perf_counter()

@@ -18,6 +18,8 @@ from scheduler.scheduling.problem import GroupProblem
 from scheduler.scheduling.rota import priority_greedy
 from scheduler.scheduling.solve import (
     POOL_MIN_SECONDS,
+    ROUND_GAP,
+    ROUND_MIN_SECONDS,
     PieceOutcome,
     Progress,
     better,
@@ -352,9 +354,18 @@ class _Searches:
     bound (``first_gap`` points), P001's is proven best at once; a search from an earlier
     outcome (``start``) reaches the bound. Records (practitioner, limit, start) per call."""
 
-    def __init__(self, ended_by_itself: bool = False) -> None:
+    def __init__(
+        self,
+        ended_by_itself: bool = False,
+        stalls: bool = False,
+        objective: int = 400,
+        bound: int = 500,
+    ) -> None:
         self.calls: list[tuple[str, float, PieceOutcome | None]] = []
         self.ended_by_itself = ended_by_itself
+        self.stalls = stalls
+        self.objective = objective
+        self.bound = bound
 
     def __call__(
         self,
@@ -370,7 +381,12 @@ class _Searches:
             return PieceOutcome(pid, {}, 100, 100, "OPTIMAL", 0.01)
         if start is None:
             seconds = 0.1 * time_limit if self.ended_by_itself else time_limit
-            return PieceOutcome(pid, {"C002": ("joint", 0)}, 400, 500, "FEASIBLE", seconds)
+            first = PieceOutcome(
+                pid, {"C002": ("joint", 0)}, self.objective, self.bound, "FEASIBLE", 0.0
+            )
+            return replace(first, seconds=seconds)
+        if self.stalls:  # ran out of time again, with nothing better
+            return replace(start, seconds=time_limit)
         return PieceOutcome(pid, {"C002": ("joint", 0), "C003": ("joint", 1)}, 480, 480, "X", 0.2)
 
 
@@ -406,8 +422,8 @@ def test_time_left_over_goes_to_a_piece_that_ran_out_from_its_best_so_far(
 ) -> None:
     """P001's piece is proven best at once, so once both have been searched most of the time
     is left: P002's piece, which ran out of its share short of its bound, is searched again
-    from its best so far with more time, and keeps the better rota, the lower bound and the
-    time of both searches."""
+    from its best so far, for no longer than the solve so far (here instant: the shortest
+    round), and keeps the better rota, the lower bound and the time of both searches."""
     searches = _Searches()
     monkeypatch.setattr(solve, "solve_piece", searches)
     pool = _InlinePool(searches) if workers > 1 else None
@@ -415,7 +431,7 @@ def test_time_left_over_goes_to_a_piece_that_ran_out_from_its_best_so_far(
     first, again = [c for c in searches.calls if c[0] == "P002"]
     assert first[2] is None and again[2] is not None
     assert again[2].objective == 400 and again[2].bound == 500
-    assert again[1] > first[1]
+    assert 0.8 * ROUND_MIN_SECONDS * workers <= again[1] < first[1]
     assert [c[0] for c in searches.calls].count("P001") == 1  # proven: not searched again
     assert outcomes[1].objective == 480 and outcomes[1].bound == 480
     assert outcomes[1].status == "OPTIMAL" and len(outcomes[1].choice) == 2
@@ -432,6 +448,37 @@ def test_a_piece_whose_search_ended_by_itself_is_not_searched_again(
     outcomes = solve_pieces(pieces_of_two(), time_limit=10, workers=1)
     assert [c[2] for c in searches.calls] == [None, None]
     assert outcomes[1].objective == 400 and outcomes[1].status == "FEASIBLE"
+
+
+def test_a_piece_a_further_search_did_not_improve_is_not_searched_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Rounds go on only while they pay: P002's second search runs out of time again with
+    the same rota and bound, so there is no third, however much time is left."""
+    searches = _Searches(stalls=True)
+    monkeypatch.setattr(solve, "solve_piece", searches)
+    outcomes = solve_pieces(pieces_of_two(), time_limit=10, workers=1)
+    assert [start is not None for pid, _limit, start in searches.calls if pid == "P002"] == [
+        False,
+        True,
+    ]
+    assert outcomes[1].objective == 400 and outcomes[1].bound == 500
+
+
+def test_no_further_search_once_the_pieces_are_within_the_round_gap_of_their_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """P002's piece ran out of time 2 points short of its bound; with P001's that is within
+    ROUND_GAP of the pieces' bound together, so the time left is not spent on it."""
+    assert 2 <= ROUND_GAP * (2_002 + 100) < 20
+    searches = _Searches(objective=2_000, bound=2_002)
+    monkeypatch.setattr(solve, "solve_piece", searches)
+    solve_pieces(pieces_of_two(), time_limit=10, workers=1)
+    assert all(start is None for _pid, _limit, start in searches.calls)
+    far = _Searches(objective=2_000, bound=2_020)
+    monkeypatch.setattr(solve, "solve_piece", far)
+    solve_pieces(pieces_of_two(), time_limit=10, workers=1)
+    assert any(start is not None for _pid, _limit, start in far.calls)
 
 
 def test_no_further_search_when_deterministic_or_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
