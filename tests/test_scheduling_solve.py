@@ -385,8 +385,8 @@ class _Searches:
                 pid, {"C002": ("joint", 0)}, self.objective, self.bound, "FEASIBLE", 0.0
             )
             return replace(first, seconds=seconds)
-        if self.stalls:  # ran out of time again, with nothing better
-            return replace(start, seconds=time_limit)
+        if self.stalls:  # ran out of time again, with no better rota (only a lower bound)
+            return replace(start, bound=start.bound - 1, seconds=time_limit)
         return PieceOutcome(pid, {"C002": ("joint", 0), "C003": ("joint", 1)}, 480, 480, "X", 0.2)
 
 
@@ -454,7 +454,8 @@ def test_a_piece_a_further_search_did_not_improve_is_not_searched_again(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Rounds go on only while they pay: P002's second search runs out of time again with
-    the same rota and bound, so there is no third, however much time is left."""
+    the same rota (a bound 1 point lower), so there is no third, however much time is left;
+    the lower bound is kept."""
     searches = _Searches(stalls=True)
     monkeypatch.setattr(solve, "solve_piece", searches)
     outcomes = solve_pieces(pieces_of_two(), time_limit=10, workers=1)
@@ -462,7 +463,7 @@ def test_a_piece_a_further_search_did_not_improve_is_not_searched_again(
         False,
         True,
     ]
-    assert outcomes[1].objective == 400 and outcomes[1].bound == 500
+    assert outcomes[1].objective == 400 and outcomes[1].bound == 499
 
 
 def test_no_further_search_once_the_pieces_are_within_the_round_gap_of_their_bound(

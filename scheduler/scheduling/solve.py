@@ -477,7 +477,7 @@ def solve_pieces(
         outcome = tightened(outcome, known[i])
         if i in again:
             earlier = again.pop(i)
-            if outcome.objective <= earlier.objective and outcome.bound >= earlier.bound:
+            if outcome.objective <= earlier.objective:  # a lower bound alone: no better plan
                 stalled.add(i)
             outcome = better(earlier, outcome)
         outcomes[i] = outcome
@@ -485,11 +485,11 @@ def solve_pieces(
 
     def next_round() -> list[int]:
         """The pieces to search again: those whose search ran out of time short of their
-        bound (not one that ended by itself, nor one a further search did not improve: they
-        would end so again), while the pieces together are more than :data:`ROUND_GAP` from
-        their bound. A round lasts at most as long as the solve so far, so a plan whose
-        searches have stopped paying does not sit out its whole time limit; its pieces share
-        it by how far each is from its bound."""
+        bound (not one that ended by itself, nor one whose rota a further search did not
+        improve: they would end so again), while the pieces together are more than
+        :data:`ROUND_GAP` from their bound. A round lasts at most as long as the solve so
+        far, so a plan whose searches have stopped paying does not sit out its whole time
+        limit; its pieces share it by how far each is from its bound."""
         if deterministic or stopped(stop):
             return []
         objective = sum(o.objective for o in outcomes.values())
