@@ -51,11 +51,12 @@ def test_the_link_stage_gets_its_limit_within_its_share() -> None:
 
 
 def test_time_is_kept_back_for_what_follows_the_solve() -> None:
-    """At least the most measured after the solve (0.25 s for 1,500 children, 0.92 s for
-    6,000), with room to spare, but not so much that the search goes without."""
-    assert after_solve_seconds(0) == pytest.approx(0.25)
-    assert 1.3 * 0.25 <= after_solve_seconds(1500) <= 2 * 0.25
-    assert 1.3 * 0.92 <= after_solve_seconds(6000) <= 2 * 0.92
+    """At least the most measured after the solve on a busy machine (2.1 s for 6,000
+    children; 0.25 s for 1,500 on an idle one, so twice that), but not so much that the
+    search goes without (less than on the session-8 reserve, 0.78 s and 3.42 s)."""
+    assert after_solve_seconds(0) == pytest.approx(0.3)
+    assert 2 * 0.25 <= after_solve_seconds(1500) < 0.78
+    assert 2.1 <= after_solve_seconds(6000) < 3.42
 
 
 def test_links_are_reused_only_when_no_link_weight_changed() -> None:
