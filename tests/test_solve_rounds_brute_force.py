@@ -15,7 +15,12 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_bounds_brute_force import _assert_true_against_every_plan, tiny
+from test_bounds_brute_force import (
+    CHILD_WEIGHTS,
+    _assert_true_against_every_plan,
+    _with_weight,
+    tiny,
+)
 
 from scheduler import pipeline
 from scheduler.domain import Authority
@@ -122,3 +127,32 @@ def test_further_searches_keep_the_rules_and_true_figures(
         assert outcome.objective <= outcome.bound
         assert (outcome.status == "OPTIMAL") == (outcome.objective >= outcome.bound)
     _assert_true_against_every_plan(authority, result)
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    authority=tiny(),
+    workers=st.sampled_from([1, 2]),
+    weight=st.sampled_from(CHILD_WEIGHTS),
+    value=st.sampled_from([0.0, 6.0, 20.0]),
+    keep=st.lists(st.booleans(), min_size=1, max_size=4),
+)
+def test_a_what_if_s_further_searches_keep_true_figures(
+    authority: Authority, workers: int, weight: str, value: float, keep: list[bool]
+) -> None:
+    """The same in a what-if: pieces start from the plan's slots, bounded by its bounds."""
+    options = PlanOptions(time_limit=6, link_time_limit=0.5, workers=workers)
+    searches = _RunsOutFirst([True, False], keep)
+    solve.solve_piece = searches  # type: ignore[assignment]
+    try:
+        base = make_plan(authority, options)
+        changed = _with_weight(authority, weight, value)
+        result = make_plan(changed, options, warm=base)
+    finally:
+        solve.solve_piece = searches.real
+    assert result.check.ok, result.check.violations
+    _assert_true_against_every_plan(changed, result)
