@@ -223,6 +223,11 @@ def _freeze(items: Mapping[K, V]) -> Mapping[K, V]:
     return MappingProxyType(dict(items))
 
 
+def _in_order(a: Mapping[str, object], b: Mapping[str, object]) -> bool:
+    """The same records in the same order."""
+    return a is b or list(a.items()) == list(b.items())
+
+
 @dataclass(frozen=True)
 class Authority:
     """One authority's validated data for a term: the single input of every stage.
@@ -254,12 +259,13 @@ class Authority:
 
     def same_but_weights(self, other: Authority) -> bool:
         """Whether ``other`` is this data under other weights at most, so that whatever is
-        worked out from the data alone (days, loads, distances) holds for both."""
+        worked out from the data alone (days, loads, distances) holds for both. Row order
+        counts: what is derived follows it (mappings compare equal in any order)."""
         return self is other or (
-            self.practitioners == other.practitioners
-            and self.settings == other.settings
-            and self.key_persons == other.key_persons
-            and self.children == other.children
+            _in_order(self.practitioners, other.practitioners)
+            and _in_order(self.settings, other.settings)
+            and _in_order(self.key_persons, other.key_persons)
+            and _in_order(self.children, other.children)
             and self.absences == other.absences
             and self.closures == other.closures
             and self.outcomes == other.outcomes

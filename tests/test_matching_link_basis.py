@@ -196,3 +196,31 @@ def test_same_but_weights() -> None:
             )
         )
     )
+
+
+def _reordered(authority: Authority) -> Authority:
+    """The same records in the reverse row order: everything derived keeps the files' order."""
+    return replace(
+        authority,
+        practitioners=dict(reversed(authority.practitioners.items())),
+        settings=dict(reversed(authority.settings.items())),
+        key_persons=dict(reversed(authority.key_persons.items())),
+        children=dict(reversed(authority.children.items())),
+    )
+
+
+def test_a_basis_fits_only_data_in_its_own_row_order() -> None:
+    """Row order is part of the data (the problem's pairs, capacities and unlinked settings
+    follow it, and the links search breaks ties by it): the same records in another order are
+    worked out afresh, so the problem is the one built from them."""
+    two = make_authority(
+        practitioners=[make_practitioner(), make_practitioner("P002", base_lat=51.58)],
+        settings=[make_setting(), make_setting("S002", lat=51.56, link_practitioner_id="P002")],
+        key_persons=[make_key_person(), make_key_person("K002", setting_id="S002")],
+        children=[make_child(), make_child("C002", setting_id="S002", key_person_id="K002")],
+    )
+    other = _reordered(two)
+    basis = link_basis(two, Availability(two))
+    assert not basis.fits(other, frozenset(two.children), {}, {}, 10)
+    priced = build_link_problem(other, Availability(other), bases=[basis])
+    _same_problem(priced, build_link_problem(other, Availability(other)))

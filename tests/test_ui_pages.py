@@ -41,6 +41,7 @@ if str(ROOT) not in sys.path:  # ``ui`` is not an installed package; the app run
 from scheduler.working import SHOW_SECONDS  # noqa: E402
 from ui import background, state  # noqa: E402
 from ui.background import describe_progress, start_solve  # noqa: E402
+from ui.components import progress as progress_module  # noqa: E402
 from ui.components.downloads import letters_document, plan_csv_zip  # noqa: E402
 from ui.components.kpis import plan_kpis  # noqa: E402
 from ui.components.pins import pins_from_frame  # noqa: E402
@@ -471,6 +472,47 @@ def test_pinning_a_review_says_what_it_did(app: AppTest) -> None:
     assert "1 pin in use" in said[0]
     app.run()  # said once
     assert not [s.value for s in app.success if "Pinned" in s.value]
+
+
+def test_a_click_in_a_solve_s_last_moments_is_not_lost(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A button pressed below the status while a solve is in its last half second: the page
+    run it starts carries the click out. (The status waited for the solve's end and reran the
+    whole app, which drops a button's press: here the pin was never made.)"""
+    made: list[object] = []
+    solving = background.make_plan
+
+    def recorded(*args: object, **kwargs: object) -> object:
+        made.append(solving(*args, **kwargs))  # type: ignore[arg-type]
+        return made[-1]
+
+    monkeypatch.setattr(background, "make_plan", recorded)
+    make_plan_in_app(app)
+    release = threading.Event()
+
+    def held(*args: object, **kwargs: object) -> object:
+        release.wait(30)
+        return made[0]
+
+    monkeypatch.setattr(background, "make_plan", held)
+    app.button(key="ir_generate").click()
+    app.run()
+    job = app.session_state[state.JOB]
+    assert job is not None and job.running
+    job.started = time.monotonic() - job.options.time_limit + 0.2  # its last moments
+    shown = progress_module.describe_progress
+
+    def ends_while_drawn(*args: object, **kwargs: object) -> object:
+        release.set()  # the solve ends while the status is drawn
+        return shown(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(progress_module, "describe_progress", ends_while_drawn)
+    child = app.selectbox(key="ir_pin_child").value
+    next(b for b in app.button if b.label == "Pin this review").click()
+    app.run()
+    assert not app.exception, [e.message for e in app.exception]
+    assert [p.child_id for p in app.session_state[state.PINS]] == [child]
 
 
 def test_why_not_booked_finds_a_child_by_name_with_the_whole_sentence(app: AppTest) -> None:

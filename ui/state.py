@@ -60,9 +60,11 @@ OPENED = "ir_opened"
 LAST_CHANGE = "ir_last_change"
 WHAT_IF = "ir_what_if"
 PROVEN = "ir_proven_pieces"
-LINK_BASIS = "ir_link_basis"
 """The pieces and bounds of the session's last plan or what-if: the next what-if's bounds
 start from them as well as from the working plan's (which has none once read back)."""
+LINK_BASIS = "ir_link_basis"
+"""The session's last link problem (weights aside): a what-if prices it again when it fits,
+also from a plan read back from the store (which has none)."""
 JOB = "ir_job"
 JOB_BEFORE = "ir_job_before"
 JOB_PREVIOUS_VERSION = "ir_job_previous_version"

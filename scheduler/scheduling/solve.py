@@ -412,7 +412,8 @@ def solve_pieces(
     ``deterministic`` each piece gets its share of ``time_limit`` in CP-SAT's deterministic
     time and the wall clock is not consulted: the same pieces give the same answers anywhere.
     With more than one worker the pieces go to ``pool`` (by default, that many worker
-    processes here), at most ``2 × workers`` at a time. ``known_bounds`` (one per piece, or
+    processes here), one per worker at a time (``2 × workers`` with ``deterministic``, whose
+    limits do not depend on when a piece starts). ``known_bounds`` (one per piece, or
     ``None``) are bounds proven before, e.g. by the plan a what-if starts from: each piece
     keeps the lower of its own and the known one. Pieces with a known bound, and with
     ``answer_first`` (a what-if: the lead sees an answer at once) every piece, report their
@@ -561,8 +562,12 @@ def solve_pieces(
             else:
                 active = resources.enter_context(_process_pool(parallel))
             pending: set[int] = set()
+            # A piece's wall-clock limit is worked out as it is handed over, so it is handed
+            # over only when a worker is free: one queued behind others would start later with
+            # the same limit and end after the deadline (three pieces on two workers).
+            at_once = parallel * 2 if deterministic else parallel
             while queue or pending:
-                while queue and len(pending) < parallel * 2 and not halted():
+                while queue and len(pending) < at_once and not halted():
                     i = queue.pop(0)
                     active.submit(
                         i, pieces[i], piece_limit(i), seed, deterministic, start=again.get(i)

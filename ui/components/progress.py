@@ -4,7 +4,8 @@ the best plan so far.
 The status redraws itself every half second (a fragment with ``run_every``) while the rest of
 the page stays put; when the solve ends it reruns the page so the new plan appears. In its last
 half second a redraw waits for the end, so the plan appears as soon as it is made rather than
-at the next redraw.
+at the next redraw; the page's own drawing of the status does not (rerunning the whole app
+would drop a button pressed below it).
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ END_WAIT = 0.8 * POLL_SECONDS
 redraws, so a Stop clicked meanwhile is taken within it."""
 
 
+PAGE_RUN = "ir_status_in_page_run"
+"""Session key: set while a page draws the status (not a redraw of the status alone)."""
+
+
 def ended_soon(current: SolveJob) -> bool:
     """Whether the solve ends while this redraw waits for it: only once its time is nearly
     up (or over), so the Stop button stays quick while it searches."""
@@ -35,6 +40,7 @@ def solve_panel() -> None:
     """Show the session's solve while it runs, and what stopped the last one if it failed."""
     current = state.job()
     if current is not None and current.running:
+        st.session_state[PAGE_RUN] = True
         _live_status()
     problems = state.job_problems()
     if problems:
@@ -54,9 +60,13 @@ def solve_panel() -> None:
 
 @st.fragment(run_every=POLL_SECONDS)
 def _live_status() -> None:
+    # Drawn as part of the whole page, the status neither waits nor reruns the page: that run
+    # may carry a button press below it, which a rerun of the whole app would drop.
+    in_page_run = bool(st.session_state.pop(PAGE_RUN, False))
     current = state.job()
     if current is None or not current.running:
-        st.rerun(scope="app")
+        if not in_page_run:  # else the next redraw (half a second on) reruns the page
+            st.rerun(scope="app")
         return
     fraction, text = describe_progress(
         current.progress, current.elapsed, current.options.time_limit, current.funded
@@ -78,5 +88,5 @@ def _live_status() -> None:
         ):
             current.request_stop()
             st.caption("Stopping: finishing the rest with a quick first-fit rota.")
-    if ended_soon(current):
+    if not in_page_run and ended_soon(current):
         st.rerun(scope="app")
