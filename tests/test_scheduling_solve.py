@@ -438,6 +438,15 @@ def test_time_left_over_goes_to_a_piece_that_ran_out_from_its_best_so_far(
     assert outcomes[1].seconds == pytest.approx(first[1] + 0.2)
 
 
+def test_progress_says_when_pieces_are_searched_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """While P002's piece is searched again every piece is done, and progress says the search
+    goes on; before that round and after it, it does not."""
+    monkeypatch.setattr(solve, "solve_piece", _Searches())
+    seen: list[Progress] = []
+    solve_pieces(pieces_of_two(), time_limit=10, workers=1, progress=seen.append)
+    assert [(p.done, p.improving) for p in seen] == [(1, False), (2, False), (2, True), (2, False)]
+
+
 def test_a_piece_whose_search_ended_by_itself_is_not_searched_again(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -731,6 +731,11 @@ def test_progress_is_said_in_children_and_time_left() -> None:
     assert describe_progress(done, 1.6, 2.0, frozenset({"C2"}))[1].startswith(
         "Booking reviews: 3 children booked so far, 1 of them funded two-year-olds (12 of 12"
     )
+    again = replace(done, improving=True)  # time left over: pieces searched again
+    assert describe_progress(again, 1.6, 2.0, frozenset({"C2"}))[1] == (
+        "Booking reviews: 3 children booked so far, 1 of them funded two-year-olds (all 12 "
+        "parts of the rota done; improving those not yet proven best) · finishing"
+    )
     assert describe_progress(None, 0.0, 10.0) == (0.0, "Starting · about 10 s left")
     assert describe_progress(Progress("checking", 0, 0, 0, 0, 0), 12.0, 10.0)[1].endswith(
         "finishing"

@@ -234,9 +234,13 @@ def describe_progress(
         )
     elif progress.stage == "scheduling" and progress.total:
         booked = progress.booked
+        done = (
+            f"all {progress.total} parts of the rota done; improving those not yet proven best"
+            if progress.improving
+            else f"{progress.done} of {progress.total} parts of the rota done"
+        )
         label = (
             f"{label}: {count(len(booked))} children booked so far, "
-            f"{count(len(booked & funded))} of them funded two-year-olds "
-            f"({progress.done} of {progress.total} parts of the rota done)"
+            f"{count(len(booked & funded))} of them funded two-year-olds ({done})"
         )
     return fraction, f"{label} · {left}"

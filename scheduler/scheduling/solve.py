@@ -267,6 +267,8 @@ class Progress:
     whole: bool = False
     """Whether every piece has an answer already (a what-if's pieces start from the plan it
     was asked of): ``booked`` is then a whole first answer, improved as the pieces finish."""
+    improving: bool = False
+    """Whether pieces not proven best are being searched again in the time left over."""
 
 
 ProgressCallback = Callable[[Progress], None]
@@ -509,6 +511,7 @@ def solve_pieces(
         for i, gap in gaps.items():
             share[i] = 0.8 * left * parallel * gap / total
             again[i] = outcomes[i]
+        report()  # the status says the search goes on
         return sorted(gaps, key=lambda i: (-gaps[i], i))
 
     def report() -> None:
@@ -528,6 +531,7 @@ def solve_pieces(
                 time.perf_counter() - began,
                 booked,
                 whole=len(answers) == len(pieces),
+                improving=bool(again),
             )
         )
 
