@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from scheduler.errors import InputError, Problem
 from scheduler.many.jobs import AuthorityData, JobOutcome, PlanJob, plan_job
 from scheduler.many.summary import failed_row
 from scheduler.scheduling.problem import GroupProblem
-from scheduler.scheduling.solve import PieceOutcome, solve_piece
+from scheduler.scheduling.solve import PIECE_MIN_SECONDS, PieceOutcome, solve_piece
 
 _cluster_resources = cast(Callable[[], dict[str, float]], ray.cluster_resources)
 """The cluster's total resources (Ray leaves this function unannotated)."""
@@ -50,8 +51,32 @@ def solve_piece_task(
     seed: int,
     deterministic: bool,
     start: PieceOutcome | None,
+    due: float,
 ) -> PieceOutcome:
     """One stage-2 piece: warm start, CP-SAT, layout, repair (as in a local worker process)."""
+    return solve_queued_piece(problem, time_limit, seed, deterministic, start, due)
+
+
+def solve_queued_piece(
+    problem: GroupProblem,
+    time_limit: float,
+    seed: int,
+    deterministic: bool,
+    start: PieceOutcome | None,
+    due: float,
+    clock: Callable[[], float] = time.time,
+) -> PieceOutcome:
+    """Solve a piece handed over with ``time_limit`` seconds, to end by ``due`` (seconds since
+    the epoch, on the cluster's shared clock).
+
+    Other authorities' pieces share the cluster, so a piece may wait in Ray's queue after its
+    limit was worked out; searching its whole limit from a late start would end the
+    authority's plan after its time limit. It searches only what is left until ``due`` (at
+    least :data:`PIECE_MIN_SECONDS`, to keep its warm start). A deterministic limit is not on
+    the clock, so it is kept whole: the same pieces give the same answers.
+    """
+    if not deterministic:
+        time_limit = max(PIECE_MIN_SECONDS, min(time_limit, due - clock()))
     return solve_piece(
         problem, time_limit, seed, use_model=True, deterministic=deterministic, start=start
     )
@@ -78,7 +103,8 @@ class RayPiecePool:
         deterministic: bool,
         start: PieceOutcome | None = None,
     ) -> None:
-        task = solve_piece_task.remote(problem, time_limit, seed, deterministic, start)
+        due = time.time() + time_limit
+        task = solve_piece_task.remote(problem, time_limit, seed, deterministic, start, due)
         self._pending[task] = (key, problem, seed)
 
     def collect(self, timeout: float) -> list[tuple[int, PieceOutcome]]:

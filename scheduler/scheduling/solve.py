@@ -103,6 +103,10 @@ def better(old: PieceOutcome, new: PieceOutcome) -> PieceOutcome:
     return replace(kept, bound=bound, status=status, seconds=old.seconds + new.seconds)
 
 
+PIECE_MIN_SECONDS = 0.05
+"""The shortest search a piece is given when the model is used, however little time is left:
+enough to start from its warm start and keep it."""
+
 ROUND_MIN_SECONDS = 0.3
 """Time left after every piece has had its search below which no piece is searched again: a
 search that short would mostly rebuild its model."""
@@ -465,8 +469,8 @@ def solve_pieces(
 
     def piece_limit(i: int) -> float:
         if deterministic:
-            return max(0.05, min(time_limit, share[i]))
-        limits[i] = max(0.05, min(time_limit, share[i], remaining() - beyond))
+            return max(PIECE_MIN_SECONDS, min(time_limit, share[i]))
+        limits[i] = max(PIECE_MIN_SECONDS, min(time_limit, share[i], remaining() - beyond))
         return limits[i]
 
     def finished(i: int, outcome: PieceOutcome) -> None:
